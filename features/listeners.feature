@@ -1,0 +1,16 @@
+Feature: Containers reach Kafka at kafka:9092, host tools at localhost:9093
+  A broker answers metadata with the advertised address of the listener a
+  client came in through, so each kind of client must be told an address
+  it can reach.
+
+  @static
+  Scenario: Other containers are told kafka:9092
+    Given the "infrastructure" layering of the target
+    Then service "kafka" advertises exactly "kafka:9092" on one listener
+    And "kafka" resolves to service "kafka" for the other services on its network
+
+  @static
+  Scenario: Host tools are told localhost:9093
+    Given the "infrastructure" layering of the target
+    Then service "kafka" advertises exactly "localhost:9093" on one listener
+    And service "kafka" publishes that listener on host port 9093

@@ -1,0 +1,20 @@
+Feature: Kafka and Redis host ports bind to 127.0.0.1 only
+  The whole set of host bindings, IPv4 and IPv6: a binding without a host IP
+  is every interface, "::" is every IPv6 interface.
+
+  @static
+  Scenario: Infrastructure layering publishes Kafka and Redis on 127.0.0.1 only
+    Given the "infrastructure" layering of the target
+    Then every port published by service "kafka" binds host IP 127.0.0.1 only
+    And every port published by service "redis" binds host IP 127.0.0.1 only
+
+  @static @hemma
+  Scenario: Hemma layering publishes Kafka and Redis on 127.0.0.1 only
+    Given the "hemma" layering of the target
+    Then every port published by service "kafka" binds host IP 127.0.0.1 only
+    And every port published by service "redis" binds host IP 127.0.0.1 only
+
+  @static @hemma
+  Scenario: On Hemma only the reverse proxy publishes on a public interface
+    Given the "hemma" layering of the target
+    Then only the allowed public services publish on a non-loopback address

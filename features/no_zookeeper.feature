@@ -1,0 +1,14 @@
+Feature: Kafka and Redis come up without ZooKeeper
+  `docker compose up -d kafka redis` succeeds with no ZooKeeper required:
+  no ZooKeeper service, image, env (KAFKA_ZOOKEEPER_CONNECT), depends_on or
+  port 2181 anywhere in the resolved compose model.
+
+  @static
+  Scenario: No ZooKeeper in the infrastructure layering
+    Given the "infrastructure" layering of the target
+    Then nothing in it is, needs or publishes ZooKeeper
+
+  @static @hemma
+  Scenario: No ZooKeeper in the Hemma layering
+    Given the "hemma" layering of the target
+    Then nothing in it is, needs or publishes ZooKeeper

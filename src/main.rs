@@ -1,0 +1,93 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use kraft_acceptance::runner::{self, Status, VerifyOptions};
+
+/// Proves a Kafka ZooKeeper→KRaft migration on a real Docker Compose stack.
+///
+/// Exit status: 0 every selected scenario passed; 1 a scenario failed (its
+/// message says expected vs observed); 2 bad input (target, flags, Docker).
+#[derive(Parser)]
+#[command(name = "kraft-acceptance", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a target repo (and, for @runtime scenarios, its stack).
+    ///
+    /// Examples:
+    ///   kraft-acceptance verify --tags @static
+    ///   kraft-acceptance verify --project-dir ~/src/huledu --tags "@static and not @hemma"
+    ///   kraft-acceptance verify --report target/acceptance
+    #[command(verbatim_doc_comment)]
+    Verify {
+        /// The target repo: compose files named as in the seed
+        /// (docker-compose.infrastructure.yml, docker-compose.hemma.yml) or
+        /// listed in its kraft-acceptance.toml.
+        #[arg(long, value_name = "DIR", default_value_os_t = default_project_dir())]
+        project_dir: PathBuf,
+        /// Cucumber tag expression selecting scenarios, e.g. "@static",
+        /// "@runtime and not @kraft-wire". Default: every scenario.
+        #[arg(long, value_name = "EXPR")]
+        tags: Option<String>,
+        /// Write cucumber.json and junit.xml into DIR.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Run the .feature files of DIR instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        features: Option<PathBuf>,
+    },
+}
+
+/// `fixtures/reference` of the working directory, else of this source tree.
+fn default_project_dir() -> PathBuf {
+    let local = PathBuf::from("fixtures/reference");
+    if local.is_dir() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference")
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Command::Verify { project_dir, tags, report, features } = Cli::parse().command;
+    if let Some(f) = &features {
+        if let Err(e) = runner::check_features_dir(f) {
+            eprintln!("kraft-acceptance: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let opts = VerifyOptions { project_dir, tags, report, features };
+    match runner::verify(&opts).await {
+        Err(e) => {
+            eprintln!("kraft-acceptance: {e}");
+            ExitCode::from(2)
+        }
+        Ok(outcome) => {
+            for s in outcome.scenarios.iter().filter(|s| s.status != Status::Passed) {
+                println!("NOT PASSED [{:?}] {} / {}", s.status, s.feature, s.name);
+                if let Some(m) = &s.message {
+                    for l in m.lines() {
+                        println!("    {l}");
+                    }
+                }
+            }
+            if outcome.scenarios.is_empty() {
+                eprintln!("kraft-acceptance: no scenario matched the selection");
+            }
+            println!(
+                "kraft-acceptance: {} passed, {} failed, {} skipped in {:.2} s",
+                outcome.count(Status::Passed),
+                outcome.count(Status::Failed),
+                outcome.count(Status::Skipped),
+                outcome.wall_seconds
+            );
+            if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+    }
+}

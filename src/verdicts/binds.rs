@@ -1,0 +1,120 @@
+//! "Binds to 127.0.0.1 only": judged on the whole set of host bindings,
+//! wherever they were read from (compose config, engine, socket tables).
+
+use std::net::IpAddr;
+
+use super::{Failure, Verdict};
+use crate::compose::{ComposeModel, PortBinding};
+
+pub const LOOPBACK_V4: &str = "127.0.0.1";
+
+/// One host binding of a published port, with where it was seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bind {
+    /// `None`: no host IP given, i.e. every interface (0.0.0.0 and ::).
+    pub ip: Option<String>,
+    pub port: String,
+    pub origin: String,
+}
+
+impl Bind {
+    pub fn from_config(service: &str, p: &PortBinding) -> Self {
+        Bind {
+            ip: p.host_ip.clone().filter(|s| !s.is_empty()),
+            port: p.published.clone().unwrap_or_else(|| "<ephemeral>".into()),
+            origin: format!("compose config services.{service}.ports: {p}"),
+        }
+    }
+}
+
+/// Why a host IP is not exactly 127.0.0.1; `None` when it is.
+pub fn not_loopback_v4(ip: Option<&str>) -> Option<&'static str> {
+    let Some(ip) = ip else { return Some("no host IP: every interface, IPv4 and IPv6") };
+    let ip = ip.trim_start_matches('[').trim_end_matches(']');
+    if ip == LOOPBACK_V4 {
+        return None;
+    }
+    Some(match ip.parse::<IpAddr>() {
+        Ok(a) if a.is_unspecified() && a.is_ipv4() => "IPv4 wildcard: every interface",
+        Ok(a) if a.is_unspecified() => "IPv6 wildcard: every interface (and IPv4 where dual-stack)",
+        Ok(a) if a.is_loopback() => "loopback, but not 127.0.0.1",
+        Ok(_) => "a non-loopback address",
+        Err(_) => "not an IP address",
+    })
+}
+
+/// Is this host IP reachable only from this host?
+pub fn is_loopback(ip: Option<&str>) -> bool {
+    ip.map(|s| s.trim_start_matches('[').trim_end_matches(']'))
+        .and_then(|s| s.parse::<IpAddr>().ok())
+        .is_some_and(|a| a.is_loopback())
+}
+
+/// Every bind of `what` must be on 127.0.0.1, and there must be at least one.
+pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
+    let expected = format!("every host binding of {what} on {LOOPBACK_V4}, and at least one");
+    if binds.is_empty() {
+        return Err(Failure::new(expected, format!("{what} has no host binding")));
+    }
+    let bad: Vec<String> = binds
+        .iter()
+        .filter_map(|b| not_loopback_v4(b.ip.as_deref()).map(|why| format!("{} ({why})", b.origin)))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let seen: Vec<String> = binds.iter().map(|b| format!("{}:{}", b.ip.as_deref().unwrap_or("*"), b.port)).collect();
+    Err(Failure::new(expected, format!("{} of {} bindings elsewhere: {}", bad.len(), binds.len(), seen.join(", ")))
+        .with_evidence(bad))
+}
+
+/// Services other than `allowed` that publish on a non-loopback address.
+pub fn public_publishers(model: &ComposeModel, allowed: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, s) in &model.services {
+        if allowed.contains(name) {
+            continue;
+        }
+        for p in &s.ports {
+            if !is_loopback(p.host_ip.as_deref()) {
+                out.push(format!("service \"{name}\" publishes {p}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(ip: Option<&str>) -> Bind {
+        Bind { ip: ip.map(str::to_string), port: "9093".into(), origin: format!("test {ip:?}") }
+    }
+
+    #[test]
+    fn exact_loopback_passes() {
+        assert!(only_loopback_v4("kafka", &[b(Some("127.0.0.1")), b(Some("[127.0.0.1]"))]).is_ok());
+    }
+
+    #[test]
+    fn any_other_binding_in_the_set_fails() {
+        for ip in [None, Some("0.0.0.0"), Some("::"), Some("[::]"), Some("::1"), Some("127.0.0.2"), Some("192.0.2.1")] {
+            let r = only_loopback_v4("kafka", &[b(Some("127.0.0.1")), b(ip)]);
+            let f = r.expect_err(&format!("{ip:?} must fail"));
+            assert!(f.observed.contains("1 of 2"), "{f}");
+        }
+    }
+
+    #[test]
+    fn no_binding_fails() {
+        assert!(only_loopback_v4("redis", &[]).unwrap_err().observed.contains("no host binding"));
+    }
+
+    #[test]
+    fn reasons_tell_wildcards_apart() {
+        assert_eq!(not_loopback_v4(Some("::")), Some("IPv6 wildcard: every interface (and IPv4 where dual-stack)"));
+        assert_eq!(not_loopback_v4(Some("0.0.0.0")), Some("IPv4 wildcard: every interface"));
+        assert!(is_loopback(Some("::1")) && !is_loopback(None) && !is_loopback(Some("0.0.0.0")));
+    }
+}

@@ -1,0 +1,95 @@
+//! "Healthy within 60 s": statically, the healthcheck must be able to report
+//! healthy well inside the budget; at runtime, the engine's own transition
+//! time must be inside it.
+
+use super::{Failure, Verdict};
+use crate::compose::model::{parse_duration, Healthcheck};
+
+/// Docker's default interval when a healthcheck sets none.
+pub const DEFAULT_INTERVAL_S: f64 = 30.0;
+/// A healthcheck "well inside" the budget gets at least this many attempts
+/// before the deadline, so a broker that needs a few seconds still makes it.
+pub const MIN_ATTEMPTS: u32 = 3;
+
+pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Verdict {
+    let expected = format!(
+        "{service} defines a healthcheck that gets at least {MIN_ATTEMPTS} attempts within {budget_s:.0} s"
+    );
+    let Some(hc) = hc else {
+        return Err(Failure::new(expected, format!("services.{service} has no healthcheck")));
+    };
+    if hc.disable || hc.test.first().map(String::as_str) == Some("NONE") {
+        return Err(Failure::new(expected, format!("services.{service}.healthcheck is disabled")));
+    }
+    if hc.test.is_empty() {
+        return Err(Failure::new(expected, format!("services.{service}.healthcheck has no test")));
+    }
+    let interval = match hc.interval.as_deref().map(|s| (s, parse_duration(s))) {
+        None => DEFAULT_INTERVAL_S,
+        Some((_, Some(v))) => v,
+        Some((raw, None)) => return Err(Failure::new(expected, format!("interval \"{raw}\" is not a duration"))),
+    };
+    let timeout = hc.timeout.as_deref().and_then(parse_duration).unwrap_or(30.0);
+    // The engine runs the first check one interval after start; a check that
+    // passes marks the container healthy, whatever start_period says.
+    if interval >= budget_s {
+        return Err(Failure::new(
+            expected,
+            format!("interval {interval:.0} s: the first check runs after the {budget_s:.0} s budget, so healthy in time is impossible"),
+        ));
+    }
+    let attempts = (budget_s / interval).floor() as u32;
+    if attempts < MIN_ATTEMPTS {
+        return Err(Failure::new(
+            expected,
+            format!("interval {interval:.1} s{}: only {attempts} attempt(s) fit in {budget_s:.0} s",
+                if hc.interval.is_none() { " (Docker's default)" } else { "" }),
+        ));
+    }
+    if timeout >= budget_s {
+        return Err(Failure::new(expected, format!("timeout {timeout:.0} s is not shorter than the budget")));
+    }
+    Ok(())
+}
+
+/// Runtime: time from container start to the engine's `healthy` transition.
+pub fn healthy_within(service: &str, seconds: Option<f64>, state: &str, budget_s: f64) -> Verdict<f64> {
+    let expected = format!("{service} healthy within {budget_s:.0} s of container start");
+    match seconds {
+        Some(s) if s <= budget_s => Ok(s),
+        Some(s) => Err(Failure::new(expected, format!("healthy after {s:.1} s"))),
+        None => Err(Failure::new(expected, format!("not healthy; last state: {state}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hc(interval: Option<&str>) -> Healthcheck {
+        Healthcheck { test: vec!["CMD".into(), "true".into()], interval: interval.map(Into::into), ..Default::default() }
+    }
+
+    #[test]
+    fn short_interval_fits() {
+        assert!(healthcheck_fits("kafka", Some(&hc(Some("5s"))), 60.0).is_ok());
+    }
+
+    #[test]
+    fn impossible_and_too_slow_settings_fail() {
+        let f = healthcheck_fits("kafka", Some(&hc(Some("1m"))), 60.0).unwrap_err();
+        assert!(f.observed.contains("impossible"), "{f}");
+        let f = healthcheck_fits("kafka", Some(&hc(None)), 60.0).unwrap_err();
+        assert!(f.observed.contains("Docker's default"), "{f}");
+        assert!(healthcheck_fits("kafka", None, 60.0).is_err());
+        let off = Healthcheck { test: vec!["NONE".into()], ..Default::default() };
+        assert!(healthcheck_fits("kafka", Some(&off), 60.0).unwrap_err().observed.contains("disabled"));
+    }
+
+    #[test]
+    fn runtime_budget() {
+        assert_eq!(healthy_within("kafka", Some(2.5), "healthy", 60.0).unwrap(), 2.5);
+        assert!(healthy_within("kafka", Some(61.0), "healthy", 60.0).is_err());
+        assert!(healthy_within("kafka", None, "unhealthy", 60.0).unwrap_err().observed.contains("unhealthy"));
+    }
+}

@@ -1,0 +1,79 @@
+//! Hemma layering: the shared observability stack, the shared network.
+
+use super::{Failure, Verdict};
+use crate::compose::ComposeModel;
+
+/// Last path component of an image reference, without tag or digest.
+fn image_name(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last)
+}
+
+/// Services that are an observability component, by service name or image.
+pub fn observability_services(model: &ComposeModel, known: &[String]) -> Vec<String> {
+    model
+        .services
+        .iter()
+        .filter_map(|(name, s)| {
+            let img = s.image.as_deref().map(image_name).unwrap_or("");
+            let hit = known.iter().find(|k| name == *k || img.starts_with(k.as_str()))?;
+            Some(format!("service \"{name}\" (image {}) is {hit}", s.image.as_deref().unwrap_or("<none>")))
+        })
+        .collect()
+}
+
+/// `network` is declared external with that exact name.
+pub fn network_external(model: &ComposeModel, network: &str) -> Verdict {
+    let expected = format!("network \"{network}\" declared external");
+    let found = model.networks.iter().find(|(k, n)| *k == network || n.name.as_deref() == Some(network));
+    match found {
+        Some((_, n)) if n.external => Ok(()),
+        Some((k, n)) => Err(Failure::new(
+            expected,
+            format!("networks.{k} (name {}) is created by this project, not external", n.name.as_deref().unwrap_or(k)),
+        )),
+        None => Err(Failure::new(
+            expected,
+            format!("no such network; networks: {}", model.networks.keys().cloned().collect::<Vec<_>>().join(", ")),
+        )),
+    }
+}
+
+/// Each listed service is attached to `network`.
+pub fn services_join(model: &ComposeModel, services: &[String], network: &str) -> Verdict {
+    let mut missing = Vec::new();
+    for s in services {
+        let svc = model.service(s).map_err(|e| Failure::new(format!("service {s}"), e))?;
+        if !svc.networks.contains_key(network) {
+            missing.push(format!("service \"{s}\" networks: [{}]", svc.networks.keys().cloned().collect::<Vec<_>>().join(", ")));
+        }
+    }
+    super::none_of(&format!("{} attached to {network}", services.join(", ")), "services not attached", missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(j: &str) -> ComposeModel {
+        serde_json::from_str(j).unwrap()
+    }
+
+    #[test]
+    fn finds_observability_by_name_or_image() {
+        let known: Vec<String> = ["grafana", "otel-collector", "prometheus"].iter().map(|s| s.to_string()).collect();
+        let model = m(r#"{"services":{"dash":{"image":"grafana/grafana:11.1.0"},"prometheus":{"image":"x"},
+            "kafka":{"image":"apache/kafka:3.8.0"},"col":{"image":"ghcr.io/o/otel-collector-contrib@sha256:ab"}}}"#);
+        let f = observability_services(&model, &known);
+        assert_eq!(f.len(), 3, "{f:?}");
+        assert!(observability_services(&m(r#"{"services":{"kafka":{"image":"apache/kafka"}}}"#), &known).is_empty());
+    }
+
+    #[test]
+    fn external_network() {
+        assert!(network_external(&m(r#"{"networks":{"n":{"name":"hule-network","external":true}}}"#), "hule-network").is_ok());
+        assert!(network_external(&m(r#"{"networks":{"hule-network":{"name":"p_hule-network"}}}"#), "hule-network").is_err());
+        assert!(network_external(&m(r#"{"networks":{}}"#), "hule-network").is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! The listener contract: which address each kind of client is told, and
+//! whether it can reach it.
+
+use super::{Failure, Verdict};
+use crate::compose::{ComposeModel, PortBinding};
+use crate::kafka_config::{parse_listeners, Listener};
+
+/// Exactly one advertised listener whose address is exactly `want`.
+pub fn advertised_exactly(advertised: &[Listener], want: &str) -> Verdict<Listener> {
+    let seen = || advertised.iter().map(|l| format!("{}://{}", l.name, l.address())).collect::<Vec<_>>().join(", ");
+    let hits: Vec<&Listener> = advertised.iter().filter(|l| l.address() == want).collect();
+    match hits.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Failure::new(
+            format!("one advertised listener with address exactly {want}"),
+            format!("advertised.listeners = {}", seen()),
+        )),
+        _ => Err(Failure::new(
+            format!("one advertised listener with address exactly {want}"),
+            format!("{} listeners advertise it: {}", hits.len(), seen()),
+        )),
+    }
+}
+
+/// Advertised listeners from the resolved properties (default: `listeners`).
+pub fn advertised(props: &std::collections::BTreeMap<String, String>) -> Result<Vec<Listener>, Failure> {
+    let v = props
+        .get("advertised.listeners")
+        .or_else(|| props.get("listeners"))
+        .ok_or_else(|| Failure::new("advertised.listeners (or listeners) set", "neither is set"))?;
+    parse_listeners(v).map_err(|e| Failure::new("parseable advertised.listeners", e))
+}
+
+/// The container port a listener name binds, from `listeners`.
+pub fn container_port(props: &std::collections::BTreeMap<String, String>, name: &str) -> Verdict<u16> {
+    let raw = props.get("listeners").cloned().unwrap_or_default();
+    let ls = parse_listeners(&raw).map_err(|e| Failure::new("parseable listeners", e))?;
+    ls.iter()
+        .find(|l| l.name == name)
+        .map(|l| l.port)
+        .ok_or_else(|| Failure::new(format!("listener {name} among listeners"), format!("listeners = {raw}")))
+}
+
+/// The host reaches the listener's container port through host port `want`.
+pub fn published_on(service: &str, ports: &[PortBinding], container_port: u16, want: u16) -> Verdict {
+    let expected = format!("{service}'s listener port {container_port} published on host port {want}");
+    let hits: Vec<&PortBinding> = ports.iter().filter(|p| p.target == u32::from(container_port)).collect();
+    if hits.is_empty() {
+        let all: Vec<String> = ports.iter().map(ToString::to_string).collect();
+        return Err(Failure::new(expected, format!("no port targets {container_port}; ports: [{}]", all.join(", "))));
+    }
+    let wrong: Vec<String> = hits
+        .iter()
+        .filter(|p| p.published.as_deref() != Some(want.to_string().as_str()))
+        .map(|p| format!("services.{service}.ports: {p}"))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(expected, format!("published as {}", wrong.join(", "))).with_evidence(wrong))
+}
+
+/// `host` is a name other containers resolve to `service` on a network that
+/// `service` shares with at least one other service. Docker's DNS answers the
+/// service name, container_name and network aliases; `hostname` is only the
+/// container's own name for itself, so it does not count.
+pub fn resolvable_by_peers(model: &ComposeModel, service: &str, host: &str) -> Verdict<String> {
+    let s = model.service(service).map_err(|e| Failure::new(format!("service {service}"), e))?;
+    let expected = format!("\"{host}\" resolves to service {service} on a network shared with another service");
+    let mut seen = Vec::new();
+    for (net, att) in &s.networks {
+        let peers: Vec<&String> =
+            model.services.iter().filter(|(n, o)| *n != service && o.networks.contains_key(net)).map(|(n, _)| n).collect();
+        let aliases = att.as_ref().map(|a| a.aliases.clone()).unwrap_or_default();
+        let names_here = std::iter::once(service.to_string()).chain(s.container_name.clone()).chain(aliases);
+        let names: Vec<String> = names_here.collect();
+        if names.iter().any(|n| n == host) && !peers.is_empty() {
+            return Ok(net.clone());
+        }
+        seen.push(format!("network {net}: names [{}], peers [{}]", names.join(", "),
+            peers.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if s.networks.is_empty() {
+        seen.push("no networks listed (compose's default network)".into());
+    }
+    Err(Failure::new(expected, format!("not resolvable that way ({})", seen.join("; "))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(name: &str, host: &str, port: u16) -> Listener {
+        Listener { name: name.into(), host: host.into(), port }
+    }
+
+    fn port(ip: &str, published: &str, target: u32) -> PortBinding {
+        PortBinding { target, published: Some(published.into()), host_ip: Some(ip.into()), protocol: None }
+    }
+
+    #[test]
+    fn advertised_must_match_exactly_once() {
+        let ok = [l("INTERNAL", "kafka", 9092), l("EXTERNAL", "localhost", 9093)];
+        assert_eq!(advertised_exactly(&ok, "localhost:9093").unwrap().name, "EXTERNAL");
+        let f = advertised_exactly(&[l("INTERNAL", "kafka", 9092), l("EXTERNAL", "kafka", 9092)], "localhost:9093")
+            .unwrap_err();
+        assert!(f.observed.contains("EXTERNAL://kafka:9092"), "{f}");
+        assert!(advertised_exactly(&[l("A", "kafka", 9092), l("B", "kafka", 9092)], "kafka:9092").is_err());
+        // Exact, not "contains".
+        assert!(advertised_exactly(&[l("A", "kafka", 19092)], "kafka:9092").is_err());
+    }
+
+    #[test]
+    fn published_port_must_equal_the_advertised_one() {
+        assert!(published_on("kafka", &[port("127.0.0.1", "9093", 9093)], 9093, 9093).is_ok());
+        let f = published_on("kafka", &[port("127.0.0.1", "19093", 9093)], 9093, 9093).unwrap_err();
+        assert!(f.observed.contains("19093"), "{f}");
+        assert!(published_on("kafka", &[port("127.0.0.1", "9093", 9092)], 9093, 9093).is_err());
+    }
+
+    #[test]
+    fn peers_resolve_service_names_and_aliases_not_hostnames() {
+        let m: ComposeModel = serde_json::from_str(
+            r#"{"services":{"broker":{"hostname":"kafka","networks":{"n":null}},"app":{"networks":{"n":null}},
+                "k2":{"networks":{"m":{"aliases":["kafka"]}}},"x":{"networks":{"m":null}}}}"#,
+        )
+        .unwrap();
+        assert!(resolvable_by_peers(&m, "broker", "kafka").is_err());
+        assert!(resolvable_by_peers(&m, "broker", "broker").is_ok());
+        assert_eq!(resolvable_by_peers(&m, "k2", "kafka").unwrap(), "m");
+    }
+}

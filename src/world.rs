@@ -1,0 +1,57 @@
+//! The cucumber World: per-scenario state over a per-run [`RunContext`].
+//! The run context (target, resolved compose models, stack) is built once in
+//! the runner, never in `World::new`: Worlds are rebuilt per scenario.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::compose::ComposeModel;
+use crate::kafka_config::Listener;
+use crate::target::Target;
+
+/// What a run shares between scenarios.
+#[derive(Debug)]
+pub struct RunContext {
+    pub target: Target,
+    /// Layering name -> model resolved by `docker compose config`.
+    pub models: BTreeMap<String, Arc<ComposeModel>>,
+}
+
+static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
+
+/// Installs the run context; a process runs one verification.
+pub fn install(ctx: RunContext) -> Arc<RunContext> {
+    let ctx = Arc::new(ctx);
+    if CONTEXT.set(ctx.clone()).is_err() {
+        panic!("a run context is already installed in this process");
+    }
+    ctx
+}
+
+#[derive(Debug, cucumber::World)]
+#[world(init = Self::new)]
+pub struct AcceptanceWorld {
+    pub ctx: Arc<RunContext>,
+    /// The layering a scenario is about ("infrastructure", "hemma").
+    pub layering: Option<(String, Arc<ComposeModel>)>,
+    /// The listener a previous step singled out ("that listener").
+    pub listener: Option<Listener>,
+}
+
+impl AcceptanceWorld {
+    fn new() -> Self {
+        let ctx = CONTEXT.get().expect("runner installs the run context before scenarios run").clone();
+        Self { ctx, layering: None, listener: None }
+    }
+
+    pub fn model(&self) -> Result<&ComposeModel, String> {
+        self.layering
+            .as_ref()
+            .map(|(_, m)| m.as_ref())
+            .ok_or_else(|| "no layering chosen: the scenario needs `Given the \"...\" layering of the target`".into())
+    }
+
+    pub fn layering_name(&self) -> &str {
+        self.layering.as_ref().map(|(n, _)| n.as_str()).unwrap_or("?")
+    }
+}

@@ -1,0 +1,38 @@
+//! Step definitions: thin glue from a Gherkin phrase to a probe and a verdict.
+//! One file per domain concept.
+
+mod compose;
+mod health;
+mod hemma;
+mod kafka;
+mod repo;
+mod sockets;
+
+use std::fmt;
+
+use crate::verdicts::Failure;
+
+/// A failed step: a verdict's failure, or why the check could not be made.
+/// Its text is what the report shows.
+#[derive(Debug)]
+pub struct StepError(pub String);
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Failure> for StepError {
+    fn from(f: Failure) -> Self {
+        StepError(f.to_string())
+    }
+}
+
+impl From<String> for StepError {
+    fn from(s: String) -> Self {
+        StepError(s)
+    }
+}
+
+pub type StepResult = Result<(), StepError>;

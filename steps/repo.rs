@@ -1,0 +1,40 @@
+use cucumber::then;
+
+use super::StepResult;
+use crate::probes::repo;
+use crate::verdicts::{none_of, topics, Failure};
+use crate::world::AcceptanceWorld;
+
+#[then("the target's docs and scripts mention ZooKeeper only where allowed")]
+fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
+    let t = &w.ctx.target;
+    let r = repo::scan_zookeeper(t).map_err(|e| e.to_string())?;
+    if r.files_scanned == 0 {
+        let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
+        return Err(Failure::new("docs and scripts to scan", format!("no file under {}", paths.join(", "))).into());
+    }
+    let expected = format!("no ZooKeeper mention in {} scanned files outside [{}]", r.files_scanned, t.scan_allow.join(", "));
+    Ok(none_of(&expected, "mentions", r.findings)?)
+}
+
+#[then(expr = "service {string} waits for service {string} to be healthy")]
+fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepResult {
+    let svc = w.model()?.service(&service)?;
+    let cond = svc.depends_on.get(&dep).map(|d| d.condition.clone().unwrap_or_else(|| "service_started".into()));
+    match cond.as_deref() {
+        Some("service_healthy") => Ok(()),
+        other => Err(Failure::new(
+            format!("services.{service}.depends_on.{dep}.condition = service_healthy"),
+            other.map_or_else(|| format!("{service} does not depend on {dep}"), |c| format!("condition {c}")),
+        )
+        .into()),
+    }
+}
+
+#[then("the topics manifest lists at least one valid topic")]
+fn manifest(w: &mut AcceptanceWorld) -> StepResult {
+    let path = &w.ctx.target.topics_manifest;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
+    topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", format!("{}: {e}", w.ctx.target.display(path))))?;
+    Ok(())
+}
