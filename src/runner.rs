@@ -213,7 +213,7 @@ pub fn scenarios_from_json(bytes: &[u8]) -> Vec<ScenarioResult> {
             } else {
                 Status::Passed
             };
-            let message = steps.iter().find_map(|s| s["result"]["error_message"].as_str().map(str::to_string));
+            let message = steps.iter().find_map(|s| s["result"]["error_message"].as_str().map(step_message));
             out.push(ScenarioResult {
                 feature: feature.clone(),
                 name: el["name"].as_str().unwrap_or_default().to_string(),
@@ -229,6 +229,13 @@ pub fn scenarios_from_json(bytes: &[u8]) -> Vec<ScenarioResult> {
         }
     }
     out
+}
+
+/// The step's own message: cucumber prefixes a failed step's text with
+/// where it panicked; the verdict (expected/observed) follows this marker.
+fn step_message(raw: &str) -> String {
+    const MARK: &str = "Captured output: ";
+    raw.split_once(MARK).map_or(raw, |(_, m)| m).trim().to_string()
 }
 
 /// A features directory given on the command line must exist.
@@ -258,7 +265,7 @@ mod tests {
     fn reads_scenarios_from_cucumber_json() {
         let j = br#"[{"name":"F","elements":[
             {"name":"ok","tags":[{"name":"@static"}],"steps":[{"result":{"status":"passed"}}]},
-            {"name":"bad","steps":[{"result":{"status":"passed"}},{"result":{"status":"failed","error_message":"expected: x"}}]},
+            {"name":"bad","steps":[{"result":{"status":"passed"}},{"result":{"status":"failed","error_message":"Step panicked. Captured output: expected: x"}}]},
             {"name":"skip","steps":[{"result":{"status":"skipped"}}]}]}]"#;
         let s = scenarios_from_json(j);
         assert_eq!(s.iter().map(|r| r.status.clone()).collect::<Vec<_>>(), vec![Status::Passed, Status::Failed, Status::Skipped]);

@@ -27,6 +27,12 @@ pub enum TargetError {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// Another target this one derives from: its settings are the defaults.
+    base: Option<PathBuf>,
+    /// Layering name -> compose files appended to the layering's files.
+    overlays: Option<BTreeMap<String, Vec<PathBuf>>>,
+    /// Scan paths added to the (base's) scan paths.
+    extra_scan_paths: Option<Vec<PathBuf>>,
     project_directory: Option<PathBuf>,
     layerings: Option<BTreeMap<String, Vec<PathBuf>>>,
     topics_manifest: Option<PathBuf>,
@@ -62,6 +68,10 @@ pub struct Target {
 
 impl Target {
     pub fn load(dir: &Path) -> Result<Self, TargetError> {
+        Self::load_depth(dir, 0)
+    }
+
+    fn load_depth(dir: &Path, depth: usize) -> Result<Self, TargetError> {
         if !dir.is_dir() {
             return Err(TargetError::NoDir(dir.to_path_buf()));
         }
@@ -78,41 +88,68 @@ impl Target {
             RawConfig::default()
         };
         let abs = |p: PathBuf| if p.is_absolute() { p } else { dir.join(p) };
-        let layerings = raw.layerings.unwrap_or_else(|| {
-            BTreeMap::from([
-                ("infrastructure".into(), vec!["docker-compose.infrastructure.yml".into()]),
-                (
-                    "hemma".into(),
-                    vec!["docker-compose.infrastructure.yml".into(), "docker-compose.hemma.yml".into()],
-                ),
-            ])
-        });
-        let layerings: BTreeMap<_, _> = layerings
-            .into_iter()
-            .map(|(k, files)| (k, files.into_iter().map(abs).collect::<Vec<_>>()))
-            .collect();
-        for (layering, files) in &layerings {
+        let abs_all = |v: Vec<PathBuf>| v.into_iter().map(abs).collect::<Vec<_>>();
+
+        let mut t = match raw.base {
+            Some(_) if depth > 8 => {
+                return Err(TargetError::Config { path: cfg_path, message: "`base` chain is too deep".into() })
+            }
+            Some(base) => Self::load_depth(&abs(base), depth + 1)?,
+            None => Self::defaults(&dir),
+        };
+        t.dir = dir.clone();
+        if let Some(l) = raw.layerings {
+            t.layerings = l.into_iter().map(|(k, files)| (k, abs_all(files))).collect();
+        }
+        for (layering, files) in raw.overlays.unwrap_or_default() {
+            let Some(existing) = t.layerings.get_mut(&layering) else {
+                return Err(TargetError::Config { path: cfg_path, message: format!("overlay for unknown layering \"{layering}\"") });
+            };
+            existing.extend(abs_all(files));
+        }
+        if let Some(p) = raw.project_directory {
+            t.project_directory = abs(p);
+        }
+        if let Some(p) = raw.topics_manifest {
+            t.topics_manifest = abs(p);
+        }
+        if let Some(p) = raw.scan_paths {
+            t.scan_paths = abs_all(p);
+        }
+        t.scan_paths.extend(abs_all(raw.extra_scan_paths.unwrap_or_default()));
+        if let Some(a) = raw.scan_allow {
+            t.scan_allow = a;
+        }
+        if let Some(p) = raw.public_services {
+            t.public_services = p;
+        }
+        if let Some(o) = raw.observability_services {
+            t.observability_services = o;
+        }
+        for (layering, files) in &t.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
             }
         }
-        Ok(Target {
-            project_directory: abs(raw.project_directory.unwrap_or_else(|| ".".into())),
-            layerings,
-            topics_manifest: abs(raw.topics_manifest.unwrap_or_else(|| "config/kafka-topics.txt".into())),
-            scan_paths: raw
-                .scan_paths
-                .unwrap_or_else(|| vec!["docs".into(), "scripts".into(), "README.md".into(), "Makefile".into()])
-                .into_iter()
-                .map(abs)
-                .collect(),
-            scan_allow: raw.scan_allow.unwrap_or_else(|| vec!["docs/decisions/**".into()]),
-            public_services: raw.public_services.unwrap_or_else(|| vec!["nginx-proxy".into()]),
-            observability_services: raw
-                .observability_services
-                .unwrap_or_else(|| DEFAULT_OBSERVABILITY.iter().map(|s| s.to_string()).collect()),
-            dir,
-        })
+        Ok(t)
+    }
+
+    /// The seed's file names, relative to `dir`.
+    fn defaults(dir: &Path) -> Self {
+        let infra = dir.join("docker-compose.infrastructure.yml");
+        Target {
+            dir: dir.to_path_buf(),
+            project_directory: dir.to_path_buf(),
+            layerings: BTreeMap::from([
+                ("infrastructure".into(), vec![infra.clone()]),
+                ("hemma".into(), vec![infra, dir.join("docker-compose.hemma.yml")]),
+            ]),
+            topics_manifest: dir.join("config/kafka-topics.txt"),
+            scan_paths: ["docs", "scripts", "README.md", "Makefile"].iter().map(|p| dir.join(p)).collect(),
+            scan_allow: vec!["docs/decisions/**".into()],
+            public_services: vec!["nginx-proxy".into()],
+            observability_services: DEFAULT_OBSERVABILITY.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Path as shown in failures and matched by `scan_allow`: relative to the

@@ -49,15 +49,17 @@ pub fn published_on(service: &str, ports: &[PortBinding], container_port: u16, w
         let all: Vec<String> = ports.iter().map(ToString::to_string).collect();
         return Err(Failure::new(expected, format!("no port targets {container_port}; ports: [{}]", all.join(", "))));
     }
-    let wrong: Vec<String> = hits
-        .iter()
-        .filter(|p| p.published.as_deref() != Some(want.to_string().as_str()))
-        .map(|p| format!("services.{service}.ports: {p}"))
-        .collect();
+    let wrong: Vec<&&PortBinding> =
+        hits.iter().filter(|p| p.published.as_deref() != Some(want.to_string().as_str())).collect();
     if wrong.is_empty() {
         return Ok(());
     }
-    Err(Failure::new(expected, format!("published as {}", wrong.join(", "))).with_evidence(wrong))
+    let seen: Vec<String> = wrong
+        .iter()
+        .map(|p| format!("{}:{}", p.host_ip.as_deref().unwrap_or("*"), p.published.as_deref().unwrap_or("<ephemeral>")))
+        .collect();
+    Err(Failure::new(expected, format!("published on host {}", seen.join(", ")))
+        .with_evidence(wrong.iter().map(|p| format!("compose config services.{service}.ports: {p}"))))
 }
 
 /// `host` is a name other containers resolve to `service` on a network that
