@@ -1,4 +1,5 @@
 //! Helpers shared by the harness's own tests: run the real binary.
+#![allow(dead_code)] // each test crate uses a different subset
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
