@@ -14,3 +14,17 @@ Feature: Containers reach Kafka at kafka:9092, host tools at localhost:9093
     Given the "infrastructure" layering of the target
     Then service "kafka" advertises exactly "localhost:9093" on one listener
     And service "kafka" publishes that listener on host port 9093
+
+  @runtime
+  Scenario: A host tool at localhost:9093 is told localhost:9093 and can produce and consume
+    Given the running stack
+    When a Kafka client on the host bootstraps from "localhost:9093"
+    Then the brokers it is told are exactly "localhost:9093"
+    And its create, produce and consume round trip succeeds
+
+  @runtime
+  Scenario: A container at kafka:9092 is told kafka:9092 and can produce and consume
+    Given the running stack
+    When a Kafka client inside the compose network, beside service "redis", bootstraps from "kafka:9092"
+    Then the brokers it is told are exactly "kafka:9092"
+    And its create, produce and consume round trip succeeds

@@ -18,3 +18,16 @@ Feature: Kafka and Redis host ports bind to 127.0.0.1 only
   Scenario: On Hemma only the reverse proxy publishes on a public interface
     Given the "hemma" layering of the target
     Then only the allowed public services publish on a non-loopback address
+
+  @runtime
+  Scenario: The engine publishes Kafka and Redis on 127.0.0.1 only
+    Given the running stack
+    Then the engine publishes service "kafka" on 127.0.0.1 only
+    And the engine publishes service "redis" on 127.0.0.1 only
+
+  @runtime
+  Scenario: Host sockets for Kafka and Redis ports listen on 127.0.0.1 only
+    Given the running stack
+    Then the host's listening sockets on the ports of service "kafka" are on 127.0.0.1 only
+    And the host's listening sockets on the ports of service "redis" are on 127.0.0.1 only
+    And inside service "kafka" something listens on the port of every advertised listener

@@ -12,3 +12,9 @@ Feature: Kafka and Redis come up without ZooKeeper
   Scenario: No ZooKeeper in the Hemma layering
     Given the "hemma" layering of the target
     Then nothing in it is, needs or publishes ZooKeeper
+
+  @runtime
+  Scenario: docker compose up -d kafka redis starts the stack with no ZooKeeper
+    Given the stack started by `docker compose up -d kafka redis`
+    Then no container of the project runs a ZooKeeper image
+    And no container of the project listens on port 2181

@@ -5,3 +5,12 @@ Feature: The topic bootstrap (kafka_topic_setup) passes against the KRaft broker
     Given the "infrastructure" layering of the target
     Then service "kafka_topic_setup" waits for service "kafka" to be healthy
     And the topics manifest lists at least one valid topic
+
+  @runtime
+  Scenario: kafka_topic_setup creates every manifest topic, and a second run passes too
+    Given the running stack
+    When service "kafka_topic_setup" runs to completion
+    Then it exited 0 within 120 s
+    And a Kafka client at "localhost:9093" finds every manifest topic with its partition count
+    When service "kafka_topic_setup" runs to completion
+    Then it exited 0 within 120 s

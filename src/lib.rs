@@ -12,6 +12,7 @@ pub mod compose;
 pub mod kafka_config;
 pub mod probes;
 pub mod runner;
+pub mod stack;
 pub mod target;
 pub mod verdicts;
 pub mod world;

@@ -3,7 +3,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use kraft_acceptance::runner::{self, Status, VerifyOptions};
+use kraft_acceptance::runner::{self, VerifyOptions, DEFAULT_WAIT_LIMIT_S};
+use kraft_acceptance::stack::ImageChoice;
 
 /// Proves a Kafka ZooKeeper→KRaft migration on a real Docker Compose stack.
 ///
@@ -41,6 +42,18 @@ enum Command {
         /// Run the .feature files of DIR instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         features: Option<PathBuf>,
+        /// Images for @runtime scenarios: the target's own (real), the
+        /// locally built stand-in (standin), or real when present else
+        /// stand-in (auto). Every run says which it used.
+        #[arg(long, value_enum, default_value_t = ImageChoice::Auto)]
+        images: ImageChoice,
+        /// Leave the stack running after the run (prints how to remove it).
+        #[arg(long)]
+        keep: bool,
+        /// Longest wait, in seconds, for Kafka or Redis to become healthy.
+        /// The 60 s criterion is judged on the engine's own timestamps.
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
+        wait_limit: f64,
     },
 }
 
@@ -55,38 +68,33 @@ fn default_project_dir() -> PathBuf {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Verify { project_dir, tags, report, features } = Cli::parse().command;
+    kraft_acceptance::probes::netns::child_main_if_requested();
+    let Command::Verify { project_dir, tags, report, features, images, keep, wait_limit } = Cli::parse().command;
     if let Some(f) = &features {
         if let Err(e) = runner::check_features_dir(f) {
             eprintln!("kraft-acceptance: {e}");
             return ExitCode::from(2);
         }
     }
-    let opts = VerifyOptions { project_dir, tags, report, features };
+    let opts = VerifyOptions {
+        project_dir,
+        tags,
+        report,
+        features,
+        images: Some(images),
+        keep,
+        wait_limit: Some(wait_limit),
+    };
     match runner::verify(&opts).await {
         Err(e) => {
             eprintln!("kraft-acceptance: {e}");
             ExitCode::from(2)
         }
         Ok(outcome) => {
-            for s in outcome.scenarios.iter().filter(|s| s.status != Status::Passed) {
-                println!("NOT PASSED [{:?}] {} / {}", s.status, s.feature, s.name);
-                if let Some(m) = &s.message {
-                    for l in m.lines() {
-                        println!("    {l}");
-                    }
-                }
-            }
             if outcome.scenarios.is_empty() {
                 eprintln!("kraft-acceptance: no scenario matched the selection");
             }
-            println!(
-                "kraft-acceptance: {} passed, {} failed, {} skipped in {:.2} s",
-                outcome.count(Status::Passed),
-                outcome.count(Status::Failed),
-                outcome.count(Status::Skipped),
-                outcome.wall_seconds
-            );
+            print!("{}", outcome.summary());
             if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
     }

@@ -12,6 +12,7 @@ use cucumber::writer::{self, Coloring};
 use cucumber::{World as _, WriterExt as _};
 
 use crate::compose::{ComposeCli, ComposeError};
+use crate::stack::{ImageChoice, Stack, StackError, StackGuard, StackOptions, STANDIN_NOTE};
 use crate::target::{Target, TargetError};
 use crate::world::{self, AcceptanceWorld, RunContext};
 
@@ -25,6 +26,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("topic_setup.feature", include_str!("../features/topic_setup.feature")),
     ("no_zookeeper_docs.feature", include_str!("../features/no_zookeeper_docs.feature")),
     ("hemma_layering.feature", include_str!("../features/hemma_layering.feature")),
+    ("redis.feature", include_str!("../features/redis.feature")),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -36,7 +38,17 @@ pub struct VerifyOptions {
     pub report: Option<PathBuf>,
     /// Run these feature files instead of the compiled-in ones.
     pub features: Option<PathBuf>,
+    pub images: Option<ImageChoice>,
+    /// Leave the stack up after the run.
+    pub keep: bool,
+    /// Longest wait for a service to become healthy (seconds); the 60 s
+    /// criterion is judged on the engine's timestamps, not on this.
+    pub wait_limit: Option<f64>,
 }
+
+pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
+pub const RUNTIME_TAG: &str = "runtime";
+pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -48,6 +60,12 @@ pub enum RunError {
     Tags { expr: String, message: String },
     #[error("{what}: {source}")]
     Io { what: String, source: io::Error },
+    #[error("{0}")]
+    Stack(#[from] StackError),
+    #[error("feature {file}: {message}")]
+    Feature { file: String, message: String },
+    #[error("the runtime scenarios need a layering named \"infrastructure\" in the target")]
+    NoRuntimeLayering,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,10 +88,48 @@ pub struct ScenarioResult {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub scenarios: Vec<ScenarioResult>,
+    /// Selected scenarios that were not run, with the reason.
+    pub not_run: Vec<(String, String)>,
+    /// Figures measured during the run.
+    pub measurements: Vec<String>,
+    /// Which images the stack ran, when there was one.
+    pub images: Option<String>,
     pub wall_seconds: f64,
 }
 
 impl Outcome {
+    /// The closing lines a person reads: what was not run, what was measured,
+    /// and the count line.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
+            out.push_str(&format!("NOT PASSED [{:?}] {} / {}\n", s.status, s.feature, s.name));
+            for l in s.message.as_deref().unwrap_or("").lines() {
+                out.push_str(&format!("    {l}\n"));
+            }
+        }
+        for (name, why) in &self.not_run {
+            out.push_str(&format!("NOT RUN {name}: {why}\n"));
+        }
+        if let Some(i) = &self.images {
+            out.push_str(&format!("images: {i}\n"));
+        }
+        for m in &self.measurements {
+            out.push_str(&format!("measured: {m}\n"));
+        }
+        out.push_str(&format!("measured: suite wall time {:.2} s\n", self.wall_seconds));
+        if !self.not_run.is_empty() {
+            out.push_str(&format!("not run: {} scenario(s), listed above\n", self.not_run.len()));
+        }
+        out.push_str(&format!(
+            "kraft-acceptance: {} passed, {} failed, {} skipped\n",
+            self.count(Status::Passed),
+            self.count(Status::Failed),
+            self.count(Status::Skipped),
+        ));
+        out
+    }
+
     pub fn count(&self, s: Status) -> usize {
         self.scenarios.iter().filter(|r| r.status == s).count()
     }
@@ -115,17 +171,79 @@ pub fn load_context(opts: &VerifyOptions) -> Result<RunContext, RunError> {
         let model = cli.config().map_err(|source| RunError::Compose { layering: layering.clone(), source })?;
         models.insert(layering.clone(), Arc::new(model));
     }
-    Ok(RunContext { target, models })
+    Ok(RunContext { target, models, stack: None, measurements: Default::default() })
 }
 
-fn materialize_features() -> Result<PathBuf, RunError> {
+/// (file name, text) of the features to run.
+fn feature_sources(opts: &VerifyOptions) -> Result<Vec<(String, String)>, RunError> {
+    let Some(dir) = &opts.features else {
+        return Ok(FEATURES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect());
+    };
+    let io = |source| RunError::Io { what: format!("reading features from {}", dir.display()), source };
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        let p = e.map_err(io)?.path();
+        if p.extension().is_some_and(|x| x == "feature") {
+            let name = p.file_name().unwrap_or_default().to_string_lossy().to_string();
+            out.push((name, std::fs::read_to_string(&p).map_err(io)?));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The scenarios the tag filter selects: (name, tags).
+fn selected_scenarios(
+    sources: &[(String, String)],
+    filter: Option<&TagOperation>,
+) -> Result<Vec<(String, Vec<String>)>, RunError> {
+    let mut out = Vec::new();
+    for (file, text) in sources {
+        let f = cucumber::gherkin::Feature::parse(text, Default::default())
+            .map_err(|e| RunError::Feature { file: file.clone(), message: e.to_string() })?;
+        let mut scenarios: Vec<(&cucumber::gherkin::Scenario, Vec<String>)> =
+            f.scenarios.iter().map(|s| (s, Vec::new())).collect();
+        for r in &f.rules {
+            scenarios.extend(r.scenarios.iter().map(|s| (s, r.tags.clone())));
+        }
+        for (sc, rule_tags) in scenarios {
+            let tags: Vec<String> = sc.tags.iter().chain(&rule_tags).chain(&f.tags).cloned().collect();
+            if filter.is_none_or(|op| tags_match(op, &tags)) {
+                out.push((sc.name.clone(), tags));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn has_tag(tags: &[String], tag: &str) -> bool {
+    tags.iter().any(|t| t.trim_start_matches('@') == tag)
+}
+
+fn materialize(sources: &[(String, String)]) -> Result<PathBuf, RunError> {
     let dir = std::env::temp_dir().join(format!("kraft-acceptance-features-{}", std::process::id()));
     let io = |source| RunError::Io { what: format!("writing features to {}", dir.display()), source };
     std::fs::create_dir_all(&dir).map_err(io)?;
-    for (name, text) in FEATURES {
+    for (name, text) in sources {
         std::fs::write(dir.join(name), text).map_err(io)?;
     }
     Ok(dir)
+}
+
+/// On SIGINT/SIGTERM: tear the stack down, then exit 130/143.
+fn teardown_on_signal(stack: Arc<Stack>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tokio::spawn(async move {
+        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+            return;
+        };
+        let code = tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 };
+        eprintln!("\nkraft-acceptance: interrupted; tearing down {}", stack.project);
+        if let Err(e) = stack.down() {
+            eprintln!("kraft-acceptance: teardown failed: {e}");
+        }
+        std::process::exit(code);
+    });
 }
 
 /// An in-memory sink the JSON and JUnit writers share with the runner.
@@ -152,13 +270,42 @@ impl SharedBuf {
 pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let filter = opts.tags.as_deref().map(parse_tags).transpose()?;
-    let ctx = load_context(opts)?;
-    world::install(ctx);
+    let mut ctx = load_context(opts)?;
+    let sources = feature_sources(opts)?;
+    let selected = selected_scenarios(&sources, filter.as_ref())?;
 
-    let features_dir = match &opts.features {
-        Some(d) => d.clone(),
-        None => materialize_features()?,
+    let mut not_run = Vec::new();
+    let mut images = None;
+    let stack = if selected.iter().any(|(_, t)| has_tag(t, RUNTIME_TAG)) {
+        let files = ctx.target.layerings.get("infrastructure").cloned().ok_or(RunError::NoRuntimeLayering)?;
+        let stack = Stack::start(StackOptions {
+            files,
+            project_directory: ctx.target.project_directory.clone(),
+            images: opts.images.unwrap_or(ImageChoice::Auto),
+            keep: opts.keep,
+            wait_limit: std::time::Duration::from_secs_f64(opts.wait_limit.unwrap_or(DEFAULT_WAIT_LIMIT_S)),
+        })
+        .await?;
+        let desc = if stack.standin { STANDIN_NOTE.to_string() } else { "the target's own images".to_string() };
+        println!("kraft-acceptance: stack {} ({}), images: {desc}", stack.project, stack.up.command);
+        if stack.standin {
+            for (name, _) in selected.iter().filter(|(_, t)| has_tag(t, KRAFT_WIRE_TAG)) {
+                not_run.push((name.clone(), "not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)".to_string()));
+            }
+        }
+        images = Some(desc);
+        Some(stack)
+    } else {
+        None
     };
+    let guard = stack.clone().map(StackGuard);
+    if let Some(s) = &stack {
+        teardown_on_signal(s.clone());
+    }
+    ctx.stack = stack;
+    let ctx = world::install(ctx);
+
+    let features_dir = materialize(&sources)?;
     let json = SharedBuf::default();
     let junit = SharedBuf::default();
     let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
@@ -166,11 +313,15 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
         .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
         .normalized();
+    let skip: Vec<String> = not_run.iter().map(|(n, _)| n.clone()).collect();
     AcceptanceWorld::cucumber()
         .with_writer(writer)
         .fail_on_skipped()
         .with_default_cli()
         .filter_run(features_dir.clone(), move |feature, rule, scenario| {
+            if skip.contains(&scenario.name) {
+                return false;
+            }
             let Some(op) = &filter else { return true };
             let tags: Vec<String> = scenario
                 .tags
@@ -182,9 +333,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
             tags_match(op, &tags)
         })
         .await;
-    if opts.features.is_none() {
-        let _ = std::fs::remove_dir_all(&features_dir);
-    }
+    let _ = std::fs::remove_dir_all(&features_dir);
+    drop(guard);
 
     let json = json.take();
     let scenarios = scenarios_from_json(&json);
@@ -194,7 +344,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         std::fs::write(dir.join("cucumber.json"), &json).map_err(io)?;
         std::fs::write(dir.join("junit.xml"), junit.take()).map_err(io)?;
     }
-    Ok(Outcome { scenarios, wall_seconds: started.elapsed().as_secs_f64() })
+    let measurements = ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default();
+    Ok(Outcome { scenarios, not_run, measurements, images, wall_seconds: started.elapsed().as_secs_f64() })
 }
 
 /// Reads scenario results back from the Cucumber JSON the run wrote.

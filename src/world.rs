@@ -7,6 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::compose::ComposeModel;
 use crate::kafka_config::Listener;
+use crate::probes::kafka::KafkaObservation;
+use crate::stack::Stack;
 use crate::target::Target;
 
 /// What a run shares between scenarios.
@@ -15,6 +17,16 @@ pub struct RunContext {
     pub target: Target,
     /// Layering name -> model resolved by `docker compose config`.
     pub models: BTreeMap<String, Arc<ComposeModel>>,
+    /// The running stack, when a selected scenario needs one.
+    pub stack: Option<Arc<Stack>>,
+    /// Figures measured by steps (time-to-healthy...), printed and reported.
+    pub measurements: std::sync::Mutex<Vec<String>>,
+}
+
+impl RunContext {
+    pub fn measure(&self, line: String) {
+        self.measurements.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
 }
 
 static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
@@ -36,12 +48,16 @@ pub struct AcceptanceWorld {
     pub layering: Option<(String, Arc<ComposeModel>)>,
     /// The listener a previous step singled out ("that listener").
     pub listener: Option<Listener>,
+    /// What the last Kafka client of this scenario observed.
+    pub kafka: Option<KafkaObservation>,
+    /// The last one-off run: exit code, output tail, seconds.
+    pub oneoff: Option<(i32, String, f64)>,
 }
 
 impl AcceptanceWorld {
     fn new() -> Self {
         let ctx = CONTEXT.get().expect("runner installs the run context before scenarios run").clone();
-        Self { ctx, layering: None, listener: None }
+        Self { ctx, layering: None, listener: None, kafka: None, oneoff: None }
     }
 
     pub fn model(&self) -> Result<&ComposeModel, String> {
@@ -49,6 +65,15 @@ impl AcceptanceWorld {
             .as_ref()
             .map(|(_, m)| m.as_ref())
             .ok_or_else(|| "no layering chosen: the scenario needs `Given the \"...\" layering of the target`".into())
+    }
+
+    /// The stack, started by `up` without error.
+    pub fn stack(&self) -> Result<Arc<Stack>, String> {
+        let s = self.ctx.stack.clone().ok_or("no stack: this run did not start one (select @runtime scenarios)")?;
+        if !s.up.ok {
+            return Err(format!("the stack did not start: {}", s.up.output));
+        }
+        Ok(s)
     }
 
     pub fn layering_name(&self) -> &str {

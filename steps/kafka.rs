@@ -1,6 +1,9 @@
-use cucumber::then;
+use std::collections::BTreeSet;
 
-use super::StepResult;
+use cucumber::{then, when};
+
+use super::{StepError, StepResult};
+use crate::probes::{kafka as probe, netns};
 use crate::kafka_config::{env_to_properties, kraft_violations};
 use crate::verdicts::{listeners, none_of, Failure};
 use crate::world::AcceptanceWorld;
@@ -34,4 +37,69 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
     let port = listeners::container_port(&props(w, &service)?, &listener.name)?;
     let svc = w.model()?.service(&service)?;
     Ok(listeners::published_on(&service, &svc.ports, port, host_port)?)
+}
+
+/// Kafka must be up before a client can judge its listeners.
+async fn kafka_ready(w: &AcceptanceWorld) -> Result<std::sync::Arc<crate::stack::Stack>, StepError> {
+    let s = w.stack()?;
+    let r = s.readiness("kafka").await;
+    if !r.healthy {
+        return Err(StepError(format!(
+            "kafka is not ready, so no client can be checked: {} after {:.1} s (see the healthy-within-60 s scenario)",
+            r.state, r.waited
+        )));
+    }
+    Ok(s)
+}
+
+fn probe_topic(project: &str, tag: &str) -> String {
+    format!("kraft-acceptance.{project}.{tag}")
+}
+
+#[when(expr = "a Kafka client on the host bootstraps from {string}")]
+async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let s = kafka_ready(w).await?;
+    let topic = probe_topic(&s.project, "host");
+    let obs = tokio::task::spawn_blocking(move || probe::probe(&bootstrap, Some(&topic)))
+        .await
+        .map_err(|e| e.to_string())??;
+    w.kafka = Some(obs);
+    Ok(())
+}
+
+#[when(expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}")]
+async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
+    let s = kafka_ready(w).await?;
+    let pid = s.service_container(&peer).await?.pid.ok_or(format!("service {peer} has no running process"))?;
+    let topic = probe_topic(&s.project, "internal");
+    let obs = tokio::task::spawn_blocking(move || netns::probe_in_netns(pid, &bootstrap, Some(&topic)))
+        .await
+        .map_err(|e| e.to_string())??;
+    w.kafka = Some(obs);
+    Ok(())
+}
+
+#[then(expr = "the brokers it is told are exactly {string}")]
+fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
+    let obs = w.kafka.as_ref().ok_or("no Kafka client ran in this scenario")?;
+    let seen: BTreeSet<&str> = obs.brokers.iter().map(String::as_str).collect();
+    if seen == BTreeSet::from([want.as_str()]) {
+        return Ok(());
+    }
+    Err(Failure::new(
+        format!("metadata from {} lists exactly the broker {want}", obs.bootstrap),
+        format!("brokers [{}]", obs.brokers.join(", ")),
+    )
+    .with_evidence([format!("rdkafka fetch_metadata via {}", obs.bootstrap)])
+    .into())
+}
+
+#[then("its create, produce and consume round trip succeeds")]
+fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
+    let obs = w.kafka.as_ref().ok_or("no Kafka client ran in this scenario")?;
+    match &obs.round_trip {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(Failure::new(format!("create, produce and consume through {}", obs.bootstrap), e.clone()).into()),
+        None => Err(StepError("the client made no round trip".into())),
+    }
 }

@@ -5,8 +5,10 @@ mod compose;
 mod health;
 mod hemma;
 mod kafka;
+mod redis;
 mod repo;
 mod sockets;
+mod stack;
 
 use std::fmt;
 
@@ -32,6 +34,12 @@ impl From<Failure> for StepError {
 impl From<String> for StepError {
     fn from(s: String) -> Self {
         StepError(s)
+    }
+}
+
+impl From<&str> for StepError {
+    fn from(s: &str) -> Self {
+        StepError(s.to_string())
     }
 }
 

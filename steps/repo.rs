@@ -1,4 +1,4 @@
-use cucumber::then;
+use cucumber::{then, when};
 
 use super::StepResult;
 use crate::probes::repo;
@@ -37,4 +37,37 @@ fn manifest(w: &mut AcceptanceWorld) -> StepResult {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
     topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", format!("{}: {e}", w.ctx.target.display(path))))?;
     Ok(())
+}
+
+#[when(expr = "service {string} runs to completion")]
+async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let s = w.stack()?;
+    w.oneoff = Some(s.run_oneoff(&service, std::time::Duration::from_secs(ONEOFF_LIMIT_S)).await?);
+    Ok(())
+}
+
+/// Hard stop for a one-off run; the step's budget is judged separately.
+const ONEOFF_LIMIT_S: u64 = 180;
+
+#[then(expr = "it exited 0 within {int} s")]
+fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
+    let (code, tail, secs) = w.oneoff.clone().ok_or("nothing ran in this scenario")?;
+    if code != 0 || secs > f64::from(budget) {
+        return Err(Failure::new(format!("exit 0 within {budget} s"), format!("exit {code} after {secs:.1} s"))
+            .with_evidence([format!("output: {tail}")])
+            .into());
+    }
+    w.ctx.measure(format!("kafka_topic_setup: exit 0 in {secs:.2} s"));
+    Ok(())
+}
+
+#[then(expr = "a Kafka client at {string} finds every manifest topic with its partition count")]
+async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let path = w.ctx.target.topics_manifest.clone();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
+    let manifest = topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", e))?;
+    let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&bootstrap, None))
+        .await
+        .map_err(|e| e.to_string())??;
+    Ok(topics::topics_match(&manifest, &obs.topics)?)
 }

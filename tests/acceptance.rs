@@ -1,19 +1,36 @@
 //! `cargo test --test acceptance`: the Gherkin features on the bundled
 //! reference target, through the same runner as `kraft-acceptance verify`.
-//! KRAFT_ACCEPTANCE_TAGS narrows the selection (same syntax as --tags).
+//! KRAFT_ACCEPTANCE_TAGS narrows the selection (same syntax as --tags);
+//! KRAFT_ACCEPTANCE_IMAGES=real|standin|auto picks the runtime images.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kraft_acceptance::runner::{self, Status, VerifyOptions};
+use clap::ValueEnum;
+use kraft_acceptance::runner::{self, VerifyOptions};
+use kraft_acceptance::stack::ImageChoice;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    kraft_acceptance::probes::netns::child_main_if_requested();
+    let images = match std::env::var("KRAFT_ACCEPTANCE_IMAGES") {
+        Ok(v) => match ImageChoice::from_str(&v, true) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                eprintln!("acceptance: KRAFT_ACCEPTANCE_IMAGES: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => None,
+    };
     let opts = VerifyOptions {
         project_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference"),
         tags: std::env::var("KRAFT_ACCEPTANCE_TAGS").ok(),
         report: std::env::var_os("KRAFT_ACCEPTANCE_REPORT").map(PathBuf::from),
         features: None,
+        images,
+        keep: false,
+        wait_limit: None,
     };
     match runner::verify(&opts).await {
         Err(e) => {
@@ -21,7 +38,7 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(o) => {
-            println!("acceptance: {} passed, {} failed", o.count(Status::Passed), o.scenarios.len() - o.count(Status::Passed));
+            print!("{}", o.summary());
             if o.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
     }

@@ -1,0 +1,213 @@
+//! The Docker Engine through its API (bollard): containers of a compose
+//! project found by their labels, their state, health and port bindings, and
+//! the engine's own event timestamps.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bollard::query_parameters::{EventsOptions, InspectContainerOptions, ListContainersOptions};
+use bollard::Docker;
+use futures::StreamExt;
+
+pub const PROJECT_LABEL: &str = "com.docker.compose.project";
+pub const SERVICE_LABEL: &str = "com.docker.compose.service";
+pub const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("the Docker Engine is not answering ({0}); start dockerd or run scripts/setup.sh")]
+    Connect(String),
+    #[error("engine API {op}: {source}")]
+    Api { op: String, source: bollard::errors::Error },
+}
+
+fn api(op: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
+    let op = op.into();
+    move |source| EngineError::Api { op, source }
+}
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    docker: Docker,
+}
+
+/// One host binding of a container port, as the engine reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineBinding {
+    pub container_port: String,
+    pub host_ip: String,
+    pub host_port: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContainerInfo {
+    pub id: String,
+    pub name: String,
+    pub service: String,
+    pub image: String,
+    pub image_id: String,
+    pub oneoff: bool,
+    /// created, running, exited...
+    pub status: String,
+    pub exit_code: Option<i64>,
+    pub pid: Option<i64>,
+    /// starting, healthy, unhealthy; `None` without a healthcheck.
+    pub health: Option<String>,
+    /// Last healthcheck result: exit code and output.
+    pub last_check: Option<(i64, String)>,
+    pub bindings: Vec<EngineBinding>,
+}
+
+impl Engine {
+    /// Connects to the local engine and negotiates the API version (Debian's
+    /// 20.10 engine speaks 1.41, older than this client's default).
+    pub async fn connect() -> Result<Self, EngineError> {
+        let docker = Docker::connect_with_local_defaults().map_err(|e| EngineError::Connect(e.to_string()))?;
+        let docker = docker.negotiate_version().await.map_err(|e| EngineError::Connect(e.to_string()))?;
+        docker.ping().await.map_err(|e| EngineError::Connect(e.to_string()))?;
+        Ok(Self { docker })
+    }
+
+    /// Engine version and API version.
+    pub async fn version(&self) -> Result<(String, String), EngineError> {
+        let v = self.docker.version().await.map_err(api("version"))?;
+        Ok((v.version.unwrap_or_default(), v.api_version.unwrap_or_default()))
+    }
+
+    /// Image id when the image is present locally.
+    pub async fn image_id(&self, name: &str) -> Option<String> {
+        self.docker.inspect_image(name).await.ok().and_then(|i| i.id)
+    }
+
+    /// Every container (running or not) of a compose project.
+    pub async fn project_containers(&self, project: &str) -> Result<Vec<ContainerInfo>, EngineError> {
+        let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}={project}")])]);
+        let list = self
+            .docker
+            .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
+            .await
+            .map_err(api("list containers"))?;
+        let mut out = Vec::new();
+        for c in list {
+            let Some(id) = c.id else { continue };
+            // Gone between list and inspect: not part of the project any more.
+            if let Ok(info) = self.inspect(&id).await {
+                out.push(info);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    pub async fn inspect(&self, id: &str) -> Result<ContainerInfo, EngineError> {
+        let c = self
+            .docker
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .map_err(api(format!("inspect container {id}")))?;
+        let labels = c.config.as_ref().and_then(|k| k.labels.clone()).unwrap_or_default();
+        let state = c.state.clone().unwrap_or_default();
+        let health = state.health.clone();
+        let mut bindings = Vec::new();
+        let ports = c.network_settings.as_ref().and_then(|n| n.ports.clone()).unwrap_or_default();
+        let ports: BTreeMap<_, _> = ports.into_iter().collect();
+        for (container_port, binds) in ports {
+            for b in binds.unwrap_or_default() {
+                bindings.push(EngineBinding {
+                    container_port: container_port.clone(),
+                    host_ip: b.host_ip.unwrap_or_default(),
+                    host_port: b.host_port.unwrap_or_default(),
+                });
+            }
+        }
+        Ok(ContainerInfo {
+            id: c.id.clone().unwrap_or_default(),
+            name: c.name.clone().unwrap_or_default().trim_start_matches('/').to_string(),
+            service: labels.get(SERVICE_LABEL).cloned().unwrap_or_default(),
+            image: c.config.as_ref().and_then(|k| k.image.clone()).unwrap_or_default(),
+            image_id: c.image.clone().unwrap_or_default(),
+            oneoff: labels.get(ONEOFF_LABEL).is_some_and(|v| v == "True"),
+            status: state.status.map(|s| s.to_string()).unwrap_or_default(),
+            exit_code: state.exit_code,
+            pid: state.pid.filter(|p| *p > 0),
+            health: health.as_ref().and_then(|h| h.status).map(|s| s.to_string()).filter(|s| !s.is_empty() && s != "none"),
+            last_check: health
+                .and_then(|h| h.log)
+                .and_then(|l| l.last().cloned())
+                .map(|r| (r.exit_code.unwrap_or(-1), r.output.unwrap_or_default().trim().to_string())),
+            bindings,
+        })
+    }
+
+    /// Events of one project between two engine times (unix seconds),
+    /// oldest first: (time in ns, action, service).
+    pub async fn project_events(
+        &self,
+        project: &str,
+        since_s: i64,
+        until_s: i64,
+    ) -> Result<Vec<(i64, String, String)>, EngineError> {
+        let filters = HashMap::from([
+            ("label".to_string(), vec![format!("{PROJECT_LABEL}={project}")]),
+            ("type".to_string(), vec!["container".to_string()]),
+        ]);
+        let opts = EventsOptions { since: Some(since_s.to_string()), until: Some(until_s.to_string()), filters: Some(filters) };
+        let mut stream = self.docker.events(Some(opts));
+        let mut out = Vec::new();
+        while let Some(ev) = stream.next().await {
+            let ev = ev.map_err(api("events"))?;
+            let attrs = ev.actor.and_then(|a| a.attributes).unwrap_or_default();
+            out.push((
+                ev.time_nano.unwrap_or(ev.time.unwrap_or(0) * 1_000_000_000),
+                ev.action.unwrap_or_default(),
+                attrs.get(SERVICE_LABEL).cloned().unwrap_or_default(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The engine's clock, in unix seconds (from its `Date` answer to /info
+    /// would need parsing; the system time is the same host's clock).
+    pub fn now_s() -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    }
+
+    pub fn client(&self) -> &Docker {
+        &self.docker
+    }
+}
+
+/// Time-to-healthy from a project's events: from the service's last `start`
+/// to the first `health_status: healthy` after it, in seconds.
+pub fn time_to_healthy(events: &[(i64, String, String)], service: &str) -> Option<f64> {
+    let mine = events.iter().filter(|(_, _, s)| s == service);
+    let start = mine.clone().filter(|(_, a, _)| a == "start").map(|(t, _, _)| *t).last()?;
+    let healthy = mine
+        .filter(|(t, a, _)| *t >= start && a.trim() == "health_status: healthy")
+        .map(|(t, _, _)| *t)
+        .next()?;
+    Some((healthy - start) as f64 / 1e9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(t: i64, a: &str, s: &str) -> (i64, String, String) {
+        (t, a.to_string(), s.to_string())
+    }
+
+    #[test]
+    fn time_to_healthy_uses_engine_timestamps() {
+        let e = vec![
+            ev(1_000_000_000, "create", "kafka"),
+            ev(2_000_000_000, "start", "kafka"),
+            ev(2_100_000_000, "start", "redis"),
+            ev(3_000_000_000, "health_status: healthy", "redis"),
+            ev(9_500_000_000, "health_status: healthy", "kafka"),
+        ];
+        assert_eq!(time_to_healthy(&e, "kafka"), Some(7.5));
+        assert_eq!(time_to_healthy(&e, "redis"), Some(0.9));
+        assert_eq!(time_to_healthy(&e, "zookeeper"), None);
+        assert_eq!(time_to_healthy(&e[..3], "kafka"), None, "no healthy event: not healthy");
+    }
+}

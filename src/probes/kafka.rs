@@ -1,0 +1,104 @@
+//! Kafka through a real protocol client (librdkafka via rdkafka): metadata
+//! (which brokers a client is told), topics, and a create/produce/consume
+//! round trip. Blocking: call from `spawn_blocking` or a child process.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{Offset, TopicPartitionList};
+use serde::{Deserialize, Serialize};
+
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What a client bootstrapping from an address was told and could do.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KafkaObservation {
+    pub bootstrap: String,
+    /// `host:port` of every broker in the metadata answer.
+    pub brokers: Vec<String>,
+    /// Topic name -> partition count.
+    pub topics: BTreeMap<String, i32>,
+    /// The round trip, when asked for: Ok(description) or what failed.
+    pub round_trip: Option<Result<String, String>>,
+}
+
+fn config(bootstrap: &str) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", bootstrap)
+        .set("socket.timeout.ms", "10000")
+        .set("message.timeout.ms", "15000")
+        .set("log_level", "3");
+    c
+}
+
+/// Metadata as seen from `bootstrap`, and optionally a round trip on `topic`.
+pub fn probe(bootstrap: &str, round_trip_topic: Option<&str>) -> Result<KafkaObservation, String> {
+    let consumer: BaseConsumer = config(bootstrap)
+        .set("group.id", "kraft-acceptance-metadata")
+        .create()
+        .map_err(|e| format!("creating a Kafka client for {bootstrap}: {e}"))?;
+    let md = consumer
+        .fetch_metadata(None, TIMEOUT)
+        .map_err(|e| format!("metadata from {bootstrap}: {e}"))?;
+    let brokers = md.brokers().iter().map(|b| format!("{}:{}", b.host(), b.port())).collect();
+    let topics = md.topics().iter().map(|t| (t.name().to_string(), t.partitions().len() as i32)).collect();
+    let round_trip = round_trip_topic.map(|t| round_trip(bootstrap, t));
+    Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, round_trip })
+}
+
+/// Creates `topic` (1 partition), produces a unique record, consumes it back.
+fn round_trip(bootstrap: &str, topic: &str) -> Result<String, String> {
+    let started = Instant::now();
+    let admin: AdminClient<DefaultClientContext> =
+        config(bootstrap).create().map_err(|e| format!("admin client: {e}"))?;
+    let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
+    let created = futures::executor::block_on(admin.create_topics(
+        &[NewTopic::new(topic, 1, TopicReplication::Fixed(1))],
+        &opts,
+    ))
+    .map_err(|e| format!("CreateTopics {topic}: {e}"))?;
+    for r in created {
+        r.map_err(|(t, code)| format!("CreateTopics {t}: {code}"))?;
+    }
+
+    let payload = format!("kraft-acceptance {topic} {}", std::process::id());
+    let producer: FutureProducer = config(bootstrap).create().map_err(|e| format!("producer: {e}"))?;
+    let delivery = futures::executor::block_on(
+        producer.send(FutureRecord::to(topic).key("probe").payload(&payload), TIMEOUT),
+    );
+    let (partition, offset) = delivery
+        .map(|d| (d.partition, d.offset))
+        .map_err(|(e, _)| format!("produce to {topic}: {e}"))?;
+
+    let consumer: BaseConsumer = config(bootstrap)
+        .set("group.id", format!("kraft-acceptance-{topic}"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .map_err(|e| format!("consumer: {e}"))?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+        .map_err(|e| format!("assign {topic}/{partition}@{offset}: {e}"))?;
+    consumer.assign(&tpl).map_err(|e| format!("assign {topic}: {e}"))?;
+    let deadline = Instant::now() + TIMEOUT;
+    let mut last = String::from("nothing received");
+    while Instant::now() < deadline {
+        match consumer.poll(Duration::from_millis(500)) {
+            Some(Ok(m)) if m.payload() == Some(payload.as_bytes()) => {
+                return Ok(format!(
+                    "created {topic}, produced to partition {partition} offset {offset}, consumed it back in {:.2} s",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            Some(Ok(m)) => last = format!("other record at offset {}", m.offset()),
+            Some(Err(e)) => last = format!("consume error: {e}"),
+            None => {}
+        }
+    }
+    Err(format!("consume from {topic}: produced at offset {offset}, not read back within {}s ({last})", TIMEOUT.as_secs()))
+}

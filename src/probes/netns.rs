@@ -1,0 +1,92 @@
+//! Runs the Kafka probe from inside a compose network: a child process of
+//! this binary enters a peer container's network namespace (`setns` on
+//! `/proc/<pid>/ns/net`) with a private mount namespace in which
+//! `/etc/resolv.conf` names Docker's embedded DNS (127.0.0.11), so the
+//! service name `kafka` resolves as it does for the containers.
+//!
+//! Namespace changes are per thread, so they happen in the forked child
+//! (`pre_exec`), never on a tokio worker. Needs root (CAP_SYS_ADMIN).
+
+use std::ffi::CString;
+use std::fs::File;
+use std::os::fd::AsFd;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+
+use nix::mount::{mount, MsFlags};
+use nix::sched::{setns, unshare, CloneFlags};
+
+use super::kafka::{self, KafkaObservation};
+
+const CHILD_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHILD";
+const BOOTSTRAP_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_BOOTSTRAP";
+const TOPIC_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_TOPIC";
+const EMBEDDED_DNS: &str = "nameserver 127.0.0.11\noptions ndots:0\n";
+
+/// Every binary that may be re-executed as the probe child calls this first.
+/// In the child it runs the probe, prints JSON and exits; otherwise returns.
+pub fn child_main_if_requested() {
+    if std::env::var_os(CHILD_ENV).is_none() {
+        return;
+    }
+    let bootstrap = std::env::var(BOOTSTRAP_ENV).unwrap_or_default();
+    let topic = std::env::var(TOPIC_ENV).ok().filter(|t| !t.is_empty());
+    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, topic.as_deref());
+    match serde_json::to_string(&result) {
+        Ok(j) => println!("{j}"),
+        Err(e) => eprintln!("serialising the probe result: {e}"),
+    }
+    std::process::exit(0);
+}
+
+/// Runs the Kafka probe inside the network namespace of process `pid`.
+pub fn probe_in_netns(pid: i64, bootstrap: &str, topic: Option<&str>) -> Result<KafkaObservation, String> {
+    if !nix::unistd::geteuid().is_root() {
+        return Err(format!(
+            "entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {}",
+            nix::unistd::geteuid()
+        ));
+    }
+    let ns_path = format!("/proc/{pid}/ns/net");
+    let ns = File::open(&ns_path).map_err(|e| format!("open {ns_path}: {e}"))?;
+    let resolv = tempfile::Builder::new()
+        .prefix("kraft-acceptance-resolv")
+        .tempfile()
+        .map_err(|e| format!("temp resolv.conf: {e}"))?;
+    std::fs::write(resolv.path(), EMBEDDED_DNS).map_err(|e| format!("write resolv.conf: {e}"))?;
+    let resolv_src = CString::new(resolv.path().as_os_str().as_encoded_bytes()).map_err(|e| e.to_string())?;
+    let exe = std::env::current_exe().map_err(|e| format!("locating this binary: {e}"))?;
+
+    let mut cmd = Command::new(exe);
+    cmd.env(CHILD_ENV, "1")
+        .env(BOOTSTRAP_ENV, bootstrap)
+        .env(TOPIC_ENV, topic.unwrap_or(""))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: between fork and exec only raw syscalls run (unshare, mount,
+    // setns) on values prepared before the fork; nothing allocates or locks.
+    unsafe {
+        cmd.pre_exec(move || {
+            let errno = |e: nix::errno::Errno| std::io::Error::from_raw_os_error(e as i32);
+            unshare(CloneFlags::CLONE_NEWNS).map_err(errno)?;
+            mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).map_err(errno)?;
+            mount(Some(resolv_src.as_c_str()), "/etc/resolv.conf", None::<&str>, MsFlags::MS_BIND, None::<&str>)
+                .map_err(errno)?;
+            setns(ns.as_fd(), CloneFlags::CLONE_NEWNET).map_err(errno)?;
+            Ok(())
+        });
+    }
+    let out = cmd.output().map_err(|e| format!("starting the in-network probe (pid {pid} netns): {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "in-network probe exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let line = String::from_utf8_lossy(&out.stdout);
+    let line = line.lines().last().unwrap_or("");
+    serde_json::from_str::<Result<KafkaObservation, String>>(line)
+        .map_err(|e| format!("in-network probe printed \"{line}\": {e}"))?
+}
