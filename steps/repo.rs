@@ -41,7 +41,8 @@ fn manifest(w: &mut AcceptanceWorld) -> StepResult {
 
 #[when(expr = "service {string} runs to completion")]
 async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let s = w.stack()?;
+    // Its dependency must be ready first, or the run only measures compose's wait.
+    let s = super::stack::ready(w, "kafka").await?;
     w.oneoff = Some(s.run_oneoff(&service, std::time::Duration::from_secs(ONEOFF_LIMIT_S)).await?);
     Ok(())
 }
@@ -66,8 +67,10 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
     let path = w.ctx.target.topics_manifest.clone();
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
     let manifest = topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", e))?;
-    let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&bootstrap, None))
+    let b = bootstrap.clone();
+    let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&b, None))
         .await
-        .map_err(|e| e.to_string())??;
+        .map_err(|e| e.to_string())?
+        .map_err(|e| super::kafka::no_metadata(&bootstrap, "on the host", e))?;
     Ok(topics::topics_match(&manifest, &obs.topics)?)
 }

@@ -70,7 +70,7 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
 
 #[then(expr = "inside service {string} something listens on the port of every advertised listener")]
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let s = w.stack()?;
+    let s = super::stack::ready(w, &service).await?;
     let c = s.service_container(&service).await?;
     let pid = c.pid.ok_or(format!("service {service} has no running process ({})", c.status))?;
     let props = env_to_properties(&s.model.service(&service)?.environment);

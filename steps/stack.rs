@@ -1,9 +1,25 @@
 use cucumber::{given, then};
 
-use super::StepResult;
+use super::{StepError, StepResult};
 use crate::probes::proc_net;
 use crate::verdicts::{health, none_of, Failure};
 use crate::world::AcceptanceWorld;
+
+/// The stack, once `service` is healthy: checks of a live service are only
+/// meaningful on a service that is up (its own scenario judges the 60 s).
+pub(super) async fn ready(w: &AcceptanceWorld, service: &str) -> Result<std::sync::Arc<crate::stack::Stack>, StepError> {
+    let s = w.stack()?;
+    let r = s.readiness(service).await;
+    if r.healthy {
+        return Ok(s);
+    }
+    let last = r.last_check.map(|(c, o)| format!("; last healthcheck: exit {c} {o}")).unwrap_or_default();
+    Err(Failure::new(
+        format!("{service} healthy before it is checked"),
+        format!("{service} not ready: {} after waiting {:.1} s{last}", r.state, r.waited),
+    )
+    .into())
+}
 
 #[given("the stack started by `docker compose up -d kafka redis`")]
 fn started(w: &mut AcceptanceWorld) -> StepResult {
