@@ -85,7 +85,11 @@ async fn main() -> ExitCode {
         keep,
         wait_limit: Some(wait_limit),
     };
-    match runner::verify(&opts).await {
+    let result = runner::verify(&opts).await;
+    if let Some(code) = runner::interrupted() {
+        return ExitCode::from(code as u8);
+    }
+    match result {
         Err(e) => {
             eprintln!("kraft-acceptance: {e}");
             ExitCode::from(2)

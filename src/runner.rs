@@ -230,7 +230,16 @@ fn materialize(sources: &[(String, String)]) -> Result<PathBuf, RunError> {
     Ok(dir)
 }
 
-/// On SIGINT/SIGTERM: tear the stack down, then exit 130/143.
+static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// The exit code of the signal that interrupted the run, if one did.
+pub fn interrupted() -> Option<i32> {
+    Some(INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)).filter(|c| *c != 0)
+}
+
+/// On SIGINT/SIGTERM: stop an in-flight `up`, tear the stack down, exit
+/// 130/143. The normal path may finish meanwhile; it then waits for the
+/// teardown (see [`Stack::down`]) and exits with the same code.
 fn teardown_on_signal(stack: Arc<Stack>) {
     use tokio::signal::unix::{signal, SignalKind};
     tokio::spawn(async move {
@@ -238,7 +247,9 @@ fn teardown_on_signal(stack: Arc<Stack>) {
             return;
         };
         let code = tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 };
+        INTERRUPTED.store(code, std::sync::atomic::Ordering::SeqCst);
         eprintln!("\nkraft-acceptance: interrupted; tearing down {}", stack.project);
+        stack.stop_up();
         if let Err(e) = stack.down() {
             eprintln!("kraft-acceptance: teardown failed: {e}");
         }
@@ -278,7 +289,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
     let mut images = None;
     let stack = if selected.iter().any(|(_, t)| has_tag(t, RUNTIME_TAG)) {
         let files = ctx.target.layerings.get("infrastructure").cloned().ok_or(RunError::NoRuntimeLayering)?;
-        let stack = Stack::start(StackOptions {
+        let stack = Stack::prepare(StackOptions {
             files,
             project_directory: ctx.target.project_directory.clone(),
             images: opts.images.unwrap_or(ImageChoice::Auto),
@@ -286,8 +297,11 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
             wait_limit: std::time::Duration::from_secs_f64(opts.wait_limit.unwrap_or(DEFAULT_WAIT_LIMIT_S)),
         })
         .await?;
+        // From here on an interrupt tears down whatever `up` created.
+        teardown_on_signal(stack.clone());
+        let up = stack.up();
         let desc = if stack.standin { STANDIN_NOTE.to_string() } else { "the target's own images".to_string() };
-        println!("kraft-acceptance: stack {} ({}), images: {desc}", stack.project, stack.up.command);
+        println!("kraft-acceptance: stack {} ({}), images: {desc}", stack.project, up.command);
         if stack.standin {
             for (name, _) in selected.iter().filter(|(_, t)| has_tag(t, KRAFT_WIRE_TAG)) {
                 not_run.push((name.clone(), "not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)".to_string()));
@@ -299,9 +313,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         None
     };
     let guard = stack.clone().map(StackGuard);
-    if let Some(s) = &stack {
-        teardown_on_signal(s.clone());
-    }
     ctx.stack = stack;
     let ctx = world::install(ctx);
 

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
@@ -77,12 +77,16 @@ pub struct Stack {
     pub standin: bool,
     /// The model the stack runs (target files plus, if any, the stand-in).
     pub model: ComposeModel,
-    pub up: UpResult,
+    up: OnceLock<UpResult>,
+    /// pid of an in-flight `docker compose up`, so an interrupt can stop it.
+    up_pid: AtomicU32,
     /// Host clock (unix s) just before `up`, to read the engine's events.
     pub since_s: i64,
     pub wait_limit: Duration,
     pub keep: bool,
-    down_done: AtomicBool,
+    /// Held for the whole teardown, so every caller returns only once the
+    /// stack is gone (an interrupt and the normal path can race).
+    down_done: Mutex<bool>,
     ready: Mutex<BTreeMap<String, Arc<OnceCell<Readiness>>>>,
     _override_file: Option<tempfile::NamedTempFile>,
 }
@@ -102,9 +106,9 @@ pub fn unique_project() -> String {
 }
 
 impl Stack {
-    /// Preflight, then `docker compose up -d kafka redis`. Errors here mean
-    /// nothing was started.
-    pub async fn start(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
+    /// Preflight: engine, images, host ports. Starts nothing; errors here
+    /// mean nothing was started. [`Stack::up`] starts the stack.
+    pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
         let engine = Engine::connect().await?;
         let base = ComposeCli::new(opts.files.clone(), &opts.project_directory);
         let target_model = base.config()?;
@@ -152,45 +156,72 @@ impl Stack {
             }
         }
 
-        let since_s = Engine::now_s() - 1;
-        let started = Instant::now();
-        let mut args = vec!["up", "-d"];
-        args.extend(UP_SERVICES);
-        let command = format!("docker compose -p {project} {}", args.join(" "));
-        let up = match cli.run(&args) {
-            Ok(out) => UpResult {
-                command,
-                ok: true,
-                output: one_line(&String::from_utf8_lossy(&out.stderr)),
-                seconds: started.elapsed().as_secs_f64(),
-            },
-            Err(e) => UpResult { command, ok: false, output: e.to_string(), seconds: started.elapsed().as_secs_f64() },
-        };
         Ok(Arc::new(Stack {
             project,
             cli,
             engine,
             standin,
             model,
-            up,
-            since_s,
+            up: OnceLock::new(),
+            up_pid: AtomicU32::new(0),
+            since_s: Engine::now_s() - 1,
             wait_limit: opts.wait_limit,
             keep: opts.keep,
-            down_done: AtomicBool::new(false),
+            down_done: Mutex::new(false),
             ready: Mutex::new(BTreeMap::new()),
             _override_file: override_file,
         }))
     }
 
+    /// The criterion's exact command: `docker compose up -d kafka redis`.
+    pub fn up(&self) -> &UpResult {
+        self.up.get_or_init(|| {
+            let started = Instant::now();
+            let mut args = vec!["up", "-d"];
+            args.extend(UP_SERVICES);
+            let command = format!("docker compose -p {} {}", self.project, args.join(" "));
+            let result = self.cli.spawn(&args).and_then(|child| {
+                self.up_pid.store(child.id(), Ordering::SeqCst);
+                let out = child.wait_with_output().map_err(|e| ComposeError::Missing(e.to_string()));
+                self.up_pid.store(0, Ordering::SeqCst);
+                self.cli.check(&args, out?)
+            });
+            let seconds = started.elapsed().as_secs_f64();
+            match result {
+                Ok(out) => UpResult { command, ok: true, output: one_line(&String::from_utf8_lossy(&out.stderr)), seconds },
+                Err(e) => UpResult { command, ok: false, output: e.to_string(), seconds },
+            }
+        })
+    }
+
+    /// The result of `up`, once it ran.
+    pub fn up_result(&self) -> Option<&UpResult> {
+        self.up.get()
+    }
+
+    /// Stops an in-flight `up` (an interrupt arrived while it ran).
+    pub fn stop_up(&self) {
+        let pid = self.up_pid.load(Ordering::SeqCst);
+        if pid != 0 {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM);
+            for _ in 0..50 {
+                if self.up_pid.load(Ordering::SeqCst) == 0 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
     /// `down -v --remove-orphans`, once; with `--keep`, prints how to remove it.
     pub fn down(&self) -> Result<(), ComposeError> {
-        if self.keep {
-            if !self.down_done.swap(true, Ordering::SeqCst) {
-                eprintln!("kraft-acceptance: stack kept; remove it with: {}", self.down_command());
-            }
+        let mut done = self.down_done.lock().unwrap_or_else(|p| p.into_inner());
+        if *done {
             return Ok(());
         }
-        if self.down_done.swap(true, Ordering::SeqCst) {
+        *done = true;
+        if self.keep {
+            eprintln!("kraft-acceptance: stack kept; remove it with: {}", self.down_command());
             return Ok(());
         }
         self.cli.run(&["down", "-v", "--remove-orphans", "--timeout", "5"]).map(|_| ())

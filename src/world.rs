@@ -70,8 +70,9 @@ impl AcceptanceWorld {
     /// The stack, started by `up` without error.
     pub fn stack(&self) -> Result<Arc<Stack>, String> {
         let s = self.ctx.stack.clone().ok_or("no stack: this run did not start one (select @runtime scenarios)")?;
-        if !s.up.ok {
-            return Err(format!("the stack did not start: {}", s.up.output));
+        let up = s.up_result().ok_or("the stack was prepared but not started")?;
+        if !up.ok {
+            return Err(format!("the stack did not start: {}", up.output));
         }
         Ok(s)
     }

@@ -24,8 +24,9 @@ pub(super) async fn ready(w: &AcceptanceWorld, service: &str) -> Result<std::syn
 #[given("the stack started by `docker compose up -d kafka redis`")]
 fn started(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.ctx.stack.clone().ok_or("no stack: this run did not start one")?;
-    if !s.up.ok {
-        return Err(Failure::new(format!("`{}` exits 0", s.up.command), s.up.output.clone()).into());
+    let up = s.up_result().ok_or("the stack was prepared but not started")?;
+    if !up.ok {
+        return Err(Failure::new(format!("`{}` exits 0", up.command), up.output.clone()).into());
     }
     Ok(())
 }

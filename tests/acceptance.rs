@@ -32,7 +32,11 @@ async fn main() -> ExitCode {
         keep: false,
         wait_limit: None,
     };
-    match runner::verify(&opts).await {
+    let result = runner::verify(&opts).await;
+    if runner::interrupted().is_some() {
+        return ExitCode::FAILURE;
+    }
+    match result {
         Err(e) => {
             eprintln!("acceptance: {e}");
             ExitCode::FAILURE

@@ -49,27 +49,35 @@ impl ComposeCli {
         a
     }
 
-    /// Runs `docker compose <args>`; stderr goes into the error, whole but trimmed.
-    pub fn run(&self, args: &[&str]) -> Result<Output, ComposeError> {
+    /// Starts `docker compose <args>` with output captured.
+    pub fn spawn(&self, args: &[&str]) -> Result<std::process::Child, ComposeError> {
         let mut all = self.base_args();
         all.extend(args.iter().map(|s| s.to_string()));
-        let out = Command::new("docker")
+        Command::new("docker")
             .args(&all)
             .stdin(Stdio::null())
-            .output()
-            .map_err(|e| ComposeError::Missing(format!("cannot run `docker`: {e}")))?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-            if stderr.contains("'compose' is not a docker command") || stderr.contains("unknown shorthand flag: 'f'") {
-                return Err(ComposeError::Missing(stderr.lines().next().unwrap_or_default().to_string()));
-            }
-            return Err(ComposeError::Failed {
-                args: args.join(" "),
-                code: out.status.code().unwrap_or(-1),
-                stderr: one_line(&stderr),
-            });
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ComposeError::Missing(format!("cannot run `docker`: {e}")))
+    }
+
+    /// A finished invocation: its output, or an error with stderr in one line.
+    pub fn check(&self, args: &[&str], out: Output) -> Result<Output, ComposeError> {
+        if out.status.success() {
+            return Ok(out);
         }
-        Ok(out)
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if stderr.contains("'compose' is not a docker command") || stderr.contains("unknown shorthand flag: 'f'") {
+            return Err(ComposeError::Missing(stderr.lines().next().unwrap_or_default().to_string()));
+        }
+        Err(ComposeError::Failed { args: args.join(" "), code: out.status.code().unwrap_or(-1), stderr: one_line(&stderr) })
+    }
+
+    /// Runs `docker compose <args>`; stderr goes into the error, in one line.
+    pub fn run(&self, args: &[&str]) -> Result<Output, ComposeError> {
+        let out = self.spawn(args)?.wait_with_output().map_err(|e| ComposeError::Missing(format!("waiting for `docker`: {e}")))?;
+        self.check(args, out)
     }
 
     /// The merged model, as compose itself resolves it.

@@ -1,0 +1,103 @@
+//! The owned stack's lifecycle: bad machine state stops a run before
+//! anything starts (one line, exit 2), and a stack is torn down when the run
+//! is interrupted. Runs against the engine; tests share host ports, so each
+//! takes the same lock.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+static PORTS: Mutex<()> = Mutex::new(());
+
+fn project_containers(prefix: &str) -> Vec<String> {
+    let o = Command::new("docker")
+        .args(["ps", "-a", "--format", "{{.Label \"com.docker.compose.project\"}}"])
+        .output()
+        .expect("docker ps");
+    String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.starts_with(prefix)).map(str::to_string).collect()
+}
+
+fn run_runtime(extra_env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut c = common::bin();
+    c.args(["verify", "--tags", "@runtime"]).args(args);
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    c.output().expect("run kraft-acceptance")
+}
+
+fn assert_one_line_exit_2(out: &std::process::Output, want: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.trim().lines().count(), 1, "want one line: {stderr}");
+    assert!(stderr.contains(want), "want {want:?} in {stderr}");
+}
+
+#[test]
+fn a_taken_host_port_stops_the_run_before_anything_starts() {
+    let _g = PORTS.lock().unwrap_or_else(|p| p.into_inner());
+    let before = project_containers("kraftacc-");
+    let holder = TcpListener::bind("127.0.0.1:6379").expect("hold 127.0.0.1:6379 for the test");
+    let out = run_runtime(&[], &[]);
+    drop(holder);
+    assert_one_line_exit_2(&out, "host port 127.0.0.1:6379 is already in use (published by service redis)");
+    assert_eq!(project_containers("kraftacc-"), before, "nothing may be started");
+}
+
+#[test]
+fn an_engine_that_does_not_answer_stops_the_run() {
+    let out = run_runtime(&[("DOCKER_HOST", "unix:///nonexistent/docker.sock")], &[]);
+    assert_one_line_exit_2(&out, "the Docker Engine is not answering");
+}
+
+#[test]
+fn a_missing_image_stops_the_run() {
+    // The target's own images cannot be pulled here: --images real must say so.
+    let _g = PORTS.lock().unwrap_or_else(|p| p.into_inner());
+    let out = run_runtime(&[], &["--images", "real"]);
+    assert_one_line_exit_2(&out, "image apache/kafka:3.8.0 (service kafka) is not present locally");
+}
+
+#[test]
+fn sigterm_tears_the_stack_down() {
+    let _g = PORTS.lock().unwrap_or_else(|p| p.into_inner());
+    let child = common::bin()
+        .args(["verify", "--tags", "@runtime", "--wait-limit", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    // Wait until the stack exists, then interrupt the run mid-way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let project = loop {
+        let p = project_containers(&format!("kraftacc-{pid}-"));
+        if let Some(p) = p.first() {
+            break p.clone();
+        }
+        assert!(Instant::now() < deadline, "the stack never appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("interrupted; tearing down {project}")));
+    assert!(project_containers(&project).is_empty(), "{project} left containers");
+}
+
+#[test]
+fn keep_leaves_the_stack_up_and_says_how_to_remove_it() {
+    let _g = PORTS.lock().unwrap_or_else(|p| p.into_inner());
+    let out = run_runtime(&[], &["--keep"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let line = stderr.lines().find(|l| l.contains("stack kept; remove it with: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let cmd = line.split_once("remove it with: ").unwrap().1;
+    let project = cmd.split_whitespace().nth(3).unwrap().to_string();
+    assert!(!project_containers(&project).is_empty(), "--keep must leave {project} running");
+    let down = Command::new("sh").args(["-c", cmd]).output().expect("down");
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    assert!(project_containers(&project).is_empty());
+}
