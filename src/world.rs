@@ -52,12 +52,14 @@ pub struct AcceptanceWorld {
     pub kafka: Option<KafkaObservation>,
     /// The last one-off run: exit code, output tail, seconds.
     pub oneoff: Option<(i32, String, f64)>,
+    /// What ApiVersions / DescribeQuorum answered.
+    pub wire: Option<crate::probes::kraft_wire::WireObservation>,
 }
 
 impl AcceptanceWorld {
     fn new() -> Self {
         let ctx = CONTEXT.get().expect("runner installs the run context before scenarios run").clone();
-        Self { ctx, layering: None, listener: None, kafka: None, oneoff: None }
+        Self { ctx, layering: None, listener: None, kafka: None, oneoff: None, wire: None }
     }
 
     pub fn model(&self) -> Result<&ComposeModel, String> {

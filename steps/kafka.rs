@@ -3,7 +3,8 @@ use std::collections::BTreeSet;
 use cucumber::{then, when};
 
 use super::{StepError, StepResult};
-use crate::probes::{kafka as probe, netns};
+use crate::probes::{kafka as probe, kraft_wire, netns};
+use crate::verdicts;
 use crate::kafka_config::{env_to_properties, kraft_violations};
 use crate::verdicts::{listeners, none_of, Failure};
 use crate::world::AcceptanceWorld;
@@ -95,4 +96,27 @@ fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
         Some(Err(e)) => Err(Failure::new(format!("create, produce and consume through {}", obs.bootstrap), e.clone()).into()),
         None => Err(StepError("the client made no round trip".into())),
     }
+}
+
+#[when(expr = "a client asks the broker at {string} for ApiVersions and DescribeQuorum")]
+async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
+    super::stack::ready(w, "kafka").await?;
+    let a = address.clone();
+    let obs = tokio::task::spawn_blocking(move || kraft_wire::probe(&a)).await.map_err(|e| e.to_string())?;
+    w.wire = Some(obs.map_err(|e| Failure::new(format!("ApiVersions answered by {address}"), e))?);
+    Ok(())
+}
+
+#[then("ApiVersions lists the finalized feature metadata.version")]
+fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
+    let v = verdicts::kraft_wire::metadata_version_finalized(w.wire.as_ref().ok_or("no ApiVersions asked")?)?;
+    w.ctx.measure(format!("metadata.version finalized at level {v}"));
+    Ok(())
+}
+
+#[then("DescribeQuorum answers with a leader")]
+fn quorum_leader(w: &mut AcceptanceWorld) -> StepResult {
+    let id = verdicts::kraft_wire::quorum_has_leader(w.wire.as_ref().ok_or("no DescribeQuorum asked")?)?;
+    w.ctx.measure(format!("KRaft quorum leader: node {id}"));
+    Ok(())
 }

@@ -1,0 +1,211 @@
+//! KRaft on the wire: ApiVersions v3 (a KRaft node lists the finalized
+//! feature `metadata.version`) and DescribeQuorum (key 55, answered with the
+//! quorum's leader). Encoding and decoding are pure functions, tested on
+//! encoded responses of both kinds; only [`probe`] touches the network.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData};
+use kafka_protocol::messages::{
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse, RequestHeader,
+    ResponseHeader, TopicName,
+};
+use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
+use serde::Serialize;
+
+pub const API_VERSIONS_VERSION: i16 = 3;
+pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
+pub const DESCRIBE_QUORUM_KEY: i16 = 55;
+const METADATA_TOPIC: &str = "__cluster_metadata";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiVersionsObservation {
+    pub error_code: i16,
+    pub api_keys: Vec<i16>,
+    /// (feature, max version level)
+    pub finalized: Vec<(String, i16)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuorumObservation {
+    pub error_code: i16,
+    pub leader_id: i32,
+    pub leader_epoch: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WireObservation {
+    pub address: String,
+    pub api_versions: ApiVersionsObservation,
+    /// `None` when the broker does not offer DescribeQuorum.
+    pub quorum: Option<Result<QuorumObservation, String>>,
+}
+
+fn frame<T: Encodable + HeaderVersion>(key: ApiKey, version: i16, correlation: i32, body: &T) -> Result<Vec<u8>, String> {
+    let header = RequestHeader::default()
+        .with_request_api_key(key as i16)
+        .with_request_api_version(version)
+        .with_correlation_id(correlation)
+        .with_client_id(Some(StrBytes::from_static_str("kraft-acceptance")));
+    let mut buf = BytesMut::new();
+    header.encode(&mut buf, T::header_version(version)).map_err(|e| e.to_string())?;
+    body.encode(&mut buf, version).map_err(|e| e.to_string())?;
+    let mut out = (buf.len() as i32).to_be_bytes().to_vec();
+    out.extend_from_slice(&buf);
+    Ok(out)
+}
+
+pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, String> {
+    let body = ApiVersionsRequest::default()
+        .with_client_software_name(StrBytes::from_static_str("kraft-acceptance"))
+        .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
+    frame(ApiKey::ApiVersions, API_VERSIONS_VERSION, correlation, &body)
+}
+
+pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, String> {
+    let body = DescribeQuorumRequest::default().with_topics(vec![TopicData::default()
+        .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
+        .with_partitions(vec![PartitionData::default().with_partition_index(0)])]);
+    frame(ApiKey::DescribeQuorum, DESCRIBE_QUORUM_VERSION, correlation, &body)
+}
+
+/// Decodes a response payload (after the length prefix): header, then body.
+fn decode<T: Decodable + HeaderVersion>(payload: &[u8], version: i16, correlation: i32) -> Result<T, String> {
+    let mut b = bytes::Bytes::copy_from_slice(payload);
+    let header = ResponseHeader::decode(&mut b, T::header_version(version)).map_err(|e| format!("response header: {e}"))?;
+    if header.correlation_id != correlation {
+        return Err(format!("correlation id {} answered, {correlation} asked", header.correlation_id));
+    }
+    let body = T::decode(&mut b, version).map_err(|e| format!("response body: {e}"))?;
+    if b.has_remaining() {
+        return Err(format!("{} bytes left after the response", b.remaining()));
+    }
+    Ok(body)
+}
+
+pub fn decode_api_versions(payload: &[u8], correlation: i32) -> Result<ApiVersionsObservation, String> {
+    let r: ApiVersionsResponse = decode(payload, API_VERSIONS_VERSION, correlation)?;
+    Ok(ApiVersionsObservation {
+        error_code: r.error_code,
+        api_keys: r.api_keys.iter().map(|k| k.api_key).collect(),
+        finalized: r.finalized_features.iter().map(|f| (f.name.to_string(), f.max_version_level)).collect(),
+    })
+}
+
+pub fn decode_describe_quorum(payload: &[u8], correlation: i32) -> Result<QuorumObservation, String> {
+    let r: DescribeQuorumResponse = decode(payload, DESCRIBE_QUORUM_VERSION, correlation)?;
+    let p = r
+        .topics
+        .iter()
+        .flat_map(|t| &t.partitions)
+        .next()
+        .ok_or_else(|| format!("no partition in the answer (error code {})", r.error_code))?;
+    let error_code = if r.error_code != 0 { r.error_code } else { p.error_code };
+    Ok(QuorumObservation { error_code, leader_id: p.leader_id.0, leader_epoch: p.leader_epoch })
+}
+
+fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, String> {
+    stream.write_all(request).map_err(|e| format!("send: {e}"))?;
+    let mut len = [0u8; 4];
+    stream.read_exact(&mut len).map_err(|e| format!("read length: {e}"))?;
+    let len = i32::from_be_bytes(len);
+    if !(0..=16 << 20).contains(&len) {
+        return Err(format!("implausible response length {len}"));
+    }
+    let mut payload = vec![0u8; len as usize];
+    stream.read_exact(&mut payload).map_err(|e| format!("read response: {e}"))?;
+    Ok(payload)
+}
+
+/// ApiVersions, then DescribeQuorum when offered, on one connection.
+pub fn probe(address: &str) -> Result<WireObservation, String> {
+    let addr = address.to_socket_addrs().map_err(|e| format!("resolve {address}: {e}"))?.next().ok_or(format!("resolve {address}: no address"))?;
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| format!("connect {address}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    let api = decode_api_versions(&exchange(&mut s, &api_versions_request(1)?)?, 1)?;
+    let quorum = api.api_keys.contains(&DESCRIBE_QUORUM_KEY).then(|| {
+        describe_quorum_request(2).and_then(|r| exchange(&mut s, &r)).and_then(|p| decode_describe_quorum(&p, 2))
+    });
+    Ok(WireObservation { address: address.to_string(), api_versions: api, quorum })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use kafka_protocol::messages::api_versions_response::{ApiVersion, FinalizedFeatureKey};
+    use kafka_protocol::messages::describe_quorum_response;
+    use kafka_protocol::messages::BrokerId;
+
+    /// Encodes a response as a broker would: header then body.
+    fn encode<T: Encodable + HeaderVersion>(body: &T, version: i16, correlation: i32) -> Vec<u8> {
+        let mut buf = BytesMut::new();
+        ResponseHeader::default().with_correlation_id(correlation).encode(&mut buf, T::header_version(version)).unwrap();
+        body.encode(&mut buf, version).unwrap();
+        buf.to_vec()
+    }
+
+    fn api(keys: &[i16], finalized: &[(&'static str, i16)]) -> ApiVersionsResponse {
+        ApiVersionsResponse::default()
+            .with_api_keys(keys.iter().map(|k| ApiVersion::default().with_api_key(*k).with_max_version(3)).collect())
+            .with_finalized_features(
+                finalized
+                    .iter()
+                    .map(|(n, v)| FinalizedFeatureKey::default().with_name(StrBytes::from_static_str(n)).with_max_version_level(*v))
+                    .collect(),
+            )
+    }
+
+    /// A KRaft 3.8 node and a ZooKeeper-mode broker, as encoded responses.
+    pub(crate) fn kraft_api_versions() -> Vec<u8> {
+        encode(&api(&[0, 1, 3, 18, 55], &[("metadata.version", 20)]), API_VERSIONS_VERSION, 1)
+    }
+    pub(crate) fn zk_api_versions() -> Vec<u8> {
+        encode(&api(&[0, 1, 3, 18], &[]), API_VERSIONS_VERSION, 1)
+    }
+
+    pub(crate) fn quorum(leader: i32, error: i16) -> Vec<u8> {
+        let p = describe_quorum_response::PartitionData::default()
+            .with_leader_id(BrokerId(leader))
+            .with_leader_epoch(3)
+            .with_error_code(error);
+        let t = describe_quorum_response::TopicData::default()
+            .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
+            .with_partitions(vec![p]);
+        encode(&DescribeQuorumResponse::default().with_topics(vec![t]), DESCRIBE_QUORUM_VERSION, 2)
+    }
+
+    #[test]
+    fn decodes_a_kraft_node() {
+        let a = decode_api_versions(&kraft_api_versions(), 1).unwrap();
+        assert_eq!(a.finalized, vec![("metadata.version".to_string(), 20)]);
+        assert!(a.api_keys.contains(&DESCRIBE_QUORUM_KEY));
+        let q = decode_describe_quorum(&quorum(1, 0), 2).unwrap();
+        assert_eq!(q, QuorumObservation { error_code: 0, leader_id: 1, leader_epoch: 3 });
+    }
+
+    #[test]
+    fn decodes_a_zookeeper_mode_broker() {
+        let a = decode_api_versions(&zk_api_versions(), 1).unwrap();
+        assert!(a.finalized.is_empty());
+        assert!(!a.api_keys.contains(&DESCRIBE_QUORUM_KEY));
+    }
+
+    #[test]
+    fn rejects_mismatched_or_truncated_answers() {
+        assert!(decode_api_versions(&kraft_api_versions(), 7).unwrap_err().contains("correlation id 1 answered, 7 asked"));
+        let b = kraft_api_versions();
+        assert!(decode_api_versions(&b[..b.len() - 3], 1).is_err());
+    }
+
+    #[test]
+    fn requests_are_framed_with_their_length() {
+        let r = api_versions_request(1).unwrap();
+        assert_eq!(i32::from_be_bytes(r[..4].try_into().unwrap()) as usize, r.len() - 4);
+        assert_eq!(i16::from_be_bytes(r[4..6].try_into().unwrap()), ApiKey::ApiVersions as i16);
+        let q = describe_quorum_request(2).unwrap();
+        assert_eq!(i16::from_be_bytes(q[4..6].try_into().unwrap()), DESCRIBE_QUORUM_KEY);
+    }
+}
