@@ -8,14 +8,20 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 for p in redis-server busybox-static; do
-  dpkg -s "$p" >/dev/null 2>&1 || { say "installing Debian package $p";
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$p" >/dev/null || die "apt-get install $p failed"; }
+  dpkg -s "$p" >/dev/null 2>&1 && continue
+  say "installing Debian package $p (for its binaries, copied into a stand-in image)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$p" >/dev/null || die "apt-get install $p failed"
+  if [ "$p" = redis-server ]; then
+    # The package's own service would hold 127.0.0.1:6379, which the stack publishes.
+    say "stopping and disabling the packaged redis-server service this install started"
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    else
+      service redis-server stop >/dev/null 2>&1 || true
+      update-rc.d redis-server disable >/dev/null 2>&1 || true
+    fi
+  fi
 done
-# Debian starts the packaged redis-server on 6379; the stack needs that port.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
-  say "stopping and disabling the host's packaged redis-server (port 6379 is the stack's)"
-  systemctl disable --now redis-server >/dev/null 2>&1 || true
-fi
 
 # tansu: the slow part (~20 min cold on 2 cores), cached by version + features.
 tansu_dir="$cache/tansu-$tansu_version-dynostore"
