@@ -20,11 +20,11 @@ Feature: Containers reach Kafka at kafka:9092, host tools at localhost:9093
     Given the running stack
     When a Kafka client on the host bootstraps from "localhost:9093"
     Then the brokers it is told are exactly "localhost:9093"
-    And its create, produce and consume round trip succeeds
+    And its data path works (a produce/consume round trip, read-only offsets when attached)
 
   @runtime
   Scenario: A container at kafka:9092 is told kafka:9092 and can produce and consume
     Given the running stack
     When a Kafka client inside the compose network, beside service "redis", bootstraps from "kafka:9092"
     Then the brokers it is told are exactly "kafka:9092"
-    And its create, produce and consume round trip succeeds
+    And its data path works (a produce/consume round trip, read-only offsets when attached)

@@ -6,7 +6,7 @@ Feature: The topic bootstrap (kafka_topic_setup) passes against the KRaft broker
     Then service "kafka_topic_setup" waits for service "kafka" to be healthy
     And the topics manifest lists at least one valid topic
 
-  @runtime
+  @runtime @changes-stack
   Scenario: kafka_topic_setup creates every manifest topic, and a second run passes too
     Given the running stack
     When service "kafka_topic_setup" runs to completion
@@ -14,3 +14,8 @@ Feature: The topic bootstrap (kafka_topic_setup) passes against the KRaft broker
     And a Kafka client at "localhost:9093" finds every manifest topic with its partition count
     When service "kafka_topic_setup" runs to completion
     Then it exited 0 within 120 s
+
+  @runtime @attach
+  Scenario: Every manifest topic exists on the deployed broker
+    Given the running stack
+    Then a Kafka client at "localhost:9093" finds every manifest topic with its partition count

@@ -25,6 +25,7 @@ enum Command {
     ///   kraft-acceptance verify --tags @static
     ///   kraft-acceptance verify --project-dir ~/src/huledu --tags "@static and not @hemma"
     ///   kraft-acceptance verify --report target/acceptance
+    ///   kraft-acceptance verify --attach --project-name huledu --tags "@runtime or @hemma"
     #[command(verbatim_doc_comment)]
     Verify {
         /// The target repo: compose files named as in the seed
@@ -48,8 +49,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ImageChoice::Auto)]
         images: ImageChoice,
         /// Leave the stack running after the run (prints how to remove it).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "attach")]
         keep: bool,
+        /// Post-deploy: verify the running compose project --project-name
+        /// and change nothing (no up, down, stop, restart, rm; Kafka clients
+        /// only read).
+        #[arg(long, requires = "project_name")]
+        attach: bool,
+        /// The compose project to attach to (as in `docker compose -p NAME`).
+        #[arg(long, value_name = "NAME", requires = "attach")]
+        project_name: Option<String>,
+        /// With --attach: also run the topic bootstrap on the deployment.
+        #[arg(long, requires = "attach")]
+        run_topic_setup: bool,
+        /// The target layering the runtime uses (default: hemma with
+        /// --attach when the target has it, else infrastructure).
+        #[arg(long, value_name = "NAME")]
+        layering: Option<String>,
         /// Longest wait, in seconds, for Kafka or Redis to become healthy.
         /// The 60 s criterion is judged on the engine's own timestamps.
         #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
@@ -69,7 +85,19 @@ fn default_project_dir() -> PathBuf {
 #[tokio::main]
 async fn main() -> ExitCode {
     kraft_acceptance::probes::netns::child_main_if_requested();
-    let Command::Verify { project_dir, tags, report, features, images, keep, wait_limit } = Cli::parse().command;
+    let Command::Verify {
+        project_dir,
+        tags,
+        report,
+        features,
+        images,
+        keep,
+        wait_limit,
+        attach,
+        project_name,
+        run_topic_setup,
+        layering,
+    } = Cli::parse().command;
     if let Some(f) = &features {
         if let Err(e) = runner::check_features_dir(f) {
             eprintln!("kraft-acceptance: {e}");
@@ -84,6 +112,9 @@ async fn main() -> ExitCode {
         images: Some(images),
         keep,
         wait_limit: Some(wait_limit),
+        attach: if attach { project_name } else { None },
+        run_topic_setup,
+        layering,
     };
     let result = runner::verify(&opts).await;
     if let Some(code) = runner::interrupted() {

@@ -44,11 +44,22 @@ pub struct VerifyOptions {
     /// Longest wait for a service to become healthy (seconds); the 60 s
     /// criterion is judged on the engine's timestamps, not on this.
     pub wait_limit: Option<f64>,
+    /// Verify this running compose project instead of starting one.
+    pub attach: Option<String>,
+    /// In attach mode, run the topic bootstrap (a change to the deployment).
+    pub run_topic_setup: bool,
+    /// The layering the runtime uses (default: hemma when attached, else
+    /// infrastructure).
+    pub layering: Option<String>,
 }
 
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
 pub const RUNTIME_TAG: &str = "runtime";
 pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
+/// Scenarios that change the stack (run only on owned stacks, or when asked).
+pub const CHANGES_TAG: &str = "changes-stack";
+/// Scenarios that stand in, on an attached deployment, for a changing one.
+pub const ATTACH_TAG: &str = "attach";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -64,8 +75,8 @@ pub enum RunError {
     Stack(#[from] StackError),
     #[error("feature {file}: {message}")]
     Feature { file: String, message: String },
-    #[error("the runtime scenarios need a layering named \"infrastructure\" in the target")]
-    NoRuntimeLayering,
+    #[error("the runtime scenarios need the layering \"{0}\", which the target does not have")]
+    NoRuntimeLayering(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +182,7 @@ pub fn load_context(opts: &VerifyOptions) -> Result<RunContext, RunError> {
         let model = cli.config().map_err(|source| RunError::Compose { layering: layering.clone(), source })?;
         models.insert(layering.clone(), Arc::new(model));
     }
-    Ok(RunContext { target, models, stack: None, measurements: Default::default() })
+    Ok(RunContext { target, models, stack: None, read_only: false, measurements: Default::default() })
 }
 
 /// (file name, text) of the features to run.
@@ -288,24 +299,44 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
     let mut not_run = Vec::new();
     let mut images = None;
     let stack = if selected.iter().any(|(_, t)| has_tag(t, RUNTIME_TAG)) {
-        let files = ctx.target.layerings.get("infrastructure").cloned().ok_or(RunError::NoRuntimeLayering)?;
-        let stack = Stack::prepare(StackOptions {
-            files,
-            project_directory: ctx.target.project_directory.clone(),
-            images: opts.images.unwrap_or(ImageChoice::Auto),
-            keep: opts.keep,
-            wait_limit: std::time::Duration::from_secs_f64(opts.wait_limit.unwrap_or(DEFAULT_WAIT_LIMIT_S)),
-        })
-        .await?;
-        // From here on an interrupt tears down whatever `up` created.
-        teardown_on_signal(stack.clone());
+        let default = if opts.attach.is_some() && ctx.target.layerings.contains_key("hemma") { "hemma" } else { "infrastructure" };
+        let layering = opts.layering.clone().unwrap_or_else(|| default.to_string());
+        let files = ctx.target.layerings.get(&layering).cloned().ok_or(RunError::NoRuntimeLayering(layering.clone()))?;
+        let wait_limit = std::time::Duration::from_secs_f64(opts.wait_limit.unwrap_or(DEFAULT_WAIT_LIMIT_S));
+        let stack = match &opts.attach {
+            Some(project) => Stack::attach(project, files, &ctx.target.project_directory, wait_limit).await?,
+            None => {
+                let stack = Stack::prepare(StackOptions {
+                    files,
+                    project_directory: ctx.target.project_directory.clone(),
+                    images: opts.images.unwrap_or(ImageChoice::Auto),
+                    keep: opts.keep,
+                    wait_limit,
+                })
+                .await?;
+                // From here on an interrupt tears down whatever `up` created.
+                teardown_on_signal(stack.clone());
+                stack
+            }
+        };
         let up = stack.up();
         let desc = if stack.standin { STANDIN_NOTE.to_string() } else { "the target's own images".to_string() };
-        println!("kraft-acceptance: stack {} ({}), images: {desc}", stack.project, up.command);
-        if stack.standin {
-            for (name, _) in selected.iter().filter(|(_, t)| has_tag(t, KRAFT_WIRE_TAG)) {
-                not_run.push((name.clone(), "not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)".to_string()));
+        println!("kraft-acceptance: stack {} ({}, layering {layering}), images: {desc}", stack.project, up.command);
+        let mut skip = |tag: &str, why: &str| {
+            for (name, _) in selected.iter().filter(|(_, t)| has_tag(t, tag)) {
+                not_run.push((name.clone(), why.to_string()));
             }
+        };
+        if stack.standin {
+            skip(KRAFT_WIRE_TAG, "not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)");
+        }
+        if stack.attached {
+            ctx.read_only = true;
+            if !opts.run_topic_setup {
+                skip(CHANGES_TAG, "attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment");
+            }
+        } else {
+            skip(ATTACH_TAG, "owned stack: the bootstrap scenario creates and checks the topics itself");
         }
         images = Some(desc);
         Some(stack)

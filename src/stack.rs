@@ -46,6 +46,8 @@ pub enum StackError {
     PortTaken { addr: String, service: String },
     #[error("{0}")]
     Io(String),
+    #[error("project {project} has no running container of service {service}; is it deployed? (docker compose -p {project} ps)")]
+    NotRunning { project: String, service: String },
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,8 @@ pub struct Stack {
     pub since_s: i64,
     pub wait_limit: Duration,
     pub keep: bool,
+    /// Attached to a deployment this run did not start: never changed.
+    pub attached: bool,
     /// Held for the whole teardown, so every caller returns only once the
     /// stack is gone (an interrupt and the normal path can race).
     down_done: Mutex<bool>,
@@ -167,9 +171,56 @@ impl Stack {
             since_s: Engine::now_s() - 1,
             wait_limit: opts.wait_limit,
             keep: opts.keep,
+            attached: false,
             down_done: Mutex::new(false),
             ready: Mutex::new(BTreeMap::new()),
             _override_file: override_file,
+        }))
+    }
+
+    /// A deployment that is already running (post-deploy verification). Only
+    /// reads: compose `config`, engine inspect/list/events, sockets, clients.
+    pub async fn attach(
+        project: &str,
+        files: Vec<PathBuf>,
+        project_directory: &std::path::Path,
+        wait_limit: Duration,
+    ) -> Result<Arc<Stack>, StackError> {
+        let engine = Engine::connect().await?;
+        let cli = ComposeCli::new(files, project_directory).with_project(project);
+        let model = cli.config()?;
+        let containers = engine.project_containers(project).await?;
+        let mut standin = false;
+        for service in UP_SERVICES {
+            let c = containers
+                .iter()
+                .find(|c| c.service == service && !c.oneoff && c.status == "running")
+                .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.into() })?;
+            standin |= c.image.starts_with("kraft-acceptance/standin-");
+        }
+        let up = OnceLock::new();
+        let _ = up.set(UpResult {
+            command: format!("attached to running project {project} (nothing started, stopped or removed)"),
+            ok: true,
+            output: String::new(),
+            seconds: 0.0,
+        });
+        Ok(Arc::new(Stack {
+            project: project.into(),
+            cli,
+            engine,
+            standin,
+            model,
+            up,
+            up_pid: AtomicU32::new(0),
+            // Whatever the engine still holds of the project's history.
+            since_s: 0,
+            wait_limit,
+            keep: true,
+            attached: true,
+            down_done: Mutex::new(true),
+            ready: Mutex::new(BTreeMap::new()),
+            _override_file: None,
         }))
     }
 
@@ -215,6 +266,9 @@ impl Stack {
 
     /// `down -v --remove-orphans`, once; with `--keep`, prints how to remove it.
     pub fn down(&self) -> Result<(), ComposeError> {
+        if self.attached {
+            return Ok(());
+        }
         let mut done = self.down_done.lock().unwrap_or_else(|p| p.into_inner());
         if *done {
             return Ok(());

@@ -19,6 +19,8 @@ pub struct RunContext {
     pub models: BTreeMap<String, Arc<ComposeModel>>,
     /// The running stack, when a selected scenario needs one.
     pub stack: Option<Arc<Stack>>,
+    /// Attached to a deployment: nothing may be written to it.
+    pub read_only: bool,
     /// Figures measured by steps (time-to-healthy...), printed and reported.
     pub measurements: std::sync::Mutex<Vec<String>>,
 }

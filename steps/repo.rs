@@ -68,7 +68,7 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
     let manifest = topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", e))?;
     let b = bootstrap.clone();
-    let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&b, None))
+    let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&b, &crate::probes::kafka::DataCheck::None))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| super::kafka::no_metadata(&bootstrap, "on the host", e))?;

@@ -29,8 +29,7 @@ async fn main() -> ExitCode {
         report: std::env::var_os("KRAFT_ACCEPTANCE_REPORT").map(PathBuf::from),
         features: None,
         images,
-        keep: false,
-        wait_limit: None,
+        ..Default::default()
     };
     let result = runner::verify(&opts).await;
     if runner::interrupted().is_some() {

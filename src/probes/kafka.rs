@@ -37,8 +37,19 @@ fn config(bootstrap: &str) -> ClientConfig {
     c
 }
 
-/// Metadata as seen from `bootstrap`, and optionally a round trip on `topic`.
-pub fn probe(bootstrap: &str, round_trip_topic: Option<&str>) -> Result<KafkaObservation, String> {
+/// What a client does beyond metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataCheck {
+    None,
+    /// Create the topic, produce a record, consume it back (owned stacks).
+    RoundTrip(String),
+    /// Read the offsets of an existing topic from its leader, through the
+    /// advertised address, and write nothing (attach mode).
+    ReadOnly(String),
+}
+
+/// Metadata as seen from `bootstrap`, then the data check.
+pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, String> {
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", "kraft-acceptance-metadata")
         .create()
@@ -48,7 +59,16 @@ pub fn probe(bootstrap: &str, round_trip_topic: Option<&str>) -> Result<KafkaObs
         .map_err(|e| format!("metadata from {bootstrap}: {e}"))?;
     let brokers = md.brokers().iter().map(|b| format!("{}:{}", b.host(), b.port())).collect();
     let topics = md.topics().iter().map(|t| (t.name().to_string(), t.partitions().len() as i32)).collect();
-    let round_trip = round_trip_topic.map(|t| round_trip(bootstrap, t));
+    let round_trip = match check {
+        DataCheck::None => None,
+        DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
+        DataCheck::ReadOnly(t) => Some(
+            consumer
+                .fetch_watermarks(t, 0, TIMEOUT)
+                .map(|(lo, hi)| format!("read-only: offsets of {t}/0 from its leader: {lo}..{hi}"))
+                .map_err(|e| format!("offsets of {t}/0 from its leader: {e}")),
+        ),
+    };
     Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, round_trip })
 }
 

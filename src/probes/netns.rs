@@ -16,11 +16,11 @@ use std::process::{Command, Stdio};
 use nix::mount::{mount, MsFlags};
 use nix::sched::{setns, unshare, CloneFlags};
 
-use super::kafka::{self, KafkaObservation};
+use super::kafka::{self, DataCheck, KafkaObservation};
 
 const CHILD_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHILD";
 const BOOTSTRAP_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_BOOTSTRAP";
-const TOPIC_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_TOPIC";
+const CHECK_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHECK";
 const EMBEDDED_DNS: &str = "nameserver 127.0.0.11\noptions ndots:0\n";
 
 /// Every binary that may be re-executed as the probe child calls this first.
@@ -30,8 +30,11 @@ pub fn child_main_if_requested() {
         return;
     }
     let bootstrap = std::env::var(BOOTSTRAP_ENV).unwrap_or_default();
-    let topic = std::env::var(TOPIC_ENV).ok().filter(|t| !t.is_empty());
-    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, topic.as_deref());
+    let check: DataCheck = std::env::var(CHECK_ENV)
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or(DataCheck::None);
+    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, &check);
     match serde_json::to_string(&result) {
         Ok(j) => println!("{j}"),
         Err(e) => eprintln!("serialising the probe result: {e}"),
@@ -40,7 +43,7 @@ pub fn child_main_if_requested() {
 }
 
 /// Runs the Kafka probe inside the network namespace of process `pid`.
-pub fn probe_in_netns(pid: i64, bootstrap: &str, topic: Option<&str>) -> Result<KafkaObservation, String> {
+pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, String> {
     if !nix::unistd::geteuid().is_root() {
         return Err(format!(
             "entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {}",
@@ -60,7 +63,7 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, topic: Option<&str>) -> Result<
     let mut cmd = Command::new(exe);
     cmd.env(CHILD_ENV, "1")
         .env(BOOTSTRAP_ENV, bootstrap)
-        .env(TOPIC_ENV, topic.unwrap_or(""))
+        .env(CHECK_ENV, serde_json::to_string(check).map_err(|e| e.to_string())?)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
