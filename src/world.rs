@@ -55,7 +55,7 @@ pub struct AcceptanceWorld {
     /// The last one-off run: exit code, output tail, seconds.
     pub oneoff: Option<(i32, String, f64)>,
     /// What ApiVersions / DescribeQuorum answered.
-    pub wire: Option<crate::probes::kraft_wire::WireObservation>,
+    pub wire: Option<crate::probes::wire::WireObservation>,
 }
 
 impl AcceptanceWorld {

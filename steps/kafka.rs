@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use cucumber::{then, when};
 
 use super::{StepError, StepResult};
-use crate::probes::{kafka as probe, kraft_wire, netns};
+use crate::probes::{kafka as probe, netns, wire};
 use crate::verdicts;
 use crate::kafka_config::{env_to_properties, kraft_violations};
 use crate::verdicts::{listeners, none_of, Failure};
@@ -92,7 +92,7 @@ fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
         format!("metadata from {} lists exactly the broker {want}", obs.bootstrap),
         format!("brokers [{}]", obs.brokers.join(", ")),
     )
-    .with_evidence([format!("rdkafka fetch_metadata via {}", obs.bootstrap)])
+    .with_evidence([format!("Metadata v4 answer on a connection to {}", obs.bootstrap)])
     .into())
 }
 
@@ -110,7 +110,7 @@ fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
 async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
     super::stack::ready(w, "kafka").await?;
     let a = address.clone();
-    let obs = tokio::task::spawn_blocking(move || kraft_wire::probe(&a)).await.map_err(|e| e.to_string())?;
+    let obs = tokio::task::spawn_blocking(move || wire::probe(&a)).await.map_err(|e| e.to_string())?;
     w.wire = Some(obs.map_err(|e| Failure::new(format!("ApiVersions answered by {address}"), e))?);
     Ok(())
 }

@@ -99,7 +99,7 @@ fn keep_leaves_the_stack_up_and_says_how_to_remove_it() {
     assert!(!project_containers(&project).is_empty(), "--keep must leave {project} running");
     // The kept stand-in is a real Kafka-protocol broker without a KRaft
     // quorum: the @kraft-wire checks must fail on it over the wire.
-    let wire = kraft_acceptance::probes::kraft_wire::probe("localhost:9093").expect("ApiVersions from the stand-in");
+    let wire = kraft_acceptance::probes::wire::probe("localhost:9093").expect("ApiVersions from the stand-in");
     let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
     assert!(f.to_string().contains("expected: ApiVersions v3 from localhost:9093 lists finalized feature metadata.version"), "{f}");
     assert!(kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).is_err());

@@ -48,17 +48,16 @@ pub enum DataCheck {
     ReadOnly(String),
 }
 
-/// Metadata as seen from `bootstrap`, then the data check.
+/// What the broker tells a client at `bootstrap` (a Metadata request on
+/// that very connection), then the data check through librdkafka, which
+/// follows the advertised addresses as any client would.
 pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, String> {
+    let told = super::wire::metadata(bootstrap)?;
+    let (brokers, topics) = (told.brokers, told.topics);
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", "kraft-acceptance-metadata")
         .create()
         .map_err(|e| format!("creating a Kafka client for {bootstrap}: {e}"))?;
-    let md = consumer
-        .fetch_metadata(None, TIMEOUT)
-        .map_err(|e| format!("metadata from {bootstrap}: {e}"))?;
-    let brokers = md.brokers().iter().map(|b| format!("{}:{}", b.host(), b.port())).collect();
-    let topics = md.topics().iter().map(|t| (t.name().to_string(), t.partitions().len() as i32)).collect();
     let round_trip = match check {
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),

@@ -2,7 +2,7 @@
 
 pub mod engine;
 pub mod kafka;
-pub mod kraft_wire;
+pub mod wire;
 pub mod netns;
 pub mod proc_net;
 pub mod redis;

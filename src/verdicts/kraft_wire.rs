@@ -1,7 +1,7 @@
 //! KRaft on the wire, judged on what a broker answered.
 
 use super::{Failure, Verdict};
-use crate::probes::kraft_wire::{WireObservation, DESCRIBE_QUORUM_KEY};
+use crate::probes::wire::{WireObservation, DESCRIBE_QUORUM_KEY};
 
 /// ApiVersions lists the finalized feature `metadata.version` (KRaft only).
 pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
@@ -34,8 +34,8 @@ pub fn quorum_has_leader(o: &WireObservation) -> Verdict<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probes::kraft_wire::tests::{kraft_api_versions, quorum, zk_api_versions};
-    use crate::probes::kraft_wire::{decode_api_versions, decode_describe_quorum};
+    use crate::probes::wire::tests::{kraft_api_versions, quorum, zk_api_versions};
+    use crate::probes::wire::{decode_api_versions, decode_describe_quorum};
 
     fn obs(api: &[u8], q: Option<Vec<u8>>) -> WireObservation {
         WireObservation {

@@ -1,7 +1,11 @@
-//! KRaft on the wire: ApiVersions v3 (a KRaft node lists the finalized
-//! feature `metadata.version`) and DescribeQuorum (key 55, answered with the
-//! quorum's leader). Encoding and decoding are pure functions, tested on
-//! encoded responses of both kinds; only [`probe`] touches the network.
+//! Kafka on the wire, without a client library in between:
+//! - Metadata on the bootstrap connection: exactly what a broker tells a
+//!   client that came in through that listener (librdkafka reconnects to the
+//!   brokers it learns, so what it reports depends on timing);
+//! - KRaft: ApiVersions v3 (a KRaft node lists the finalized feature
+//!   `metadata.version`) and DescribeQuorum (key 55, answered with a leader).
+//! Encoding and decoding are pure functions, tested on encoded responses;
+//! only [`probe`] and [`metadata`] touch the network.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -10,8 +14,8 @@ use std::time::Duration;
 use bytes::{Buf, BytesMut};
 use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse, RequestHeader,
-    ResponseHeader, TopicName,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse, MetadataRequest,
+    MetadataResponse, RequestHeader, ResponseHeader, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 use serde::Serialize;
@@ -19,6 +23,8 @@ use serde::Serialize;
 pub const API_VERSIONS_VERSION: i16 = 3;
 pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
 pub const DESCRIBE_QUORUM_KEY: i16 = 55;
+/// Metadata v4: null topics means every topic; understood by Kafka 1.0+ and tansu.
+pub const METADATA_VERSION: i16 = 4;
 const METADATA_TOPIC: &str = "__cluster_metadata";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -120,11 +126,52 @@ fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, String> {
     Ok(payload)
 }
 
+/// What a broker says about the cluster: broker addresses and topics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetadataObservation {
+    /// `host:port` of every broker, as advertised to this connection.
+    pub brokers: Vec<String>,
+    /// Topic -> partition count.
+    pub topics: std::collections::BTreeMap<String, i32>,
+}
+
+pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, String> {
+    frame(ApiKey::Metadata, METADATA_VERSION, correlation, &MetadataRequest::default().with_topics(None))
+}
+
+pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, String> {
+    let r: MetadataResponse = decode(payload, METADATA_VERSION, correlation)?;
+    Ok(MetadataObservation {
+        brokers: r.brokers.iter().map(|b| format!("{}:{}", b.host, b.port)).collect(),
+        topics: r
+            .topics
+            .iter()
+            .filter(|t| t.error_code == 0)
+            .filter_map(|t| Some((t.name.as_ref()?.0.to_string(), t.partitions.len() as i32)))
+            .collect(),
+    })
+}
+
+fn connect(address: &str) -> Result<TcpStream, String> {
+    let addr = address
+        .to_socket_addrs()
+        .map_err(|e| format!("resolve {address}: {e}"))?
+        .next()
+        .ok_or(format!("resolve {address}: no address"))?;
+    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| format!("connect {address}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// One Metadata request on a fresh connection to `address`.
+pub fn metadata(address: &str) -> Result<MetadataObservation, String> {
+    let mut s = connect(address)?;
+    decode_metadata(&exchange(&mut s, &metadata_request(1)?)?, 1).map_err(|e| format!("metadata from {address}: {e}"))
+}
+
 /// ApiVersions, then DescribeQuorum when offered, on one connection.
 pub fn probe(address: &str) -> Result<WireObservation, String> {
-    let addr = address.to_socket_addrs().map_err(|e| format!("resolve {address}: {e}"))?.next().ok_or(format!("resolve {address}: no address"))?;
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| format!("connect {address}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    let mut s = connect(address)?;
     let api = decode_api_versions(&exchange(&mut s, &api_versions_request(1)?)?, 1)?;
     let quorum = api.api_keys.contains(&DESCRIBE_QUORUM_KEY).then(|| {
         describe_quorum_request(2).and_then(|r| exchange(&mut s, &r)).and_then(|p| decode_describe_quorum(&p, 2))
@@ -198,6 +245,25 @@ pub(crate) mod tests {
         assert!(decode_api_versions(&kraft_api_versions(), 7).unwrap_err().contains("correlation id 1 answered, 7 asked"));
         let b = kraft_api_versions();
         assert!(decode_api_versions(&b[..b.len() - 3], 1).is_err());
+    }
+
+    #[test]
+    fn decodes_metadata_brokers_and_topics() {
+        use kafka_protocol::messages::metadata_response::{MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic};
+        let r = MetadataResponse::default()
+            .with_brokers(vec![MetadataResponseBroker::default()
+                .with_node_id(BrokerId(1))
+                .with_host(StrBytes::from_static_str("localhost"))
+                .with_port(9093)])
+            .with_topics(vec![
+                MetadataResponseTopic::default()
+                    .with_name(Some(TopicName(StrBytes::from_static_str("a"))))
+                    .with_partitions(vec![MetadataResponsePartition::default(); 3]),
+                MetadataResponseTopic::default().with_name(Some(TopicName(StrBytes::from_static_str("gone")))).with_error_code(3),
+            ]);
+        let m = decode_metadata(&encode(&r, METADATA_VERSION, 1), 1).unwrap();
+        assert_eq!(m.brokers, vec!["localhost:9093"]);
+        assert_eq!(m.topics, std::collections::BTreeMap::from([("a".to_string(), 3)]));
     }
 
     #[test]
