@@ -11,6 +11,8 @@
 pub mod compose;
 pub mod kafka_config;
 pub mod probes;
+pub mod redact;
+pub mod report;
 pub mod runner;
 pub mod stack;
 pub mod target;

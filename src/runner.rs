@@ -182,7 +182,7 @@ pub fn load_context(opts: &VerifyOptions) -> Result<RunContext, RunError> {
         let model = cli.config().map_err(|source| RunError::Compose { layering: layering.clone(), source })?;
         models.insert(layering.clone(), Arc::new(model));
     }
-    Ok(RunContext { target, models, stack: None, read_only: false, measurements: Default::default() })
+    Ok(RunContext { target, models, stack: None, read_only: false, measurements: Default::default(), evidence: Default::default() })
 }
 
 /// (file name, text) of the features to run.
@@ -376,18 +376,81 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         })
         .await;
     let _ = std::fs::remove_dir_all(&features_dir);
+    // What the report says about the environment is read before teardown.
+    let env = match &opts.report {
+        Some(_) => Some(environment(&ctx, images.as_deref()).await),
+        None => None,
+    };
     drop(guard);
 
-    let json = json.take();
-    let scenarios = scenarios_from_json(&json);
-    if let Some(dir) = &opts.report {
+    let json = crate::redact::redact(&String::from_utf8_lossy(&json.take()));
+    let scenarios = scenarios_from_json(json.as_bytes());
+    let measurements = ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default();
+    let outcome = Outcome { scenarios, not_run, measurements, images, wall_seconds: started.elapsed().as_secs_f64() };
+    if let (Some(dir), Some(env)) = (&opts.report, env) {
         let io = |source| RunError::Io { what: format!("writing report to {}", dir.display()), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         std::fs::write(dir.join("cucumber.json"), &json).map_err(io)?;
-        std::fs::write(dir.join("junit.xml"), junit.take()).map_err(io)?;
+        std::fs::write(dir.join("junit.xml"), crate::redact::redact(&String::from_utf8_lossy(&junit.take()))).map_err(io)?;
+        let evidence = ctx.evidence.lock().map(|e| e.clone()).unwrap_or_default();
+        let signoff = crate::report::SignOff { outcome: &outcome, target: &ctx.target, env, evidence, generated_at: utc_now() };
+        crate::report::write(dir, &signoff).map_err(io)?;
     }
-    let measurements = ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default();
-    Ok(Outcome { scenarios, not_run, measurements, images, wall_seconds: started.elapsed().as_secs_f64() })
+    Ok(outcome)
+}
+
+/// Engine, compose, stack and image identities for the report.
+async fn environment(ctx: &RunContext, images: Option<&str>) -> crate::report::Environment {
+    let engine = match &ctx.stack {
+        Some(s) => Ok(s.engine.clone()),
+        None => crate::probes::engine::Engine::connect().await,
+    };
+    let engine_version = match &engine {
+        Ok(e) => e.version().await.map(|(v, api)| format!("Docker Engine {v} (API {api})")).unwrap_or_else(|e| e.to_string()),
+        Err(e) => format!("not reachable: {e}"),
+    };
+    let compose = std::process::Command::new("docker")
+        .args(["compose", "version", "--short"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!("Docker Compose {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|| "not available".into());
+    let mut containers = Vec::new();
+    let stack = match &ctx.stack {
+        Some(s) => {
+            for c in s.containers().await.unwrap_or_default() {
+                containers.push((c.name, c.image, c.image_id.chars().take(19).collect()));
+            }
+            let mode = if s.attached { "attached to" } else { "owned project" };
+            format!("{mode} {} ({})", s.project, s.up_result().map(|u| u.command.clone()).unwrap_or_default())
+        }
+        None => "none (static scenarios only)".into(),
+    };
+    crate::report::Environment {
+        engine: engine_version,
+        compose,
+        stack,
+        images: images.unwrap_or("none (no runtime scenario)").to_string(),
+        containers,
+    }
+}
+
+/// The current UTC time as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Reads scenario results back from the Cucumber JSON the run wrote.
@@ -443,6 +506,13 @@ pub fn check_features_dir(p: &Path) -> Result<(), RunError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_now_is_a_date() {
+        let t = utc_now();
+        assert_eq!(t.len(), 23, "{t}");
+        assert!(t.starts_with("20") && t.ends_with(" UTC"), "{t}");
+    }
 
     #[test]
     fn tag_expressions() {

@@ -23,11 +23,33 @@ pub struct RunContext {
     pub read_only: bool,
     /// Figures measured by steps (time-to-healthy...), printed and reported.
     pub measurements: std::sync::Mutex<Vec<String>>,
+    /// Observations steps recorded for the sign-off report.
+    pub evidence: std::sync::Mutex<Evidence>,
+}
+
+/// What the report shows beside the verdicts: tables of observations.
+#[derive(Debug, Default, Clone)]
+pub struct Evidence {
+    /// Section -> rows (the first row of a section is its header).
+    pub tables: BTreeMap<String, Vec<Vec<String>>>,
+    /// Service -> seconds from container start to healthy (engine events).
+    pub time_to_healthy: BTreeMap<String, f64>,
 }
 
 impl RunContext {
     pub fn measure(&self, line: String) {
         self.measurements.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+
+    /// Adds a row to a report table, creating it with `header` if new.
+    pub fn record(&self, section: &str, header: &[&str], row: Vec<String>) {
+        let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
+        let t = e.tables.entry(section.to_string()).or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
+        t.push(row);
+    }
+
+    pub fn record_healthy(&self, service: &str, seconds: f64) {
+        self.evidence.lock().unwrap_or_else(|p| p.into_inner()).time_to_healthy.insert(service.to_string(), seconds);
     }
 }
 
@@ -35,6 +57,8 @@ static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
 
 /// Installs the run context; a process runs one verification.
 pub fn install(ctx: RunContext) -> Arc<RunContext> {
+    let secrets = ctx.models.values().flat_map(|m| crate::redact::secret_values(m)).collect();
+    crate::redact::install(secrets);
     let ctx = Arc::new(ctx);
     if CONTEXT.set(ctx.clone()).is_err() {
         panic!("a run context is already installed in this process");

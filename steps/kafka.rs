@@ -40,6 +40,19 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
     Ok(listeners::published_on(&service, &svc.ports, port, host_port)?)
 }
 
+fn record_told(w: &AcceptanceWorld, client: &str, obs: &probe::KafkaObservation) {
+    let data = match &obs.round_trip {
+        Some(Ok(d)) => d.clone(),
+        Some(Err(e)) => format!("FAILED: {e}"),
+        None => "-".into(),
+    };
+    w.ctx.record(
+        "Advertised listeners seen by clients",
+        &["client", "bootstrap", "brokers it was told", "data path"],
+        vec![client.into(), obs.bootstrap.clone(), obs.brokers.join(", "), data],
+    );
+}
+
 /// A client that got no metadata at all: said as expected vs observed.
 pub(super) fn no_metadata(bootstrap: &str, from: &str, error: String) -> Failure {
     Failure::new(format!("a Kafka client {from} gets metadata from {bootstrap}"), error)
@@ -63,7 +76,9 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let check = data_check(w, &s.project, "host")?;
     let b = bootstrap.clone();
     let obs = tokio::task::spawn_blocking(move || probe::probe(&b, &check)).await.map_err(|e| e.to_string())?;
-    w.kafka = Some(obs.map_err(|e| no_metadata(&bootstrap, "on the host", e))?);
+    let obs = obs.map_err(|e| no_metadata(&bootstrap, "on the host", e))?;
+    record_told(w, "host", &obs);
+    w.kafka = Some(obs);
     Ok(())
 }
 
@@ -77,7 +92,9 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
         .await
         .map_err(|e| e.to_string())?;
     let where_ = format!("in the network namespace of service {peer} (pid {pid})");
-    w.kafka = Some(obs.map_err(|e| no_metadata(&bootstrap, &where_, e))?);
+    let obs = obs.map_err(|e| no_metadata(&bootstrap, &where_, e))?;
+    record_told(w, &format!("inside the compose network (beside {peer})"), &obs);
+    w.kafka = Some(obs);
     Ok(())
 }
 

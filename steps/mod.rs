@@ -12,6 +12,7 @@ mod stack;
 
 use std::fmt;
 
+use crate::redact::redact;
 use crate::verdicts::Failure;
 
 /// A failed step: a verdict's failure, or why the check could not be made.
@@ -25,21 +26,22 @@ impl fmt::Display for StepError {
     }
 }
 
+// Every step message passes through here, so this is where secrets go.
 impl From<Failure> for StepError {
     fn from(f: Failure) -> Self {
-        StepError(f.to_string())
+        StepError(redact(&f.to_string()))
     }
 }
 
 impl From<String> for StepError {
     fn from(s: String) -> Self {
-        StepError(s)
+        StepError(redact(&s))
     }
 }
 
 impl From<&str> for StepError {
     fn from(s: &str) -> Self {
-        StepError(s.to_string())
+        StepError(redact(s))
     }
 }
 

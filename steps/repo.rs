@@ -13,6 +13,12 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
         let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
         return Err(Failure::new("docs and scripts to scan", format!("no file under {}", paths.join(", "))).into());
     }
+    for (list, status) in [(&r.findings, "not allowed"), (&r.allowed, "allowed (history)")] {
+        for m in list {
+            w.ctx.record("ZooKeeper mentions in docs and scripts", &["file:line: text", "status"], vec![m.clone(), status.into()]);
+        }
+    }
+    w.ctx.measure(format!("ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed", r.files_scanned, r.findings.len(), r.allowed.len()));
     let expected = format!("no ZooKeeper mention in {} scanned files outside [{}]", r.files_scanned, t.scan_allow.join(", "));
     Ok(none_of(&expected, "mentions", r.findings)?)
 }
@@ -72,5 +78,9 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| super::kafka::no_metadata(&bootstrap, "on the host", e))?;
+    for t in &manifest {
+        let found = obs.topics.get(&t.name).map_or("missing".to_string(), |p| p.to_string());
+        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), found]);
+    }
     Ok(topics::topics_match(&manifest, &obs.topics)?)
 }

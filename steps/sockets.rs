@@ -11,6 +11,7 @@ use crate::world::AcceptanceWorld;
 fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let svc = w.model()?.service(&service)?;
     let binds: Vec<Bind> = svc.ports.iter().map(|p| Bind::from_config(&service, p)).collect();
+    record_binds(w, &service, &format!("compose config ({} layering)", w.layering_name()), &binds);
     Ok(binds::only_loopback_v4(&format!("{service} (compose config, {} layering)", w.layering_name()), &binds)?)
 }
 
@@ -20,6 +21,15 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
     let found = binds::public_publishers(w.model()?, &allowed);
     let expected = format!("only [{}] publish on a non-loopback address", allowed.join(", "));
     Ok(none_of(&expected, "other public bindings", found)?)
+}
+
+/// Each binding, with its own verdict, into the report's bindings table.
+fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
+    for b in binds {
+        let verdict = binds::not_loopback_v4(b.ip.as_deref()).unwrap_or("127.0.0.1 only: ok");
+        let shown = format!("{}:{}", b.ip.as_deref().unwrap_or("*"), b.port);
+        w.ctx.record("Host bindings", &["service", "seen in", "binding", "verdict"], vec![service.into(), seen_in.into(), shown, verdict.into()]);
+    }
 }
 
 fn host_ip(ip: std::net::IpAddr) -> String {
@@ -43,6 +53,7 @@ async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
             origin: format!("engine {}: NetworkSettings.Ports[{}] = {}:{}", c.name, b.container_port, b.host_ip, b.host_port),
         })
         .collect();
+    record_binds(w, &service, "engine port bindings", &binds);
     Ok(binds::only_loopback_v4(&format!("{service} (engine port bindings)"), &binds)?)
 }
 
@@ -55,6 +66,12 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
     }
     // Re-read on every call: a cached table would lie.
     let socks = proc_net::listeners(std::path::Path::new("/proc/net")).map_err(|e| e.to_string())?;
+    let on_ports: Vec<Bind> = socks
+        .iter()
+        .filter(|s| ports.contains(&s.port))
+        .map(|s| Bind { ip: Some(host_ip(s.ip)), port: s.port.to_string(), origin: s.line.clone() })
+        .collect();
+    record_binds(w, &service, "host sockets (/proc/net/tcp, tcp6)", &on_ports);
     let bad: Vec<String> = socks
         .iter()
         .filter(|s| ports.contains(&s.port))

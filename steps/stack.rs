@@ -68,6 +68,9 @@ async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -
     let r = s.readiness(&service).await;
     let last = r.last_check.as_ref().map(|(c, o)| format!("; last healthcheck: exit {c} {o}")).unwrap_or_default();
     let state = format!("{} after waiting {:.1} s{last}", r.state, r.waited);
+    if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
+        w.ctx.record_healthy(&service, t);
+    }
     let t = health::healthy_within(&service, r.time_to_healthy.filter(|_| r.healthy), &state, f64::from(budget))?;
     w.ctx.measure(format!(
         "{service} time-to-healthy: {t:.2} s (budget {budget} s; engine events `start` -> `health_status: healthy`)"

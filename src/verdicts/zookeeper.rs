@@ -33,7 +33,7 @@ pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
         for (k, v) in &s.environment {
             let v = v.as_deref().unwrap_or("");
             if names_zk(k) || names_zk(v) || k == "KAFKA_ZOOKEEPER_CONNECT" {
-                out.push(format!("service \"{name}\" environment {k}={v}"));
+                out.push(format!("service \"{name}\" environment {}", crate::redact::show_env(k, v)));
             }
         }
         for dep in s.depends_on.keys() {
