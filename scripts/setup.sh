@@ -35,6 +35,8 @@ apt_install() {
 if ! command -v dockerd >/dev/null 2>&1; then
   apt_install docker.io
 fi
+# `ip netns`, for the tests of the host probes (in namespaces they create).
+command -v ip >/dev/null 2>&1 || apt_install iproute2
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd (log: /var/log/kraft-acceptance-dockerd.log)"
   as_root sh -c 'setsid nohup dockerd >/var/log/kraft-acceptance-dockerd.log 2>&1 < /dev/null &'

@@ -62,6 +62,11 @@ enum Command {
         /// With --attach: also run the topic bootstrap on the deployment.
         #[arg(long, requires = "attach")]
         run_topic_setup: bool,
+        /// Run the @host scenarios: they connect to this host's own
+        /// non-loopback addresses and list its sockets. Use on the
+        /// deployment host only; without it they are reported as not run.
+        #[arg(long)]
+        host_checks: bool,
         /// The target layering the runtime uses (default: hemma with
         /// --attach when the target has it, else infrastructure).
         #[arg(long, value_name = "NAME")]
@@ -97,6 +102,7 @@ async fn main() -> ExitCode {
         project_name,
         run_topic_setup,
         layering,
+        host_checks,
     } = Cli::parse().command;
     if let Some(f) = &features {
         if let Err(e) = runner::check_features_dir(f) {
@@ -115,6 +121,7 @@ async fn main() -> ExitCode {
         attach: if attach { project_name } else { None },
         run_topic_setup,
         layering,
+        host_checks,
     };
     let result = runner::verify(&opts).await;
     if let Some(code) = runner::interrupted() {

@@ -27,6 +27,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("no_zookeeper_docs.feature", include_str!("../features/no_zookeeper_docs.feature")),
     ("hemma_layering.feature", include_str!("../features/hemma_layering.feature")),
     ("redis.feature", include_str!("../features/redis.feature")),
+    ("hemma_host.feature", include_str!("../features/hemma_host.feature")),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -51,6 +52,9 @@ pub struct VerifyOptions {
     /// The layering the runtime uses (default: hemma when attached, else
     /// infrastructure).
     pub layering: Option<String>,
+    /// Run @host scenarios: they connect to this host's own non-loopback
+    /// addresses and list its sockets, so only on the deployment host.
+    pub host_checks: bool,
 }
 
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
@@ -60,6 +64,8 @@ pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
 pub const CHANGES_TAG: &str = "changes-stack";
 /// Scenarios that stand in, on an attached deployment, for a changing one.
 pub const ATTACH_TAG: &str = "attach";
+/// Scenarios that probe this host's own non-loopback addresses.
+pub const HOST_TAG: &str = "host";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -298,6 +304,12 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
 
     let mut not_run = Vec::new();
     let mut images = None;
+    if !opts.host_checks {
+        for (name, _) in selected.iter().filter(|(_, t)| has_tag(t, HOST_TAG)) {
+            not_run.push((name.clone(), "host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host".to_string()));
+        }
+    }
+    let selected: Vec<(String, Vec<String>)> = selected.into_iter().filter(|(n, _)| !not_run.iter().any(|(x, _)| x == n)).collect();
     let stack = if selected.iter().any(|(_, t)| has_tag(t, RUNTIME_TAG)) {
         let default = if opts.attach.is_some() && ctx.target.layerings.contains_key("hemma") { "hemma" } else { "infrastructure" };
         let layering = opts.layering.clone().unwrap_or_else(|| default.to_string());

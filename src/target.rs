@@ -40,6 +40,18 @@ struct RawConfig {
     scan_allow: Option<Vec<String>>,
     public_services: Option<Vec<String>>,
     observability_services: Option<Vec<String>>,
+    /// "warn" (default) or "fail": what an engine advisory does on @hemma.
+    engine_advisories: Option<AdvisoryMode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AdvisoryMode {
+    /// Reported as a warning; the scenario passes.
+    #[default]
+    Warn,
+    /// The scenario fails.
+    Fail,
 }
 
 /// Observability services the Hemma layering must not bring (Hemma uses the
@@ -64,6 +76,7 @@ pub struct Target {
     pub scan_allow: Vec<String>,
     pub public_services: Vec<String>,
     pub observability_services: Vec<String>,
+    pub engine_advisories: AdvisoryMode,
 }
 
 impl Target {
@@ -126,6 +139,9 @@ impl Target {
         if let Some(o) = raw.observability_services {
             t.observability_services = o;
         }
+        if let Some(m) = raw.engine_advisories {
+            t.engine_advisories = m;
+        }
         for (layering, files) in &t.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
@@ -149,6 +165,7 @@ impl Target {
             scan_allow: vec!["docs/decisions/**".into()],
             public_services: vec!["nginx-proxy".into()],
             observability_services: DEFAULT_OBSERVABILITY.iter().map(|s| s.to_string()).collect(),
+            engine_advisories: AdvisoryMode::default(),
         }
     }
 

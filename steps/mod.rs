@@ -4,6 +4,7 @@
 mod compose;
 mod health;
 mod hemma;
+mod hemma_host;
 mod kafka;
 mod redis;
 mod repo;

@@ -10,6 +10,8 @@ use kraft_acceptance::runner::Status;
 fn every_broken_static_variant_fails_in_its_intended_scenarios() {
     let variants = common::broken_variants("@static");
     assert!(variants.len() >= 12, "want at least 12 static broken variants, found {}", variants.len());
+    // Engine checks need the engine (or its test double) but no stack.
+    let variants: Vec<_> = variants.into_iter().chain(common::broken_variants("@engine")).collect();
     let handles: Vec<_> = variants
         .into_iter()
         .map(|(d, e)| std::thread::spawn(move || common::check_variant(&d, &e).map(|_| ())))

@@ -78,6 +78,18 @@ impl Engine {
         self.docker.inspect_image(name).await.ok().and_then(|i| i.id)
     }
 
+    /// Every running container on this engine.
+    pub async fn all_containers(&self) -> Result<Vec<ContainerInfo>, EngineError> {
+        let list = self.docker.list_containers(None::<ListContainersOptions>).await.map_err(api("list containers"))?;
+        let mut out = Vec::new();
+        for id in list.into_iter().filter_map(|c| c.id) {
+            if let Ok(info) = self.inspect(&id).await {
+                out.push(info);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every container (running or not) of a compose project.
     pub async fn project_containers(&self, project: &str) -> Result<Vec<ContainerInfo>, EngineError> {
         let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}={project}")])]);

@@ -1,6 +1,7 @@
 //! Probes read live state and return plain data. No cucumber types here.
 
 pub mod engine;
+pub mod host;
 pub mod kafka;
 pub mod wire;
 pub mod netns;

@@ -4,6 +4,7 @@
 pub mod binds;
 pub mod health;
 pub mod hemma;
+pub mod hemma_host;
 pub mod kraft_wire;
 pub mod listeners;
 pub mod scan;

@@ -36,8 +36,13 @@ impl Run {
 /// `kraft-acceptance verify --project-dir DIR --tags TAGS --report <tmp>`,
 /// with the scenario results read back from the report's cucumber.json.
 pub fn verify(dir: &Path, tags: &str, extra: &[&str]) -> Run {
+    verify_env(dir, tags, extra, &Default::default())
+}
+
+pub fn verify_env(dir: &Path, tags: &str, extra: &[&str], env: &std::collections::BTreeMap<String, String>) -> Run {
     let report = tempfile::tempdir().expect("tempdir");
     let output = bin()
+        .envs(env)
         .args(["verify", "--project-dir"])
         .arg(dir)
         .args(["--tags", tags, "--report"])
@@ -57,6 +62,9 @@ pub struct Expect {
     /// Extra `verify` arguments (e.g. a shorter --wait-limit).
     #[serde(default)]
     pub args: Vec<String>,
+    /// Environment for the run (e.g. a test double of the engine version).
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
     /// Exactly the scenarios that must fail.
     pub fails: Vec<String>,
     /// Text some failure message must contain.
@@ -83,7 +91,7 @@ pub fn broken_variants(tag: &str) -> Vec<(PathBuf, Expect)> {
 pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
     let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
     let extra: Vec<&str> = expect.args.iter().map(String::as_str).collect();
-    let run = verify(dir, &expect.tags, &extra);
+    let run = verify_env(dir, &expect.tags, &extra, &expect.env);
     if run.code() != Some(1) {
         return Err(format!("{name}: exit {:?}, want 1 (a failed scenario)\n{}{}", run.code(), run.stdout(), run.stderr()));
     }

@@ -1,0 +1,99 @@
+//! Hemma host checks, judged on plain observations.
+
+use std::net::SocketAddr;
+
+use super::{none_of, Failure, Verdict};
+use crate::probes::host::Reach;
+
+/// Known engine advisories that break loopback-only publishing.
+pub fn engine_advisories(version: &str) -> Result<Vec<String>, String> {
+    let core = version.split(['+', '-', '~']).next().unwrap_or(version);
+    let nums: Vec<u32> = core.split('.').map(|p| p.parse::<u32>()).collect::<Result<_, _>>().map_err(|_| format!("engine version \"{version}\" is not MAJOR.MINOR.PATCH"))?;
+    let v = (nums.first().copied().unwrap_or(0), nums.get(1).copied().unwrap_or(0), nums.get(2).copied().unwrap_or(0));
+    let mut out = Vec::new();
+    if v < (28, 0, 0) {
+        out.push(format!(
+            "engine {version} is before 28.0.0: hosts on the same L2 segment can reach ports published on 127.0.0.1 (fixed in 28.0.0)"
+        ));
+    }
+    if (28, 2, 0) <= v && v <= (28, 3, 2) {
+        out.push(format!(
+            "engine {version} has CVE-2025-54388: loopback-published ports are exposed after a firewalld reload (fixed in 28.3.3)"
+        ));
+    }
+    Ok(out)
+}
+
+/// Every infra (address, port) must not accept; a public service's may.
+pub fn outside_view(results: &[(SocketAddr, Reach)], infra_ports: &[u16]) -> Verdict {
+    let open: Vec<String> = results
+        .iter()
+        .filter(|(sa, r)| infra_ports.contains(&sa.port()) && *r == Reach::Accepted)
+        .map(|(sa, _)| format!("{sa} accepted a connection"))
+        .collect();
+    if results.iter().all(|(sa, _)| !infra_ports.contains(&sa.port())) {
+        return Err(Failure::new("infra ports tried on every non-loopback address", "nothing was tried (no non-loopback address?)"));
+    }
+    none_of(
+        &format!("infra ports [{}] refused on every non-loopback address", infra_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+        "infra ports reachable from outside",
+        open,
+    )
+}
+
+/// One listening socket on a non-loopback address, with what owns it.
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub addr: String,
+    /// compose service, or process name, or "unknown".
+    pub owner: String,
+    /// Owned by a compose service?
+    pub service: Option<String>,
+}
+
+/// Every non-loopback listener belongs to an allowed public service.
+pub fn inventory(listeners: &[Listener], allowed: &[String]) -> Verdict {
+    let bad: Vec<String> = listeners
+        .iter()
+        .filter(|l| !l.service.as_ref().is_some_and(|s| allowed.contains(s)))
+        .map(|l| format!("{} owned by {}", l.addr, l.owner))
+        .collect();
+    none_of(&format!("only [{}] listen on a non-loopback address", allowed.join(", ")), "other listeners", bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advisories_by_version() {
+        assert_eq!(engine_advisories("20.10.24+dfsg1").unwrap().len(), 1);
+        assert!(engine_advisories("27.5.1").unwrap()[0].contains("before 28.0.0"));
+        assert!(engine_advisories("28.0.0").unwrap().is_empty());
+        assert!(engine_advisories("28.2.0").unwrap()[0].contains("CVE-2025-54388"));
+        assert!(engine_advisories("28.3.2").unwrap()[0].contains("CVE-2025-54388"));
+        assert!(engine_advisories("28.3.3").unwrap().is_empty());
+        assert!(engine_advisories("29.0.1").unwrap().is_empty());
+        assert!(engine_advisories("banana").is_err());
+    }
+
+    #[test]
+    fn outside_view_fails_on_an_open_infra_port() {
+        let a: SocketAddr = "192.0.2.1:6379".parse().unwrap();
+        let b: SocketAddr = "192.0.2.1:9093".parse().unwrap();
+        let p: SocketAddr = "192.0.2.1:443".parse().unwrap();
+        assert!(outside_view(&[(a, Reach::Refused), (b, Reach::NoAnswer), (p, Reach::Accepted)], &[6379, 9093]).is_ok());
+        let f = outside_view(&[(a, Reach::Accepted), (b, Reach::Refused)], &[6379, 9093]).unwrap_err();
+        assert_eq!(f.evidence, vec!["192.0.2.1:6379 accepted a connection"]);
+        assert!(outside_view(&[], &[6379]).is_err(), "nothing tried is not a pass");
+    }
+
+    #[test]
+    fn inventory_allows_only_public_services() {
+        let l = |addr: &str, svc: Option<&str>| Listener { addr: addr.into(), owner: svc.unwrap_or("sshd").into(), service: svc.map(Into::into) };
+        let allowed = vec!["nginx-proxy".to_string()];
+        assert!(inventory(&[l("0.0.0.0:443", Some("nginx-proxy"))], &allowed).is_ok());
+        let f = inventory(&[l("0.0.0.0:443", Some("nginx-proxy")), l("0.0.0.0:6379", Some("redis")), l("0.0.0.0:22", None)], &allowed).unwrap_err();
+        assert_eq!(f.evidence.len(), 2);
+    }
+}
