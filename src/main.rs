@@ -67,6 +67,10 @@ enum Command {
         /// deployment host only; without it they are reported as not run.
         #[arg(long)]
         host_checks: bool,
+        /// Print progress while waiting even when stderr is not a terminal
+        /// (on a terminal it is always shown).
+        #[arg(short, long)]
+        verbose: bool,
         /// The target layering the runtime uses (default: hemma with
         /// --attach when the target has it, else infrastructure).
         #[arg(long, value_name = "NAME")]
@@ -103,6 +107,7 @@ async fn main() -> ExitCode {
         run_topic_setup,
         layering,
         host_checks,
+        verbose,
     } = Cli::parse().command;
     if let Some(f) = &features {
         if let Err(e) = runner::check_features_dir(f) {
@@ -122,6 +127,7 @@ async fn main() -> ExitCode {
         run_topic_setup,
         layering,
         host_checks,
+        verbose,
     };
     let result = runner::verify(&opts).await;
     if let Some(code) = runner::interrupted() {

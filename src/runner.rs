@@ -55,6 +55,8 @@ pub struct VerifyOptions {
     /// Run @host scenarios: they connect to this host's own non-loopback
     /// addresses and list its sockets, so only on the deployment host.
     pub host_checks: bool,
+    /// Progress lines while waiting even when stderr is not a terminal.
+    pub verbose: bool,
 }
 
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
@@ -297,6 +299,7 @@ impl SharedBuf {
 /// Runs the selected scenarios and returns what happened to each.
 pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
     let started = Instant::now();
+    crate::stack::set_verbose(opts.verbose);
     let filter = opts.tags.as_deref().map(parse_tags).transpose()?;
     let mut ctx = load_context(opts)?;
     let sources = feature_sources(opts)?;

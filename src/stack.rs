@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -102,6 +102,16 @@ pub struct StackOptions {
     pub keep: bool,
     pub wait_limit: Duration,
 }
+
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// Progress lines while waiting: always on a terminal, elsewhere with -v.
+pub fn set_verbose(v: bool) {
+    VERBOSE.store(v, Ordering::SeqCst);
+}
+
+/// The criterion's budget, shown beside the elapsed time while waiting.
+const CRITERION_BUDGET_S: f64 = 60.0;
 
 /// A project name no other run uses: lowercase, digits, dashes.
 pub fn unique_project() -> String {
@@ -227,6 +237,9 @@ impl Stack {
     /// The criterion's exact command: `docker compose up -d kafka redis`.
     pub fn up(&self) -> &UpResult {
         self.up.get_or_init(|| {
+            if std::io::stderr().is_terminal() || VERBOSE.load(Ordering::SeqCst) {
+                eprintln!("starting the stack: docker compose -p {} up -d {}", self.project, UP_SERVICES.join(" "));
+            }
             let started = Instant::now();
             let mut args = vec!["up", "-d"];
             args.extend(UP_SERVICES);
@@ -311,6 +324,8 @@ impl Stack {
         let started = Instant::now();
         let budget = self.wait_limit.as_secs_f64();
         let tty = std::io::stderr().is_terminal();
+        let verbose = VERBOSE.load(Ordering::SeqCst);
+        let mut last_line = Instant::now() - Duration::from_secs(10);
         let mut r = Readiness {
             service: service.into(),
             healthy: false,
@@ -342,9 +357,23 @@ impl Stack {
             if r.waited >= budget {
                 break;
             }
-            if tty {
-                let check = r.last_check.as_ref().map(|(code, out)| format!(", last healthcheck: exit {code} {}", trim(out, 60))).unwrap_or_default();
-                eprint!("\r\x1b[2K{service}: {}, {:.1} s / {budget:.0} s{check}", r.state, r.waited);
+            if tty || verbose {
+                let check = r
+                    .last_check
+                    .as_ref()
+                    .map(|(code, out)| format!(", last healthcheck: exit {code} {}", trim(out, 60)))
+                    .unwrap_or_default();
+                let line = format!(
+                    "{service}: {}, {:.1} s / {CRITERION_BUDGET_S:.0} s (waiting up to {budget:.0} s){check}",
+                    r.state, r.waited
+                );
+                if tty {
+                    eprint!("\r\x1b[2K{line}");
+                } else if last_line.elapsed() >= Duration::from_secs(2) {
+                    // Not a terminal: a line every 2 s, not a redraw.
+                    eprintln!("{line}");
+                    last_line = Instant::now();
+                }
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
