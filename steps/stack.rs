@@ -71,6 +71,14 @@ async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -
     if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
         w.ctx.record_healthy(&service, t);
     }
+    if r.healthy && r.time_to_healthy.is_none() {
+        // Healthy, but the measurement's source is gone: say that, not "unhealthy".
+        return Err(Failure::new(
+            format!("{service} healthy within {budget} s of container start, measured from engine events"),
+            format!("{service} is healthy, but the engine no longer holds its start and health_status events (e.g. after a daemon restart), so the time cannot be measured"),
+        )
+        .into());
+    }
     let t = health::healthy_within(&service, r.time_to_healthy.filter(|_| r.healthy), &state, f64::from(budget))?;
     w.ctx.measure(format!(
         "{service} time-to-healthy: {t:.2} s (budget {budget} s; engine events `start` -> `health_status: healthy`)"
