@@ -109,12 +109,6 @@ async fn main() -> ExitCode {
         host_checks,
         verbose,
     } = Cli::parse().command;
-    if let Some(f) = &features {
-        if let Err(e) = runner::check_features_dir(f) {
-            eprintln!("kraft-acceptance: {e}");
-            return ExitCode::from(2);
-        }
-    }
     let opts = VerifyOptions {
         project_dir,
         tags,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -217,6 +217,7 @@ fn selected_scenarios(
     filter: Option<&TagOperation>,
 ) -> Result<Vec<(String, Vec<String>)>, RunError> {
     let mut out = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     for (file, text) in sources {
         let f = cucumber::gherkin::Feature::parse(text, Default::default())
             .map_err(|e| RunError::Feature { file: file.clone(), message: e.to_string() })?;
@@ -229,6 +230,9 @@ fn selected_scenarios(
             let tags: Vec<String> = sc.tags.iter().chain(&rule_tags).chain(&f.tags).cloned().collect();
             if filter.is_none_or(|op| tags_match(op, &tags)) {
                 out.push((sc.name.clone(), tags));
+            }
+            if !names.insert(sc.name.clone()) {
+                return Err(RunError::Feature { file: file.clone(), message: format!("scenario name \"{}\" is used twice; names select scenarios, so they must be unique", sc.name) });
             }
         }
     }
@@ -312,7 +316,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
             not_run.push((name.clone(), "host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host".to_string()));
         }
     }
-    let selected: Vec<(String, Vec<String>)> = selected.into_iter().filter(|(n, _)| !not_run.iter().any(|(x, _)| x == n)).collect();
     let stack = if selected.iter().any(|(_, t)| has_tag(t, RUNTIME_TAG)) {
         let default = if opts.attach.is_some() && ctx.target.layerings.contains_key("hemma") { "hemma" } else { "infrastructure" };
         let layering = opts.layering.clone().unwrap_or_else(|| default.to_string());
@@ -370,25 +373,14 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
         .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
         .normalized();
-    let skip: Vec<String> = not_run.iter().map(|(n, _)| n.clone()).collect();
+    // The selection was made once, above; cucumber runs exactly that.
+    let run: std::collections::BTreeSet<String> =
+        selected.iter().map(|(n, _)| n.clone()).filter(|n| !not_run.iter().any(|(x, _)| x == n)).collect();
     AcceptanceWorld::cucumber()
         .with_writer(writer)
         .fail_on_skipped()
         .with_default_cli()
-        .filter_run(features_dir.clone(), move |feature, rule, scenario| {
-            if skip.contains(&scenario.name) {
-                return false;
-            }
-            let Some(op) = &filter else { return true };
-            let tags: Vec<String> = scenario
-                .tags
-                .iter()
-                .chain(rule.iter().flat_map(|r| &r.tags))
-                .chain(&feature.tags)
-                .cloned()
-                .collect();
-            tags_match(op, &tags)
-        })
+        .filter_run(features_dir.clone(), move |_, _, scenario| run.contains(&scenario.name))
         .await;
     let _ = std::fs::remove_dir_all(&features_dir);
     // What the report says about the environment is read before teardown.
@@ -509,14 +501,6 @@ fn step_message(raw: &str) -> String {
     raw.split_once(MARK).map_or(raw, |(_, m)| m).trim().to_string()
 }
 
-/// A features directory given on the command line must exist.
-pub fn check_features_dir(p: &Path) -> Result<(), RunError> {
-    if p.is_dir() {
-        Ok(())
-    } else {
-        Err(RunError::Io { what: format!("features directory {}", p.display()), source: io::ErrorKind::NotFound.into() })
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -32,14 +32,6 @@ fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind
     }
 }
 
-fn host_ip(ip: std::net::IpAddr) -> String {
-    // An IPv4-mapped IPv6 listener is the IPv4 address it maps.
-    match ip {
-        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_else(|| v6.to_string()),
-        v4 => v4.to_string(),
-    }
-}
-
 #[then(expr = "the engine publishes service {string} on 127.0.0.1 only")]
 async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let c = w.stack()?.service_container(&service).await?;
@@ -69,13 +61,13 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let on_ports: Vec<Bind> = socks
         .iter()
         .filter(|s| ports.contains(&s.port))
-        .map(|s| Bind { ip: Some(host_ip(s.ip)), port: s.port.to_string(), origin: s.line.clone() })
+        .map(|s| Bind { ip: Some(s.ip_unmapped().to_string()), port: s.port.to_string(), origin: s.line.clone() })
         .collect();
     record_binds(w, &service, "host sockets (/proc/net/tcp, tcp6)", &on_ports);
     let bad: Vec<String> = socks
         .iter()
         .filter(|s| ports.contains(&s.port))
-        .filter_map(|s| binds::not_loopback_v4(Some(&host_ip(s.ip))).map(|why| format!("{} ({why})", s.line)))
+        .filter_map(|s| binds::not_loopback_v4(Some(&s.ip_unmapped().to_string())).map(|why| format!("{} ({why})", s.line)))
         .collect();
     let shown: Vec<String> = ports.iter().map(u16::to_string).collect();
     Ok(none_of(

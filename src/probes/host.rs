@@ -65,13 +65,7 @@ pub fn reach(addrs: &[IpAddr], ports: &[u16]) -> Vec<(SocketAddr, Reach)> {
 /// tables under `base` (`/proc/net`, or `/proc/thread-self/net`).
 pub fn non_loopback_listeners(base: &std::path::Path) -> Result<Vec<super::proc_net::Socket>, String> {
     let all = super::proc_net::listeners(base).map_err(|e| e.to_string())?;
-    Ok(all
-        .into_iter()
-        .filter(|s| match s.ip {
-            IpAddr::V6(v6) => !v6.is_loopback() && v6.to_ipv4_mapped().is_none_or(|v4| !v4.is_loopback()),
-            IpAddr::V4(v4) => !v4.is_loopback(),
-        })
-        .collect())
+    Ok(all.into_iter().filter(|s| !s.ip_unmapped().is_loopback()).collect())
 }
 
 /// Socket inode -> (pid, command name), from /proc/*/fd.

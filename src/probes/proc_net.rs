@@ -27,6 +27,17 @@ pub enum ProcNetError {
     Parse { path: String, line: usize, message: String },
 }
 
+impl Socket {
+    /// The address, with an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, a
+    /// dual-stack socket's view of IPv4) given as the IPv4 address it maps.
+    pub fn ip_unmapped(&self) -> IpAddr {
+        match self.ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(self.ip, IpAddr::V4),
+            v4 => v4,
+        }
+    }
+}
+
 /// Parses the text of a tcp or tcp6 table.
 pub fn parse(text: &str) -> Result<Vec<Socket>, (usize, String)> {
     let mut out = Vec::new();
@@ -127,6 +138,8 @@ mod tests {
         assert_eq!((s[0].ip, s[0].port), ("::".parse().unwrap(), 9093));
         assert_eq!((s[1].ip, s[1].port), ("::1".parse().unwrap(), 6379));
         assert_eq!(s[2].ip, "::ffff:127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(s[2].ip_unmapped(), "127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(s[0].ip_unmapped(), s[0].ip);
     }
 
     #[test]
