@@ -7,10 +7,9 @@ dir=${1:?usage: render-report.sh REPORT_DIR [SCREENSHOT.png]}
 shot=${2:-$dir/report.png}
 page="$dir/report.html"
 [ -f "$page" ] || { echo "render: no $page" >&2; exit 1; }
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "render: installing Debian's chromium"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || { echo "render: apt-get install chromium failed" >&2; exit 1; }
-fi
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+command -v chromium >/dev/null 2>&1 || apt_install chromium
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 # Background networking off: this machine has no network but its registries.

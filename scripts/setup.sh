@@ -17,19 +17,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KRAFT_ACCEPTANCE_CACHE:-/var/cache/kraft-acceptance}
 tansu_version=0.6.0
 compose_version=2.40.3
-say() { printf 'setup: %s\n' "$*"; }
-die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi; }
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null \
-    || { as_root apt-get update -q >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; } \
-    || die "apt-get install ${missing[*]} failed"
-}
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 
 # --- Docker Engine ---------------------------------------------------------
 if ! command -v dockerd >/dev/null 2>&1; then

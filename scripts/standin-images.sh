@@ -4,13 +4,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=$1 tansu_version=$2
-say() { printf 'setup: %s\n' "$*"; }
-die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 
 for p in redis-server busybox-static; do
   dpkg -s "$p" >/dev/null 2>&1 && continue
-  say "installing Debian package $p (for its binaries, copied into a stand-in image)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$p" >/dev/null || die "apt-get install $p failed"
+  say "$p is for its binaries, copied into a stand-in image"
+  apt_install "$p"
   if [ "$p" = redis-server ]; then
     # The package's own service would hold 127.0.0.1:6379, which the stack publishes.
     say "stopping and disabling the packaged redis-server service this install started"
