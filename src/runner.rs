@@ -324,8 +324,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Outcome, RunError> {
         let stack = match &opts.attach {
             Some(project) => Stack::attach(project, files, &ctx.target.project_directory, wait_limit).await?,
             None => {
+                let target_model = ctx.models[&layering].clone();
                 let stack = Stack::prepare(StackOptions {
                     files,
+                    target_model,
                     project_directory: ctx.target.project_directory.clone(),
                     images: opts.images.unwrap_or(ImageChoice::Auto),
                     keep: opts.keep,

@@ -97,6 +97,8 @@ pub struct Stack {
 
 pub struct StackOptions {
     pub files: Vec<PathBuf>,
+    /// `files` as compose already resolved them (for the image check).
+    pub target_model: Arc<ComposeModel>,
     pub project_directory: PathBuf,
     pub images: ImageChoice,
     pub keep: bool,
@@ -124,13 +126,12 @@ impl Stack {
     /// mean nothing was started. [`Stack::up`] starts the stack.
     pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
         let engine = Engine::connect().await?;
-        let base = ComposeCli::new(opts.files.clone(), &opts.project_directory);
-        let target_model = base.config()?;
+        let target_model = &opts.target_model;
 
         let standin = match opts.images {
             ImageChoice::Standin => true,
             ImageChoice::Real => false,
-            ImageChoice::Auto => !missing_images(&engine, &target_model).await.is_empty(),
+            ImageChoice::Auto => !missing_images(&engine, target_model).await.is_empty(),
         };
         let mut files = opts.files.clone();
         let override_file = if standin {

@@ -64,10 +64,8 @@ fn data_check(w: &AcceptanceWorld, project: &str, tag: &str) -> Result<probe::Da
     if !w.ctx.read_only {
         return Ok(probe::DataCheck::RoundTrip(format!("kraft-acceptance.{project}.{tag}")));
     }
-    let path = &w.ctx.target.topics_manifest;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
-    let first = verdicts::topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", e))?;
-    Ok(probe::DataCheck::ReadOnly(first[0].name.clone()))
+    let manifest = w.ctx.target.manifest().map_err(|e| Failure::new("a valid topics manifest", e))?;
+    Ok(probe::DataCheck::ReadOnly(manifest[0].name.clone()))
 }
 
 #[when(expr = "a Kafka client on the host bootstraps from {string}")]

@@ -39,9 +39,7 @@ fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepR
 
 #[then("the topics manifest lists at least one valid topic")]
 fn manifest(w: &mut AcceptanceWorld) -> StepResult {
-    let path = &w.ctx.target.topics_manifest;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
-    topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", format!("{}: {e}", w.ctx.target.display(path))))?;
+    w.ctx.target.manifest().map_err(|e| Failure::new("a valid topics manifest", e))?;
     Ok(())
 }
 
@@ -70,9 +68,7 @@ fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
 
 #[then(expr = "a Kafka client at {string} finds every manifest topic with its partition count")]
 async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
-    let path = w.ctx.target.topics_manifest.clone();
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read topics manifest {}: {e}", path.display()))?;
-    let manifest = topics::parse_manifest(&text).map_err(|e| Failure::new("a valid topics manifest", e))?;
+    let manifest = w.ctx.target.manifest().map_err(|e| Failure::new("a valid topics manifest", e))?;
     let b = bootstrap.clone();
     let obs = tokio::task::spawn_blocking(move || crate::probes::kafka::probe(&b, &crate::probes::kafka::DataCheck::None))
         .await

@@ -84,7 +84,7 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     let pid = c.pid.ok_or(format!("service {service} has no running process ({})", c.status))?;
     let props = env_to_properties(&s.model.service(&service)?.environment);
     let advertised = listeners::advertised(&props)?;
-    let socks = proc_net::listeners(&std::path::Path::new("/proc").join(pid.to_string()).join("net")).map_err(|e| e.to_string())?;
+    let socks = proc_net::listeners_of(pid).map_err(|e| e.to_string())?;
     let mut missing = Vec::new();
     for a in &advertised {
         let port = listeners::container_port(&props, &a.name)?;

@@ -54,7 +54,7 @@ async fn nothing_on_2181(w: &mut AcceptanceWorld) -> StepResult {
     let mut found = Vec::new();
     for c in containers.iter().filter(|c| c.status == "running") {
         let Some(pid) = c.pid else { continue };
-        let socks = proc_net::listeners(&std::path::Path::new("/proc").join(pid.to_string()).join("net"))
+        let socks = proc_net::listeners_of(pid)
             .map_err(|e| e.to_string())?;
         found.extend(socks.iter().filter(|s| s.port == 2181).map(|s| format!("{}: {}", c.name, s.line)));
         found.extend(c.bindings.iter().filter(|b| b.host_port == "2181").map(|b| format!("{}: engine publishes {}:{}", c.name, b.host_ip, b.host_port)));

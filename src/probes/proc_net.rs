@@ -103,6 +103,11 @@ pub fn listeners(base: &Path) -> Result<Vec<Socket>, ProcNetError> {
     Ok(out)
 }
 
+/// Listening sockets in the network namespace of process `pid`.
+pub fn listeners_of(pid: i64) -> Result<Vec<Socket>, ProcNetError> {
+    listeners(&Path::new("/proc").join(pid.to_string()).join("net"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
