@@ -1,23 +1,31 @@
 //! kraft-acceptance: proves the success criteria of a Kafka ZooKeeper→KRaft
 //! migration on a real Docker Compose stack.
 //!
-//! Layout (expectation apart from observation):
-//! - [`probes`] read live state (compose CLI, engine, sockets, Kafka, Redis,
-//!   files) and return plain data; no cucumber types.
-//! - [`verdicts`] are pure functions: expectation + observation -> `Ok` or a
-//!   [`verdicts::Failure`] that says expected vs observed, with evidence.
-//! - `steps/` (top level of the crate) is thin Gherkin glue over both.
+//! The flow, bottom to top (each layer imports only layers below it):
+//! - [`model`]: plain observation and declaration types;
+//! - [`target`]: the repo under test and its `kraft-acceptance.toml`;
+//! - [`probes`] read live state into model types; [`verdicts`] judge model
+//!   types, pure: expectation + observation -> `Ok` or a [`verdicts::Failure`]
+//!   that says expected vs observed. Neither imports the other;
+//! - [`stack`]: preflight, lifecycle, readiness of the stack under test;
+//! - [`run`]: options, selection, the World, the collector -> an outcome;
+//! - [`report`]: the outcome as the sign-off report and CI files;
+//! - [`cli`]: the command line. The step definitions (`steps/`, the
+//!   binary's crate) are thin glue from a Gherkin phrase to a probe and a
+//!   verdict.
 
-pub mod compose;
-pub mod kafka_config;
-pub mod probes;
+pub mod clock;
+pub mod model;
 pub mod redact;
-pub mod report;
-pub mod runner;
-pub mod stack;
 pub mod target;
-pub mod verdicts;
-pub mod world;
 
-#[path = "../steps/mod.rs"]
-pub mod steps;
+pub mod probes;
+pub mod verdicts;
+
+pub mod stack;
+
+pub mod run;
+
+pub mod report;
+
+pub mod cli;

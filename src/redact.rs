@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::compose::ComposeModel;
+use crate::model::compose::ComposeModel;
 
 pub const REDACTED: &str = "<redacted>";
 const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"];

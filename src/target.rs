@@ -169,13 +169,6 @@ impl Target {
         }
     }
 
-    /// The topics manifest, read and parsed; the error names the file.
-    pub fn manifest(&self) -> Result<Vec<crate::verdicts::topics::TopicSpec>, String> {
-        let shown = self.display(&self.topics_manifest);
-        let text = std::fs::read_to_string(&self.topics_manifest).map_err(|e| format!("cannot read {shown}: {e}"))?;
-        crate::verdicts::topics::parse_manifest(&text).map_err(|e| format!("{shown}: {e}"))
-    }
-
     /// Path as shown in failures and matched by `scan_allow`: relative to the
     /// project directory, else to the target directory, else as is.
     pub fn display(&self, p: &Path) -> String {

@@ -1,16 +1,15 @@
-use cucumber::then;
+//! features/redis.feature
 
-use super::StepResult;
-use crate::probes::redis;
-use crate::verdicts::Failure;
-use crate::world::AcceptanceWorld;
+use cucumber::then;
+use kraft_acceptance::probes::redis;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::{self, observe};
 
 #[then(expr = "Redis at {string} answers PING with PONG")]
 async fn ping(w: &mut AcceptanceWorld, addr: String) -> StepResult {
-    super::stack::ready(w, "redis").await?;
-    let answer = redis::ping(&addr).await.map_err(|e| Failure::new(format!("PONG from {addr}"), e))?;
-    if answer != "PONG" {
-        return Err(Failure::new(format!("PONG from {addr}"), format!("\"{answer}\"")).into());
-    }
+    w.ready("redis").await?;
+    let answer = w.judge(observe(format!("PONG from {addr}"), redis::ping(&addr).await))?;
+    w.judge(verdicts::redis::pong(&addr, &answer))?;
+    w.saw(format!("PING {addr}: {answer}"));
     Ok(())
 }

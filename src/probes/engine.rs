@@ -8,6 +8,8 @@ use bollard::query_parameters::{EventsOptions, InspectContainerOptions, ListCont
 use bollard::Docker;
 use futures::StreamExt;
 
+pub use crate::model::engine::{ContainerInfo, EngineBinding, EngineEvent};
+
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 pub const SERVICE_LABEL: &str = "com.docker.compose.service";
 pub const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
@@ -28,33 +30,6 @@ fn api(op: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineEr
 #[derive(Debug, Clone)]
 pub struct Engine {
     docker: Docker,
-}
-
-/// One host binding of a container port, as the engine reports it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EngineBinding {
-    pub container_port: String,
-    pub host_ip: String,
-    pub host_port: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct ContainerInfo {
-    pub id: String,
-    pub name: String,
-    pub service: String,
-    pub image: String,
-    pub image_id: String,
-    pub oneoff: bool,
-    /// created, running, exited...
-    pub status: String,
-    pub exit_code: Option<i64>,
-    pub pid: Option<i64>,
-    /// starting, healthy, unhealthy; `None` without a healthcheck.
-    pub health: Option<String>,
-    /// Last healthcheck result: exit code and output.
-    pub last_check: Option<(i64, String)>,
-    pub bindings: Vec<EngineBinding>,
 }
 
 impl Engine {
@@ -151,13 +126,13 @@ impl Engine {
     }
 
     /// Events of one project between two engine times (unix seconds),
-    /// oldest first: (time in ns, action, service).
+    /// oldest first.
     pub async fn project_events(
         &self,
         project: &str,
         since_s: i64,
         until_s: i64,
-    ) -> Result<Vec<(i64, String, String)>, EngineError> {
+    ) -> Result<Vec<EngineEvent>, EngineError> {
         let filters = HashMap::from([
             ("label".to_string(), vec![format!("{PROJECT_LABEL}={project}")]),
             ("type".to_string(), vec!["container".to_string()]),
@@ -168,11 +143,11 @@ impl Engine {
         while let Some(ev) = stream.next().await {
             let ev = ev.map_err(api("events"))?;
             let attrs = ev.actor.and_then(|a| a.attributes).unwrap_or_default();
-            out.push((
-                ev.time_nano.unwrap_or(ev.time.unwrap_or(0) * 1_000_000_000),
-                ev.action.unwrap_or_default(),
-                attrs.get(SERVICE_LABEL).cloned().unwrap_or_default(),
-            ));
+            out.push(EngineEvent {
+                time_ns: ev.time_nano.unwrap_or(ev.time.unwrap_or(0) * 1_000_000_000),
+                action: ev.action.unwrap_or_default(),
+                service: attrs.get(SERVICE_LABEL).cloned().unwrap_or_default(),
+            });
         }
         Ok(out)
     }
@@ -185,41 +160,5 @@ impl Engine {
 
     pub fn client(&self) -> &Docker {
         &self.docker
-    }
-}
-
-/// Time-to-healthy from a project's events: from the service's last `start`
-/// to the first `health_status: healthy` after it, in seconds.
-pub fn time_to_healthy(events: &[(i64, String, String)], service: &str) -> Option<f64> {
-    let mine = events.iter().filter(|(_, _, s)| s == service);
-    let start = mine.clone().filter(|(_, a, _)| a == "start").map(|(t, _, _)| *t).last()?;
-    let healthy = mine
-        .filter(|(t, a, _)| *t >= start && a.trim() == "health_status: healthy")
-        .map(|(t, _, _)| *t)
-        .next()?;
-    Some((healthy - start) as f64 / 1e9)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(t: i64, a: &str, s: &str) -> (i64, String, String) {
-        (t, a.to_string(), s.to_string())
-    }
-
-    #[test]
-    fn time_to_healthy_uses_engine_timestamps() {
-        let e = vec![
-            ev(1_000_000_000, "create", "kafka"),
-            ev(2_000_000_000, "start", "kafka"),
-            ev(2_100_000_000, "start", "redis"),
-            ev(3_000_000_000, "health_status: healthy", "redis"),
-            ev(9_500_000_000, "health_status: healthy", "kafka"),
-        ];
-        assert_eq!(time_to_healthy(&e, "kafka"), Some(7.5));
-        assert_eq!(time_to_healthy(&e, "redis"), Some(0.9));
-        assert_eq!(time_to_healthy(&e, "zookeeper"), None);
-        assert_eq!(time_to_healthy(&e[..3], "kafka"), None, "no healthy event: not healthy");
     }
 }

@@ -2,7 +2,6 @@
 //! (which brokers a client is told), topics, and a create/produce/consume
 //! round trip. Blocking: call from `spawn_blocking` or a child process.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -12,20 +11,17 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
-use serde::{Deserialize, Serialize};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
-/// What a client bootstrapping from an address was told and could do.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct KafkaObservation {
-    pub bootstrap: String,
-    /// `host:port` of every broker in the metadata answer.
-    pub brokers: Vec<String>,
-    /// Topic name -> partition count.
-    pub topics: BTreeMap<String, i32>,
-    /// The round trip, when asked for: Ok(description) or what failed.
-    pub round_trip: Option<Result<String, String>>,
+pub use crate::model::kafka::{DataCheck, DataPath, KafkaObservation};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaError {
+    #[error("{0}")]
+    Wire(#[from] super::wire::WireError),
+    #[error("creating a Kafka client for {bootstrap}: {source}")]
+    Client { bootstrap: String, source: rdkafka::error::KafkaError },
 }
 
 fn config(bootstrap: &str) -> ClientConfig {
@@ -37,27 +33,16 @@ fn config(bootstrap: &str) -> ClientConfig {
     c
 }
 
-/// What a client does beyond metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum DataCheck {
-    None,
-    /// Create the topic, produce a record, consume it back (owned stacks).
-    RoundTrip(String),
-    /// Read the offsets of an existing topic from its leader, through the
-    /// advertised address, and write nothing (attach mode).
-    ReadOnly(String),
-}
-
 /// What the broker tells a client at `bootstrap` (a Metadata request on
 /// that very connection), then the data check through librdkafka, which
 /// follows the advertised addresses as any client would.
-pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, String> {
+pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, KafkaError> {
     let told = super::wire::metadata(bootstrap)?;
     let (brokers, topics) = (told.brokers, told.topics);
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", "kraft-acceptance-metadata")
         .create()
-        .map_err(|e| format!("creating a Kafka client for {bootstrap}: {e}"))?;
+        .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
     let round_trip = match check {
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
@@ -72,7 +57,7 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Str
 }
 
 /// Creates `topic` (1 partition), produces a unique record, consumes it back.
-fn round_trip(bootstrap: &str, topic: &str) -> Result<String, String> {
+fn round_trip(bootstrap: &str, topic: &str) -> DataPath {
     let started = Instant::now();
     let admin: AdminClient<DefaultClientContext> =
         config(bootstrap).create().map_err(|e| format!("admin client: {e}"))?;

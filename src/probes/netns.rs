@@ -18,6 +18,26 @@ use nix::sched::{setns, unshare, CloneFlags};
 
 use super::kafka::{self, DataCheck, KafkaObservation};
 
+#[derive(Debug, thiserror::Error)]
+pub enum NetnsError {
+    #[error("entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {0}")]
+    NotRoot(u32),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("in-network probe exited {code:?}: {stderr}")]
+    Child { code: Option<i32>, stderr: String },
+    #[error("in-network probe printed \"{line}\": {source}")]
+    Output { line: String, source: serde_json::Error },
+    /// The probe ran inside the namespace and failed there.
+    #[error("{0}")]
+    Probe(String),
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> NetnsError {
+    let what = what.into();
+    move |source| NetnsError::Io { what, source }
+}
+
 const CHILD_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHILD";
 const BOOTSTRAP_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_BOOTSTRAP";
 const CHECK_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHECK";
@@ -34,7 +54,7 @@ pub fn child_main_if_requested() {
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or(DataCheck::None);
-    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, &check);
+    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, &check).map_err(|e| e.to_string());
     match serde_json::to_string(&result) {
         Ok(j) => println!("{j}"),
         Err(e) => eprintln!("serialising the probe result: {e}"),
@@ -43,27 +63,23 @@ pub fn child_main_if_requested() {
 }
 
 /// Runs the Kafka probe inside the network namespace of process `pid`.
-pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, String> {
-    if !nix::unistd::geteuid().is_root() {
-        return Err(format!(
-            "entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {}",
-            nix::unistd::geteuid()
-        ));
+pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, NetnsError> {
+    let uid = nix::unistd::geteuid();
+    if !uid.is_root() {
+        return Err(NetnsError::NotRoot(uid.as_raw()));
     }
     let ns_path = format!("/proc/{pid}/ns/net");
-    let ns = File::open(&ns_path).map_err(|e| format!("open {ns_path}: {e}"))?;
-    let resolv = tempfile::Builder::new()
-        .prefix("kraft-acceptance-resolv")
-        .tempfile()
-        .map_err(|e| format!("temp resolv.conf: {e}"))?;
-    std::fs::write(resolv.path(), EMBEDDED_DNS).map_err(|e| format!("write resolv.conf: {e}"))?;
-    let resolv_src = CString::new(resolv.path().as_os_str().as_encoded_bytes()).map_err(|e| e.to_string())?;
-    let exe = std::env::current_exe().map_err(|e| format!("locating this binary: {e}"))?;
+    let ns = File::open(&ns_path).map_err(io(format!("open {ns_path}")))?;
+    let resolv = tempfile::Builder::new().prefix("kraft-acceptance-resolv").tempfile().map_err(io("temp resolv.conf"))?;
+    std::fs::write(resolv.path(), EMBEDDED_DNS).map_err(io("write resolv.conf"))?;
+    let resolv_src = CString::new(resolv.path().as_os_str().as_encoded_bytes())
+        .map_err(|e| NetnsError::Io { what: "resolv.conf path".into(), source: e.into() })?;
+    let exe = std::env::current_exe().map_err(io("locating this binary"))?;
 
     let mut cmd = Command::new(exe);
     cmd.env(CHILD_ENV, "1")
         .env(BOOTSTRAP_ENV, bootstrap)
-        .env(CHECK_ENV, serde_json::to_string(check).map_err(|e| e.to_string())?)
+        .env(CHECK_ENV, serde_json::to_string(check).map_err(|e| NetnsError::Output { line: String::new(), source: e })?)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -80,16 +96,16 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
             Ok(())
         });
     }
-    let out = cmd.output().map_err(|e| format!("starting the in-network probe (pid {pid} netns): {e}"))?;
+    let out = cmd.output().map_err(io(format!("starting the in-network probe (pid {pid} netns)")))?;
     if !out.status.success() {
-        return Err(format!(
-            "in-network probe exited {:?}: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(NetnsError::Child {
+            code: out.status.code(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
-    let line = String::from_utf8_lossy(&out.stdout);
-    let line = line.lines().last().unwrap_or("");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
     serde_json::from_str::<Result<KafkaObservation, String>>(line)
-        .map_err(|e| format!("in-network probe printed \"{line}\": {e}"))?
+        .map_err(|source| NetnsError::Output { line: line.to_string(), source })?
+        .map_err(NetnsError::Probe)
 }

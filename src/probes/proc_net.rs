@@ -6,57 +6,48 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
+pub use crate::model::sockets::Socket;
+
 /// State 0A in the kernel's table.
 const TCP_LISTEN: &str = "0A";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Socket {
-    pub ip: IpAddr,
-    pub port: u16,
-    pub listening: bool,
-    pub inode: u64,
-    /// The table line it came from, for evidence.
-    pub line: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProcNetError {
     #[error("cannot read {path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("{path}: line {line}: {message}")]
-    Parse { path: String, line: usize, message: String },
+    #[error("{path}: {source}")]
+    Parse { path: String, source: ParseError },
 }
 
-impl Socket {
-    /// The address, with an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, a
-    /// dual-stack socket's view of IPv4) given as the IPv4 address it maps.
-    pub fn ip_unmapped(&self) -> IpAddr {
-        match self.ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(self.ip, IpAddr::V4),
-            v4 => v4,
-        }
-    }
+/// A line of a table that is not what the kernel writes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
 }
 
-/// Parses the text of a tcp or tcp6 table.
-pub fn parse(text: &str) -> Result<Vec<Socket>, (usize, String)> {
+/// Parses the text of a tcp or tcp6 table (`table` names it in evidence).
+pub fn parse(table: &str, text: &str) -> Result<Vec<Socket>, ParseError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
+        let bad = |message: String| ParseError { line: i + 1, message };
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.is_empty() {
             continue;
         }
         let (Some(local), Some(state), Some(inode)) = (f.get(1), f.get(3), f.get(9)) else {
-            return Err((i + 1, format!("too few fields: \"{line}\"")));
+            return Err(bad(format!("too few fields: \"{line}\"")));
         };
-        let (addr, port) = local.split_once(':').ok_or((i + 1, format!("bad local address {local}")))?;
-        let port = u16::from_str_radix(port, 16).map_err(|_| (i + 1, format!("bad port {port}")))?;
-        let ip = parse_addr(addr).ok_or((i + 1, format!("bad address {addr}")))?;
+        let (addr, port) = local.split_once(':').ok_or_else(|| bad(format!("bad local address {local}")))?;
+        let port = u16::from_str_radix(port, 16).map_err(|_| bad(format!("bad port {port}")))?;
+        let ip = parse_addr(addr).ok_or_else(|| bad(format!("bad address {addr}")))?;
         out.push(Socket {
+            table: table.to_string(),
             ip,
             port,
             listening: *state == TCP_LISTEN,
-            inode: inode.parse().map_err(|_| (i + 1, format!("bad inode {inode}")))?,
+            inode: inode.parse().map_err(|_| bad(format!("bad inode {inode}")))?,
             line: line.trim().to_string(),
         });
     }
@@ -94,11 +85,8 @@ pub fn listeners(base: &Path) -> Result<Vec<Socket>, ProcNetError> {
             Err(e) if table == "tcp6" && e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(source) => return Err(ProcNetError::Read { path: shown, source }),
         };
-        let socks = parse(&text).map_err(|(line, message)| ProcNetError::Parse { path: shown.clone(), line, message })?;
-        out.extend(socks.into_iter().filter(|s| s.listening).map(|mut s| {
-            s.line = format!("{shown}: {}", s.line);
-            s
-        }));
+        let socks = parse(&shown, &text).map_err(|source| ProcNetError::Parse { path: shown.clone(), source })?;
+        out.extend(socks.into_iter().filter(|s| s.listening));
     }
     Ok(out)
 }
@@ -128,7 +116,7 @@ mod tests {
 
     #[test]
     fn parses_ipv4_table() {
-        let s = parse(TCP).unwrap();
+        let s = parse("/proc/net/tcp", TCP).unwrap();
         assert_eq!(s.len(), 4);
         assert_eq!((s[0].ip, s[0].port, s[0].listening), ("0.0.0.0".parse().unwrap(), 2024, true));
         assert_eq!((s[1].ip, s[1].port), ("127.0.0.1".parse().unwrap(), 9093));
@@ -139,18 +127,19 @@ mod tests {
 
     #[test]
     fn parses_ipv6_table_including_wildcard_loopback_and_mapped() {
-        let s = parse(TCP6).unwrap();
+        let s = parse("/proc/net/tcp6", TCP6).unwrap();
         assert_eq!((s[0].ip, s[0].port), ("::".parse().unwrap(), 9093));
         assert_eq!((s[1].ip, s[1].port), ("::1".parse().unwrap(), 6379));
         assert_eq!(s[2].ip, "::ffff:127.0.0.1".parse::<IpAddr>().unwrap());
         assert_eq!(s[2].ip_unmapped(), "127.0.0.1".parse::<IpAddr>().unwrap());
         assert_eq!(s[0].ip_unmapped(), s[0].ip);
+        assert_eq!(s[0].describe(), "/proc/net/tcp6: [::]:9093 listening (inode 5551)");
     }
 
     #[test]
     fn rejects_garbage_with_its_line() {
-        assert_eq!(parse("header\n 0: zz:1 x 0A").unwrap_err().0, 2);
-        assert!(parse("header\n 0: 0100007F:GGGG 00000000:0000 0A 0 0 0 0 0 1").is_err());
+        assert_eq!(parse("t", "header\n 0: zz:1 x 0A").unwrap_err().line, 2);
+        assert!(parse("t", "header\n 0: 0100007F:GGGG 00000000:0000 0A 0 0 0 0 0 1").is_err());
     }
 
     #[test]

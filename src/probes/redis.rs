@@ -1,10 +1,28 @@
 //! Redis through a real client: PING.
 
-pub async fn ping(addr: &str) -> Result<String, String> {
-    let client = redis::Client::open(format!("redis://{addr}/")).map_err(|e| format!("redis client for {addr}: {e}"))?;
-    let mut conn = tokio::time::timeout(std::time::Duration::from_secs(5), client.get_multiplexed_async_connection())
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RedisError {
+    #[error("redis client for {addr}: {source}")]
+    Client { addr: String, source: redis::RedisError },
+    #[error("connect to {addr}: timed out after {} s", TIMEOUT.as_secs())]
+    Timeout { addr: String },
+    #[error("connect to {addr}: {source}")]
+    Connect { addr: String, source: redis::RedisError },
+    #[error("PING {addr}: {source}")]
+    Ping { addr: String, source: redis::RedisError },
+}
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the server answered to PING.
+pub async fn ping(addr: &str) -> Result<String, RedisError> {
+    let a = || addr.to_string();
+    let client = redis::Client::open(format!("redis://{addr}/")).map_err(|source| RedisError::Client { addr: a(), source })?;
+    let mut conn = tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
         .await
-        .map_err(|_| format!("connect to {addr}: timed out after 5 s"))?
-        .map_err(|e| format!("connect to {addr}: {e}"))?;
-    redis::cmd("PING").query_async::<String>(&mut conn).await.map_err(|e| format!("PING {addr}: {e}"))
+        .map_err(|_| RedisError::Timeout { addr: a() })?
+        .map_err(|source| RedisError::Connect { addr: a(), source })?;
+    redis::cmd("PING").query_async::<String>(&mut conn).await.map_err(|source| RedisError::Ping { addr: a(), source })
 }

@@ -18,60 +18,62 @@ use kafka_protocol::messages::{
     MetadataResponse, RequestHeader, ResponseHeader, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
-use serde::Serialize;
+
+pub use crate::model::wire::{
+    ApiVersionsObservation, MetadataObservation, QuorumObservation, WireObservation, DESCRIBE_QUORUM_KEY,
+};
 
 pub const API_VERSIONS_VERSION: i16 = 3;
 pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
-pub const DESCRIBE_QUORUM_KEY: i16 = 55;
 /// Metadata v4: null topics means every topic; understood by Kafka 1.0+ and tansu.
 pub const METADATA_VERSION: i16 = 4;
 const METADATA_TOPIC: &str = "__cluster_metadata";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApiVersionsObservation {
-    pub error_code: i16,
-    pub api_keys: Vec<i16>,
-    /// (feature, max version level)
-    pub finalized: Vec<(String, i16)>,
+/// What went wrong talking to a broker: each external step, with its cause.
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    #[error("encoding a request: {0}")]
+    Encode(String),
+    #[error("resolve {address}: {reason}")]
+    Resolve { address: String, reason: String },
+    #[error("connect {address}: {source}")]
+    Connect { address: String, source: std::io::Error },
+    #[error("{step}: {source}")]
+    Io { step: &'static str, source: std::io::Error },
+    #[error("implausible response length {0}")]
+    Length(i32),
+    #[error("{0}")]
+    Decode(String),
+    #[error("{what} from {address}: {source}")]
+    Answer { what: &'static str, address: String, source: Box<WireError> },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuorumObservation {
-    pub error_code: i16,
-    pub leader_id: i32,
-    pub leader_epoch: i32,
+fn io(step: &'static str) -> impl FnOnce(std::io::Error) -> WireError {
+    move |source| WireError::Io { step, source }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WireObservation {
-    pub address: String,
-    pub api_versions: ApiVersionsObservation,
-    /// `None` when the broker does not offer DescribeQuorum.
-    pub quorum: Option<Result<QuorumObservation, String>>,
-}
-
-fn frame<T: Encodable + HeaderVersion>(key: ApiKey, version: i16, correlation: i32, body: &T) -> Result<Vec<u8>, String> {
+fn frame<T: Encodable + HeaderVersion>(key: ApiKey, version: i16, correlation: i32, body: &T) -> Result<Vec<u8>, WireError> {
     let header = RequestHeader::default()
         .with_request_api_key(key as i16)
         .with_request_api_version(version)
         .with_correlation_id(correlation)
         .with_client_id(Some(StrBytes::from_static_str("kraft-acceptance")));
     let mut buf = BytesMut::new();
-    header.encode(&mut buf, T::header_version(version)).map_err(|e| e.to_string())?;
-    body.encode(&mut buf, version).map_err(|e| e.to_string())?;
+    header.encode(&mut buf, T::header_version(version)).map_err(|e| WireError::Encode(e.to_string()))?;
+    body.encode(&mut buf, version).map_err(|e| WireError::Encode(e.to_string()))?;
     let mut out = (buf.len() as i32).to_be_bytes().to_vec();
     out.extend_from_slice(&buf);
     Ok(out)
 }
 
-pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, String> {
+pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = ApiVersionsRequest::default()
         .with_client_software_name(StrBytes::from_static_str("kraft-acceptance"))
         .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
     frame(ApiKey::ApiVersions, API_VERSIONS_VERSION, correlation, &body)
 }
 
-pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, String> {
+pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = DescribeQuorumRequest::default().with_topics(vec![TopicData::default()
         .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
         .with_partitions(vec![PartitionData::default().with_partition_index(0)])]);
@@ -79,20 +81,22 @@ pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, String> {
 }
 
 /// Decodes a response payload (after the length prefix): header, then body.
-fn decode<T: Decodable + HeaderVersion>(payload: &[u8], version: i16, correlation: i32) -> Result<T, String> {
+fn decode<T: Decodable + HeaderVersion>(payload: &[u8], version: i16, correlation: i32) -> Result<T, WireError> {
+    let bad = WireError::Decode;
     let mut b = bytes::Bytes::copy_from_slice(payload);
-    let header = ResponseHeader::decode(&mut b, T::header_version(version)).map_err(|e| format!("response header: {e}"))?;
+    let header =
+        ResponseHeader::decode(&mut b, T::header_version(version)).map_err(|e| bad(format!("response header: {e}")))?;
     if header.correlation_id != correlation {
-        return Err(format!("correlation id {} answered, {correlation} asked", header.correlation_id));
+        return Err(bad(format!("correlation id {} answered, {correlation} asked", header.correlation_id)));
     }
-    let body = T::decode(&mut b, version).map_err(|e| format!("response body: {e}"))?;
+    let body = T::decode(&mut b, version).map_err(|e| bad(format!("response body: {e}")))?;
     if b.has_remaining() {
-        return Err(format!("{} bytes left after the response", b.remaining()));
+        return Err(bad(format!("{} bytes left after the response", b.remaining())));
     }
     Ok(body)
 }
 
-pub fn decode_api_versions(payload: &[u8], correlation: i32) -> Result<ApiVersionsObservation, String> {
+pub fn decode_api_versions(payload: &[u8], correlation: i32) -> Result<ApiVersionsObservation, WireError> {
     let r: ApiVersionsResponse = decode(payload, API_VERSIONS_VERSION, correlation)?;
     Ok(ApiVersionsObservation {
         error_code: r.error_code,
@@ -101,45 +105,36 @@ pub fn decode_api_versions(payload: &[u8], correlation: i32) -> Result<ApiVersio
     })
 }
 
-pub fn decode_describe_quorum(payload: &[u8], correlation: i32) -> Result<QuorumObservation, String> {
+pub fn decode_describe_quorum(payload: &[u8], correlation: i32) -> Result<QuorumObservation, WireError> {
     let r: DescribeQuorumResponse = decode(payload, DESCRIBE_QUORUM_VERSION, correlation)?;
     let p = r
         .topics
         .iter()
         .flat_map(|t| &t.partitions)
         .next()
-        .ok_or_else(|| format!("no partition in the answer (error code {})", r.error_code))?;
+        .ok_or_else(|| WireError::Decode(format!("no partition in the answer (error code {})", r.error_code)))?;
     let error_code = if r.error_code != 0 { r.error_code } else { p.error_code };
     Ok(QuorumObservation { error_code, leader_id: p.leader_id.0, leader_epoch: p.leader_epoch })
 }
 
-fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, String> {
-    stream.write_all(request).map_err(|e| format!("send: {e}"))?;
+fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, WireError> {
+    stream.write_all(request).map_err(io("send"))?;
     let mut len = [0u8; 4];
-    stream.read_exact(&mut len).map_err(|e| format!("read length: {e}"))?;
+    stream.read_exact(&mut len).map_err(io("read length"))?;
     let len = i32::from_be_bytes(len);
     if !(0..=16 << 20).contains(&len) {
-        return Err(format!("implausible response length {len}"));
+        return Err(WireError::Length(len));
     }
     let mut payload = vec![0u8; len as usize];
-    stream.read_exact(&mut payload).map_err(|e| format!("read response: {e}"))?;
+    stream.read_exact(&mut payload).map_err(io("read response"))?;
     Ok(payload)
 }
 
-/// What a broker says about the cluster: broker addresses and topics.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetadataObservation {
-    /// `host:port` of every broker, as advertised to this connection.
-    pub brokers: Vec<String>,
-    /// Topic -> partition count.
-    pub topics: std::collections::BTreeMap<String, i32>,
-}
-
-pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, String> {
+pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     frame(ApiKey::Metadata, METADATA_VERSION, correlation, &MetadataRequest::default().with_topics(None))
 }
 
-pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, String> {
+pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, WireError> {
     let r: MetadataResponse = decode(payload, METADATA_VERSION, correlation)?;
     Ok(MetadataObservation {
         brokers: r.brokers.iter().map(|b| format!("{}:{}", b.host, b.port)).collect(),
@@ -152,35 +147,40 @@ pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObser
     })
 }
 
-fn connect(address: &str) -> Result<TcpStream, String> {
-    let addr = address
-        .to_socket_addrs()
-        .map_err(|e| format!("resolve {address}: {e}"))?
-        .next()
-        .ok_or(format!("resolve {address}: no address"))?;
-    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| format!("connect {address}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+fn connect(address: &str) -> Result<TcpStream, WireError> {
+    let resolve = |reason: String| WireError::Resolve { address: address.to_string(), reason };
+    let addr = address.to_socket_addrs().map_err(|e| resolve(e.to_string()))?.next().ok_or_else(|| resolve("no address".into()))?;
+    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+        .map_err(|source| WireError::Connect { address: address.to_string(), source })?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(io("set read timeout"))?;
     Ok(s)
 }
 
 /// One Metadata request on a fresh connection to `address`.
-pub fn metadata(address: &str) -> Result<MetadataObservation, String> {
+pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
     let mut s = connect(address)?;
-    decode_metadata(&exchange(&mut s, &metadata_request(1)?)?, 1).map_err(|e| format!("metadata from {address}: {e}"))
+    decode_metadata(&exchange(&mut s, &metadata_request(1)?)?, 1).map_err(|e| WireError::Answer {
+        what: "metadata",
+        address: address.to_string(),
+        source: Box::new(e),
+    })
 }
 
 /// ApiVersions, then DescribeQuorum when offered, on one connection.
-pub fn probe(address: &str) -> Result<WireObservation, String> {
+pub fn probe(address: &str) -> Result<WireObservation, WireError> {
     let mut s = connect(address)?;
     let api = decode_api_versions(&exchange(&mut s, &api_versions_request(1)?)?, 1)?;
     let quorum = api.api_keys.contains(&DESCRIBE_QUORUM_KEY).then(|| {
-        describe_quorum_request(2).and_then(|r| exchange(&mut s, &r)).and_then(|p| decode_describe_quorum(&p, 2))
+        describe_quorum_request(2)
+            .and_then(|r| exchange(&mut s, &r))
+            .and_then(|p| decode_describe_quorum(&p, 2))
+            .map_err(|e| e.to_string())
     });
     Ok(WireObservation { address: address.to_string(), api_versions: api, quorum })
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use kafka_protocol::messages::api_versions_response::{ApiVersion, FinalizedFeatureKey};
     use kafka_protocol::messages::describe_quorum_response;
@@ -206,14 +206,14 @@ pub(crate) mod tests {
     }
 
     /// A KRaft 3.8 node and a ZooKeeper-mode broker, as encoded responses.
-    pub(crate) fn kraft_api_versions() -> Vec<u8> {
+    fn kraft_api_versions() -> Vec<u8> {
         encode(&api(&[0, 1, 3, 18, 55], &[("metadata.version", 20)]), API_VERSIONS_VERSION, 1)
     }
-    pub(crate) fn zk_api_versions() -> Vec<u8> {
+    fn zk_api_versions() -> Vec<u8> {
         encode(&api(&[0, 1, 3, 18], &[]), API_VERSIONS_VERSION, 1)
     }
 
-    pub(crate) fn quorum(leader: i32, error: i16) -> Vec<u8> {
+    fn quorum(leader: i32, error: i16) -> Vec<u8> {
         let p = describe_quorum_response::PartitionData::default()
             .with_leader_id(BrokerId(leader))
             .with_leader_epoch(3)
@@ -242,7 +242,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rejects_mismatched_or_truncated_answers() {
-        assert!(decode_api_versions(&kraft_api_versions(), 7).unwrap_err().contains("correlation id 1 answered, 7 asked"));
+        assert!(decode_api_versions(&kraft_api_versions(), 7).unwrap_err().to_string().contains("correlation id 1 answered, 7 asked"));
         let b = kraft_api_versions();
         assert!(decode_api_versions(&b[..b.len() - 3], 1).is_err());
     }

@@ -3,8 +3,12 @@
 
 use std::net::IpAddr;
 
-use super::{Failure, Verdict};
-use crate::compose::{ComposeModel, PortBinding};
+use std::collections::BTreeSet;
+
+use super::{none_of, Failure, Verdict};
+use crate::model::compose::{ComposeModel, PortBinding};
+use crate::model::engine::{ContainerInfo, EngineBinding};
+use crate::model::sockets::Socket;
 
 pub const LOOPBACK_V4: &str = "127.0.0.1";
 
@@ -25,6 +29,50 @@ impl Bind {
             origin: format!("compose config services.{service}.ports: {p}"),
         }
     }
+}
+
+impl Bind {
+    /// The engine reports "" or "0.0.0.0"/"::" for every interface.
+    pub fn from_engine(c: &ContainerInfo, b: &EngineBinding) -> Self {
+        Bind {
+            ip: Some(b.host_ip.clone()).filter(|s| !s.is_empty()),
+            port: b.host_port.clone(),
+            origin: format!("engine {}: NetworkSettings.Ports[{}] = {}:{}", c.name, b.container_port, b.host_ip, b.host_port),
+        }
+    }
+
+    pub fn from_socket(s: &Socket) -> Self {
+        Bind { ip: Some(s.ip_unmapped().to_string()), port: s.port.to_string(), origin: s.describe() }
+    }
+
+    /// `127.0.0.1:9093`, `*:6379`: how the report shows it.
+    pub fn shown(&self) -> String {
+        format!("{}:{}", self.ip.as_deref().unwrap_or("*"), self.port)
+    }
+
+    /// Its own verdict, for the report's bindings table.
+    pub fn verdict(&self) -> &'static str {
+        not_loopback_v4(self.ip.as_deref()).unwrap_or("127.0.0.1 only: ok")
+    }
+}
+
+/// The host's listening sockets on a service's published ports are all on
+/// 127.0.0.1 (tcp and tcp6 both); the service must publish something.
+pub fn host_sockets_only_loopback(service: &str, ports: &BTreeSet<u16>, socks: &[Socket]) -> Verdict {
+    if ports.is_empty() {
+        return Err(Failure::new(format!("{service} published on the host"), "the engine reports no host port"));
+    }
+    let bad: Vec<String> = socks
+        .iter()
+        .filter(|s| ports.contains(&s.port))
+        .filter_map(|s| not_loopback_v4(Some(&s.ip_unmapped().to_string())).map(|why| format!("{} ({why})", s.describe())))
+        .collect();
+    let shown: Vec<String> = ports.iter().map(u16::to_string).collect();
+    none_of(
+        &format!("every host listener on {service}'s ports [{}] bound to 127.0.0.1 (/proc/net/tcp and tcp6)", shown.join(", ")),
+        "listeners elsewhere",
+        bad,
+    )
 }
 
 /// Why a host IP is not exactly 127.0.0.1; `None` when it is.
@@ -63,7 +111,7 @@ pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
     if bad.is_empty() {
         return Ok(());
     }
-    let seen: Vec<String> = binds.iter().map(|b| format!("{}:{}", b.ip.as_deref().unwrap_or("*"), b.port)).collect();
+    let seen: Vec<String> = binds.iter().map(Bind::shown).collect();
     Err(Failure::new(expected, format!("{} of {} bindings elsewhere: {}", bad.len(), binds.len(), seen.join(", ")))
         .with_evidence(bad))
 }
@@ -104,6 +152,18 @@ mod tests {
             let f = r.expect_err(&format!("{ip:?} must fail"));
             assert!(f.observed.contains("1 of 2"), "{f}");
         }
+    }
+
+    #[test]
+    fn host_sockets_on_the_published_ports_must_be_loopback() {
+        let s = |ip: &str, port| Socket { table: "/proc/net/tcp".into(), ip: ip.parse().unwrap(), port, listening: true, inode: 9, line: String::new() };
+        let ports = BTreeSet::from([9093]);
+        assert!(host_sockets_only_loopback("kafka", &ports, &[s("127.0.0.1", 9093), s("0.0.0.0", 22)]).is_ok());
+        assert!(host_sockets_only_loopback("kafka", &ports, &[s("::ffff:127.0.0.1", 9093)]).is_ok(), "IPv4-mapped loopback");
+        let f = host_sockets_only_loopback("kafka", &ports, &[s("127.0.0.1", 9093), s("0.0.0.0", 9093)]).unwrap_err();
+        assert_eq!(f.evidence, vec!["/proc/net/tcp: 0.0.0.0:9093 listening (inode 9) (IPv4 wildcard: every interface)"]);
+        assert!(host_sockets_only_loopback("kafka", &ports, &[s("::", 9093)]).is_err());
+        assert!(host_sockets_only_loopback("kafka", &BTreeSet::new(), &[]).is_err());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! time must be inside it.
 
 use super::{Failure, Verdict};
-use crate::compose::model::{parse_duration, Healthcheck};
+use crate::model::compose::{parse_duration, Healthcheck};
+use crate::model::Readiness;
 
 /// Docker's default interval when a healthcheck sets none.
 pub const DEFAULT_INTERVAL_S: f64 = 30.0;
@@ -52,13 +53,20 @@ pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) 
     Ok(())
 }
 
-/// Runtime: time from container start to the engine's `healthy` transition.
-pub fn healthy_within(service: &str, seconds: Option<f64>, state: &str, budget_s: f64) -> Verdict<f64> {
-    let expected = format!("{service} healthy within {budget_s:.0} s of container start");
-    match seconds {
-        Some(s) if s <= budget_s => Ok(s),
-        Some(s) => Err(Failure::new(expected, format!("healthy after {s:.1} s"))),
-        None => Err(Failure::new(expected, format!("not healthy; last state: {state}"))),
+/// Runtime: time from container start to the engine's `healthy` transition,
+/// from the engine's own events.
+pub fn healthy_within(r: &Readiness, budget_s: f64) -> Verdict<f64> {
+    let service = &r.service;
+    let expected = format!("{service} healthy within {budget_s:.0} s of container start, measured from engine events");
+    match (r.healthy, r.time_to_healthy) {
+        (true, Some(s)) if s <= budget_s => Ok(s),
+        (true, Some(s)) => Err(Failure::new(expected, format!("healthy after {s:.1} s"))),
+        // Healthy, but the measurement's source is gone: say that, not "unhealthy".
+        (true, None) => Err(Failure::new(
+            expected,
+            format!("{service} is healthy, but the engine no longer holds its start and health_status events (e.g. after a daemon restart), so the time cannot be measured"),
+        )),
+        (false, _) => Err(Failure::new(expected, format!("not healthy; last state: {}", super::stack::describe(r)))),
     }
 }
 
@@ -86,10 +94,22 @@ mod tests {
         assert!(healthcheck_fits("kafka", Some(&off), 60.0).unwrap_err().observed.contains("disabled"));
     }
 
+    fn waited(healthy: bool, t: Option<f64>) -> Readiness {
+        Readiness {
+            service: "kafka".into(),
+            healthy,
+            state: if healthy { "running/healthy" } else { "running/unhealthy" }.into(),
+            last_check: None,
+            time_to_healthy: t,
+            waited: 3.0,
+        }
+    }
+
     #[test]
     fn runtime_budget() {
-        assert_eq!(healthy_within("kafka", Some(2.5), "healthy", 60.0).unwrap(), 2.5);
-        assert!(healthy_within("kafka", Some(61.0), "healthy", 60.0).is_err());
-        assert!(healthy_within("kafka", None, "unhealthy", 60.0).unwrap_err().observed.contains("unhealthy"));
+        assert_eq!(healthy_within(&waited(true, Some(2.5)), 60.0).unwrap(), 2.5);
+        assert_eq!(healthy_within(&waited(true, Some(61.0)), 60.0).unwrap_err().observed, "healthy after 61.0 s");
+        assert!(healthy_within(&waited(false, None), 60.0).unwrap_err().observed.contains("running/unhealthy"));
+        assert!(healthy_within(&waited(true, None), 60.0).unwrap_err().observed.contains("no longer holds"));
     }
 }

@@ -1,7 +1,7 @@
 //! Hemma layering: the shared observability stack, the shared network.
 
 use super::{Failure, Verdict};
-use crate::compose::ComposeModel;
+use crate::model::compose::ComposeModel;
 
 /// Last path component of an image reference, without tag or digest.
 fn image_name(image: &str) -> &str {
@@ -21,6 +21,11 @@ pub fn observability_services(model: &ComposeModel, known: &[String]) -> Vec<Str
             Some(format!("service \"{name}\" (image {}) is {hit}", s.image.as_deref().unwrap_or("<none>")))
         })
         .collect()
+}
+
+/// The Hemma layering brings none of the `known` observability services.
+pub fn no_observability(model: &ComposeModel, known: &[String]) -> Verdict {
+    super::none_of("no observability service (Hemma uses the shared stack)", "observability services", observability_services(model, known))
 }
 
 /// `network` is declared external with that exact name.
@@ -44,7 +49,7 @@ pub fn network_external(model: &ComposeModel, network: &str) -> Verdict {
 pub fn services_join(model: &ComposeModel, services: &[String], network: &str) -> Verdict {
     let mut missing = Vec::new();
     for s in services {
-        let svc = model.service(s).map_err(|e| Failure::new(format!("service {s}"), e))?;
+        let svc = model.service(s).map_err(|e| Failure::new(format!("service {s}"), e.to_string()))?;
         if !svc.networks.contains_key(network) {
             missing.push(format!("service \"{s}\" networks: [{}]", svc.networks.keys().cloned().collect::<Vec<_>>().join(", ")));
         }

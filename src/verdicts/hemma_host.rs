@@ -3,12 +3,17 @@
 use std::net::SocketAddr;
 
 use super::{none_of, Failure, Verdict};
-use crate::probes::host::Reach;
+use crate::model::{HostListener, Reach};
+use crate::target::AdvisoryMode;
 
 /// Known engine advisories that break loopback-only publishing.
-pub fn engine_advisories(version: &str) -> Result<Vec<String>, String> {
+pub fn engine_advisories(version: &str) -> Verdict<Vec<String>> {
     let core = version.split(['+', '-', '~']).next().unwrap_or(version);
-    let nums: Vec<u32> = core.split('.').map(|p| p.parse::<u32>()).collect::<Result<_, _>>().map_err(|_| format!("engine version \"{version}\" is not MAJOR.MINOR.PATCH"))?;
+    let nums: Vec<u32> = core
+        .split('.')
+        .map(|p| p.parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| Failure::new("a Docker Engine version MAJOR.MINOR.PATCH", format!("\"{version}\"")))?;
     let v = (nums.first().copied().unwrap_or(0), nums.get(1).copied().unwrap_or(0), nums.get(2).copied().unwrap_or(0));
     let mut out = Vec::new();
     if v < (28, 0, 0) {
@@ -41,24 +46,30 @@ pub fn outside_view(results: &[(SocketAddr, Reach)], infra_ports: &[u16]) -> Ver
     )
 }
 
-/// One listening socket on a non-loopback address, with what owns it.
-#[derive(Debug, Clone)]
-pub struct Listener {
-    pub addr: String,
-    /// compose service, or process name, or "unknown".
-    pub owner: String,
-    /// Owned by a compose service?
-    pub service: Option<String>,
-}
-
 /// Every non-loopback listener belongs to an allowed public service.
-pub fn inventory(listeners: &[Listener], allowed: &[String]) -> Verdict {
+pub fn inventory(listeners: &[HostListener], allowed: &[String]) -> Verdict {
     let bad: Vec<String> = listeners
         .iter()
         .filter(|l| !l.service.as_ref().is_some_and(|s| allowed.contains(s)))
         .map(|l| format!("{} owned by {}", l.addr, l.owner))
         .collect();
     none_of(&format!("only [{}] listen on a non-loopback address", allowed.join(", ")), "other listeners", bad)
+}
+
+/// What the target's policy makes of the advisories found: `Ok(warnings)`
+/// under "warn" (the scenario passes and says so), a failure under "fail".
+pub fn advisory_policy(version: &str, found: &[String], mode: AdvisoryMode) -> Verdict<Vec<String>> {
+    match (found.is_empty(), mode) {
+        (true, _) => Ok(Vec::new()),
+        (false, AdvisoryMode::Warn) => {
+            Ok(found.iter().map(|a| format!("WARNING (engine_advisories = \"warn\"): {a}")).collect())
+        }
+        (false, AdvisoryMode::Fail) => Err(Failure::new(
+            format!("Docker Engine {version} without advisories against loopback-only publishing"),
+            format!("{} advisory(ies)", found.len()),
+        )
+        .with_evidence(found.iter().cloned())),
+    }
 }
 
 #[cfg(test)]
@@ -90,10 +101,23 @@ mod tests {
 
     #[test]
     fn inventory_allows_only_public_services() {
-        let l = |addr: &str, svc: Option<&str>| Listener { addr: addr.into(), owner: svc.unwrap_or("sshd").into(), service: svc.map(Into::into) };
+        let l = |addr: &str, svc: Option<&str>| HostListener {
+            addr: addr.parse().unwrap(),
+            owner: svc.unwrap_or("sshd").into(),
+            service: svc.map(Into::into),
+        };
         let allowed = vec!["nginx-proxy".to_string()];
         assert!(inventory(&[l("0.0.0.0:443", Some("nginx-proxy"))], &allowed).is_ok());
         let f = inventory(&[l("0.0.0.0:443", Some("nginx-proxy")), l("0.0.0.0:6379", Some("redis")), l("0.0.0.0:22", None)], &allowed).unwrap_err();
         assert_eq!(f.evidence.len(), 2);
+    }
+
+    #[test]
+    fn advisory_policy_warns_or_fails() {
+        let found = engine_advisories("27.5.1").unwrap();
+        assert!(advisory_policy("28.3.3", &[], AdvisoryMode::Fail).unwrap().is_empty());
+        assert!(advisory_policy("27.5.1", &found, AdvisoryMode::Warn).unwrap()[0].starts_with("WARNING"));
+        let f = advisory_policy("27.5.1", &found, AdvisoryMode::Fail).unwrap_err();
+        assert_eq!((f.observed.as_str(), f.evidence.len()), ("1 advisory(ies)", 1));
     }
 }

@@ -1,7 +1,7 @@
 //! KRaft on the wire, judged on what a broker answered.
 
 use super::{Failure, Verdict};
-use crate::probes::wire::{WireObservation, DESCRIBE_QUORUM_KEY};
+use crate::model::wire::{WireObservation, DESCRIBE_QUORUM_KEY};
 
 /// ApiVersions lists the finalized feature `metadata.version` (KRaft only).
 pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
@@ -34,34 +34,42 @@ pub fn quorum_has_leader(o: &WireObservation) -> Verdict<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probes::wire::tests::{kraft_api_versions, quorum, zk_api_versions};
-    use crate::probes::wire::{decode_api_versions, decode_describe_quorum};
+    use crate::model::wire::{ApiVersionsObservation, QuorumObservation};
 
-    fn obs(api: &[u8], q: Option<Vec<u8>>) -> WireObservation {
-        WireObservation {
-            address: "localhost:9093".into(),
-            api_versions: decode_api_versions(api, 1).unwrap(),
-            quorum: q.map(|b| decode_describe_quorum(&b, 2)),
-        }
+    /// A KRaft 3.8 node answers with metadata.version finalized and offers key 55.
+    fn kraft() -> ApiVersionsObservation {
+        ApiVersionsObservation { error_code: 0, api_keys: vec![0, 1, 3, 18, 55], finalized: vec![("metadata.version".into(), 20)] }
+    }
+
+    fn zk() -> ApiVersionsObservation {
+        ApiVersionsObservation { error_code: 0, api_keys: vec![0, 1, 3, 18], finalized: vec![] }
+    }
+
+    fn quorum(leader_id: i32, error_code: i16) -> QuorumObservation {
+        QuorumObservation { error_code, leader_id, leader_epoch: 3 }
+    }
+
+    fn obs(api_versions: ApiVersionsObservation, q: Option<QuorumObservation>) -> WireObservation {
+        WireObservation { address: "localhost:9093".into(), api_versions, quorum: q.map(Ok) }
     }
 
     #[test]
     fn kraft_node_passes() {
-        let o = obs(&kraft_api_versions(), Some(quorum(1, 0)));
+        let o = obs(kraft(), Some(quorum(1, 0)));
         assert_eq!(metadata_version_finalized(&o).unwrap(), 20);
         assert_eq!(quorum_has_leader(&o).unwrap(), 1);
     }
 
     #[test]
     fn zookeeper_mode_broker_fails_both() {
-        let o = obs(&zk_api_versions(), None);
+        let o = obs(zk(), None);
         assert!(metadata_version_finalized(&o).unwrap_err().observed.contains("finalized features []"));
         assert!(quorum_has_leader(&o).unwrap_err().observed.contains("does not offer DescribeQuorum"));
     }
 
     #[test]
     fn leaderless_or_erroring_quorum_fails() {
-        assert!(quorum_has_leader(&obs(&kraft_api_versions(), Some(quorum(-1, 0)))).unwrap_err().observed.contains("no leader"));
-        assert!(quorum_has_leader(&obs(&kraft_api_versions(), Some(quorum(1, 6)))).unwrap_err().observed.contains("error code 6"));
+        assert!(quorum_has_leader(&obs(kraft(), Some(quorum(-1, 0)))).unwrap_err().observed.contains("no leader"));
+        assert!(quorum_has_leader(&obs(kraft(), Some(quorum(1, 6)))).unwrap_err().observed.contains("error code 6"));
     }
 }

@@ -1,9 +1,49 @@
 //! The listener contract: which address each kind of client is told, and
 //! whether it can reach it.
 
-use super::{Failure, Verdict};
-use crate::compose::{ComposeModel, PortBinding};
-use crate::kafka_config::{parse_listeners, Listener};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::kafka_config::{parse_listeners, Listener};
+use super::{none_of, Failure, Verdict};
+use crate::model::compose::{ComposeModel, PortBinding};
+use crate::model::kafka::KafkaObservation;
+use crate::model::sockets::Socket;
+
+/// The brokers a client was told are exactly `want`, nothing else.
+pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
+    let seen: BTreeSet<&str> = obs.brokers.iter().map(String::as_str).collect();
+    if seen == BTreeSet::from([want]) {
+        return Ok(());
+    }
+    Err(Failure::new(
+        format!("metadata from {} lists exactly the broker {want}", obs.bootstrap),
+        format!("brokers [{}]", obs.brokers.join(", ")),
+    )
+    .with_evidence([format!("Metadata v4 answer on a connection to {}", obs.bootstrap)]))
+}
+
+/// The client's data path (round trip, or read-only offsets) worked.
+pub fn data_path_works(obs: &KafkaObservation) -> Verdict<String> {
+    let expected = format!("create, produce and consume through {}", obs.bootstrap);
+    match &obs.round_trip {
+        Some(Ok(d)) => Ok(d.clone()),
+        Some(Err(e)) => Err(Failure::new(expected, e.clone())),
+        None => Err(Failure::new(expected, "the client made no round trip")),
+    }
+}
+
+/// Inside the container something listens on the port of every advertised
+/// listener (the sockets of its network namespace).
+pub fn every_advertised_listens(container: &str, props: &BTreeMap<String, String>, socks: &[Socket]) -> Verdict {
+    let mut missing = Vec::new();
+    for a in &advertised(props)? {
+        let port = container_port(props, &a.name)?;
+        if !socks.iter().any(|s| s.port == port) {
+            missing.push(format!("listener {} (container port {port}) has no listening socket in {container}", a.name));
+        }
+    }
+    none_of(&format!("a listening socket in {container} for every advertised listener"), "listeners missing", missing)
+}
 
 /// Exactly one advertised listener whose address is exactly `want`.
 pub fn advertised_exactly(advertised: &[Listener], want: &str) -> Verdict<Listener> {
@@ -23,7 +63,7 @@ pub fn advertised_exactly(advertised: &[Listener], want: &str) -> Verdict<Listen
 }
 
 /// Advertised listeners from the resolved properties (default: `listeners`).
-pub fn advertised(props: &std::collections::BTreeMap<String, String>) -> Result<Vec<Listener>, Failure> {
+pub fn advertised(props: &BTreeMap<String, String>) -> Verdict<Vec<Listener>> {
     let v = props
         .get("advertised.listeners")
         .or_else(|| props.get("listeners"))
@@ -32,7 +72,7 @@ pub fn advertised(props: &std::collections::BTreeMap<String, String>) -> Result<
 }
 
 /// The container port a listener name binds, from `listeners`.
-pub fn container_port(props: &std::collections::BTreeMap<String, String>, name: &str) -> Verdict<u16> {
+pub fn container_port(props: &BTreeMap<String, String>, name: &str) -> Verdict<u16> {
     let raw = props.get("listeners").cloned().unwrap_or_default();
     let ls = parse_listeners(&raw).map_err(|e| Failure::new("parseable listeners", e))?;
     ls.iter()
@@ -67,7 +107,7 @@ pub fn published_on(service: &str, ports: &[PortBinding], container_port: u16, w
 /// service name, container_name and network aliases; `hostname` is only the
 /// container's own name for itself, so it does not count.
 pub fn resolvable_by_peers(model: &ComposeModel, service: &str, host: &str) -> Verdict<String> {
-    let s = model.service(service).map_err(|e| Failure::new(format!("service {service}"), e))?;
+    let s = model.service(service).map_err(|e| Failure::new(format!("service {service}"), e.to_string()))?;
     let expected = format!("\"{host}\" resolves to service {service} on a network shared with another service");
     let mut seen = Vec::new();
     for (net, att) in &s.networks {
@@ -98,6 +138,43 @@ mod tests {
 
     fn port(ip: &str, published: &str, target: u32) -> PortBinding {
         PortBinding { target, published: Some(published.into()), host_ip: Some(ip.into()), protocol: None }
+    }
+
+    fn told(brokers: &[&str], round_trip: Option<Result<String, String>>) -> KafkaObservation {
+        KafkaObservation {
+            bootstrap: "localhost:9093".into(),
+            brokers: brokers.iter().map(|b| b.to_string()).collect(),
+            topics: Default::default(),
+            round_trip,
+        }
+    }
+
+    #[test]
+    fn clients_must_be_told_exactly_one_address() {
+        assert!(told_exactly(&told(&["localhost:9093"], None), "localhost:9093").is_ok());
+        let f = told_exactly(&told(&["kafka:9092"], None), "localhost:9093").unwrap_err();
+        assert_eq!(f.observed, "brokers [kafka:9092]");
+        assert!(told_exactly(&told(&["localhost:9093", "kafka:9092"], None), "localhost:9093").is_err());
+        assert!(told_exactly(&told(&[], None), "localhost:9093").is_err());
+    }
+
+    #[test]
+    fn data_path_must_work() {
+        assert_eq!(data_path_works(&told(&[], Some(Ok("done".into())))).unwrap(), "done");
+        assert_eq!(data_path_works(&told(&[], Some(Err("produce: timed out".into())))).unwrap_err().observed, "produce: timed out");
+        assert!(data_path_works(&told(&[], None)).is_err());
+    }
+
+    #[test]
+    fn every_advertised_listener_needs_a_socket() {
+        let props = BTreeMap::from([
+            ("listeners".to_string(), "INTERNAL://:9092,EXTERNAL://:9093".to_string()),
+            ("advertised.listeners".to_string(), "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string()),
+        ]);
+        let s = |port| Socket { table: "t".into(), ip: "0.0.0.0".parse().unwrap(), port, listening: true, inode: 1, line: String::new() };
+        assert!(every_advertised_listens("p-kafka-1", &props, &[s(9092), s(9093)]).is_ok());
+        let f = every_advertised_listens("p-kafka-1", &props, &[s(9092)]).unwrap_err();
+        assert_eq!(f.evidence, vec!["listener EXTERNAL (container port 9093) has no listening socket in p-kafka-1"]);
     }
 
     #[test]

@@ -1,20 +1,24 @@
 //! Pure verdicts: an expectation and an observation in, `Ok` or a
 //! [`Failure`] out. No I/O here, so every rule is unit-tested on plain data.
+//! Observations come as the plain types of [`crate::model`]; nothing here
+//! imports a probe.
 
 pub mod binds;
 pub mod health;
 pub mod hemma;
 pub mod hemma_host;
+pub mod kafka_config;
 pub mod kraft_wire;
 pub mod listeners;
-pub mod scan;
+pub mod redis;
+pub mod stack;
 pub mod topics;
 pub mod zookeeper;
 
 use std::fmt;
 
 /// A failed check, told so a person can act on it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     pub expected: String,
     pub observed: String,
@@ -47,10 +51,36 @@ impl std::error::Error for Failure {}
 
 pub type Verdict<T = ()> = Result<T, Failure>;
 
+/// A check that could not be made: what it needed to observe, and why that
+/// failed (a probe's error, a missing stack). Said as expected vs observed.
+pub fn observe<T, E: fmt::Display>(needed: impl Into<String>, r: Result<T, E>) -> Verdict<T> {
+    r.map_err(|e| Failure::new(needed, e.to_string()))
+}
+
+/// `Some` value of something an earlier step must have produced.
+pub fn earlier<T>(what: &str, v: Option<T>) -> Verdict<T> {
+    v.ok_or_else(|| Failure::new(format!("{what} (from an earlier step of this scenario)"), "none"))
+}
+
 /// `Ok` when `findings` is empty, else a failure listing them.
 pub fn none_of(expected: &str, what: &str, findings: Vec<String>) -> Verdict {
     if findings.is_empty() {
         return Ok(());
     }
     Err(Failure::new(expected, format!("{} {what}", findings.len())).with_evidence(findings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_say_expected_vs_observed_with_evidence() {
+        let f = none_of("no ZooKeeper", "traces", vec!["a".into(), "b".into()]).unwrap_err();
+        assert_eq!(f.to_string(), "expected: no ZooKeeper\nobserved: 2 traces\n  - a\n  - b");
+        assert!(none_of("x", "y", vec![]).is_ok());
+        let f = observe::<(), _>("metadata from localhost:9093", Err("connection refused")).unwrap_err();
+        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("metadata from localhost:9093", "connection refused"));
+        assert_eq!(earlier::<u8>("a Kafka client", None).unwrap_err().observed, "none");
+    }
 }

@@ -1,36 +1,36 @@
-//! The topics manifest (`topic partitions replication-factor` per line) and
-//! the comparison of what a broker reports against it.
+//! The topic bootstrap: it waits for a healthy Kafka, exits 0, and leaves
+//! every manifest topic on the broker.
 
 use std::collections::BTreeMap;
 
-use super::none_of;
-use super::Verdict;
+use super::{none_of, Failure, Verdict};
+use crate::model::compose::ComposeModel;
+use crate::model::topics::TopicSpec;
+use crate::model::OneOff;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicSpec {
-    pub name: String,
-    pub partitions: i32,
-    pub replication: i32,
+/// `service` starts only once `dep` is healthy.
+pub fn waits_healthy(model: &ComposeModel, service: &str, dep: &str) -> Verdict {
+    let svc = model.service(service).map_err(|e| Failure::new(format!("service {service} defined"), e.to_string()))?;
+    let cond = svc.depends_on.get(dep).map(|d| d.condition.clone().unwrap_or_else(|| "service_started".into()));
+    match cond.as_deref() {
+        Some("service_healthy") => Ok(()),
+        other => Err(Failure::new(
+            format!("services.{service}.depends_on.{dep}.condition = service_healthy"),
+            other.map_or_else(|| format!("{service} does not depend on {dep}"), |c| format!("condition {c}")),
+        )),
+    }
 }
 
-pub fn parse_manifest(text: &str) -> Result<Vec<TopicSpec>, String> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let [name, p, r] = f.as_slice() else {
-            return Err(format!("line {}: expected `topic partitions replication-factor`, got \"{line}\"", i + 1));
-        };
-        let num = |s: &str| s.parse::<i32>().ok().filter(|n| *n > 0).ok_or(format!("line {}: \"{s}\" is not a positive number", i + 1));
-        out.push(TopicSpec { name: name.to_string(), partitions: num(p)?, replication: num(r)? });
+/// A one-off run exited 0 within the budget.
+pub fn exited_zero_within(run: &OneOff, budget_s: f64) -> Verdict {
+    if run.exit_code == 0 && run.seconds <= budget_s {
+        return Ok(());
     }
-    if out.is_empty() {
-        return Err("the manifest lists no topic".into());
-    }
-    Ok(out)
+    Err(Failure::new(
+        format!("{} exits 0 within {budget_s:.0} s", run.service),
+        format!("exit {} after {:.1} s", run.exit_code, run.seconds),
+    )
+    .with_evidence([format!("output: {}", run.tail)]))
 }
 
 /// Every manifest topic exists with its partition count.
@@ -50,19 +50,35 @@ pub fn topics_match(manifest: &[TopicSpec], found: &BTreeMap<String, i32>) -> Ve
 mod tests {
     use super::*;
 
+    fn t(name: &str, partitions: i32) -> TopicSpec {
+        TopicSpec { name: name.into(), partitions, replication: 1 }
+    }
+
     #[test]
-    fn parses_and_rejects() {
-        let m = parse_manifest("# c\n a.b 3 1 # x\n\nc 1 1\n").unwrap();
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0], TopicSpec { name: "a.b".into(), partitions: 3, replication: 1 });
-        assert!(parse_manifest("a 3").is_err());
-        assert!(parse_manifest("a 0 1").is_err());
-        assert!(parse_manifest("# only comments").is_err());
+    fn one_off_must_exit_zero_in_time() {
+        let run = |exit_code, seconds| OneOff { service: "kafka_topic_setup".into(), exit_code, tail: "done".into(), seconds };
+        assert!(exited_zero_within(&run(0, 3.0), 120.0).is_ok());
+        let f = exited_zero_within(&run(1, 3.0), 120.0).unwrap_err();
+        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("kafka_topic_setup exits 0 within 120 s", "exit 1 after 3.0 s"));
+        assert!(exited_zero_within(&run(0, 121.0), 120.0).is_err());
+    }
+
+    #[test]
+    fn bootstrap_must_wait_for_a_healthy_kafka() {
+        let m: ComposeModel = serde_json::from_str(
+            r#"{"services":{"a":{"depends_on":{"kafka":{"condition":"service_healthy"}}},
+                "b":{"depends_on":{"kafka":{"condition":"service_started"}}},"c":{}}}"#,
+        )
+        .unwrap();
+        assert!(waits_healthy(&m, "a", "kafka").is_ok());
+        assert_eq!(waits_healthy(&m, "b", "kafka").unwrap_err().observed, "condition service_started");
+        assert_eq!(waits_healthy(&m, "c", "kafka").unwrap_err().observed, "c does not depend on kafka");
+        assert!(waits_healthy(&m, "x", "kafka").unwrap_err().observed.contains("not defined"));
     }
 
     #[test]
     fn compares_topics() {
-        let m = parse_manifest("a 3 1\nb 1 1").unwrap();
+        let m = [t("a", 3), t("b", 1)];
         let ok = BTreeMap::from([("a".to_string(), 3), ("b".to_string(), 1), ("other".to_string(), 9)]);
         assert!(topics_match(&m, &ok).is_ok());
         let bad = BTreeMap::from([("a".to_string(), 1)]);

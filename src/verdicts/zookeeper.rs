@@ -1,9 +1,13 @@
 //! "No ZooKeeper required": nothing in the resolved model is, names, depends
 //! on, or publishes ZooKeeper.
 
-use crate::compose::ComposeModel;
+use super::{none_of, Failure, Verdict};
+use crate::model::compose::ComposeModel;
+use crate::model::engine::ContainerInfo;
+use crate::model::sockets::Socket;
 
 const ZK_PORT: &str = "2181";
+const ZK_PORT_NUM: u16 = 2181;
 
 fn names_zk(s: &str) -> bool {
     s.to_lowercase().contains("zookeeper")
@@ -55,6 +59,47 @@ pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
     out
 }
 
+/// The resolved model of a layering has no ZooKeeper trace.
+pub fn model_clean(layering: &str, model: &ComposeModel) -> Verdict {
+    let expected = format!("no ZooKeeper service, image, env, depends_on or port 2181 in the {layering} layering");
+    none_of(&expected, "ZooKeeper traces", zookeeper_findings(model))
+}
+
+/// No container of the project runs a ZooKeeper (by image, service or name).
+pub fn no_zookeeper_container(containers: &[ContainerInfo]) -> Verdict {
+    let found = containers
+        .iter()
+        .filter(|c| names_zk(&format!("{} {} {}", c.image, c.service, c.name)))
+        .map(|c| format!("container {} (service {}, image {})", c.name, c.service, c.image))
+        .collect();
+    none_of("no ZooKeeper container in the project", "ZooKeeper containers", found)
+}
+
+/// Nothing listens on 2181 inside, nor is published from, any running
+/// container of the project: (container, its listening sockets).
+pub fn nothing_on_2181(containers: &[(ContainerInfo, Vec<Socket>)]) -> Verdict {
+    let mut found = Vec::new();
+    for (c, socks) in containers {
+        found.extend(socks.iter().filter(|s| s.port == ZK_PORT_NUM).map(|s| format!("{}: {}", c.name, s.describe())));
+        found.extend(
+            c.bindings
+                .iter()
+                .filter(|b| b.host_port == ZK_PORT)
+                .map(|b| format!("{}: engine publishes {}:{}", c.name, b.host_ip, b.host_port)),
+        );
+    }
+    none_of("no listener on 2181 in any container of the project", "listeners on 2181", found)
+}
+
+/// The docs scan: `findings` are mentions outside the allowlist.
+pub fn docs_clean(files_scanned: usize, scan_paths: &[String], allow: &[String], findings: Vec<String>) -> Verdict {
+    if files_scanned == 0 {
+        return Err(Failure::new("docs and scripts to scan", format!("no file under {}", scan_paths.join(", "))));
+    }
+    let expected = format!("no ZooKeeper mention in {files_scanned} scanned files outside [{}]", allow.join(", "));
+    none_of(&expected, "mentions", findings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +126,42 @@ mod tests {
         for want in ["service \"zk\" is a ZooKeeper", "KAFKA_ZOOKEEPER_CONNECT=zk:2181", "depends_on \"zk\"", "publishes port", "exposes port 2181"] {
             assert!(f.contains(want), "missing {want} in {f}");
         }
+        assert!(model_clean("hemma", &m).unwrap_err().expected.contains("in the hemma layering"));
+    }
+
+    fn container(name: &str, image: &str) -> ContainerInfo {
+        ContainerInfo {
+            id: name.into(),
+            name: name.into(),
+            service: name.into(),
+            image: image.into(),
+            image_id: String::new(),
+            oneoff: false,
+            status: "running".into(),
+            exit_code: None,
+            pid: Some(1),
+            health: None,
+            last_check: None,
+            bindings: vec![],
+        }
+    }
+
+    #[test]
+    fn runtime_zookeeper_traces() {
+        let kafka = container("kafka", "apache/kafka:3.8.0");
+        assert!(no_zookeeper_container(std::slice::from_ref(&kafka)).is_ok());
+        let f = no_zookeeper_container(&[kafka.clone(), container("zk", "bitnami/zookeeper:3.9")]).unwrap_err();
+        assert_eq!(f.evidence, vec!["container zk (service zk, image bitnami/zookeeper:3.9)"]);
+        let s = |port| Socket { table: "/proc/1/net/tcp".into(), ip: "0.0.0.0".parse().unwrap(), port, listening: true, inode: 7, line: String::new() };
+        assert!(nothing_on_2181(&[(kafka.clone(), vec![s(9092)])]).is_ok());
+        let f = nothing_on_2181(&[(kafka, vec![s(9092), s(2181)])]).unwrap_err();
+        assert_eq!(f.evidence, vec!["kafka: /proc/1/net/tcp: 0.0.0.0:2181 listening (inode 7)"]);
+    }
+
+    #[test]
+    fn docs_scan_needs_files_and_no_mentions() {
+        assert!(docs_clean(0, &["docs".into()], &[], vec![]).unwrap_err().observed.contains("no file under docs"));
+        assert!(docs_clean(3, &[], &[], vec![]).is_ok());
+        assert_eq!(docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()]).unwrap_err().observed, "1 mentions");
     }
 }

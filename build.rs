@@ -1,0 +1,25 @@
+//! Compiles in every `features/*.feature`, so the binary runs where the repo
+//! is not and a new feature file needs no list kept by hand.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("features/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "feature"))
+        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut out = String::from("/// Every feature file of features/, as (file name, text).\npub const FEATURES: &[(&str, &str)] = &[\n");
+    for n in &names {
+        println!("cargo:rerun-if-changed={}", dir.join(n).display());
+        let _ = writeln!(out, "    ({n:?}, include_str!({:?})),", dir.join(n).display().to_string());
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("features.rs");
+    std::fs::write(dest, out).expect("write features.rs");
+}

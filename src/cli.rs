@@ -1,0 +1,152 @@
+//! The command line: `kraft-acceptance verify ...`, its exit codes, and the
+//! reports it writes. The binary (steps/main.rs) links the step definitions
+//! and calls [`main`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::run::options::{VerifyOptions, DEFAULT_WAIT_LIMIT_S};
+use crate::stack::ImageChoice;
+
+/// Proves a Kafka ZooKeeper→KRaft migration on a real Docker Compose stack.
+///
+/// Exit status: 0 every selected scenario passed; 1 a scenario failed (its
+/// message says expected vs observed); 2 bad input (target, flags, Docker).
+#[derive(Parser)]
+#[command(name = "kraft-acceptance", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a target repo (and, for @runtime scenarios, its stack).
+    ///
+    /// Examples:
+    ///   kraft-acceptance verify --tags @static
+    ///   kraft-acceptance verify --project-dir ~/src/huledu --tags "@static and not @hemma"
+    ///   kraft-acceptance verify --report target/acceptance
+    ///   kraft-acceptance verify --attach --project-name huledu --tags "@runtime or @hemma"
+    #[command(verbatim_doc_comment)]
+    Verify {
+        /// The target repo: compose files named as in the seed
+        /// (docker-compose.infrastructure.yml, docker-compose.hemma.yml) or
+        /// listed in its kraft-acceptance.toml.
+        #[arg(long, value_name = "DIR", default_value_os_t = default_project_dir())]
+        project_dir: PathBuf,
+        /// Cucumber tag expression selecting scenarios, e.g. "@static",
+        /// "@runtime and not @kraft-wire". Default: every scenario.
+        #[arg(long, value_name = "EXPR")]
+        tags: Option<String>,
+        /// Write report.md, report.html (the sign-off report), outcome.json,
+        /// cucumber.json and junit.xml into DIR.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Run the .feature files of DIR instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        features: Option<PathBuf>,
+        /// Images for @runtime scenarios: the target's own (real), the
+        /// locally built stand-in (standin), or real when present else
+        /// stand-in (auto). Every run says which it used.
+        #[arg(long, value_enum, default_value_t = ImageChoice::Auto)]
+        images: ImageChoice,
+        /// Leave the stack running after the run (prints how to remove it).
+        #[arg(long, conflicts_with = "attach")]
+        keep: bool,
+        /// Post-deploy: verify the running compose project --project-name
+        /// and change nothing (no up, down, stop, restart, rm; Kafka clients
+        /// only read).
+        #[arg(long, requires = "project_name")]
+        attach: bool,
+        /// The compose project to attach to (as in `docker compose -p NAME`).
+        #[arg(long, value_name = "NAME", requires = "attach")]
+        project_name: Option<String>,
+        /// With --attach: also run the topic bootstrap on the deployment.
+        #[arg(long, requires = "attach")]
+        run_topic_setup: bool,
+        /// Run the @host scenarios: they connect to this host's own
+        /// non-loopback addresses and list its sockets. Use on the
+        /// deployment host only; without it they are reported as not run.
+        #[arg(long)]
+        host_checks: bool,
+        /// Print progress while waiting even when stderr is not a terminal
+        /// (on a terminal it is always shown).
+        #[arg(short, long)]
+        verbose: bool,
+        /// The target layering the runtime uses (default: hemma with
+        /// --attach when the target has it, else infrastructure).
+        #[arg(long, value_name = "NAME")]
+        layering: Option<String>,
+        /// Longest wait, in seconds, for Kafka or Redis to become healthy.
+        /// The 60 s criterion is judged on the engine's own timestamps.
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
+        wait_limit: f64,
+    },
+}
+
+/// `fixtures/reference` of the working directory, else of this source tree.
+fn default_project_dir() -> PathBuf {
+    let local = PathBuf::from("fixtures/reference");
+    if local.is_dir() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference")
+}
+
+pub async fn main() -> ExitCode {
+    crate::probes::netns::child_main_if_requested();
+    let Command::Verify {
+        project_dir,
+        tags,
+        report,
+        features,
+        images,
+        keep,
+        wait_limit,
+        attach,
+        project_name,
+        run_topic_setup,
+        layering,
+        host_checks,
+        verbose,
+    } = Cli::parse().command;
+    let opts = VerifyOptions {
+        project_dir,
+        tags,
+        features,
+        images,
+        keep,
+        wait_limit,
+        attach: if attach { project_name } else { None },
+        run_topic_setup,
+        layering,
+        host_checks,
+        verbose,
+    };
+    let result = crate::run::verify(&opts).await;
+    if let Some(code) = crate::run::signals::interrupted() {
+        return ExitCode::from(code as u8);
+    }
+    let finished = match result {
+        Err(e) => {
+            eprintln!("kraft-acceptance: {e}");
+            return ExitCode::from(2);
+        }
+        Ok(f) => f,
+    };
+    if let Some(dir) = &report {
+        if let Err(e) = crate::report::write(dir, &finished) {
+            eprintln!("kraft-acceptance: writing the report to {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let outcome = &finished.outcome;
+    if outcome.scenarios.is_empty() {
+        eprintln!("kraft-acceptance: no scenario matched the selection");
+    }
+    print!("{}", outcome.summary());
+    if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

@@ -1,0 +1,175 @@
+//! The part of `docker compose config --format json` the harness reads.
+//! Compose has already merged files, expanded ranges and normalised ports.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComposeModel {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub services: BTreeMap<String, Service>,
+    #[serde(default)]
+    pub networks: BTreeMap<String, Network>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Service {
+    pub image: Option<String>,
+    pub hostname: Option<String>,
+    pub container_name: Option<String>,
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    #[serde(default)]
+    pub entrypoint: Option<Vec<String>>,
+    /// `KEY: null` means "taken from the caller's environment".
+    #[serde(default)]
+    pub environment: BTreeMap<String, Option<String>>,
+    #[serde(default)]
+    pub ports: Vec<PortBinding>,
+    #[serde(default)]
+    pub expose: Vec<String>,
+    pub healthcheck: Option<Healthcheck>,
+    #[serde(default)]
+    pub depends_on: BTreeMap<String, DependsOn>,
+    /// network name -> attachment (aliases); `null` when plain.
+    #[serde(default)]
+    pub networks: BTreeMap<String, Option<NetworkAttachment>>,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PortBinding {
+    pub target: u32,
+    /// Absent: an ephemeral host port.
+    pub published: Option<String>,
+    /// Absent: every interface (0.0.0.0 and ::).
+    pub host_ip: Option<String>,
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+impl std::fmt::Display for PortBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ip = self.host_ip.as_deref().unwrap_or("<all interfaces>");
+        let published = self.published.as_deref().unwrap_or("<ephemeral>");
+        write!(f, "{ip}:{published}->{}/{}", self.target, self.protocol.as_deref().unwrap_or("tcp"))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Healthcheck {
+    #[serde(default)]
+    pub test: Vec<String>,
+    pub interval: Option<String>,
+    pub timeout: Option<String>,
+    pub retries: Option<u64>,
+    pub start_period: Option<String>,
+    pub start_interval: Option<String>,
+    #[serde(default)]
+    pub disable: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct DependsOn {
+    pub condition: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct NetworkAttachment {
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Network {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub external: bool,
+}
+
+/// A service the model does not define, with the ones it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("service \"{name}\" is not defined (services: {})", defined.join(", "))]
+pub struct UnknownService {
+    pub name: String,
+    pub defined: Vec<String>,
+}
+
+impl ComposeModel {
+    pub fn service(&self, name: &str) -> Result<&Service, UnknownService> {
+        self.services
+            .get(name)
+            .ok_or_else(|| UnknownService { name: name.to_string(), defined: self.services.keys().cloned().collect() })
+    }
+}
+
+/// Compose durations ("1m30s", "5s", "500ms") in seconds.
+pub fn parse_duration(s: &str) -> Option<f64> {
+    let mut total = 0.0;
+    let mut num = String::new();
+    let mut chars = s.trim().chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let v: f64 = num.parse().ok()?;
+        num.clear();
+        total += v * match unit.as_str() {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            "us" | "µs" => 0.000_001,
+            "ns" => 0.000_000_001,
+            _ => return None,
+        };
+        any = true;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    any.then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s"), Some(5.0));
+        assert_eq!(parse_duration("1m30s"), Some(90.0));
+        assert_eq!(parse_duration("500ms"), Some(0.5));
+        assert_eq!(parse_duration("5"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn reads_compose_port_forms() {
+        let j = r#"{"services":{"k":{"ports":[
+            {"mode":"ingress","host_ip":"::","target":9094,"published":"9094","protocol":"tcp"},
+            {"mode":"ingress","target":6000,"protocol":"tcp"}],
+            "environment":{"FOO":null,"BAR":""},"healthcheck":{"disable":true}}}}"#;
+        let m: ComposeModel = serde_json::from_str(j).unwrap();
+        let k = &m.services["k"];
+        assert_eq!(k.ports[0].to_string(), ":::9094->9094/tcp");
+        assert_eq!(k.ports[1].to_string(), "<all interfaces>:<ephemeral>->6000/tcp");
+        assert_eq!(k.environment["FOO"], None);
+        assert!(k.healthcheck.as_ref().unwrap().disable);
+    }
+}

@@ -1,0 +1,72 @@
+//! What the Docker Engine reports about a container and its events.
+
+/// One host binding of a container port, as the engine reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineBinding {
+    pub container_port: String,
+    pub host_ip: String,
+    pub host_port: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerInfo {
+    pub id: String,
+    pub name: String,
+    pub service: String,
+    pub image: String,
+    pub image_id: String,
+    pub oneoff: bool,
+    /// created, running, exited...
+    pub status: String,
+    pub exit_code: Option<i64>,
+    pub pid: Option<i64>,
+    /// starting, healthy, unhealthy; `None` without a healthcheck.
+    pub health: Option<String>,
+    /// Last healthcheck result: exit code and output.
+    pub last_check: Option<(i64, String)>,
+    pub bindings: Vec<EngineBinding>,
+}
+
+/// One engine event of a project: time in ns, action, compose service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineEvent {
+    pub time_ns: i64,
+    pub action: String,
+    pub service: String,
+}
+
+/// Time-to-healthy from a project's events: from the service's last `start`
+/// to the first `health_status: healthy` after it, in seconds.
+pub fn time_to_healthy(events: &[EngineEvent], service: &str) -> Option<f64> {
+    let mine = events.iter().filter(|e| e.service == service);
+    let start = mine.clone().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
+    let healthy = mine
+        .filter(|e| e.time_ns >= start && e.action.trim() == "health_status: healthy")
+        .map(|e| e.time_ns)
+        .next()?;
+    Some((healthy - start) as f64 / 1e9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(t: i64, a: &str, s: &str) -> EngineEvent {
+        EngineEvent { time_ns: t, action: a.to_string(), service: s.to_string() }
+    }
+
+    #[test]
+    fn time_to_healthy_uses_engine_timestamps() {
+        let e = vec![
+            ev(1_000_000_000, "create", "kafka"),
+            ev(2_000_000_000, "start", "kafka"),
+            ev(2_100_000_000, "start", "redis"),
+            ev(3_000_000_000, "health_status: healthy", "redis"),
+            ev(9_500_000_000, "health_status: healthy", "kafka"),
+        ];
+        assert_eq!(time_to_healthy(&e, "kafka"), Some(7.5));
+        assert_eq!(time_to_healthy(&e, "redis"), Some(0.9));
+        assert_eq!(time_to_healthy(&e, "zookeeper"), None);
+        assert_eq!(time_to_healthy(&e[..3], "kafka"), None, "no healthy event: not healthy");
+    }
+}

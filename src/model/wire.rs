@@ -1,0 +1,39 @@
+//! What a broker answered on the wire (ApiVersions, DescribeQuorum, Metadata).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub const DESCRIBE_QUORUM_KEY: i16 = 55;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiVersionsObservation {
+    pub error_code: i16,
+    pub api_keys: Vec<i16>,
+    /// (feature, max version level)
+    pub finalized: Vec<(String, i16)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuorumObservation {
+    pub error_code: i16,
+    pub leader_id: i32,
+    pub leader_epoch: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WireObservation {
+    pub address: String,
+    pub api_versions: ApiVersionsObservation,
+    /// `None` when the broker does not offer DescribeQuorum.
+    pub quorum: Option<Result<QuorumObservation, String>>,
+}
+
+/// What a broker says about the cluster: broker addresses and topics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetadataObservation {
+    /// `host:port` of every broker, as advertised to this connection.
+    pub brokers: Vec<String>,
+    /// Topic -> partition count.
+    pub topics: BTreeMap<String, i32>,
+}

@@ -1,0 +1,91 @@
+//! Docker Compose through its CLI (never re-implemented): `config` for the
+//! resolved model, `up`/`down`/`ps` for the stack.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::model::compose::ComposeModel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("docker compose (Compose v2) is not available: {0}; run scripts/setup.sh or install the docker-compose CLI plugin")]
+    Missing(String),
+    #[error("`docker compose {args}` failed (exit {code}): {stderr}")]
+    Failed { args: String, code: i32, stderr: String },
+    #[error("`docker compose config` printed JSON this harness cannot read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One invocation context: the compose files (in `-f` order), the project
+/// directory and, for a stack, the project name.
+#[derive(Debug, Clone)]
+pub struct ComposeCli {
+    pub files: Vec<PathBuf>,
+    pub project_directory: PathBuf,
+    pub project_name: Option<String>,
+}
+
+impl ComposeCli {
+    pub fn new(files: Vec<PathBuf>, project_directory: &Path) -> Self {
+        Self { files, project_directory: project_directory.to_path_buf(), project_name: None }
+    }
+
+    pub fn with_project(mut self, name: &str) -> Self {
+        self.project_name = Some(name.to_string());
+        self
+    }
+
+    pub fn base_args(&self) -> Vec<String> {
+        let mut a = vec!["compose".to_string()];
+        if let Some(p) = &self.project_name {
+            a.extend(["--project-name".into(), p.clone()]);
+        }
+        a.extend(["--project-directory".into(), self.project_directory.display().to_string()]);
+        for f in &self.files {
+            a.extend(["-f".into(), f.display().to_string()]);
+        }
+        a
+    }
+
+    /// Starts `docker compose <args>` with output captured.
+    pub fn spawn(&self, args: &[&str]) -> Result<std::process::Child, ComposeError> {
+        let mut all = self.base_args();
+        all.extend(args.iter().map(|s| s.to_string()));
+        Command::new("docker")
+            .args(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ComposeError::Missing(format!("cannot run `docker`: {e}")))
+    }
+
+    /// A finished invocation: its output, or an error with stderr in one line.
+    pub fn check(&self, args: &[&str], out: Output) -> Result<Output, ComposeError> {
+        if out.status.success() {
+            return Ok(out);
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if stderr.contains("'compose' is not a docker command") || stderr.contains("unknown shorthand flag: 'f'") {
+            return Err(ComposeError::Missing(stderr.lines().next().unwrap_or_default().to_string()));
+        }
+        Err(ComposeError::Failed { args: args.join(" "), code: out.status.code().unwrap_or(-1), stderr: one_line(&stderr) })
+    }
+
+    /// Runs `docker compose <args>`; stderr goes into the error, in one line.
+    pub fn run(&self, args: &[&str]) -> Result<Output, ComposeError> {
+        let out = self.spawn(args)?.wait_with_output().map_err(|e| ComposeError::Missing(format!("waiting for `docker`: {e}")))?;
+        self.check(args, out)
+    }
+
+    /// The merged model, as compose itself resolves it.
+    pub fn config(&self) -> Result<ComposeModel, ComposeError> {
+        let out = self.run(&["config", "--format", "json"])?;
+        Ok(serde_json::from_slice(&out.stdout)?)
+    }
+}
+
+/// Compose errors span lines; a failure message should be one readable line.
+pub fn one_line(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+}

@@ -1,0 +1,106 @@
+//! The sign-off report as a self-contained HTML page.
+
+use std::fmt::Write as _;
+
+use super::{criteria, target_rows, Headline, RowStatus, SignOff, BUDGET_S};
+use crate::redact::redact;
+use crate::run::outcome::Status;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn class(s: RowStatus) -> &'static str {
+    match s {
+        RowStatus::Passed => "pass",
+        RowStatus::NotRun | RowStatus::NotProven => "notrun",
+        RowStatus::Failed | RowStatus::Skipped => "fail",
+    }
+}
+
+pub fn html(r: &SignOff) -> String {
+    let o = r.outcome;
+    let head = Headline::of(o);
+    let mut h = String::new();
+    let badge = if head.failed { "fail" } else if head.signable { "pass" } else { "notrun" };
+    let _ = write!(h, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>KRaft migration acceptance: {}</title><style>{CSS}</style></head><body>", head.text);
+    let _ = write!(h, "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>", head.text);
+    let _ = write!(h, "<p class=\"sub\">Generated {} by kraft-acceptance {}. <b>{}</b> passed, <b>{}</b> failed, <b>{}</b> skipped, <b>{}</b> not run; suite wall time {:.2} s.</p>",
+        esc(&o.generated_at), env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
+    if let Some(note) = &head.note {
+        let _ = write!(h, "<p class=\"warn\">{}</p>", esc(note));
+    }
+    let _ = write!(h, "<h2>Criteria</h2><table id=\"verdicts\"><tr><th>verdict</th><th>criterion</th><th>scenario</th><th>evidence</th></tr>");
+    for c in criteria(o) {
+        for (i, row) in c.rows.iter().enumerate() {
+            let crit = if i == 0 {
+                format!("<td rowspan=\"{}\" class=\"crit {}\">{}<br><small>{}</small></td>", c.rows.len(), class(c.verdict), esc(&c.feature), c.verdict.label())
+            } else {
+                String::new()
+            };
+            let _ = write!(h, "<tr><td class=\"{}\">{}</td>{crit}<td>{}</td><td><pre>{}</pre></td></tr>", class(row.status), row.status.label(), esc(&row.scenario), esc(&row.evidence));
+        }
+    }
+    h.push_str("</table>");
+    let _ = write!(h, "<h2>Time to healthy <small>(engine events: container start &rarr; health_status: healthy; budget {BUDGET_S:.0} s)</small></h2><div class=\"bars\">");
+    if o.evidence.time_to_healthy.is_empty() {
+        h.push_str("<p>Not measured in this run.</p>");
+    }
+    for (svc, t) in &o.evidence.time_to_healthy {
+        let pct = (t / BUDGET_S * 100.0).clamp(0.5, 100.0);
+        let cls = if *t <= BUDGET_S { "pass" } else { "fail" };
+        let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s / {BUDGET_S:.0} s</span></div>", esc(svc));
+    }
+    h.push_str("</div>");
+    for (section, rows) in &o.evidence.tables {
+        let _ = write!(h, "<h2>{}</h2><table>", esc(section));
+        for (i, row) in rows.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            h.push_str("<tr>");
+            for c in row {
+                let bad = c.contains("wildcard") || c.contains("not allowed") || c.starts_with("FAILED") || c == "missing" || c.contains("non-loopback");
+                let cls = if bad { " class=\"fail\"" } else { "" };
+                let _ = write!(h, "<{tag}{cls}>{}</{tag}>", esc(c));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</table>");
+    }
+    h.push_str("<h2>Target</h2><table>");
+    for (k, v) in target_rows(r.target) {
+        let _ = write!(h, "<tr><th>{}</th><td><code>{}</code></td></tr>", esc(&k), esc(&v));
+    }
+    let e = &o.environment;
+    let _ = write!(h, "</table><h2>Environment</h2><table><tr><th>engine</th><td>{}</td></tr><tr><th>compose</th><td>{}</td></tr><tr><th>stack</th><td>{}</td></tr><tr><th>images</th><td>{}</td></tr>",
+        esc(&e.engine), esc(&e.compose), esc(&e.stack), esc(&e.images));
+    for (c, i, id) in &e.containers {
+        let _ = write!(h, "<tr><th>{}</th><td>{} <code>{}</code></td></tr>", esc(c), esc(i), esc(id));
+    }
+    h.push_str("</table>");
+    if !o.measurements.is_empty() {
+        h.push_str("<h2>Measured</h2><ul>");
+        for m in &o.measurements {
+            let _ = write!(h, "<li>{}</li>", esc(m));
+        }
+        h.push_str("</ul>");
+    }
+    if head.signable {
+        h.push_str("<h2>Sign-off</h2><p class=\"sign\">Verified by ____________________ &nbsp; Date __________ &nbsp; Release __________</p>");
+    } else {
+        let _ = write!(h, "<h2>Sign-off</h2><p class=\"warn\">Not a release sign-off: {}</p>", esc(head.note.as_deref().unwrap_or("")));
+    }
+    h.push_str("</body></html>");
+    redact(&h)
+}
+
+const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}\
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde}\
+table{border-collapse:collapse;width:100%;margin:8px 0}td,th{border:1px solid #d5d9e2;padding:4px 8px;text-align:left;vertical-align:top}\
+th{background:#f1f3f7}pre{margin:0;white-space:pre-wrap;font:12px/1.35 ui-monospace,monospace}\
+.pass{color:#11643a}.fail{color:#a3141c;font-weight:600}.notrun{color:#7a5d00}.crit{font-weight:600}\
+.badge{padding:2px 10px;border-radius:10px;color:#fff}.badge.pass{background:#1c7c47}.badge.fail{background:#b3261e}.badge.notrun{background:#8a6d00}\
+.sub{color:#4a5366}.warn{background:#fff6d6;border:1px solid #e8cf7a;padding:8px}\
+.bar{display:flex;align-items:center;gap:10px;margin:6px 0}.lbl{width:80px}.track{flex:1;background:#eef0f4;height:16px;border-radius:3px;position:relative}\
+.fill{display:block;height:16px;border-radius:3px}.fill.pass{background:#2e9a5c}.fill.fail{background:#c62828}.val{width:130px;font-variant-numeric:tabular-nums}\
+.sign{margin-top:24px}";
+

@@ -1,0 +1,233 @@
+//! The release sign-off report: what was verified, on what, with which
+//! evidence. Written as Markdown and as a self-contained HTML page from the
+//! same typed outcome, beside cucumber.json, junit.xml and outcome.json;
+//! every text passes through redaction.
+//!
+//! A criterion is PASSED only when every one of its scenarios ran and
+//! passed; a scenario not run leaves it NOT PROVEN. A run on stand-in images
+//! is never a release sign-off: its headline says so and it has no
+//! signature block.
+
+pub mod html;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::run::outcome::{Outcome, Status};
+use crate::run::Finished;
+use crate::target::Target;
+
+pub const BUDGET_S: f64 = 60.0;
+
+pub struct SignOff<'a> {
+    pub outcome: &'a Outcome,
+    pub target: &'a Target,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    Passed,
+    Failed,
+    Skipped,
+    NotRun,
+    /// A criterion's verdict when a scenario of it did not run.
+    NotProven,
+}
+
+impl RowStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowStatus::Passed => "PASSED",
+            RowStatus::Failed => "FAILED",
+            RowStatus::Skipped => "SKIPPED",
+            RowStatus::NotRun => "NOT RUN",
+            RowStatus::NotProven => "NOT PROVEN",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub status: RowStatus,
+    pub scenario: String,
+    /// The failure (expected vs observed), what was observed on a pass, or
+    /// why it was not run.
+    pub evidence: String,
+}
+
+/// One criterion (one feature) with its scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    pub feature: String,
+    pub verdict: RowStatus,
+    pub rows: Vec<Row>,
+}
+
+/// Every criterion of the outcome, its not-run scenarios listed under it.
+pub fn criteria(o: &Outcome) -> Vec<Criterion> {
+    let mut out: Vec<Criterion> = Vec::new();
+    let mut add = |feature: &str, row: Row| match out.iter_mut().find(|c| c.feature == feature) {
+        Some(c) => c.rows.push(row),
+        None => out.push(Criterion { feature: feature.to_string(), verdict: RowStatus::Passed, rows: vec![row] }),
+    };
+    for s in &o.scenarios {
+        let (status, evidence) = match s.status {
+            Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
+            Status::Failed => (RowStatus::Failed, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
+            Status::Skipped => (RowStatus::Skipped, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
+        };
+        add(&s.feature, Row { status, scenario: s.name.clone(), evidence });
+    }
+    for n in &o.not_run {
+        add(&n.feature, Row { status: RowStatus::NotRun, scenario: n.name.clone(), evidence: n.reason.clone() });
+    }
+    for c in &mut out {
+        let any = |s: RowStatus| c.rows.iter().any(|r| r.status == s);
+        c.verdict = if any(RowStatus::Failed) || any(RowStatus::Skipped) {
+            RowStatus::Failed
+        } else if any(RowStatus::NotRun) {
+            RowStatus::NotProven
+        } else {
+            RowStatus::Passed
+        };
+    }
+    out.sort_by(|a, b| a.feature.cmp(&b.feature));
+    out
+}
+
+/// The report's headline, and whether a person may sign it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub text: String,
+    pub failed: bool,
+    pub signable: bool,
+    /// Why it cannot be signed, or what a reader must know first.
+    pub note: Option<String>,
+}
+
+impl Headline {
+    pub fn of(o: &Outcome) -> Self {
+        let failed = !o.success();
+        let standin = o.environment.standin;
+        let unproven = criteria(o).iter().filter(|c| c.verdict == RowStatus::NotProven).count();
+        let text = match (failed, standin) {
+            (true, true) => "FAILED ON STAND-IN IMAGES".to_string(),
+            (true, false) => "FAILED".to_string(),
+            (false, true) => "PASSED ON STAND-IN IMAGES".to_string(),
+            (false, false) if unproven > 0 => format!("PASSED, {unproven} CRITERIA NOT PROVEN"),
+            (false, false) => "PASSED".to_string(),
+        };
+        let note = if standin {
+            Some(format!("Runtime scenarios ran on stand-in images ({}). This is not a release sign-off: only a run on the target's own images can be signed.", o.environment.images))
+        } else if failed {
+            Some("A scenario failed: this run cannot be signed.".to_string())
+        } else {
+            None
+        };
+        Headline { text, failed, signable: !failed && !standin, note }
+    }
+}
+
+/// Target identity: git commit (if any) and each compose file's sha256.
+fn target_rows(t: &Target) -> Vec<(String, String)> {
+    let commit = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&t.dir)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "not a git checkout".into());
+    let mut rows = vec![("target".to_string(), t.dir.display().to_string()), ("git commit".into(), commit)];
+    let mut files: Vec<&PathBuf> = t.layerings.values().flatten().collect();
+    files.sort();
+    files.dedup();
+    for f in files {
+        let hash = std::fs::read(f).map(|b| format!("{:x}", Sha256::digest(b))).unwrap_or_else(|e| e.to_string());
+        rows.push((format!("compose file {}", t.display(f)), format!("sha256 {hash}")));
+    }
+    for (name, files) in &t.layerings {
+        rows.push((format!("layering {name}"), files.iter().map(|f| t.display(f)).collect::<Vec<_>>().join(" + ")));
+    }
+    rows
+}
+
+/// Writes report.md, report.html, outcome.json, cucumber.json and junit.xml.
+pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let r = SignOff { outcome: &run.outcome, target: &run.target };
+    let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
+    std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
+    std::fs::write(dir.join("cucumber.json"), &run.cucumber_json)?;
+    std::fs::write(dir.join("junit.xml"), &run.junit_xml)?;
+    std::fs::write(dir.join("report.md"), markdown::markdown(&r))?;
+    std::fs::write(dir.join("report.html"), html::html(&r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::outcome::{Environment, Evidence, NotRun, ScenarioResult};
+    use crate::verdicts::Failure;
+
+    fn sc(feature: &str, name: &str, status: Status) -> ScenarioResult {
+        let failure = (status != Status::Passed).then(|| Failure::new("exactly localhost:9093", "brokers [kafka:9092]"));
+        ScenarioResult { feature: feature.into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec!["told localhost:9093".into()] }
+    }
+
+    fn outcome(scenarios: Vec<ScenarioResult>, not_run: Vec<NotRun>, standin: bool) -> Outcome {
+        Outcome {
+            scenarios,
+            not_run,
+            measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
+            evidence: Evidence::default(),
+            environment: Environment { images: if standin { "stand-in images".into() } else { "the target's own images".into() }, standin, ..Default::default() },
+            wall_seconds: 9.5,
+            generated_at: "2026-11-25 12:00:00 UTC".into(),
+        }
+    }
+
+    fn target() -> Target {
+        Target::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference"))).unwrap()
+    }
+
+    #[test]
+    fn a_criterion_with_a_scenario_not_run_is_not_proven() {
+        let nr = NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into() };
+        let o = outcome(vec![sc("KRaft", "rules", Status::Passed), sc("Listeners", "host", Status::Passed)], vec![nr], false);
+        let c = criteria(&o);
+        assert_eq!(c.iter().map(|c| (c.feature.as_str(), c.verdict)).collect::<Vec<_>>(), vec![("KRaft", RowStatus::NotProven), ("Listeners", RowStatus::Passed)]);
+        assert_eq!(c[0].rows[1], Row { status: RowStatus::NotRun, scenario: "wire".into(), evidence: "stand-in".into() });
+        assert_eq!(c[1].rows[0].evidence, "told localhost:9093", "a pass carries what was observed");
+        assert_eq!(Headline::of(&o).text, "PASSED, 1 CRITERIA NOT PROVEN");
+    }
+
+    #[test]
+    fn a_stand_in_run_is_never_a_sign_off() {
+        let o = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], true);
+        let h = Headline::of(&o);
+        assert_eq!((h.text.as_str(), h.signable), ("PASSED ON STAND-IN IMAGES", false));
+        let t = target();
+        let md = markdown::markdown(&SignOff { outcome: &o, target: &t });
+        assert!(md.starts_with("# KRaft migration acceptance: PASSED ON STAND-IN IMAGES\n"), "{md}");
+        assert!(md.contains("Not a release sign-off") && !md.contains("Verified by"), "{md}");
+        let page = html::html(&SignOff { outcome: &o, target: &t });
+        assert!(page.contains("id=\"verdicts\"") && !page.contains("Verified by"));
+    }
+
+    #[test]
+    fn only_a_passing_run_on_real_images_can_be_signed() {
+        let t = target();
+        let ok = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], false);
+        assert!(Headline::of(&ok).signable);
+        assert!(markdown::markdown(&SignOff { outcome: &ok, target: &t }).contains("Verified by: ____"));
+        let bad = outcome(vec![sc("Listeners", "host", Status::Failed)], vec![], false);
+        let h = Headline::of(&bad);
+        assert_eq!((h.text.as_str(), h.signable), ("FAILED", false));
+        let md = markdown::markdown(&SignOff { outcome: &bad, target: &t });
+        assert!(md.contains("| FAILED | host | expected: exactly localhost:9093<br>observed: brokers [kafka:9092] |"), "{md}");
+    }
+}

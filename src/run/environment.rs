@@ -1,0 +1,50 @@
+//! Engine, compose, stack and image identities for the report, read before
+//! teardown.
+
+use super::outcome::Environment;
+use crate::probes::engine::Engine;
+use crate::stack::Stack;
+
+pub async fn read(stack: Option<&Stack>) -> Environment {
+    let engine = match stack {
+        Some(s) => Ok(s.engine.clone()),
+        None => Engine::connect().await,
+    };
+    let engine = match &engine {
+        Ok(e) => e.version().await.map(|(v, api)| format!("Docker Engine {v} (API {api})")).unwrap_or_else(|e| e.to_string()),
+        Err(e) => format!("not reachable: {e}"),
+    };
+    let compose = std::process::Command::new("docker")
+        .args(["compose", "version", "--short"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!("Docker Compose {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|| "not available".into());
+    let Some(s) = stack else {
+        return Environment {
+            engine,
+            compose,
+            stack: "none (static scenarios only)".into(),
+            images: "none (no runtime scenario)".into(),
+            standin: false,
+            containers: Vec::new(),
+        };
+    };
+    let containers = s
+        .containers()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.name, c.image, c.image_id.chars().take(19).collect()))
+        .collect();
+    let mode = if s.attached() { "attached to" } else { "owned project" };
+    Environment {
+        engine,
+        compose,
+        stack: format!("{mode} {} ({})", s.project, s.up_result().map(|u| u.command.clone()).unwrap_or_default()),
+        images: s.images.description.clone(),
+        standin: s.standin(),
+        containers,
+    }
+}

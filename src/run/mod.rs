@@ -1,0 +1,208 @@
+//! One run, from the selected scenarios to a typed [`Outcome`]:
+//! options -> selection (and what is not run) -> stack (preflight, `up`)
+//! -> cucumber with the steps -> collector -> outcome. Writing reports is
+//! the caller's (see `report`).
+
+pub mod collector;
+pub mod environment;
+pub mod options;
+pub mod outcome;
+pub mod selection;
+pub mod signals;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cucumber::writer::{self, Coloring};
+use cucumber::{World as _, WriterExt as _};
+
+use crate::probes::compose::{ComposeCli, ComposeError};
+use crate::stack::lifecycle::StackGuard;
+use crate::stack::{Stack, StackError, StackOptions};
+use crate::target::{Target, TargetError};
+use collector::Collector;
+pub use options::VerifyOptions;
+use outcome::Outcome;
+use selection::{Policy, SelectionError, RUNTIME_TAG};
+use world::{AcceptanceWorld, RunContext};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Target(#[from] TargetError),
+    #[error("layering \"{layering}\": {source}")]
+    Compose { layering: String, source: ComposeError },
+    #[error("{0}")]
+    Selection(#[from] SelectionError),
+    #[error("{what}: {source}")]
+    Io { what: String, source: io::Error },
+    #[error("{0}")]
+    Stack(#[from] StackError),
+    #[error("the runtime scenarios need the layering \"{0}\", which the target does not have")]
+    NoRuntimeLayering(String),
+}
+
+/// A finished run: the typed outcome and what cucumber's own writers wrote.
+pub struct Finished {
+    pub outcome: Outcome,
+    pub target: Target,
+    pub cucumber_json: String,
+    pub junit_xml: String,
+}
+
+fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
+    let files = target.layerings.get(layering).cloned().ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
+    let cli = ComposeCli::new(files, &target.project_directory);
+    cli.config().map(Arc::new).map_err(|source| RunError::Compose { layering: layering.into(), source })
+}
+
+/// Resolves every layering through the compose CLI, concurrently (each is a
+/// `docker compose config`). Bad input fails here, before any scenario runs.
+fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, Arc<crate::model::compose::ComposeModel>>, RunError> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = target
+            .layerings
+            .keys()
+            .filter(|l| Some(l.as_str()) != skip)
+            .map(|l| (l.clone(), s.spawn(move || resolve(target, l))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(l, h)| h.join().unwrap_or_else(|_| Err(RunError::NoRuntimeLayering(l.clone()))).map(|m| (l, m)))
+            .collect()
+    })
+}
+
+/// An in-memory sink the JSON and JUnit writers share with the runner.
+#[derive(Clone, Default)]
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedBuf {
+    fn text(&self) -> String {
+        self.0.lock().map(|v| crate::redact::redact(&String::from_utf8_lossy(&v))).unwrap_or_default()
+    }
+}
+
+/// Runs the selected scenarios and returns what happened to each.
+pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
+    let started = Instant::now();
+    crate::stack::progress::set_verbose(opts.verbose);
+    let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
+    let target = Target::load(&opts.project_dir)?;
+    let sources = selection::feature_sources(opts.features.as_deref())?;
+    let selected = selection::select(selection::scenarios(&sources)?, filter.as_ref());
+    let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
+
+    // The stack starts first; the other layerings resolve while it comes up.
+    let mut models = BTreeMap::new();
+    let stack = if needs_stack {
+        let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
+        let files = target.layerings.get(&layering).cloned().ok_or(RunError::NoRuntimeLayering(layering.clone()))?;
+        let wait_limit = Duration::from_secs_f64(opts.wait_limit);
+        let stack = match &opts.attach {
+            Some(project) => Stack::attach(project, files, &target.project_directory, wait_limit).await?,
+            None => {
+                let model = resolve(&target, &layering)?;
+                models.insert(layering.clone(), model.clone());
+                let stack = Stack::prepare(StackOptions {
+                    files,
+                    target_model: model,
+                    project_directory: target.project_directory.clone(),
+                    images: opts.images,
+                    keep: opts.keep,
+                    wait_limit,
+                })
+                .await?;
+                // From here on an interrupt tears down whatever `up` created.
+                signals::teardown_on_signal(stack.clone());
+                stack
+            }
+        };
+        Some((layering, stack))
+    } else {
+        None
+    };
+    let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
+    let up = stack.as_ref().map(|(_, s)| {
+        let s = s.clone();
+        std::thread::spawn(move || s.up().clone())
+    });
+    let rest = resolve_all(&target, models.keys().next().map(String::as_str));
+    let up = up.map(|h| h.join());
+    models.extend(rest?);
+
+    let mut policy = Policy { host_checks: opts.host_checks, stack: needs_stack, ..Default::default() };
+    let mut ctx = RunContext::new(target, models);
+    if let (Some((layering, s)), Some(up)) = (&stack, up) {
+        let command = up.map(|u| u.command).unwrap_or_else(|_| "docker compose up (panicked)".into());
+        println!("kraft-acceptance: stack {} ({command}, layering {layering}), images: {}", s.project, s.images.description);
+        policy.standin = s.standin();
+        policy.attached = s.attached();
+        policy.run_topic_setup = opts.run_topic_setup;
+        ctx.read_only = s.attached();
+        ctx.stack = Some(s.clone());
+    }
+    let not_run = selection::not_run(&selected, policy);
+    let ctx = world::install(ctx);
+
+    let features_dir = tempfile::Builder::new()
+        .prefix("kraft-acceptance-features")
+        .tempdir()
+        .map_err(|source| RunError::Io { what: "a directory for the features".into(), source })?;
+    for (name, text) in &sources {
+        std::fs::write(features_dir.path().join(name), text)
+            .map_err(|source| RunError::Io { what: format!("writing feature {name}"), source })?;
+    }
+    let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());
+    let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
+        .summarized()
+        .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
+        .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
+        .tee::<AcceptanceWorld, _>(collector.clone().discard_stats_writes().discard_arbitrary_writes())
+        .normalized();
+    // The selection was made once, above; cucumber runs exactly that.
+    let run: std::collections::BTreeSet<String> =
+        selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
+    AcceptanceWorld::cucumber()
+        .with_writer(writer)
+        .fail_on_skipped()
+        .with_default_cli()
+        .before(|_, _, scenario, world| {
+            world.scenario = scenario.name.clone();
+            Box::pin(async {})
+        })
+        .filter_run(features_dir.path().to_path_buf(), move |_, _, scenario| run.contains(&scenario.name))
+        .await;
+    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref())).await;
+    drop(guard);
+
+    let observed = ctx.observed.lock().map(|o| o.clone()).unwrap_or_default();
+    let mut scenarios = collector.results();
+    for s in &mut scenarios {
+        s.observed = observed.get(&s.name).cloned().unwrap_or_default();
+    }
+    let outcome = Outcome {
+        scenarios,
+        not_run,
+        measurements: ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default(),
+        evidence: ctx.evidence.lock().map(|e| e.clone()).unwrap_or_default(),
+        environment,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        generated_at: crate::clock::utc_now(),
+    };
+    Ok(Finished { outcome, target: ctx.target.clone(), cucumber_json: json.text(), junit_xml: junit.text() })
+}
+

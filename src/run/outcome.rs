@@ -1,0 +1,157 @@
+//! What a run found, typed from the verdict to every writer: each scenario's
+//! status with its [`Failure`] (expected vs observed) or, on a pass, what
+//! was observed; what was not run and why; the figures measured.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::verdicts::Failure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioResult {
+    /// The feature's name: one feature per criterion.
+    pub feature: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub status: Status,
+    /// The step that failed or was skipped, as written in the feature.
+    pub step: Option<String>,
+    pub failure: Option<Failure>,
+    /// What the steps observed, on a pass as on a failure.
+    pub observed: Vec<String>,
+}
+
+/// A selected scenario that was not run, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotRun {
+    pub feature: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// What the report shows beside the verdicts: tables of observations.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Section -> rows (the first row of a section is its header).
+    pub tables: BTreeMap<String, Vec<Vec<String>>>,
+    /// Service -> seconds from container start to healthy (engine events).
+    pub time_to_healthy: BTreeMap<String, f64>,
+}
+
+/// Where the run happened, read before teardown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub engine: String,
+    pub compose: String,
+    /// owned project NAME / attached to NAME / no stack
+    pub stack: String,
+    /// stand-in or real, said in words
+    pub images: String,
+    pub standin: bool,
+    /// (container, image, image id)
+    pub containers: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub scenarios: Vec<ScenarioResult>,
+    pub not_run: Vec<NotRun>,
+    /// Figures measured during the run.
+    pub measurements: Vec<String>,
+    pub evidence: Evidence,
+    pub environment: Environment,
+    pub wall_seconds: f64,
+    pub generated_at: String,
+}
+
+impl Outcome {
+    /// The closing lines a person reads: what failed, what was not run, what
+    /// was measured, and the count line.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
+            out.push_str(&format!("NOT PASSED [{:?}] {} / {}\n", s.status, s.feature, s.name));
+            if let Some(f) = &s.failure {
+                for l in f.to_string().lines() {
+                    out.push_str(&format!("    {l}\n"));
+                }
+            }
+        }
+        for n in &self.not_run {
+            out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
+        }
+        if !self.environment.images.is_empty() {
+            out.push_str(&format!("images: {}\n", self.environment.images));
+        }
+        for m in &self.measurements {
+            out.push_str(&format!("measured: {m}\n"));
+        }
+        out.push_str(&format!("measured: suite wall time {:.2} s\n", self.wall_seconds));
+        if !self.not_run.is_empty() {
+            out.push_str(&format!("not run: {} scenario(s), listed above\n", self.not_run.len()));
+        }
+        out.push_str(&format!(
+            "kraft-acceptance: {} passed, {} failed, {} skipped\n",
+            self.count(Status::Passed),
+            self.count(Status::Failed),
+            self.count(Status::Skipped),
+        ));
+        out
+    }
+
+    pub fn count(&self, s: Status) -> usize {
+        self.scenarios.iter().filter(|r| r.status == s).count()
+    }
+
+    /// Exit 0 only when scenarios ran and every one passed.
+    pub fn success(&self) -> bool {
+        !self.scenarios.is_empty() && self.scenarios.iter().all(|r| r.status == Status::Passed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sc(name: &str, status: Status, failure: Option<Failure>) -> ScenarioResult {
+        ScenarioResult { feature: "F".into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec![] }
+    }
+
+    fn outcome(scenarios: Vec<ScenarioResult>) -> Outcome {
+        Outcome {
+            scenarios,
+            not_run: vec![NotRun { feature: "F".into(), name: "wire".into(), reason: "stand-in".into() }],
+            measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
+            evidence: Evidence::default(),
+            environment: Environment { images: "stand-in".into(), ..Default::default() },
+            wall_seconds: 9.5,
+            generated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn summary_says_what_failed_what_was_not_run_and_what_was_measured() {
+        let o = outcome(vec![sc("ok", Status::Passed, None), sc("bad", Status::Failed, Some(Failure::new("x", "y")))]);
+        let s = o.summary();
+        assert!(s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"), "{s}");
+        assert!(s.contains("NOT RUN wire: stand-in\n"), "{s}");
+        assert!(s.contains("measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"), "{s}");
+        assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped\n"), "{s}");
+        assert!(!o.success());
+    }
+
+    #[test]
+    fn success_needs_scenarios_and_all_passed() {
+        assert!(outcome(vec![sc("ok", Status::Passed, None)]).success());
+        assert!(!outcome(vec![]).success());
+        assert!(!outcome(vec![sc("s", Status::Skipped, None)]).success());
+    }
+}

@@ -1,0 +1,190 @@
+//! Which scenarios a run selects (tag expression), and which of those it
+//! does not run, with the reason: the policy in one place.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+
+use super::outcome::NotRun;
+
+include!(concat!(env!("OUT_DIR"), "/features.rs"));
+
+pub const RUNTIME_TAG: &str = "runtime";
+pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
+/// Scenarios that change the stack (run only on owned stacks, or when asked).
+pub const CHANGES_TAG: &str = "changes-stack";
+/// Scenarios that stand in, on an attached deployment, for a changing one.
+pub const ATTACH_TAG: &str = "attach";
+/// Scenarios that probe this host's own non-loopback addresses.
+pub const HOST_TAG: &str = "host";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    #[error("invalid --tags expression \"{expr}\": {message}")]
+    Tags { expr: String, message: String },
+    #[error("reading features from {dir}: {source}")]
+    Io { dir: String, source: std::io::Error },
+    #[error("feature {file}: {message}")]
+    Feature { file: String, message: String },
+}
+
+/// One selected scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selected {
+    pub feature: String,
+    pub name: String,
+    /// Its own tags, its rule's and its feature's, without `@`.
+    pub tags: Vec<String>,
+}
+
+impl Selected {
+    pub fn has(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+}
+
+/// What the run knows when it decides what not to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    pub host_checks: bool,
+    /// A stack is part of the run (some selected scenario is @runtime).
+    pub stack: bool,
+    pub standin: bool,
+    pub attached: bool,
+    pub run_topic_setup: bool,
+}
+
+pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
+    expr.parse::<TagOperation>().map_err(|e| SelectionError::Tags { expr: expr.into(), message: e.to_string() })
+}
+
+/// Evaluates a tag expression against a scenario's tags (with or without `@`).
+pub fn tags_match(op: &TagOperation, tags: &[String]) -> bool {
+    match op {
+        TagOperation::And(a, b) => tags_match(a, tags) && tags_match(b, tags),
+        TagOperation::Or(a, b) => tags_match(a, tags) || tags_match(b, tags),
+        TagOperation::Not(a) => !tags_match(a, tags),
+        TagOperation::Tag(t) => {
+            let t = t.trim_start_matches('@');
+            tags.iter().any(|x| x.trim_start_matches('@') == t)
+        }
+    }
+}
+
+/// (file name, text) of the features: the compiled-in ones, or `dir`'s.
+pub fn feature_sources(dir: Option<&Path>) -> Result<Vec<(String, String)>, SelectionError> {
+    let Some(dir) = dir else {
+        return Ok(FEATURES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect());
+    };
+    let io = |source| SelectionError::Io { dir: dir.display().to_string(), source };
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        let p = e.map_err(io)?.path();
+        if p.extension().is_some_and(|x| x == "feature") {
+            let name = p.file_name().unwrap_or_default().to_string_lossy().to_string();
+            out.push((name, std::fs::read_to_string(&p).map_err(io)?));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every scenario of the sources, with its tags; names must be unique, since
+/// they are how a run selects and reports scenarios.
+pub fn scenarios(sources: &[(String, String)]) -> Result<Vec<Selected>, SelectionError> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    for (file, text) in sources {
+        let f = cucumber::gherkin::Feature::parse(text, Default::default())
+            .map_err(|e| SelectionError::Feature { file: file.clone(), message: e.to_string() })?;
+        let mut all: Vec<(&cucumber::gherkin::Scenario, Vec<String>)> = f.scenarios.iter().map(|s| (s, Vec::new())).collect();
+        for r in &f.rules {
+            all.extend(r.scenarios.iter().map(|s| (s, r.tags.clone())));
+        }
+        for (sc, rule_tags) in all {
+            if !names.insert(sc.name.clone()) {
+                return Err(SelectionError::Feature {
+                    file: file.clone(),
+                    message: format!("scenario name \"{}\" is used twice; names select scenarios, so they must be unique", sc.name),
+                });
+            }
+            let tags = sc.tags.iter().chain(&rule_tags).chain(&f.tags).map(|t| t.trim_start_matches('@').to_string()).collect();
+            out.push(Selected { feature: f.name.clone(), name: sc.name.clone(), tags });
+        }
+    }
+    Ok(out)
+}
+
+/// The scenarios a tag expression selects.
+pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>) -> Vec<Selected> {
+    all.into_iter().filter(|s| filter.is_none_or(|op| tags_match(op, &s.tags))).collect()
+}
+
+/// The selected scenarios this run will not run, each with its reason.
+pub fn not_run(selected: &[Selected], p: Policy) -> Vec<NotRun> {
+    let mut out = Vec::new();
+    for s in selected {
+        let reason = if s.has(HOST_TAG) && !p.host_checks {
+            Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
+        } else if !p.stack {
+            None
+        } else if s.has(KRAFT_WIRE_TAG) && p.standin {
+            Some("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)")
+        } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
+            Some("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment")
+        } else if s.has(ATTACH_TAG) && !p.attached {
+            Some("owned stack: the bootstrap scenario creates and checks the topics itself")
+        } else {
+            None
+        };
+        if let Some(r) = reason {
+            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: r.to_string() });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(name: &str, tags: &[&str]) -> Selected {
+        Selected { feature: "F".into(), name: name.into(), tags: tags.iter().map(|t| t.to_string()).collect() }
+    }
+
+    #[test]
+    fn tag_expressions() {
+        let t = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let op = parse_tags("@static and not @hemma").unwrap();
+        assert!(tags_match(&op, &t(&["static"])));
+        assert!(!tags_match(&op, &t(&["static", "hemma"])));
+        assert!(!tags_match(&op, &t(&["runtime"])));
+        assert!(parse_tags("@a and").is_err());
+    }
+
+    #[test]
+    fn every_compiled_in_feature_parses_with_unique_names() {
+        let all = scenarios(&feature_sources(None).unwrap()).unwrap();
+        assert_eq!(FEATURES.len(), std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/features")).unwrap().count());
+        assert!(all.iter().any(|s| s.has("static")) && all.iter().any(|s| s.has("runtime")));
+    }
+
+    #[test]
+    fn duplicate_names_are_refused() {
+        let f = "Feature: F\n  Scenario: A\n    Given x\n  Scenario: A\n    Given y\n".to_string();
+        assert!(scenarios(&[("f.feature".into(), f)]).unwrap_err().to_string().contains("used twice"));
+    }
+
+    #[test]
+    fn not_run_policy() {
+        let sel = [s("wire", &["runtime", "kraft-wire"]), s("boot", &["runtime", "changes-stack"]), s("att", &["runtime", "attach"]), s("host", &["host", "runtime"]), s("st", &["static"])];
+        let names = |p| not_run(&sel, p).into_iter().map(|n| n.name).collect::<Vec<_>>();
+        let owned_standin = Policy { stack: true, standin: true, ..Default::default() };
+        assert_eq!(names(owned_standin), vec!["wire", "att", "host"]);
+        let attached_real = Policy { stack: true, attached: true, host_checks: true, ..Default::default() };
+        assert_eq!(names(attached_real), vec!["boot"]);
+        assert_eq!(names(Policy { run_topic_setup: true, ..attached_real }), Vec::<String>::new());
+        assert_eq!(names(Policy::default()), vec!["host"], "static-only runs skip only host checks");
+    }
+}

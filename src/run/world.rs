@@ -1,0 +1,181 @@
+//! The cucumber World: per-scenario state over a per-run [`RunContext`].
+//! The run context (target, resolved compose models, stack) is built once in
+//! the runner, never in `World::new`: Worlds are rebuilt per scenario.
+//!
+//! Steps hand every verdict to [`AcceptanceWorld::judge`], which keeps a
+//! failure typed in the World, where the run's collector reads it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::outcome::Evidence;
+use crate::model::compose::ComposeModel;
+use crate::model::kafka::KafkaObservation;
+use crate::model::wire::WireObservation;
+use crate::model::OneOff;
+use crate::redact::redact;
+use crate::stack::Stack;
+use crate::target::Target;
+use crate::verdicts::kafka_config::{env_to_properties, Listener};
+use crate::verdicts::{self, Failure, Verdict};
+
+/// What a run shares between scenarios.
+#[derive(Debug)]
+pub struct RunContext {
+    pub target: Target,
+    /// Layering name -> model resolved by `docker compose config`.
+    pub models: BTreeMap<String, Arc<ComposeModel>>,
+    /// The running stack, when a selected scenario needs one.
+    pub stack: Option<Arc<Stack>>,
+    /// Attached to a deployment: nothing may be written to it.
+    pub read_only: bool,
+    /// Figures measured by steps (time-to-healthy...), printed and reported.
+    pub measurements: Mutex<Vec<String>>,
+    /// Observations steps recorded for the sign-off report.
+    pub evidence: Mutex<Evidence>,
+    /// Scenario -> what its steps observed (passes included).
+    pub observed: Mutex<BTreeMap<String, Vec<String>>>,
+}
+
+impl RunContext {
+    pub fn new(target: Target, models: BTreeMap<String, Arc<ComposeModel>>) -> Self {
+        Self {
+            target,
+            models,
+            stack: None,
+            read_only: false,
+            measurements: Default::default(),
+            evidence: Default::default(),
+            observed: Default::default(),
+        }
+    }
+
+    pub fn measure(&self, line: String) {
+        self.measurements.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+
+    /// Adds a row to a report table, creating it with `header` if new.
+    pub fn record(&self, section: &str, header: &[&str], row: Vec<String>) {
+        let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
+        let t = e.tables.entry(section.to_string()).or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
+        t.push(row);
+    }
+
+    pub fn record_healthy(&self, service: &str, seconds: f64) {
+        self.evidence.lock().unwrap_or_else(|p| p.into_inner()).time_to_healthy.insert(service.to_string(), seconds);
+    }
+}
+
+static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
+
+/// Installs the run context; a process runs one verification.
+pub fn install(ctx: RunContext) -> Arc<RunContext> {
+    let secrets = ctx.models.values().flat_map(|m| crate::redact::secret_values(m)).collect();
+    crate::redact::install(secrets);
+    let ctx = Arc::new(ctx);
+    if CONTEXT.set(ctx.clone()).is_err() {
+        panic!("a run context is already installed in this process");
+    }
+    ctx
+}
+
+/// A failed step. Only [`AcceptanceWorld::judge`] makes one, so every
+/// failure is also kept typed in the World. Its text, redacted, is what
+/// cucumber's own writers show.
+#[derive(Debug)]
+pub struct StepError(Failure);
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.0.to_string()))
+    }
+}
+
+pub type StepResult = Result<(), StepError>;
+
+#[derive(Debug, cucumber::World)]
+#[world(init = Self::new)]
+pub struct AcceptanceWorld {
+    pub ctx: Arc<RunContext>,
+    /// The scenario this World serves (set by the runner's before hook).
+    pub scenario: String,
+    /// The layering a scenario is about ("infrastructure", "hemma").
+    pub layering: Option<(String, Arc<ComposeModel>)>,
+    /// The listener a previous step singled out ("that listener").
+    pub listener: Option<Listener>,
+    /// What the last Kafka client of this scenario observed.
+    pub kafka: Option<KafkaObservation>,
+    /// The last one-off run.
+    pub oneoff: Option<OneOff>,
+    /// What ApiVersions / DescribeQuorum answered.
+    pub wire: Option<WireObservation>,
+    /// The failure of the step that failed, typed.
+    pub failure: Option<Failure>,
+}
+
+impl AcceptanceWorld {
+    fn new() -> Self {
+        let ctx = CONTEXT.get().expect("runner installs the run context before scenarios run").clone();
+        Self {
+            ctx,
+            scenario: String::new(),
+            layering: None,
+            listener: None,
+            kafka: None,
+            oneoff: None,
+            wire: None,
+            failure: None,
+        }
+    }
+
+    /// The step's verdict: its value, or the failure, kept typed here.
+    pub fn judge<T>(&mut self, v: Verdict<T>) -> Result<T, StepError> {
+        v.map_err(|f| {
+            let f = Failure { expected: redact(&f.expected), observed: redact(&f.observed), evidence: f.evidence.iter().map(|e| redact(e)).collect() };
+            self.failure = Some(f.clone());
+            StepError(f)
+        })
+    }
+
+    /// Records what a step observed, for the report (passes included).
+    pub fn saw(&self, line: impl Into<String>) {
+        let mut o = self.ctx.observed.lock().unwrap_or_else(|p| p.into_inner());
+        o.entry(self.scenario.clone()).or_default().push(redact(&line.into()));
+    }
+
+    pub fn layering_name(&self) -> String {
+        self.layering.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| "?".into())
+    }
+
+    /// The model of the layering a `Given` chose.
+    pub fn model(&mut self) -> Result<Arc<ComposeModel>, StepError> {
+        let m = self.layering.as_ref().map(|(_, m)| m.clone());
+        self.judge(verdicts::earlier("a layering chosen by `Given the \"...\" layering of the target`", m))
+    }
+
+    /// A service's `KAFKA_*` environment as server properties.
+    pub fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
+        let m = self.model()?;
+        let svc = self.judge(verdicts::observe(format!("service {service} defined"), m.service(service)))?;
+        Ok(env_to_properties(&svc.environment))
+    }
+
+    /// The stack, started by `up` without error.
+    pub fn stack(&mut self) -> Result<Arc<Stack>, StepError> {
+        let s = self.ctx.stack.clone();
+        let s = self.judge(verdicts::earlier("a stack this run started or attached to (select @runtime scenarios)", s))?;
+        let up = s.up_result().cloned();
+        let up = self.judge(verdicts::earlier("the stack started", up))?;
+        self.judge(verdicts::stack::up_succeeded(&up))?;
+        Ok(s)
+    }
+
+    /// The stack, once `service` is healthy.
+    pub async fn ready(&mut self, service: &str) -> Result<Arc<Stack>, StepError> {
+        let s = self.stack()?;
+        let r = s.readiness(service).await;
+        self.judge(verdicts::stack::ready(&r))?;
+        Ok(s)
+    }
+}

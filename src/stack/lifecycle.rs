@@ -1,0 +1,111 @@
+//! Starting, stopping and one-off runs of an owned stack.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::{Mode, Stack, StackError, UP_SERVICES};
+use crate::model::{OneOff, UpResult};
+use crate::probes::compose::{one_line, ComposeError};
+
+impl Stack {
+    /// The criterion's exact command: `docker compose up -d kafka redis`.
+    /// Attached stacks are never started: their result is set at attach.
+    pub fn up(&self) -> &UpResult {
+        self.up.get_or_init(|| {
+            if super::progress::shown() {
+                eprintln!("starting the stack: docker compose -p {} up -d {}", self.project, UP_SERVICES.join(" "));
+            }
+            let started = Instant::now();
+            let mut args = vec!["up", "-d"];
+            args.extend(UP_SERVICES);
+            let command = format!("docker compose -p {} {}", self.project, args.join(" "));
+            let result = self.cli.spawn(&args).and_then(|child| {
+                self.set_up_pid(child.id());
+                let out = child.wait_with_output().map_err(|e| ComposeError::Missing(e.to_string()));
+                self.set_up_pid(0);
+                self.cli.check(&args, out?)
+            });
+            let seconds = started.elapsed().as_secs_f64();
+            match result {
+                Ok(out) => UpResult { command, ok: true, output: one_line(&String::from_utf8_lossy(&out.stderr)), seconds },
+                Err(e) => UpResult { command, ok: false, output: e.to_string(), seconds },
+            }
+        })
+    }
+
+    fn set_up_pid(&self, pid: u32) {
+        if let Mode::Owned { up_pid, .. } = &self.mode {
+            up_pid.store(pid, Ordering::SeqCst);
+        }
+    }
+
+    /// Stops an in-flight `up` (an interrupt arrived while it ran).
+    pub fn stop_up(&self) {
+        let Mode::Owned { up_pid, .. } = &self.mode else { return };
+        let pid = up_pid.load(Ordering::SeqCst);
+        if pid == 0 {
+            return;
+        }
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM);
+        for _ in 0..50 {
+            if up_pid.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `down -v --remove-orphans`, once; with `--keep`, prints how to remove
+    /// it. An attached deployment is never touched.
+    pub fn down(&self) -> Result<(), ComposeError> {
+        let Mode::Owned { keep, down_done, .. } = &self.mode else { return Ok(()) };
+        let mut done = down_done.lock().unwrap_or_else(|p| p.into_inner());
+        if *done {
+            return Ok(());
+        }
+        *done = true;
+        if *keep {
+            eprintln!("kraft-acceptance: stack kept; remove it with: {}", self.down_command());
+            return Ok(());
+        }
+        self.cli.run(&["down", "-v", "--remove-orphans", "--timeout", "5"]).map(|_| ())
+    }
+
+    pub fn down_command(&self) -> String {
+        let files: Vec<String> = self.cli.files.iter().map(|f| format!("-f {}", f.display())).collect();
+        format!("docker compose -p {} {} down -v", self.project, files.join(" "))
+    }
+
+    /// `docker compose run --rm SERVICE` with a hard time limit.
+    pub async fn run_oneoff(&self, service: &str, limit: Duration) -> Result<OneOff, StackError> {
+        let mut cmd = tokio::process::Command::new("docker");
+        cmd.args(self.cli.base_args()).args(["run", "--rm", "--no-TTY", service]);
+        cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
+        let started = Instant::now();
+        let args = format!("run --rm {service}");
+        let out = tokio::time::timeout(limit, cmd.output())
+            .await
+            .map_err(|_| StackError::Run { args: args.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
+            .map_err(|e| StackError::Run { args, reason: e.to_string() })?;
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let tail: Vec<&str> = text.lines().rev().take(6).collect();
+        Ok(OneOff {
+            service: service.to_string(),
+            exit_code: out.status.code().unwrap_or(-1),
+            tail: tail.into_iter().rev().collect::<Vec<_>>().join(" | "),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// Tears the stack down if nothing else did (panics unwind through here).
+pub struct StackGuard(pub Arc<Stack>);
+
+impl Drop for StackGuard {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.down() {
+            eprintln!("kraft-acceptance: teardown of {} failed: {e}", self.0.project);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The stack under test.
+//!
+//! - [`preflight`]: everything that can be wrong with the machine is checked
+//!   before anything starts (engine, images, host ports).
+//! - [`lifecycle`]: an owned stack is started once with the criterion's exact
+//!   `docker compose up -d kafka redis` under a unique project, and torn down
+//!   (`down -v`) on success, failure, panic and SIGINT/SIGTERM unless kept;
+//!   an attached deployment is only read.
+//! - [`readiness`]: bounded waits, shared by every scenario.
+
+pub mod lifecycle;
+pub mod preflight;
+pub mod progress;
+pub mod readiness;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU32;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+use crate::model::compose::ComposeModel;
+use crate::model::engine::ContainerInfo;
+use crate::model::{Readiness, UpResult};
+use crate::probes::compose::{ComposeCli, ComposeError};
+use crate::probes::engine::{Engine, EngineError};
+
+pub use preflight::{ImageChoice, StackOptions};
+
+/// The criterion's command starts exactly these services.
+pub const UP_SERVICES: [&str; 2] = ["kafka", "redis"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+    #[error("{0}")]
+    Compose(#[from] ComposeError),
+    #[error("image {image} (service {service}) is not present locally and no registry is reachable; {hint}")]
+    ImageMissing { service: String, image: String, hint: String },
+    #[error("host port {addr} is already in use (published by service {service}); free it or stop what holds it")]
+    PortTaken { addr: String, service: String },
+    #[error("writing the stand-in override {path}: {source}")]
+    Override { path: PathBuf, source: std::io::Error },
+    #[error("project {project} has no running container of service {service}; is it deployed? (docker compose -p {project} ps)")]
+    NotRunning { project: String, service: String },
+    #[error("no container of service \"{service}\" in project {project}")]
+    NoContainer { project: String, service: String },
+    #[error("`docker compose {args}`: {reason}")]
+    Run { args: String, reason: String },
+}
+
+/// Who the stack belongs to, and so what this run may do to it.
+#[derive(Debug)]
+pub enum Mode {
+    /// Started by this run: torn down at the end unless `keep`.
+    Owned {
+        keep: bool,
+        /// Set once the teardown ran; held for its whole duration, so every
+        /// caller returns only once the stack is gone (an interrupt and the
+        /// normal path can race).
+        down_done: Mutex<bool>,
+        /// pid of an in-flight `docker compose up`, so an interrupt can stop it.
+        up_pid: AtomicU32,
+    },
+    /// A deployment this run did not start: never changed.
+    Attached,
+}
+
+#[derive(Debug)]
+pub struct Stack {
+    pub project: String,
+    pub cli: ComposeCli,
+    pub engine: Engine,
+    pub mode: Mode,
+    /// Which images run, said in words (and whether they are the stand-in).
+    pub images: preflight::Images,
+    /// The model the stack runs (target files plus, if any, the stand-in).
+    pub model: ComposeModel,
+    up: OnceLock<UpResult>,
+    /// Host clock (unix s) just before `up`, to read the engine's events.
+    pub since_s: i64,
+    pub wait_limit: Duration,
+    ready: Mutex<BTreeMap<String, Arc<OnceCell<Readiness>>>>,
+}
+
+impl Stack {
+    pub fn attached(&self) -> bool {
+        matches!(self.mode, Mode::Attached)
+    }
+
+    pub fn standin(&self) -> bool {
+        self.images.standin
+    }
+
+    /// The result of `up`, once it ran.
+    pub fn up_result(&self) -> Option<&UpResult> {
+        self.up.get()
+    }
+
+    pub async fn containers(&self) -> Result<Vec<ContainerInfo>, EngineError> {
+        self.engine.project_containers(&self.project).await
+    }
+
+    pub async fn service_container(&self, service: &str) -> Result<ContainerInfo, StackError> {
+        let all = self.containers().await?;
+        all.into_iter()
+            .find(|c| c.service == service && !c.oneoff)
+            .ok_or_else(|| StackError::NoContainer { project: self.project.clone(), service: service.into() })
+    }
+}

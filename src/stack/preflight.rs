@@ -1,0 +1,200 @@
+//! Before anything starts: the engine answers, the images are there, the
+//! host ports are free. An error here means nothing was started.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU32;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::{Mode, Stack, StackError, UP_SERVICES};
+use crate::model::compose::ComposeModel;
+use crate::model::UpResult;
+use crate::probes::compose::ComposeCli;
+use crate::probes::engine::Engine;
+
+/// The stand-in override, compiled in so the binary carries it.
+pub const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin.yml");
+pub const STANDIN_NOTE: &str = "stand-in images (no registry reachable): tansu 0.6.0 Kafka-protocol broker for \
+apache/kafka:3.8.0, Debian redis-server 7.0 for redis; tansu has no KRaft quorum";
+const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageChoice {
+    /// The target's images when present locally, else the stand-in.
+    Auto,
+    /// The target's own images (apache/kafka:3.8.0, redis) only.
+    Real,
+    /// The locally built stand-in images.
+    Standin,
+}
+
+/// Which images the stack runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Images {
+    pub standin: bool,
+    /// Said in words, for the terminal and the report.
+    pub description: String,
+}
+
+impl Images {
+    fn new(standin: bool) -> Self {
+        let description = if standin { STANDIN_NOTE.to_string() } else { "the target's own images".to_string() };
+        Self { standin, description }
+    }
+}
+
+pub struct StackOptions {
+    pub files: Vec<PathBuf>,
+    /// `files` as compose already resolved them (for the image check).
+    pub target_model: Arc<ComposeModel>,
+    pub project_directory: PathBuf,
+    pub images: ImageChoice,
+    pub keep: bool,
+    pub wait_limit: Duration,
+}
+
+/// A project name no other run uses: lowercase, digits, dashes.
+pub fn unique_project() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("kraftacc-{}-{:x}", std::process::id(), nanos & 0xfffff)
+}
+
+/// The stand-in override on disk: one file per content, in the user's cache
+/// directory (not the temp directory), so runs leave nothing behind and a
+/// kept stack's printed `down` command keeps working.
+pub fn standin_override_file() -> Result<PathBuf, StackError> {
+    let dir = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("kraft-acceptance");
+    let hash = format!("{:x}", Sha256::digest(STANDIN_OVERRIDE.as_bytes()));
+    let path = dir.join(format!("docker-compose.standin-{}.yml", &hash[..12]));
+    if std::fs::read_to_string(&path).is_ok_and(|t| t == STANDIN_OVERRIDE) {
+        return Ok(path);
+    }
+    let err = |source| StackError::Override { path: path.clone(), source };
+    std::fs::create_dir_all(&dir).map_err(err)?;
+    // Written whole, then renamed: a concurrent run never reads half a file.
+    let tmp = dir.join(format!(".standin-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, STANDIN_OVERRIDE).map_err(err)?;
+    std::fs::rename(&tmp, &path).map_err(err)?;
+    Ok(path)
+}
+
+impl Stack {
+    /// Preflight: engine, images, host ports. Starts nothing; errors here
+    /// mean nothing was started. [`Stack::up`] starts the stack.
+    pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
+        let engine = Engine::connect().await?;
+        let standin = match opts.images {
+            ImageChoice::Standin => true,
+            ImageChoice::Real => false,
+            ImageChoice::Auto => !missing_images(&engine, &opts.target_model).await.is_empty(),
+        };
+        let mut files = opts.files.clone();
+        if standin {
+            files.push(standin_override_file()?);
+        }
+        let project = unique_project();
+        let cli = ComposeCli::new(files, &opts.project_directory).with_project(&project);
+        let model = if standin { cli.config()? } else { (*opts.target_model).clone() };
+
+        if let Some((service, image)) = missing_images(&engine, &model).await.into_iter().next() {
+            let hint = if standin {
+                "run scripts/setup.sh to build the stand-in images".to_string()
+            } else {
+                "pull it, or run with --images standin after scripts/setup.sh".to_string()
+            };
+            return Err(StackError::ImageMissing { service, image, hint });
+        }
+        ports_free(&model)?;
+        Ok(Arc::new(Stack {
+            project,
+            cli,
+            engine,
+            mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0) },
+            images: Images::new(standin),
+            model,
+            up: OnceLock::new(),
+            since_s: Engine::now_s() - 1,
+            wait_limit: opts.wait_limit,
+            ready: Mutex::new(BTreeMap::new()),
+        }))
+    }
+
+    /// A deployment that is already running (post-deploy verification). Only
+    /// reads: compose `config`, engine inspect/list/events, sockets, clients.
+    pub async fn attach(
+        project: &str,
+        files: Vec<PathBuf>,
+        project_directory: &Path,
+        wait_limit: Duration,
+    ) -> Result<Arc<Stack>, StackError> {
+        let engine = Engine::connect().await?;
+        let cli = ComposeCli::new(files, project_directory).with_project(project);
+        let model = cli.config()?;
+        let containers = engine.project_containers(project).await?;
+        let mut standin = false;
+        for service in UP_SERVICES {
+            let c = containers
+                .iter()
+                .find(|c| c.service == service && !c.oneoff && c.status == "running")
+                .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.into() })?;
+            standin |= c.image.starts_with(STANDIN_PREFIX);
+        }
+        let up = OnceLock::new();
+        let _ = up.set(UpResult {
+            command: format!("attached to running project {project} (nothing started, stopped or removed)"),
+            ok: true,
+            output: String::new(),
+            seconds: 0.0,
+        });
+        Ok(Arc::new(Stack {
+            project: project.into(),
+            cli,
+            engine,
+            mode: Mode::Attached,
+            images: Images::new(standin),
+            model,
+            up,
+            // Whatever the engine still holds of the project's history.
+            since_s: 0,
+            wait_limit,
+            ready: Mutex::new(BTreeMap::new()),
+        }))
+    }
+}
+
+/// Every host port Kafka and Redis publish can be bound now. Binding the
+/// address is how the engine will use it; nothing is sent.
+fn ports_free(model: &ComposeModel) -> Result<(), StackError> {
+    for service in UP_SERVICES {
+        let Ok(svc) = model.service(service) else { continue };
+        for p in &svc.ports {
+            let Some(port) = p.published.as_deref().and_then(|s| s.parse::<u16>().ok()) else { continue };
+            let ip = p.host_ip.clone().unwrap_or_else(|| "0.0.0.0".into());
+            let addr = if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+            if TcpListener::bind(&addr).is_err() {
+                return Err(StackError::PortTaken { addr, service: service.to_string() });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// (service, image) of the started services whose image is not present.
+async fn missing_images(engine: &Engine, model: &ComposeModel) -> Vec<(String, String)> {
+    let mut missing = Vec::new();
+    for service in UP_SERVICES.iter().copied().chain(["kafka_topic_setup"]) {
+        let Some(image) = model.services.get(service).and_then(|s| s.image.clone()) else { continue };
+        if engine.image_id(&image).await.is_none() {
+            missing.push((service.to_string(), image));
+        }
+    }
+    missing
+}

@@ -1,0 +1,26 @@
+//! Phrases many features share: which layering, which stack.
+
+use cucumber::given;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts;
+
+#[given(expr = "the {string} layering of the target")]
+fn layering(w: &mut AcceptanceWorld, name: String) -> StepResult {
+    let configured = w.ctx.models.keys().cloned().collect::<Vec<_>>().join(", ");
+    let model = w.ctx.models.get(&name).cloned();
+    let model = w.judge(verdicts::earlier(&format!("layering \"{name}\" configured (configured: {configured})"), model))?;
+    w.layering = Some((name, model));
+    Ok(())
+}
+
+#[given("the stack started by `docker compose up -d kafka redis`")]
+fn started(w: &mut AcceptanceWorld) -> StepResult {
+    let s = w.stack()?;
+    w.saw(s.up_result().map(|u| format!("`{}` exited 0 in {:.2} s", u.command, u.seconds)).unwrap_or_default());
+    Ok(())
+}
+
+#[given("the running stack")]
+fn running(w: &mut AcceptanceWorld) -> StepResult {
+    w.stack().map(|_| ())
+}

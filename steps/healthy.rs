@@ -1,0 +1,28 @@
+//! features/healthy.feature
+
+use cucumber::then;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::{health, observe};
+
+#[then(expr = "service {string} has a healthcheck that can pass well within {int} s")]
+fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
+    let m = w.model()?;
+    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    w.judge(health::healthcheck_fits(&service, svc.healthcheck.as_ref(), f64::from(budget)))?;
+    let hc = svc.healthcheck.as_ref().map(|h| format!("interval {}", h.interval.as_deref().unwrap_or("30s (default)")));
+    w.saw(format!("{service}: healthcheck {}", hc.unwrap_or_default()));
+    Ok(())
+}
+
+#[then(expr = "service {string} becomes healthy within {int} s of its start, by the engine's clock")]
+async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
+    let r = w.stack()?.readiness(&service).await;
+    if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
+        w.ctx.record_healthy(&service, t);
+    }
+    let t = w.judge(health::healthy_within(&r, f64::from(budget)))?;
+    let line = format!("{service} time-to-healthy: {t:.2} s (budget {budget} s; engine events `start` -> `health_status: healthy`)");
+    w.ctx.measure(line.clone());
+    w.saw(line);
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! features/hemma_layering.feature
+
+use cucumber::then;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::hemma;
+
+#[then("it brings no observability service of its own")]
+fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
+    let m = w.model()?;
+    let known = w.ctx.target.observability_services.clone();
+    w.judge(hemma::no_observability(&m, &known))?;
+    w.saw(format!("services: {}", m.services.keys().cloned().collect::<Vec<_>>().join(", ")));
+    Ok(())
+}
+
+#[then(expr = "network {string} is external")]
+fn external(w: &mut AcceptanceWorld, network: String) -> StepResult {
+    let m = w.model()?;
+    w.judge(hemma::network_external(&m, &network))?;
+    w.saw(format!("network {network}: external"));
+    Ok(())
+}
+
+#[then(expr = "services {string} join network {string}")]
+fn join(w: &mut AcceptanceWorld, services: String, network: String) -> StepResult {
+    let m = w.model()?;
+    let list: Vec<String> = services.split(',').map(|s| s.trim().to_string()).collect();
+    w.judge(hemma::services_join(&m, &list, &network))?;
+    w.saw(format!("{services} on {network}"));
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! features/kraft.feature
+
+use cucumber::{then, when};
+use kraft_acceptance::probes::wire;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire, observe};
+
+#[then(expr = "service {string} passes Kafka's KRaft startup rules")]
+fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let props = w.props(&service)?;
+    w.judge(kafka_config::kraft_rules(&service, &props))?;
+    let roles = props.get("process.roles").cloned().unwrap_or_default();
+    w.saw(format!("{service}: process.roles={roles}, node.id={}", props.get("node.id").cloned().unwrap_or_default()));
+    Ok(())
+}
+
+#[when(expr = "a client asks the broker at {string} for ApiVersions and DescribeQuorum")]
+async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
+    w.ready("kafka").await?;
+    let a = address.clone();
+    let obs = tokio::task::spawn_blocking(move || wire::probe(&a)).await;
+    let obs = w.judge(observe("the probe thread finishing", obs))?;
+    w.wire = Some(w.judge(observe(format!("ApiVersions answered by {address}"), obs))?);
+    Ok(())
+}
+
+#[then("ApiVersions lists the finalized feature metadata.version")]
+fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
+    let wire = w.judge(earlier("an ApiVersions answer", w.wire.clone()))?;
+    let v = w.judge(kraft_wire::metadata_version_finalized(&wire))?;
+    w.ctx.measure(format!("metadata.version finalized at level {v}"));
+    w.saw(format!("metadata.version finalized at level {v}"));
+    Ok(())
+}
+
+#[then("DescribeQuorum answers with a leader")]
+fn quorum_leader(w: &mut AcceptanceWorld) -> StepResult {
+    let wire = w.judge(earlier("a DescribeQuorum answer", w.wire.clone()))?;
+    let id = w.judge(kraft_wire::quorum_has_leader(&wire))?;
+    w.ctx.measure(format!("KRaft quorum leader: node {id}"));
+    w.saw(format!("quorum leader: node {id}"));
+    Ok(())
+}

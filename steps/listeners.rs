@@ -1,0 +1,104 @@
+//! features/listeners.feature
+
+use cucumber::{then, when};
+use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
+use kraft_acceptance::probes::{kafka as probe, netns, repo};
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::verdicts::{earlier, listeners, observe};
+
+#[then(expr = "service {string} advertises exactly {string} on one listener")]
+fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
+    let props = w.props(&service)?;
+    let adv = w.judge(listeners::advertised(&props))?;
+    let l = w.judge(listeners::advertised_exactly(&adv, &address))?;
+    w.saw(format!("{service} advertises {}://{}", l.name, l.address()));
+    w.listener = Some(l);
+    Ok(())
+}
+
+#[then(expr = "{string} resolves to service {string} for the other services on its network")]
+fn resolvable(w: &mut AcceptanceWorld, host: String, service: String) -> StepResult {
+    let m = w.model()?;
+    let net = w.judge(listeners::resolvable_by_peers(&m, &service, &host))?;
+    w.saw(format!("\"{host}\" resolves to {service} on network {net}"));
+    Ok(())
+}
+
+#[then(expr = "service {string} publishes that listener on host port {int}")]
+fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepResult {
+    let listener = w.judge(earlier("a listener chosen by a previous step", w.listener.clone()))?;
+    let props = w.props(&service)?;
+    let port = w.judge(listeners::container_port(&props, &listener.name))?;
+    let m = w.model()?;
+    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    w.judge(listeners::published_on(&service, &svc.ports, port, host_port))?;
+    w.saw(format!("{service}: container port {port} published on host port {host_port}"));
+    Ok(())
+}
+
+fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
+    let data = match &obs.round_trip {
+        Some(Ok(d)) => d.clone(),
+        Some(Err(e)) => format!("FAILED: {e}"),
+        None => "-".into(),
+    };
+    w.ctx.record(
+        "Advertised listeners seen by clients",
+        &["client", "bootstrap", "brokers it was told", "data path"],
+        vec![client.into(), obs.bootstrap.clone(), obs.brokers.join(", "), data],
+    );
+    w.saw(format!("{client} at {}: told [{}]", obs.bootstrap, obs.brokers.join(", ")));
+}
+
+/// Owned stacks get a create/produce/consume round trip on a topic of the
+/// run's own; an attached deployment is only read (the manifest's first topic).
+fn data_check(w: &mut AcceptanceWorld, project: &str, tag: &str) -> Result<DataCheck, StepError> {
+    if !w.ctx.read_only {
+        return Ok(DataCheck::RoundTrip(format!("kraft-acceptance.{project}.{tag}")));
+    }
+    let manifest = w.judge(observe("a valid topics manifest", repo::manifest(&w.ctx.target)))?;
+    Ok(DataCheck::ReadOnly(manifest[0].name.clone()))
+}
+
+#[when(expr = "a Kafka client on the host bootstraps from {string}")]
+async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let s = w.ready("kafka").await?;
+    let check = data_check(w, &s.project, "host")?;
+    let b = bootstrap.clone();
+    let obs = tokio::task::spawn_blocking(move || probe::probe(&b, &check)).await;
+    let obs = w.judge(observe("the probe thread finishing", obs))?;
+    let obs = w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))?;
+    record_told(w, "host", &obs);
+    w.kafka = Some(obs);
+    Ok(())
+}
+
+#[when(expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}")]
+async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
+    let s = w.ready("kafka").await?;
+    let c = w.judge(observe(format!("service {peer} running"), s.service_container(&peer).await))?;
+    let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
+    let check = data_check(w, &s.project, "internal")?;
+    let b = bootstrap.clone();
+    let obs = tokio::task::spawn_blocking(move || netns::probe_in_netns(pid, &b, &check)).await;
+    let obs = w.judge(observe("the probe thread finishing", obs))?;
+    let from = format!("in the network namespace of service {peer} (pid {pid})");
+    let obs = w.judge(observe(format!("a Kafka client {from} gets metadata from {bootstrap}"), obs))?;
+    record_told(w, &format!("inside the compose network (beside {peer})"), &obs);
+    w.kafka = Some(obs);
+    Ok(())
+}
+
+#[then(expr = "the brokers it is told are exactly {string}")]
+fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
+    let obs = w.judge(earlier("a Kafka client's metadata", w.kafka.clone()))?;
+    w.judge(listeners::told_exactly(&obs, &want))
+}
+
+#[then("its data path works (a produce/consume round trip, read-only offsets when attached)")]
+fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
+    let obs = w.judge(earlier("a Kafka client's data path", w.kafka.clone()))?;
+    let done = w.judge(listeners::data_path_works(&obs))?;
+    w.saw(done);
+    Ok(())
+}

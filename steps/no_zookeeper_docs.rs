@@ -1,0 +1,24 @@
+//! features/no_zookeeper_docs.feature
+
+use cucumber::then;
+use kraft_acceptance::probes::repo;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::{observe, zookeeper};
+
+#[then("the target's docs and scripts mention ZooKeeper only where allowed")]
+fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
+    let ctx = w.ctx.clone();
+    let t = &ctx.target;
+    let r = w.judge(observe("the target's docs and scripts, read", repo::scan_zookeeper(t)))?;
+    for (list, status) in [(&r.findings, "not allowed"), (&r.allowed, "allowed (history)")] {
+        for m in list {
+            ctx.record("ZooKeeper mentions in docs and scripts", &["file:line: text", "status"], vec![m.clone(), status.into()]);
+        }
+    }
+    let line = format!("ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed", r.files_scanned, r.findings.len(), r.allowed.len());
+    ctx.measure(line.clone());
+    let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
+    w.judge(zookeeper::docs_clean(r.files_scanned, &paths, &t.scan_allow, r.findings))?;
+    w.saw(line);
+    Ok(())
+}

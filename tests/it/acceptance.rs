@@ -1,0 +1,43 @@
+//! The acceptance suite on the bundled reference stack, through the real
+//! binary: every scenario passes or is reported as not run with its reason.
+//! KRAFT_ACCEPTANCE_TAGS narrows the selection (same syntax as --tags);
+//! KRAFT_ACCEPTANCE_IMAGES picks the runtime images; KRAFT_ACCEPTANCE_REPORT
+//! keeps the report in that directory.
+
+use kraft_acceptance::run::outcome::Status;
+
+use crate::common;
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_reference_stack_passes_the_acceptance_suite() {
+    let _stack = common::stack_lock();
+    let report = std::env::var_os("KRAFT_ACCEPTANCE_REPORT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("kraft-acceptance-report-{}", std::process::id())));
+    let mut cmd = common::bin();
+    cmd.args(["verify", "--project-dir", "fixtures/reference", "--report"]).arg(&report);
+    if let Ok(tags) = std::env::var("KRAFT_ACCEPTANCE_TAGS") {
+        cmd.args(["--tags", &tags]);
+    }
+    if let Ok(images) = std::env::var("KRAFT_ACCEPTANCE_IMAGES") {
+        cmd.args(["--images", &images]);
+    }
+    let out = cmd.output().expect("run kraft-acceptance");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    let outcome: kraft_acceptance::run::outcome::Outcome =
+        serde_json::from_slice(&std::fs::read(report.join("outcome.json")).expect("outcome.json")).expect("outcome");
+    if std::env::var_os("KRAFT_ACCEPTANCE_REPORT").is_none() {
+        let _ = std::fs::remove_dir_all(&report);
+    }
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(outcome.scenarios.iter().all(|s| s.status == Status::Passed));
+    assert!(outcome.scenarios.iter().any(|s| s.tags.iter().any(|t| t == "runtime")), "runtime scenarios ran");
+    assert!(outcome.not_run.iter().all(|n| !n.reason.is_empty()));
+    if outcome.environment.standin {
+        assert!(outcome.not_run.iter().any(|n| n.name == "The broker speaks KRaft on the wire"), "KRaft on the wire is never passed on the stand-in");
+    }
+    let tth = outcome.evidence.time_to_healthy.get("kafka").copied().expect("kafka time-to-healthy measured");
+    assert!(tth > 0.0, "{tth}");
+}

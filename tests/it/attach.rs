@@ -1,0 +1,136 @@
+//! Attach mode is read-only: a stack deployed with the Hemma layering (as an
+//! operator would) is verified while the engine's events for its project are
+//! recorded; no lifecycle event may appear, and the stack runs on untouched.
+
+use std::process::{Command, Stdio};
+
+use crate::common;
+
+const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
+
+fn compose(project: &str, args: &[&str]) -> std::process::Output {
+    let r = common::root().join("fixtures/reference");
+    Command::new("docker")
+        .args(["compose", "-p", project, "--project-directory"])
+        .arg(&r)
+        .arg("-f")
+        .arg(r.join("docker-compose.infrastructure.yml"))
+        .arg("-f")
+        .arg(r.join("docker-compose.hemma.yml"))
+        .arg("-f")
+        .arg(common::root().join("fixtures/standin/docker-compose.standin.yml"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("docker compose")
+}
+
+/// (name, id, StartedAt) of the project's containers.
+fn containers(project: &str) -> Vec<String> {
+    let o = Command::new("docker")
+        .args(["ps", "-a", "--filter", &format!("label=com.docker.compose.project={project}"), "-q"])
+        .output()
+        .expect("docker ps");
+    let ids: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
+    if ids.is_empty() {
+        return ids;
+    }
+    let o = Command::new("docker")
+        .args(["inspect", "-f", "{{.Name}} {{.Id}} {{.State.Status}} {{.State.StartedAt}}"])
+        .args(&ids)
+        .output()
+        .expect("docker inspect");
+    let mut v: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+/// A deployment with the Hemma layering, as an operator makes it; removed
+/// (with the shared network, if this test created it) on drop.
+struct Deployment {
+    project: String,
+    network_created: bool,
+}
+
+impl Deployment {
+    fn up(name: &str, bootstrap: bool) -> Self {
+        let project = format!("kraftattach-{name}-{}", std::process::id());
+        // Hemma's shared network is external: the deployment expects it to exist.
+        let exists = Command::new("docker").args(["network", "inspect", "hule-network"]).output().unwrap().status.success();
+        if !exists {
+            let o = Command::new("docker").args(["network", "create", "hule-network"]).output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let d = Deployment { project: project.clone(), network_created: !exists };
+        let up = compose(&project, &["up", "-d", "--wait", "kafka", "redis"]);
+        assert!(up.status.success(), "deploy: {}", String::from_utf8_lossy(&up.stderr));
+        if bootstrap {
+            let setup = compose(&project, &["run", "--rm", "kafka_topic_setup"]);
+            assert!(setup.status.success(), "bootstrap: {}", String::from_utf8_lossy(&setup.stderr));
+        }
+        d
+    }
+}
+
+impl Drop for Deployment {
+    fn drop(&mut self) {
+        let _ = compose(&self.project, &["down", "-v", "--timeout", "5"]);
+        if self.network_created {
+            let _ = Command::new("docker").args(["network", "rm", "hule-network"]).output();
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn attach_verifies_a_hemma_deployment_without_changing_it() {
+    let _stack = common::stack_lock();
+    let deployment = Deployment::up("ok", true);
+    let project = deployment.project.clone();
+    let before = containers(&project);
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    let mut events = Command::new("docker")
+        .args(["events", "--filter", &format!("label=com.docker.compose.project={project}"), "--format", "{{.TimeNano}} {{.Action}}"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("docker events");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let run = common::verify(&common::root().join("fixtures/reference"), "@static or @runtime", &["--attach", "--project-name", &project]);
+    let window_end = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    assert_eq!(containers(&project), before, "the stack must run on untouched");
+    // Prove the recorder was live: a harmless signal is a `kill` event.
+    let redis = format!("{project}-redis-1");
+    assert!(Command::new("docker").args(["kill", "-s", "WINCH", &redis]).output().unwrap().status.success());
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let _ = events.kill();
+    let recorded = events.wait_with_output().expect("events output");
+    let lines: Vec<(u128, String)> = String::from_utf8_lossy(&recorded.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(t, a)| (t.parse().unwrap_or(0), a.to_string())))
+        .collect();
+    assert!(lines.iter().any(|(t, a)| *t >= window_end && a == "kill"), "the event recorder saw nothing: {lines:?}");
+    let actions: Vec<String> = lines.iter().filter(|(t, _)| *t < window_end).map(|(_, a)| a.clone()).collect();
+
+    assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr());
+    assert!(run.stdout().contains("layering hemma"), "attach uses the Hemma layering by default: {}", run.stdout());
+    assert!(run.stdout().contains("NOT RUN kafka_topic_setup creates every manifest topic"), "{}", run.stdout());
+    let o = run.outcome.as_ref().expect("outcome");
+    assert!(o.scenarios.iter().any(|s| s.name == "Every manifest topic exists on the deployed broker"));
+    let bad: Vec<&String> =
+        actions.iter().filter(|a| FORBIDDEN.contains(&a.split(':').next().unwrap_or("").trim())).collect();
+    assert!(bad.is_empty(), "attach changed the deployment: {bad:?} (all events: {actions:?})");
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn attach_fails_when_the_manifest_topics_are_missing() {
+    let _stack = common::stack_lock();
+    // Deployed, but the bootstrap never ran: the broker has no manifest topic.
+    let deployment = Deployment::up("notopics", false);
+    let run = common::verify(&common::root().join("fixtures/reference"), "@attach", &["--attach", "--project-name", &deployment.project]);
+    assert_eq!(run.code(), Some(1), "{}{}", run.stdout(), run.stderr());
+    assert_eq!(run.not_passed(), ["Every manifest topic exists on the deployed broker".to_string()].into());
+    let f = run.failures().join("\n");
+    assert!(f.contains("expected: every manifest topic exists with its partition count") && f.contains("topic huledu.events.v1 missing"), "{f}");
+}

@@ -1,0 +1,99 @@
+//! Bad input gives one clear line on stderr and a non-zero exit, before
+//! anything runs.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::common;
+
+fn one_line_error(out: &std::process::Output, code: i32, wants: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.trim().lines().count(), 1, "want one line, got: {stderr}");
+    for w in wants {
+        assert!(stderr.contains(w), "want {w:?} in: {stderr}");
+    }
+}
+
+#[test]
+fn missing_target_directory() {
+    let out = common::bin().args(["verify", "--project-dir", "/nonexistent/repo"]).output().unwrap();
+    one_line_error(&out, 2, &["target directory /nonexistent/repo does not exist"]);
+}
+
+#[test]
+fn missing_compose_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::bin().args(["verify", "--project-dir"]).arg(dir.path()).output().unwrap();
+    one_line_error(&out, 2, &["compose file", "docker-compose.infrastructure.yml does not exist"]);
+}
+
+#[test]
+fn invalid_yaml() {
+    let out = common::bin().args(["verify", "--tags", "@static", "--project-dir", "fixtures/bad-input/invalid-yaml"]).output().unwrap();
+    one_line_error(&out, 2, &["layering \"infrastructure\"", "`docker compose config --format json` failed", "yaml"]);
+}
+
+#[test]
+fn invalid_target_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kraft-acceptance.toml"), "layering = 1\n").unwrap();
+    let out = common::bin().args(["verify", "--project-dir"]).arg(dir.path()).output().unwrap();
+    one_line_error(&out, 2, &["kraft-acceptance.toml", "unknown field `layering`"]);
+}
+
+#[test]
+fn bad_tag_expression() {
+    let out = common::bin().args(["verify", "--tags", "@static and"]).output().unwrap();
+    one_line_error(&out, 2, &["invalid --tags expression \"@static and\""]);
+}
+
+#[test]
+fn bad_flag() {
+    let out = common::bin().args(["verify", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.lines().next().unwrap_or("").contains("unexpected argument '--no-such-flag'"), "{stderr}");
+}
+
+#[test]
+fn help_teaches_the_selection_and_the_exit_codes() {
+    let out = common::bin().args(["verify", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    for want in ["--tags", "kraft-acceptance verify --tags @static", "--attach", "--images"] {
+        assert!(help.contains(want), "want {want:?} in --help: {help}");
+    }
+}
+
+#[test]
+fn compose_missing() {
+    // A `docker` on PATH without the compose plugin, as on a host with only the engine.
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("docker");
+    std::fs::write(&fake, "#!/bin/sh\necho \"docker: 'compose' is not a docker command.\" >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = common::bin().args(["verify", "--tags", "@static"]).env("PATH", bin.path()).output().unwrap();
+    one_line_error(&out, 2, &["docker compose (Compose v2) is not available"]);
+}
+
+#[test]
+fn an_engine_that_does_not_answer_stops_a_runtime_run() {
+    let out = common::bin()
+        .args(["verify", "--tags", "@runtime"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .unwrap();
+    one_line_error(&out, 2, &["the Docker Engine is not answering"]);
+}
+
+#[test]
+fn unknown_service_in_a_step_fails_that_scenario_clearly() {
+    let run = common::verify(
+        &common::root().join("fixtures/reference"),
+        "@static",
+        &["--features", "fixtures/bad-input/unknown-service-feature"],
+    );
+    assert_eq!(run.code(), Some(1), "{}", run.stdout());
+    let f = run.failures();
+    assert!(f.iter().any(|m| m.contains("service \"kafkaa\" is not defined (services: kafka, kafka_topic_setup, redis)")), "{f:?}");
+}

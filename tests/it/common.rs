@@ -1,0 +1,154 @@
+//! Helpers shared by the harness's own tests: run the real binary and read
+//! its typed outcome back (outcome.json), never its text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kraft_acceptance::run::outcome::{Outcome, Status};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kraft-acceptance"));
+    c.current_dir(root());
+    c
+}
+
+pub struct Run {
+    pub output: Output,
+    /// The typed outcome, when the run got that far.
+    pub outcome: Option<Outcome>,
+}
+
+impl Run {
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    /// Names of the scenarios that did not pass.
+    pub fn not_passed(&self) -> BTreeSet<String> {
+        self.outcome.iter().flat_map(|o| &o.scenarios).filter(|s| s.status != Status::Passed).map(|s| s.name.clone()).collect()
+    }
+    /// Every failure, as a person reads it (expected, observed, evidence).
+    pub fn failures(&self) -> Vec<String> {
+        self.outcome.iter().flat_map(|o| &o.scenarios).filter_map(|s| s.failure.as_ref()).map(|f| f.to_string()).collect()
+    }
+}
+
+/// `kraft-acceptance verify --project-dir DIR --tags TAGS --report <tmp>`.
+pub fn verify(dir: &Path, tags: &str, extra: &[&str]) -> Run {
+    verify_env(dir, tags, extra, &Default::default())
+}
+
+pub fn verify_env(dir: &Path, tags: &str, extra: &[&str], env: &BTreeMap<String, String>) -> Run {
+    let report = tempfile::tempdir().expect("tempdir");
+    let output = bin()
+        .envs(env)
+        .args(["verify", "--project-dir"])
+        .arg(dir)
+        .args(["--tags", tags, "--report"])
+        .arg(report.path())
+        .args(extra)
+        .output()
+        .expect("run kraft-acceptance");
+    let outcome = std::fs::read(report.path().join("outcome.json")).ok().map(|b| serde_json::from_slice(&b).expect("outcome.json"));
+    Run { output, outcome }
+}
+
+/// A broken fixture's expect.toml.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub tags: String,
+    /// Extra `verify` arguments (e.g. a shorter --wait-limit).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Environment for the run (e.g. a test double of the engine version).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Exactly the scenarios that must fail.
+    pub fails: Vec<String>,
+    /// Text some failure must show (what the criterion means was seen).
+    pub messages: Vec<String>,
+}
+
+/// Every variant of fixtures/broken, with its expectation.
+pub fn all_variants() -> Vec<(PathBuf, Expect)> {
+    let mut out: Vec<(PathBuf, Expect)> = std::fs::read_dir(root().join("fixtures/broken"))
+        .expect("fixtures/broken")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("expect.toml").is_file())
+        .map(|p| {
+            let text = std::fs::read_to_string(p.join("expect.toml")).expect("read expect.toml");
+            let e: Expect = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p, e)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+pub fn broken_variants(tag: &str) -> Vec<(PathBuf, Expect)> {
+    all_variants().into_iter().filter(|(_, e)| e.tags == tag).collect()
+}
+
+/// Runs a variant and checks it failed exactly as its expect.toml says.
+pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let extra: Vec<&str> = expect.args.iter().map(String::as_str).collect();
+    let run = verify_env(dir, &expect.tags, &extra, &expect.env);
+    if run.code() != Some(1) {
+        return Err(format!("{name}: exit {:?}, want 1 (a failed scenario)\n{}{}", run.code(), run.stdout(), run.stderr()));
+    }
+    let want: BTreeSet<String> = expect.fails.iter().cloned().collect();
+    if run.not_passed() != want {
+        return Err(format!("{name}: failed scenarios {:#?}, want exactly {want:#?}\n{}", run.not_passed(), run.stdout()));
+    }
+    for s in run.outcome.iter().flat_map(|o| &o.scenarios).filter(|s| s.status != Status::Passed) {
+        match &s.failure {
+            Some(f) if !f.expected.is_empty() && !f.observed.is_empty() => {}
+            other => return Err(format!("{name}: {} failed without expected vs observed: {other:?}", s.name)),
+        }
+    }
+    let failures = run.failures();
+    for want in &expect.messages {
+        if !failures.iter().any(|m| m.contains(want.as_str())) {
+            return Err(format!("{name}: no failure shows {want:?}; failures: {failures:#?}"));
+        }
+    }
+    Ok(run)
+}
+
+/// Resources of a compose project still known to the engine.
+pub fn leftovers(project: &str) -> Vec<String> {
+    let label = format!("label=com.docker.compose.project={project}");
+    let mut out = Vec::new();
+    for (kind, args) in [
+        ("container", vec!["ps", "-a", "-q", "--filter", &label]),
+        ("network", vec!["network", "ls", "-q", "--filter", &label]),
+        ("volume", vec!["volume", "ls", "-q", "--filter", &label]),
+    ] {
+        let o = Command::new("docker").args(&args).output().expect("docker");
+        out.extend(String::from_utf8_lossy(&o.stdout).lines().map(|id| format!("{kind} {id}")));
+    }
+    out
+}
+
+/// The project a run started, from its stack line.
+pub fn project_of(stdout: &str) -> Option<String> {
+    stdout.lines().find_map(|l| l.strip_prefix("kraft-acceptance: stack ")?.split_whitespace().next().map(str::to_string))
+}
+
+/// Tests that start a stack share host ports 9093 and 6379: one at a time.
+pub fn stack_lock() -> std::sync::MutexGuard<'static, ()> {
+    static STACK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    STACK.lock().unwrap_or_else(|p| p.into_inner())
+}

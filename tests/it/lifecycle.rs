@@ -1,0 +1,110 @@
+//! The owned stack's lifecycle: bad machine state stops a run before
+//! anything starts (one line, exit 2), and a stack is torn down when the run
+//! is interrupted. Runs against the engine; tests share host ports, so each
+//! takes the same lock.
+
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common;
+
+fn project_containers(prefix: &str) -> Vec<String> {
+    let o = Command::new("docker")
+        .args(["ps", "-a", "--format", "{{.Label \"com.docker.compose.project\"}}"])
+        .output()
+        .expect("docker ps");
+    String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.starts_with(prefix)).map(str::to_string).collect()
+}
+
+fn run_runtime(extra_env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut c = common::bin();
+    c.args(["verify", "--tags", "@runtime"]).args(args);
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    c.output().expect("run kraft-acceptance")
+}
+
+fn assert_one_line_exit_2(out: &std::process::Output, want: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.trim().lines().count(), 1, "want one line: {stderr}");
+    assert!(stderr.contains(want), "want {want:?} in {stderr}");
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn a_taken_host_port_stops_the_run_before_anything_starts() {
+    let _g = common::stack_lock();
+    let before = project_containers("kraftacc-");
+    let holder = TcpListener::bind("127.0.0.1:6379").expect("hold 127.0.0.1:6379 for the test");
+    let out = run_runtime(&[], &[]);
+    drop(holder);
+    assert_one_line_exit_2(&out, "host port 127.0.0.1:6379 is already in use (published by service redis)");
+    assert_eq!(project_containers("kraftacc-"), before, "nothing may be started");
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn a_missing_image_stops_the_run() {
+    // The target's own images cannot be pulled here: --images real must say so.
+    let _g = common::stack_lock();
+    let out = run_runtime(&[], &["--images", "real"]);
+    assert_one_line_exit_2(&out, "image apache/kafka:3.8.0 (service kafka) is not present locally");
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn sigterm_tears_the_stack_down() {
+    let _g = common::stack_lock();
+    let child = common::bin()
+        .args(["verify", "--tags", "@runtime", "--wait-limit", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    // Wait until the stack exists, then interrupt the run mid-way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let project = loop {
+        let p = project_containers(&format!("kraftacc-{pid}-"));
+        if let Some(p) = p.first() {
+            break p.clone();
+        }
+        assert!(Instant::now() < deadline, "the stack never appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("interrupted; tearing down {project}")));
+    assert!(project_containers(&project).is_empty(), "{project} left containers");
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_kraft_wire_checks_fail_on_a_broker_without_a_quorum() {
+    // --keep leaves the stack up and says how to remove it.
+    let _g = common::stack_lock();
+    let out = run_runtime(&[], &["--keep"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let line = stderr.lines().find(|l| l.contains("stack kept; remove it with: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let cmd = line.split_once("remove it with: ").unwrap().1;
+    let project = cmd.split_whitespace().nth(3).unwrap().to_string();
+    let override_file = cmd.split_whitespace().filter(|w| w.contains("docker-compose.standin-")).next().map(str::to_string);
+    if let Some(f) = &override_file {
+        assert!(!f.starts_with(&std::env::temp_dir().display().to_string()), "the kept stack's files are not in the temp directory: {f}");
+    }
+    assert!(!project_containers(&project).is_empty(), "--keep must leave {project} running");
+    // The kept stand-in is a real Kafka-protocol broker without a KRaft
+    // quorum: the @kraft-wire checks must fail on it over the wire.
+    let wire = kraft_acceptance::probes::wire::probe("localhost:9093").expect("ApiVersions from the stand-in");
+    let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
+    assert!(f.observed.contains("finalized features []"), "{f}");
+    assert!(f.to_string().contains("expected: ApiVersions v3 from localhost:9093 lists finalized feature metadata.version"), "{f}");
+    assert!(kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).is_err());
+    let down = Command::new("sh").args(["-c", cmd]).output().expect("down");
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    assert!(project_containers(&project).is_empty());
+}
