@@ -47,6 +47,15 @@ pub fn time_to_healthy(events: &[EngineEvent], service: &str) -> Option<f64> {
     Some((healthy - start) as f64 / 1e9)
 }
 
+/// How long the last container of `service` that started at or after
+/// `since_ns` ran: its `start` to the `die` after it, in seconds.
+pub fn run_time(events: &[EngineEvent], service: &str, since_ns: i64) -> Option<f64> {
+    let mine: Vec<&EngineEvent> = events.iter().filter(|e| e.service == service && e.time_ns >= since_ns).collect();
+    let start = mine.iter().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
+    let die = mine.iter().filter(|e| e.action == "die" && e.time_ns >= start).map(|e| e.time_ns).next()?;
+    Some((die - start) as f64 / 1e9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +77,20 @@ mod tests {
         assert_eq!(time_to_healthy(&e, "redis"), Some(0.9));
         assert_eq!(time_to_healthy(&e, "zookeeper"), None);
         assert_eq!(time_to_healthy(&e[..3], "kafka"), None, "no healthy event: not healthy");
+    }
+
+    #[test]
+    fn run_time_is_start_to_die_of_the_last_run() {
+        let e = vec![
+            ev(1_000_000_000, "start", "setup"),
+            ev(2_000_000_000, "die", "setup"),
+            ev(5_000_000_000, "create", "setup"),
+            ev(5_500_000_000, "start", "setup"),
+            ev(5_750_000_000, "die", "setup"),
+        ];
+        assert_eq!(run_time(&e, "setup", 4_000_000_000), Some(0.25));
+        assert_eq!(run_time(&e, "setup", 0), Some(0.25), "the last start, its die");
+        assert_eq!(run_time(&e[..1], "setup", 0), None, "still running: no die");
+        assert_eq!(run_time(&e, "setup", 6_000_000_000), None);
     }
 }

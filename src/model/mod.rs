@@ -39,7 +39,12 @@ pub struct OneOff {
     pub exit_code: i32,
     /// The last lines of its output, joined with " | ".
     pub tail: String,
+    /// How long its container ran: `start` to `die` in the engine's events
+    /// (compose's wait for dependencies excluded); the command's wall time
+    /// when the engine no longer holds the events.
     pub seconds: f64,
+    /// The `docker compose run` command's own wall time.
+    pub wall_seconds: f64,
 }
 
 /// What a bounded wait for a service saw last.

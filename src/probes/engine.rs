@@ -125,19 +125,17 @@ impl Engine {
         })
     }
 
-    /// Events of one project between two engine times (unix seconds),
-    /// oldest first.
-    pub async fn project_events(
-        &self,
-        project: &str,
-        since_s: i64,
-        until_s: i64,
-    ) -> Result<Vec<EngineEvent>, EngineError> {
+    /// Events of one project from `since_s` (unix seconds) until now,
+    /// oldest first. `until` is now to the nanosecond: a whole second in the
+    /// future would hold the answer back until that second has passed.
+    pub async fn project_events(&self, project: &str, since_s: i64) -> Result<Vec<EngineEvent>, EngineError> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let until = format!("{}.{:09}", now.as_secs(), now.subsec_nanos());
         let filters = HashMap::from([
             ("label".to_string(), vec![format!("{PROJECT_LABEL}={project}")]),
             ("type".to_string(), vec!["container".to_string()]),
         ]);
-        let opts = EventsOptions { since: Some(since_s.to_string()), until: Some(until_s.to_string()), filters: Some(filters) };
+        let opts = EventsOptions { since: Some(since_s.to_string()), until: Some(until), filters: Some(filters) };
         let mut stream = self.docker.events(Some(opts));
         let mut out = Vec::new();
         while let Some(ev) = stream.next().await {

@@ -39,19 +39,21 @@ fn config(bootstrap: &str) -> ClientConfig {
 pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, KafkaError> {
     let told = super::wire::metadata(bootstrap)?;
     let (brokers, topics) = (told.brokers, told.topics);
-    let consumer: BaseConsumer = config(bootstrap)
-        .set("group.id", "kraft-acceptance-metadata")
-        .create()
-        .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
     let round_trip = match check {
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
-        DataCheck::ReadOnly(t) => Some(
-            consumer
-                .fetch_watermarks(t, 0, TIMEOUT)
-                .map(|(lo, hi)| format!("read-only: offsets of {t}/0 from its leader: {lo}..{hi}"))
-                .map_err(|e| format!("offsets of {t}/0 from its leader: {e}")),
-        ),
+        DataCheck::ReadOnly(t) => {
+            let consumer: BaseConsumer = config(bootstrap)
+                .set("group.id", "kraft-acceptance-metadata")
+                .create()
+                .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
+            Some(
+                consumer
+                    .fetch_watermarks(t, 0, TIMEOUT)
+                    .map(|(lo, hi)| format!("read-only: offsets of {t}/0 from its leader: {lo}..{hi}"))
+                    .map_err(|e| format!("offsets of {t}/0 from its leader: {e}")),
+            )
+        }
     };
     Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, round_trip })
 }

@@ -5,7 +5,19 @@ use super::outcome::Environment;
 use crate::probes::engine::Engine;
 use crate::stack::Stack;
 
-pub async fn read(stack: Option<&Stack>) -> Environment {
+/// `docker compose version`, said in words; started early, it costs the run
+/// nothing.
+pub fn compose_version() -> String {
+    std::process::Command::new("docker")
+        .args(["compose", "version", "--short"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!("Docker Compose {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|| "not available".into())
+}
+
+pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
     let engine = match stack {
         Some(s) => Ok(s.engine.clone()),
         None => Engine::connect().await,
@@ -14,13 +26,6 @@ pub async fn read(stack: Option<&Stack>) -> Environment {
         Ok(e) => e.version().await.map(|(v, api)| format!("Docker Engine {v} (API {api})")).unwrap_or_else(|e| e.to_string()),
         Err(e) => format!("not reachable: {e}"),
     };
-    let compose = std::process::Command::new("docker")
-        .args(["compose", "version", "--short"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| format!("Docker Compose {}", String::from_utf8_lossy(&o.stdout).trim()))
-        .unwrap_or_else(|| "not available".into());
     let Some(s) = stack else {
         return Environment {
             engine,

@@ -100,6 +100,7 @@ impl SharedBuf {
 pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
     crate::stack::progress::set_verbose(opts.verbose);
+    let compose_version = std::thread::spawn(environment::compose_version);
     let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
     let target = Target::load(&opts.project_dir)?;
     let sources = selection::feature_sources(opts.features.as_deref())?;
@@ -115,19 +116,22 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         let stack = match &opts.attach {
             Some(project) => Stack::attach(project, files, &target.project_directory, wait_limit).await?,
             None => {
-                let model = resolve(&target, &layering)?;
-                models.insert(layering.clone(), model.clone());
                 let stack = Stack::prepare(StackOptions {
                     files,
-                    target_model: model,
                     project_directory: target.project_directory.clone(),
                     images: opts.images,
                     keep: opts.keep,
                     wait_limit,
                 })
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    // Preflight runs compose only to resolve the files.
+                    StackError::Compose(source) => RunError::Compose { layering: layering.clone(), source },
+                    e => e.into(),
+                })?;
                 // From here on an interrupt tears down whatever `up` created.
                 signals::teardown_on_signal(stack.clone());
+                models.insert(layering.clone(), stack.target_model.clone());
                 stack
             }
         };
@@ -186,7 +190,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         })
         .filter_run(features_dir.path().to_path_buf(), move |_, _, scenario| run.contains(&scenario.name))
         .await;
-    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref())).await;
+    let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
+    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
     drop(guard);
 
     let observed = ctx.observed.lock().map(|o| o.clone()).unwrap_or_default();

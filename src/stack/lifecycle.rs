@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Mode, Stack, StackError, UP_SERVICES};
+use crate::model::engine::run_time;
 use crate::model::{OneOff, UpResult};
 use crate::probes::compose::{one_line, ComposeError};
 
@@ -77,12 +78,23 @@ impl Stack {
         format!("docker compose -p {} {} down -v", self.project, files.join(" "))
     }
 
-    /// `docker compose run --rm SERVICE` with a hard time limit.
-    pub async fn run_oneoff(&self, service: &str, limit: Duration) -> Result<OneOff, StackError> {
+    /// `docker compose run --rm SERVICE` with a hard time limit. With
+    /// `deps_ready`, `--no-deps`: its dependencies were already seen ready
+    /// (compose's own dependency check costs about half a second).
+    pub async fn run_oneoff(&self, service: &str, limit: Duration, deps_ready: bool) -> Result<OneOff, StackError> {
         let mut cmd = tokio::process::Command::new("docker");
-        cmd.args(self.cli.base_args()).args(["run", "--rm", "--no-TTY", service]);
+        cmd.args(self.cli.base_args()).args(["run", "--rm", "--no-TTY"]);
+        if deps_ready {
+            cmd.arg("--no-deps");
+        }
+        cmd.arg(service);
         cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
         let started = Instant::now();
+        let since_s = crate::probes::engine::Engine::now_s() - 1;
+        let since_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as i64)
+            .unwrap_or(0);
         let args = format!("run --rm {service}");
         let out = tokio::time::timeout(limit, cmd.output())
             .await
@@ -90,11 +102,14 @@ impl Stack {
             .map_err(|e| StackError::Run { args, reason: e.to_string() })?;
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         let tail: Vec<&str> = text.lines().rev().take(6).collect();
+        let wall_seconds = started.elapsed().as_secs_f64();
+        let events = self.engine.project_events(&self.project, since_s).await.unwrap_or_default();
         Ok(OneOff {
             service: service.to_string(),
             exit_code: out.status.code().unwrap_or(-1),
             tail: tail.into_iter().rev().collect::<Vec<_>>().join(" | "),
-            seconds: started.elapsed().as_secs_f64(),
+            seconds: run_time(&events, service, since_ns).unwrap_or(wall_seconds),
+            wall_seconds,
         })
     }
 }

@@ -79,6 +79,8 @@ pub struct Stack {
     pub images: preflight::Images,
     /// The model the stack runs (target files plus, if any, the stand-in).
     pub model: ComposeModel,
+    /// The target's own files, as compose resolved them.
+    pub target_model: Arc<ComposeModel>,
     up: OnceLock<UpResult>,
     /// Host clock (unix s) just before `up`, to read the engine's events.
     pub since_s: i64,

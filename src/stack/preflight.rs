@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::{Mode, Stack, StackError, UP_SERVICES};
 use crate::model::compose::ComposeModel;
 use crate::model::UpResult;
-use crate::probes::compose::ComposeCli;
+use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::probes::engine::Engine;
 
 /// The stand-in override, compiled in so the binary carries it.
@@ -49,8 +49,6 @@ impl Images {
 
 pub struct StackOptions {
     pub files: Vec<PathBuf>,
-    /// `files` as compose already resolved them (for the image check).
-    pub target_model: Arc<ComposeModel>,
     pub project_directory: PathBuf,
     pub images: ImageChoice,
     pub keep: bool,
@@ -90,19 +88,28 @@ impl Stack {
     /// Preflight: engine, images, host ports. Starts nothing; errors here
     /// mean nothing was started. [`Stack::up`] starts the stack.
     pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
+        let project = unique_project();
+        let target_cli = ComposeCli::new(opts.files.clone(), &opts.project_directory);
+        let mut standin_files = opts.files.clone();
+        standin_files.push(standin_override_file()?);
+        let standin_cli = ComposeCli::new(standin_files, &opts.project_directory).with_project(&project);
+        // Both resolutions at once: the stand-in's is only used if needed.
+        let (target_model, standin_model) = std::thread::scope(|s| {
+            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_cli.config()));
+            let target = target_cli.config();
+            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
+        });
+        let target_model = Arc::new(target_model?);
         let engine = Engine::connect().await?;
         let standin = match opts.images {
             ImageChoice::Standin => true,
             ImageChoice::Real => false,
-            ImageChoice::Auto => !missing_images(&engine, &opts.target_model).await.is_empty(),
+            ImageChoice::Auto => !missing_images(&engine, &target_model).await.is_empty(),
         };
-        let mut files = opts.files.clone();
-        if standin {
-            files.push(standin_override_file()?);
-        }
-        let project = unique_project();
-        let cli = ComposeCli::new(files, &opts.project_directory).with_project(&project);
-        let model = if standin { cli.config()? } else { (*opts.target_model).clone() };
+        let (cli, model) = match (standin, standin_model) {
+            (true, Some(m)) => (standin_cli, m?),
+            _ => (target_cli.with_project(&project), (*target_model).clone()),
+        };
 
         if let Some((service, image)) = missing_images(&engine, &model).await.into_iter().next() {
             let hint = if standin {
@@ -118,6 +125,7 @@ impl Stack {
             cli,
             engine,
             mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0) },
+            target_model,
             images: Images::new(standin),
             model,
             up: OnceLock::new(),
@@ -159,6 +167,7 @@ impl Stack {
             cli,
             engine,
             mode: Mode::Attached,
+            target_model: Arc::new(model.clone()),
             images: Images::new(standin),
             model,
             up,

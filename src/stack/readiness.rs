@@ -8,7 +8,6 @@ use super::progress::{trim, Progress};
 use super::Stack;
 use crate::model::engine::time_to_healthy;
 use crate::model::Readiness;
-use crate::probes::engine::Engine;
 
 /// The criterion's budget, shown beside the elapsed time while waiting.
 const CRITERION_BUDGET_S: f64 = 60.0;
@@ -73,8 +72,7 @@ impl Stack {
         drop(progress);
         if r.healthy {
             // The measurement comes from the engine's own event timestamps.
-            let now = Engine::now_s() + 1;
-            if let Ok(ev) = self.engine.project_events(&self.project, self.since_s, now).await {
+            if let Ok(ev) = self.engine.project_events(&self.project, self.since_s).await {
                 r.time_to_healthy = time_to_healthy(&ev, service);
             }
         }

@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn one_off_must_exit_zero_in_time() {
-        let run = |exit_code, seconds| OneOff { service: "kafka_topic_setup".into(), exit_code, tail: "done".into(), seconds };
+        let run = |exit_code, seconds| OneOff { service: "kafka_topic_setup".into(), exit_code, tail: "done".into(), seconds, wall_seconds: seconds };
         assert!(exited_zero_within(&run(0, 3.0), 120.0).is_ok());
         let f = exited_zero_within(&run(1, 3.0), 120.0).unwrap_err();
         assert_eq!((f.expected.as_str(), f.observed.as_str()), ("kafka_topic_setup exits 0 within 120 s", "exit 1 after 3.0 s"));
