@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::run::options::{VerifyOptions, DEFAULT_WAIT_LIMIT_S};
+use crate::run::options::{VerifyOptions, DEFAULT_LOCK_WAIT_S, DEFAULT_WAIT_LIMIT_S};
 use crate::stack::ImageChoice;
 
 /// Proves a Kafka ZooKeeper→KRaft migration on a real Docker Compose stack.
@@ -84,6 +84,24 @@ enum Command {
         /// The 60 s criterion is judged on the engine's own timestamps.
         #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
         wait_limit: f64,
+        /// Longest wait, in seconds, for another run of kraft-acceptance
+        /// on this host (they publish the same ports) to finish.
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT_S)]
+        lock_wait: f64,
+    },
+    /// Remove stacks that runs of kraft-acceptance left behind when they
+    /// were killed (their owner process is gone). Stacks whose owner runs,
+    /// kept stacks (--keep) and anything kraft-acceptance did not create are
+    /// left alone. A run does the same before it starts a stack.
+    ///
+    /// Examples:
+    ///   kraft-acceptance clean --dry-run
+    ///   kraft-acceptance clean
+    #[command(verbatim_doc_comment)]
+    Clean {
+        /// List what would be removed, and what is left and why; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -98,6 +116,10 @@ fn default_project_dir() -> PathBuf {
 
 pub async fn main() -> ExitCode {
     crate::probes::netns::child_main_if_requested();
+    let command = Cli::parse().command;
+    if let Command::Clean { dry_run } = command {
+        return clean(dry_run).await;
+    }
     let Command::Verify {
         project_dir,
         tags,
@@ -112,7 +134,11 @@ pub async fn main() -> ExitCode {
         layering,
         host_checks,
         verbose,
-    } = Cli::parse().command;
+        lock_wait,
+    } = command
+    else {
+        return ExitCode::from(2);
+    };
     let opts = VerifyOptions {
         project_dir,
         tags,
@@ -125,9 +151,11 @@ pub async fn main() -> ExitCode {
         layering,
         host_checks,
         verbose,
+        lock_wait,
     };
     let result = crate::run::verify(&opts).await;
     if let Some(code) = crate::run::signals::interrupted() {
+        crate::run::signals::wait_for_teardown().await;
         return ExitCode::from(code as u8);
     }
     let finished = match result {
@@ -149,4 +177,41 @@ pub async fn main() -> ExitCode {
     }
     print!("{}", outcome.summary());
     if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+async fn clean(dry_run: bool) -> ExitCode {
+    use crate::stack::reaper::{self, Verdict};
+    let engine = match crate::probes::engine::Engine::connect().await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("kraft-acceptance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let survey = match reaper::survey(&engine).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kraft-acceptance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = false;
+    for (s, v) in &survey {
+        match v {
+            Verdict::Leave(why) => println!("leave {}: {why} ({})", s.project, s.inventory()),
+            Verdict::Reap(why) if dry_run => println!("would remove {}: {why} ({})", s.project, s.inventory()),
+            Verdict::Reap(why) => {
+                let errors = reaper::reap(&engine, s).await;
+                failed |= !errors.is_empty();
+                match errors.is_empty() {
+                    true => println!("removed {}: {why} ({})", s.project, s.inventory()),
+                    false => println!("could not remove all of {}: {}", s.project, errors.join("; ")),
+                }
+            }
+        }
+    }
+    if survey.is_empty() {
+        println!("no stack of kraft-acceptance's on this engine");
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -15,6 +15,7 @@
 //!   verdict.
 
 pub mod clock;
+pub mod dirs;
 pub mod model;
 pub mod redact;
 pub mod target;

@@ -13,6 +13,15 @@ pub struct ComposeModel {
     pub services: BTreeMap<String, Service>,
     #[serde(default)]
     pub networks: BTreeMap<String, Network>,
+    #[serde(default)]
+    pub volumes: BTreeMap<String, Volume>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Volume {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub external: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

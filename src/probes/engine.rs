@@ -4,11 +4,31 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use bollard::query_parameters::{EventsOptions, InspectContainerOptions, ListContainersOptions};
+use bollard::query_parameters::{
+    EventsOptions, InspectContainerOptions, ListContainersOptions, ListNetworksOptions, ListVolumesOptions,
+    RemoveContainerOptions, RemoveVolumeOptions,
+};
 use bollard::Docker;
 use futures::StreamExt;
 
 pub use crate::model::engine::{ContainerInfo, EngineBinding, EngineEvent};
+
+/// A container, network or volume, with its labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    /// Id (containers, networks) or name (volumes): what removal takes.
+    pub id: String,
+    pub name: String,
+    pub labels: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResourceKind {
+    Container,
+    Network,
+    Volume,
+}
 
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 pub const SERVICE_LABEL: &str = "com.docker.compose.service";
@@ -40,6 +60,15 @@ impl Engine {
         let docker = docker.negotiate_version().await.map_err(|e| EngineError::Connect(e.to_string()))?;
         docker.ping().await.map_err(|e| EngineError::Connect(e.to_string()))?;
         Ok(Self { docker })
+    }
+
+    /// Whether the engine answers now (a bounded ping).
+    pub async fn answers(&self) -> Result<(), String> {
+        match tokio::time::timeout(std::time::Duration::from_secs(2), self.docker.ping()).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer within 2 s".into()),
+        }
     }
 
     /// Engine version and API version.
@@ -154,6 +183,49 @@ impl Engine {
     /// would need parsing; the system time is the same host's clock).
     pub fn now_s() -> i64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    }
+
+    /// Every container (running or not), network and volume carrying `label`
+    /// (`key` or `key=value`), containers first: the order removal needs.
+    pub async fn labelled(&self, label: &str) -> Result<Vec<Resource>, EngineError> {
+        let filters = Some(HashMap::from([("label".to_string(), vec![label.to_string()])]));
+        let mut out = Vec::new();
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions { all: true, filters: filters.clone(), ..Default::default() }))
+            .await
+            .map_err(api("list containers"))?;
+        for c in containers {
+            let name = c.names.and_then(|n| n.first().cloned()).unwrap_or_default().trim_start_matches('/').to_string();
+            out.push(Resource { kind: ResourceKind::Container, id: c.id.unwrap_or_default(), name, labels: c.labels.unwrap_or_default() });
+        }
+        let networks = self.docker.list_networks(Some(ListNetworksOptions { filters: filters.clone() })).await.map_err(api("list networks"))?;
+        for n in networks {
+            let name = n.name.unwrap_or_default();
+            out.push(Resource { kind: ResourceKind::Network, id: n.id.unwrap_or_else(|| name.clone()), name, labels: n.labels.unwrap_or_default() });
+        }
+        let volumes = self.docker.list_volumes(Some(ListVolumesOptions { filters })).await.map_err(api("list volumes"))?;
+        for v in volumes.volumes.unwrap_or_default() {
+            out.push(Resource { kind: ResourceKind::Volume, id: v.name.clone(), name: v.name, labels: v.labels });
+        }
+        Ok(out)
+    }
+
+    /// Removes a resource (a container by force, with its anonymous volumes).
+    pub async fn remove(&self, r: &Resource) -> Result<(), EngineError> {
+        match r.kind {
+            ResourceKind::Container => self
+                .docker
+                .remove_container(&r.id, Some(RemoveContainerOptions { force: true, v: true, ..Default::default() }))
+                .await
+                .map_err(api(format!("remove container {}", r.name))),
+            ResourceKind::Network => self.docker.remove_network(&r.id).await.map_err(api(format!("remove network {}", r.name))),
+            ResourceKind::Volume => self
+                .docker
+                .remove_volume(&r.id, Some(RemoveVolumeOptions { force: true }))
+                .await
+                .map_err(api(format!("remove volume {}", r.name))),
+        }
     }
 
     pub fn client(&self) -> &Docker {

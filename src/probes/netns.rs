@@ -70,9 +70,10 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
     }
     let ns_path = format!("/proc/{pid}/ns/net");
     let ns = File::open(&ns_path).map_err(io(format!("open {ns_path}")))?;
-    let resolv = tempfile::Builder::new().prefix("kraft-acceptance-resolv").tempfile().map_err(io("temp resolv.conf"))?;
-    std::fs::write(resolv.path(), EMBEDDED_DNS).map_err(io("write resolv.conf"))?;
-    let resolv_src = CString::new(resolv.path().as_os_str().as_encoded_bytes())
+    // One file with fixed content in the cache directory, reused by every
+    // probe: nothing is left in the temp directory.
+    let resolv = crate::dirs::cached_file("resolv.conf.docker-embedded-dns", EMBEDDED_DNS).map_err(io("write resolv.conf"))?;
+    let resolv_src = CString::new(resolv.as_os_str().as_encoded_bytes())
         .map_err(|e| NetnsError::Io { what: "resolv.conf path".into(), source: e.into() })?;
     let exe = std::env::current_exe().map_err(io("locating this binary"))?;
 

@@ -7,6 +7,7 @@ pub mod collector;
 pub mod environment;
 pub mod options;
 pub mod outcome;
+pub mod parser;
 pub mod selection;
 pub mod signals;
 pub mod world;
@@ -122,6 +123,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
                     images: opts.images,
                     keep: opts.keep,
                     wait_limit,
+                    lock_wait: Duration::from_secs_f64(opts.lock_wait),
                 })
                 .await
                 .map_err(|e| match e {
@@ -131,6 +133,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
                 })?;
                 // From here on an interrupt tears down whatever `up` created.
                 signals::teardown_on_signal(stack.clone());
+                signals::end_on_engine_loss(stack.clone());
                 models.insert(layering.clone(), stack.target_model.clone());
                 stack
             }
@@ -162,14 +165,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let not_run = selection::not_run(&selected, policy);
     let ctx = world::install(ctx);
 
-    let features_dir = tempfile::Builder::new()
-        .prefix("kraft-acceptance-features")
-        .tempdir()
-        .map_err(|source| RunError::Io { what: "a directory for the features".into(), source })?;
-    for (name, text) in &sources {
-        std::fs::write(features_dir.path().join(name), text)
-            .map_err(|source| RunError::Io { what: format!("writing feature {name}"), source })?;
-    }
     let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());
     let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
         .summarized()
@@ -180,7 +175,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     // The selection was made once, above; cucumber runs exactly that.
     let run: std::collections::BTreeSet<String> =
         selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
-    AcceptanceWorld::cucumber()
+    AcceptanceWorld::cucumber::<&str>()
+        .with_parser(parser::Texts)
         .with_writer(writer)
         .fail_on_skipped()
         .with_default_cli()
@@ -188,7 +184,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
             world.scenario = scenario.name.clone();
             Box::pin(async {})
         })
-        .filter_run(features_dir.path().to_path_buf(), move |_, _, scenario| run.contains(&scenario.name))
+        .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))
         .await;
     let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
     let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::stack::ImageChoice;
 
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
+pub const DEFAULT_LOCK_WAIT_S: f64 = 600.0;
 
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
@@ -31,6 +32,8 @@ pub struct VerifyOptions {
     pub host_checks: bool,
     /// Progress lines while waiting even when stderr is not a terminal.
     pub verbose: bool,
+    /// Longest wait for another owned run on this host to finish.
+    pub lock_wait: f64,
 }
 
 impl VerifyOptions {
@@ -47,6 +50,7 @@ impl VerifyOptions {
             layering: None,
             host_checks: false,
             verbose: false,
+            lock_wait: DEFAULT_LOCK_WAIT_S,
         }
     }
 

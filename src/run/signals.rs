@@ -1,6 +1,8 @@
-//! SIGINT/SIGTERM on an owned stack: stop an in-flight `up`, tear the stack
-//! down, exit 130/143. The normal path may finish meanwhile; it then waits
-//! for the teardown (see [`Stack::down`]) and exits with the same code.
+//! What ends an owned run from outside: SIGINT/SIGTERM (stop an in-flight
+//! `up`, tear the stack down, exit 130/143), and the Docker Engine going
+//! away mid-run (wait for it to answer again, tear the stack down, exit 2
+//! with one line). The normal path may finish meanwhile; it then waits for
+//! the teardown (see [`Stack::down`]) and exits with the same code.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
@@ -29,4 +31,49 @@ pub fn teardown_on_signal(stack: Arc<Stack>) {
         }
         std::process::exit(code);
     });
+}
+
+/// How long a run waits for an engine that went away to answer again, so
+/// that it can remove its stack.
+const ENGINE_RETURN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Watches the engine of an owned stack; two missed pings in a row end the run.
+pub fn end_on_engine_loss(stack: Arc<Stack>) {
+    tokio::spawn(async move {
+        let mut missed = 0;
+        let why = loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            match stack.engine.answers().await {
+                Ok(()) => missed = 0,
+                Err(e) if missed >= 1 => break e,
+                Err(_) => missed += 1,
+            }
+        };
+        INTERRUPTED.store(2, Ordering::SeqCst);
+        let lost = std::time::Instant::now();
+        let mut back = false;
+        while lost.elapsed() < ENGINE_RETURN_LIMIT {
+            if stack.engine.answers().await.is_ok() {
+                back = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        let what = if back {
+            match stack.down() {
+                Ok(()) => format!("its stack {} was removed once the engine answered again ({:.0} s later)", stack.project, lost.elapsed().as_secs_f64()),
+                Err(e) => format!("removing its stack {} failed ({e}); `kraft-acceptance clean` removes it", stack.project),
+            }
+        } else {
+            format!("the engine did not answer again within {} s; the next run, or `kraft-acceptance clean`, removes stack {}", ENGINE_RETURN_LIMIT.as_secs(), stack.project)
+        };
+        eprintln!("\nkraft-acceptance: the Docker Engine stopped answering mid-run ({why}); the run ended and {what}");
+        std::process::exit(2);
+    });
+}
+
+/// After an interrupt or an engine loss, the task handling it ends the
+/// process once the stack is gone; the normal path waits here for that.
+pub async fn wait_for_teardown() {
+    tokio::time::sleep(ENGINE_RETURN_LIMIT + std::time::Duration::from_secs(30)).await;
 }

@@ -60,17 +60,23 @@ impl Stack {
     /// `down -v --remove-orphans`, once; with `--keep`, prints how to remove
     /// it. An attached deployment is never touched.
     pub fn down(&self) -> Result<(), ComposeError> {
-        let Mode::Owned { keep, down_done, .. } = &self.mode else { return Ok(()) };
+        let Mode::Owned { keep, down_done, owner_file, .. } = &self.mode else { return Ok(()) };
         let mut done = down_done.lock().unwrap_or_else(|p| p.into_inner());
         if *done {
             return Ok(());
         }
-        *done = true;
         if *keep {
+            *done = true;
             eprintln!("kraft-acceptance: stack kept; remove it with: {}", self.down_command());
+            eprintln!("kraft-acceptance: (its owner labels are in {}; `down` removes the stack, the file can go after)", owner_file.display());
             return Ok(());
         }
-        self.cli.run(&["down", "-v", "--remove-orphans", "--timeout", "5"]).map(|_| ())
+        // Done only once it worked: a teardown that failed (the engine was
+        // away) is tried again by whoever comes next.
+        self.cli.run(&["down", "-v", "--remove-orphans", "--timeout", "5"])?;
+        *done = true;
+        let _ = std::fs::remove_file(owner_file);
+        Ok(())
     }
 
     pub fn down_command(&self) -> String {

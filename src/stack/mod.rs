@@ -9,9 +9,12 @@
 //! - [`readiness`]: bounded waits, shared by every scenario.
 
 pub mod lifecycle;
+pub mod lock;
+pub mod owner;
 pub mod preflight;
 pub mod progress;
 pub mod readiness;
+pub mod reaper;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,6 +45,8 @@ pub enum StackError {
     ImageMissing { service: String, image: String, hint: String },
     #[error("host port {addr} is already in use (published by service {service}); free it or stop what holds it")]
     PortTaken { addr: String, service: String },
+    #[error("host port {addr} (published by service {service}) is held by kraft-acceptance stack {project}, left up because {why}; remove it with: docker compose -p {project} down -v")]
+    PortTakenByStack { addr: String, service: String, project: String, why: String },
     #[error("writing the stand-in override {path}: {source}")]
     Override { path: PathBuf, source: std::io::Error },
     #[error("project {project} has no running container of service {service}; is it deployed? (docker compose -p {project} ps)")]
@@ -50,6 +55,10 @@ pub enum StackError {
     NoContainer { project: String, service: String },
     #[error("`docker compose {args}`: {reason}")]
     Run { args: String, reason: String },
+    #[error("{0}")]
+    Lock(#[from] lock::LockError),
+    #[error("writing the run's owner labels {path}: {source}")]
+    OwnerFile { path: PathBuf, source: std::io::Error },
 }
 
 /// Who the stack belongs to, and so what this run may do to it.
@@ -64,6 +73,10 @@ pub enum Mode {
         down_done: Mutex<bool>,
         /// pid of an in-flight `docker compose up`, so an interrupt can stop it.
         up_pid: AtomicU32,
+        /// The compose override that labels everything with the run's owner.
+        owner_file: PathBuf,
+        /// One owned run per host at a time; held until the process ends.
+        lock: lock::HostLock,
     },
     /// A deployment this run did not start: never changed.
     Attached,

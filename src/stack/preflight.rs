@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::{Mode, Stack, StackError, UP_SERVICES};
+use super::lock::HostLock;
+use super::owner::{self, Owner};
+use super::{reaper, Mode, Stack, StackError, UP_SERVICES};
 use crate::model::compose::ComposeModel;
 use crate::model::UpResult;
 use crate::probes::compose::{ComposeCli, ComposeError};
@@ -53,6 +55,8 @@ pub struct StackOptions {
     pub images: ImageChoice,
     pub keep: bool,
     pub wait_limit: Duration,
+    /// Longest wait for another owned run to finish (the host lock).
+    pub lock_wait: Duration,
 }
 
 /// A project name no other run uses: lowercase, digits, dashes.
@@ -61,27 +65,13 @@ pub fn unique_project() -> String {
     format!("kraftacc-{}-{:x}", std::process::id(), nanos & 0xfffff)
 }
 
-/// The stand-in override on disk: one file per content, in the user's cache
-/// directory (not the temp directory), so runs leave nothing behind and a
-/// kept stack's printed `down` command keeps working.
+/// The stand-in override on disk, in the cache directory (one file per
+/// content), so a kept stack's printed `down` command keeps working.
 pub fn standin_override_file() -> Result<PathBuf, StackError> {
-    let dir = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("kraft-acceptance");
     let hash = format!("{:x}", Sha256::digest(STANDIN_OVERRIDE.as_bytes()));
-    let path = dir.join(format!("docker-compose.standin-{}.yml", &hash[..12]));
-    if std::fs::read_to_string(&path).is_ok_and(|t| t == STANDIN_OVERRIDE) {
-        return Ok(path);
-    }
-    let err = |source| StackError::Override { path: path.clone(), source };
-    std::fs::create_dir_all(&dir).map_err(err)?;
-    // Written whole, then renamed: a concurrent run never reads half a file.
-    let tmp = dir.join(format!(".standin-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, STANDIN_OVERRIDE).map_err(err)?;
-    std::fs::rename(&tmp, &path).map_err(err)?;
-    Ok(path)
+    let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
+    crate::dirs::cached_file(&name, STANDIN_OVERRIDE)
+        .map_err(|source| StackError::Override { path: crate::dirs::cache_dir().join(name), source })
 }
 
 impl Stack {
@@ -89,6 +79,13 @@ impl Stack {
     /// mean nothing was started. [`Stack::up`] starts the stack.
     pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
         let project = unique_project();
+        let engine = Engine::connect().await?;
+        // One owned run per host: the next waits here, then clears what
+        // runs that were killed left behind.
+        let lock = HostLock::acquire(&project, opts.lock_wait)?;
+        for line in reaper::reap_orphans(&engine).await? {
+            eprintln!("kraft-acceptance: {line}");
+        }
         let target_cli = ComposeCli::new(opts.files.clone(), &opts.project_directory);
         let mut standin_files = opts.files.clone();
         standin_files.push(standin_override_file()?);
@@ -100,13 +97,12 @@ impl Stack {
             (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
         });
         let target_model = Arc::new(target_model?);
-        let engine = Engine::connect().await?;
         let standin = match opts.images {
             ImageChoice::Standin => true,
             ImageChoice::Real => false,
             ImageChoice::Auto => !missing_images(&engine, &target_model).await.is_empty(),
         };
-        let (cli, model) = match (standin, standin_model) {
+        let (mut cli, model) = match (standin, standin_model) {
             (true, Some(m)) => (standin_cli, m?),
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
@@ -119,12 +115,24 @@ impl Stack {
             };
             return Err(StackError::ImageMissing { service, image, hint });
         }
-        ports_free(&model)?;
+        if let Err(e) = ports_free(&model) {
+            return Err(port_holder(&engine, e).await);
+        }
+        let owner_file = owner::run_file(&project);
+        let labels = Owner::current().labels(&project, opts.keep);
+        let write = |path: &PathBuf| -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(path, owner::labels_override(&model, &labels))
+        };
+        write(&owner_file).map_err(|source| StackError::OwnerFile { path: owner_file.clone(), source })?;
+        cli.files.push(owner_file.clone());
         Ok(Arc::new(Stack {
             project,
             cli,
             engine,
-            mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0) },
+            mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0), owner_file, lock },
             target_model,
             images: Images::new(standin),
             model,
@@ -194,6 +202,34 @@ fn ports_free(model: &ComposeModel) -> Result<(), StackError> {
         }
     }
     Ok(())
+}
+
+/// A taken port that one of kraft-acceptance's own stacks holds says whose
+/// it is and how to remove it; any other holder is the user's to find.
+async fn port_holder(engine: &Engine, e: StackError) -> StackError {
+    let StackError::PortTaken { addr, service } = &e else { return e };
+    let port = addr.rsplit(':').next().unwrap_or_default();
+    let Ok(ours) = engine.labelled(owner::RUN_LABEL).await else { return e };
+    for (s, verdict) in reaper::group(ours).into_iter().map(|s| {
+        let v = reaper::decide(&s, Owner::liveness);
+        (s, v)
+    }) {
+        for r in s.resources.iter().filter(|r| r.kind == crate::probes::engine::ResourceKind::Container) {
+            let Ok(c) = engine.inspect(&r.id).await else { continue };
+            if c.bindings.iter().any(|b| b.host_port == port) {
+                let why = match verdict {
+                    reaper::Verdict::Leave(why) | reaper::Verdict::Reap(why) => why,
+                };
+                return StackError::PortTakenByStack {
+                    addr: addr.clone(),
+                    service: service.clone(),
+                    project: s.project.clone(),
+                    why,
+                };
+            }
+        }
+    }
+    e
 }
 
 /// (service, image) of the started services whose image is not present.

@@ -152,3 +152,39 @@ pub fn stack_lock() -> std::sync::MutexGuard<'static, ()> {
     static STACK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     STACK.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+/// (containers, networks, volumes) the engine holds, all of them.
+pub fn engine_counts() -> (usize, usize, usize) {
+    let count = |args: &[&str]| {
+        let o = Command::new("docker").args(args).output().expect("docker");
+        String::from_utf8_lossy(&o.stdout).lines().filter(|l| !l.trim().is_empty()).count()
+    };
+    (count(&["ps", "-aq"]), count(&["network", "ls", "-q"]), count(&["volume", "ls", "-q"]))
+}
+
+/// Entries of the temp directory that kraft-acceptance would have made.
+pub fn temp_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.retain(|n| n.starts_with("kraft-acceptance") || n.starts_with("kraftacc"));
+    v.sort();
+    v
+}
+
+/// The compose project of kraft-acceptance's whose owner is `pid`, once
+/// its containers exist (waits up to a minute).
+pub fn project_of_pid(pid: u32) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let o = Command::new("docker")
+            .args(["ps", "-a", "--filter", &format!("label=io.kraft-acceptance.owner.pid={pid}"), "--format", "{{.Label \"io.kraft-acceptance.run\"}}"])
+            .output()
+            .expect("docker ps");
+        if let Some(p) = String::from_utf8_lossy(&o.stdout).lines().find(|l| !l.is_empty()) {
+            return p.to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no stack of pid {pid} appeared");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

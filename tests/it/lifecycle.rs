@@ -104,6 +104,9 @@ fn the_kraft_wire_checks_fail_on_a_broker_without_a_quorum() {
     assert!(f.observed.contains("finalized features []"), "{f}");
     assert!(f.to_string().contains("expected: ApiVersions v3 from localhost:9093 lists finalized feature metadata.version"), "{f}");
     assert!(kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).is_err());
+    let listed = common::bin().args(["clean", "--dry-run"]).output().expect("clean");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(&format!("leave {project}: kept on purpose")), "a kept stack is never reaped: {listed}");
     let down = Command::new("sh").args(["-c", cmd]).output().expect("down");
     assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
     assert!(project_containers(&project).is_empty());

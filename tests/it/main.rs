@@ -14,4 +14,5 @@ mod cli_errors;
 mod coverage;
 mod host_probes;
 mod lifecycle;
+mod ownership;
 mod redaction;

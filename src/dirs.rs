@@ -1,0 +1,46 @@
+//! Where kraft-acceptance keeps files that must not live in the temp
+//! directory: a run leaves nothing there, even when it is killed.
+
+use std::path::PathBuf;
+
+fn home_or_tmp(xdg: &str, under_home: &str) -> PathBuf {
+    std::env::var_os(xdg)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(under_home)))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("kraft-acceptance")
+}
+
+/// Files whose content never changes (the stand-in override, the in-network
+/// probe's resolv.conf): one file per content, reused by every run.
+pub fn cache_dir() -> PathBuf {
+    home_or_tmp("XDG_CACHE_HOME", ".cache")
+}
+
+/// What must outlive a run: the owner file of each live or kept stack
+/// (`KRAFT_ACCEPTANCE_STATE`, else /var/lib for root, else the user's state
+/// directory).
+pub fn state_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KRAFT_ACCEPTANCE_STATE") {
+        return PathBuf::from(d);
+    }
+    if nix::unistd::geteuid().is_root() {
+        return PathBuf::from("/var/lib/kraft-acceptance");
+    }
+    home_or_tmp("XDG_STATE_HOME", ".local/state")
+}
+
+/// `name` in the cache directory with exactly `content`, written whole and
+/// renamed into place so a concurrent run never reads half a file.
+pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
+    let dir = cache_dir();
+    let path = dir.join(name);
+    if std::fs::read_to_string(&path).is_ok_and(|t| t == content) {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(&dir)?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}

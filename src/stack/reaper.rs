@@ -1,0 +1,164 @@
+//! Orphan stacks: projects an owned run created whose owner process is gone.
+//! Found by the run label every resource carries; a project whose owner is
+//! alive, that was kept on purpose, whose owner ran on another host, or that
+//! kraft-acceptance did not create is never touched.
+
+use std::collections::BTreeMap;
+
+use super::owner::{self, Liveness, Owner, KEEP_LABEL, RUN_LABEL};
+use crate::probes::compose::one_line;
+use crate::probes::engine::{Engine, EngineError, Resource, ResourceKind};
+
+/// One project of kraft-acceptance's, with what the engine holds of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stack {
+    pub project: String,
+    pub owner: Option<Owner>,
+    pub kept: bool,
+    pub resources: Vec<Resource>,
+}
+
+/// What to do with a project, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Reap(String),
+    Leave(String),
+}
+
+impl Stack {
+    pub fn count(&self, kind: ResourceKind) -> usize {
+        self.resources.iter().filter(|r| r.kind == kind).count()
+    }
+
+    /// "2 containers, 1 network, 2 volumes"
+    pub fn inventory(&self) -> String {
+        let n = |k, one: &str| {
+            let c = self.count(k);
+            format!("{c} {one}{}", if c == 1 { "" } else { "s" })
+        };
+        format!("{}, {}, {}", n(ResourceKind::Container, "container"), n(ResourceKind::Network, "network"), n(ResourceKind::Volume, "volume"))
+    }
+}
+
+/// Groups labelled resources by run.
+pub fn group(resources: Vec<Resource>) -> Vec<Stack> {
+    let mut by: BTreeMap<String, Stack> = BTreeMap::new();
+    for r in resources {
+        let Some(project) = r.labels.get(RUN_LABEL).cloned() else { continue };
+        let s = by.entry(project.clone()).or_insert_with(|| Stack { project, owner: None, kept: false, resources: Vec::new() });
+        s.owner = s.owner.clone().or_else(|| Owner::from_labels(&r.labels));
+        s.kept |= r.labels.get(KEEP_LABEL).is_some_and(|v| v == "true");
+        s.resources.push(r);
+    }
+    let mut out: Vec<Stack> = by.into_values().collect();
+    for s in &mut out {
+        s.resources.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
+    }
+    out
+}
+
+/// Reap only what is certainly an orphan.
+pub fn decide(s: &Stack, liveness: impl Fn(&Owner) -> Liveness) -> Verdict {
+    if s.kept {
+        return Verdict::Leave("kept on purpose (--keep); remove it with its printed `down` command".into());
+    }
+    match s.owner.as_ref().map(|o| (o, liveness(o))) {
+        None => Verdict::Leave("its labels name no owner".into()),
+        Some((o, Liveness::Alive)) => Verdict::Leave(format!("its owner, pid {}, is running", o.pid)),
+        Some((o, Liveness::Elsewhere)) => Verdict::Leave(format!("its owner ran on host {}", o.host)),
+        Some((_, Liveness::Gone(why))) => Verdict::Reap(why),
+    }
+}
+
+/// Every stack of kraft-acceptance's on this engine, with what to do with it.
+pub async fn survey(engine: &Engine) -> Result<Vec<(Stack, Verdict)>, EngineError> {
+    let stacks = group(engine.labelled(RUN_LABEL).await?);
+    Ok(stacks.into_iter().map(|s| {
+        let v = decide(&s, Owner::liveness);
+        (s, v)
+    }).collect())
+}
+
+/// Removes an orphan: containers, then networks, then volumes, then its
+/// owner file. Returns what could not be removed.
+pub async fn reap(engine: &Engine, s: &Stack) -> Vec<String> {
+    let mut failed = Vec::new();
+    for r in &s.resources {
+        if let Err(e) = engine.remove(r).await {
+            failed.push(one_line(&e.to_string()));
+        }
+    }
+    let _ = std::fs::remove_file(owner::run_file(&s.project));
+    failed
+}
+
+/// Reaps every orphan; one line each for the person watching.
+pub async fn reap_orphans(engine: &Engine) -> Result<Vec<String>, EngineError> {
+    let mut said = Vec::new();
+    for (s, v) in survey(engine).await? {
+        let Verdict::Reap(why) = v else { continue };
+        let failed = reap(engine, &s).await;
+        let line = if failed.is_empty() {
+            format!("reaped orphan stack {} ({why}): {}", s.project, s.inventory())
+        } else {
+            format!("orphan stack {} ({why}): could not remove {}", s.project, failed.join("; "))
+        };
+        said.push(line);
+    }
+    Ok(said)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn res(kind: ResourceKind, name: &str, labels: &[(&str, &str)]) -> Resource {
+        Resource { kind, id: name.into(), name: name.into(), labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>() }
+    }
+
+    fn owned(project: &str, pid: &str, keep: &str) -> Vec<(&'static str, String)> {
+        vec![
+            (RUN_LABEL, project.into()),
+            (owner::PID_LABEL, pid.into()),
+            (owner::START_LABEL, "10".into()),
+            (owner::BOOT_LABEL, "b".into()),
+            (owner::HOST_LABEL, "h".into()),
+            (KEEP_LABEL, keep.into()),
+        ]
+    }
+
+    fn labels<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+        v.iter().map(|(k, s)| (*k, s.as_str())).collect()
+    }
+
+    #[test]
+    fn groups_by_run_and_counts() {
+        let a = owned("p1", "1", "false");
+        let b = owned("p2", "2", "true");
+        let stacks = group(vec![
+            res(ResourceKind::Volume, "p1_data", &labels(&a)),
+            res(ResourceKind::Container, "p1-kafka-1", &labels(&a)),
+            res(ResourceKind::Network, "p1_net", &labels(&a)),
+            res(ResourceKind::Container, "p2-redis-1", &labels(&b)),
+            res(ResourceKind::Container, "someone-else", &[("com.docker.compose.project", "x")]),
+        ]);
+        assert_eq!(stacks.len(), 2, "resources without the run label are not ours");
+        assert_eq!(stacks[0].inventory(), "1 container, 1 network, 1 volume");
+        assert_eq!(stacks[0].resources[0].kind, ResourceKind::Container, "containers go first");
+        assert!(stacks[1].kept && !stacks[0].kept);
+        assert_eq!(stacks[0].owner.as_ref().map(|o| o.pid), Some(1));
+    }
+
+    #[test]
+    fn only_certain_orphans_are_reaped() {
+        let s = |keep| group(vec![res(ResourceKind::Container, "c", &labels(&owned("p", "7", keep)))]).remove(0);
+        assert_eq!(decide(&s("false"), |_| Liveness::Gone("pid 7 is gone".into())), Verdict::Reap("pid 7 is gone".into()));
+        assert!(matches!(decide(&s("false"), |_| Liveness::Alive), Verdict::Leave(w) if w.contains("is running")));
+        assert!(matches!(decide(&s("false"), |_| Liveness::Elsewhere), Verdict::Leave(_)));
+        assert!(matches!(decide(&s("true"), |_| Liveness::Gone("x".into())), Verdict::Leave(w) if w.contains("kept")));
+        let unnamed = group(vec![res(ResourceKind::Container, "c", &[(RUN_LABEL, "p")])]).remove(0);
+        assert!(matches!(decide(&unnamed, |_| Liveness::Gone("x".into())), Verdict::Leave(_)));
+    }
+}
