@@ -186,6 +186,13 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         })
         .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))
         .await;
+    // An engine that went away mid-run: its watchdog ends the run (and
+    // removes the stack once the engine is back); teardown cannot run now.
+    if let Some((_, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
+        if s.engine.answers().await.is_err() {
+            signals::wait_for_teardown().await;
+        }
+    }
     let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
     let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
     drop(guard);

@@ -188,3 +188,9 @@ pub fn project_of_pid(pid: u32) -> String {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// Removes what killed runs of other tests left, so counts start clean.
+pub fn clean_orphans() {
+    let out = bin().arg("clean").output().expect("clean");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

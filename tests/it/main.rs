@@ -12,6 +12,7 @@ mod broken_runtime;
 mod broken_static;
 mod cli_errors;
 mod coverage;
+mod engine_restart;
 mod host_probes;
 mod lifecycle;
 mod ownership;

@@ -35,6 +35,7 @@ fn clean(args: &[&str]) -> String {
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn a_run_killed_with_sigkill_is_reaped_by_the_next_run() {
     let _stack = common::stack_lock();
+    common::clean_orphans();
     let (counts, temp) = (common::engine_counts(), common::temp_files());
     let mut killed = spawn_runtime(&[]);
     let orphan = common::project_of_pid(killed.id());
@@ -55,6 +56,7 @@ fn a_run_killed_with_sigkill_is_reaped_by_the_next_run() {
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn two_runs_started_together_both_pass() {
     let _stack = common::stack_lock();
+    common::clean_orphans();
     let (counts, temp) = (common::engine_counts(), common::temp_files());
     let a = spawn_runtime(&[]);
     let b = spawn_runtime(&[]);
@@ -77,6 +79,7 @@ fn two_runs_started_together_both_pass() {
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn clean_removes_orphans_only_and_lists_them_first() {
     let _stack = common::stack_lock();
+    common::clean_orphans();
     let counts = common::engine_counts();
     // Kafka never becomes healthy here, so the run stays alive while we look.
     let fixture = common::root().join("fixtures/broken/runtime-kafka-never-healthy");
