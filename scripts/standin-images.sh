@@ -79,7 +79,7 @@ k="$work/kafka/rootfs"
 base_rootfs "$k"
 copy_with_libs "$k" "$tansu"
 install -D -m 0755 "$here/fixtures/standin/kafka/kafka-entrypoint.sh" "$k/standin/kafka-entrypoint.sh"
-install -D -m 0755 "$here/fixtures/standin/kafka/kafka-health.sh" "$k/standin/kafka-health.sh"
+install -D -m 0755 "$here/fixtures/standin/kafka/kafka-broker-api-versions.sh" "$k/opt/kafka/bin/kafka-broker-api-versions.sh"
 install -D -m 0755 "$here/fixtures/standin/kafka/kafka-topics.sh" "$k/opt/kafka/bin/kafka-topics.sh"
 build_image "kraft-acceptance/standin-kafka:tansu-$tansu_version" "$k"
 

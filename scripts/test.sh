@@ -6,5 +6,5 @@
 # lifecycle, attach mode and the host probes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --with-standin
 cargo test --locked "$@" -- --include-ignored

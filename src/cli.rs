@@ -48,10 +48,13 @@ enum Command {
         /// Run the .feature files of DIR instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         features: Option<PathBuf>,
-        /// Images for @runtime scenarios: the target's own (real), the
-        /// locally built stand-in (standin), or real when present else
-        /// stand-in (auto). Every run says which it used.
-        #[arg(long, value_enum, default_value_t = ImageChoice::Auto)]
+        /// Images for @runtime scenarios. auto: the target's own images,
+        /// pulled (`docker compose pull`) when not present; the locally
+        /// built stand-in only when that pull fails, with the pull's error
+        /// as the reason. real: the target's own, never the stand-in.
+        /// standin: the stand-in, no pull. Every run says which it used,
+        /// and a run on the stand-in is never a release sign-off.
+        #[arg(long, value_enum, env = "KRAFT_ACCEPTANCE_IMAGES", default_value_t = ImageChoice::Auto)]
         images: ImageChoice,
         /// Leave the stack running after the run (prints how to remove it).
         #[arg(long, conflicts_with = "attach")]

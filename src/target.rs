@@ -42,6 +42,10 @@ struct RawConfig {
     observability_services: Option<Vec<String>>,
     /// "warn" (default) or "fail": what an engine advisory does on @hemma.
     engine_advisories: Option<AdvisoryMode>,
+    /// Platforms every image's manifest list must offer.
+    platforms: Option<Vec<String>>,
+    /// Image namespaces known to be gone or moved (`bitnami/`).
+    gone_namespaces: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -62,6 +66,12 @@ pub const DEFAULT_OBSERVABILITY: &[&str] = &[
     "cadvisor", "zipkin",
 ];
 
+/// ADR-0028: the Kafka image must run on x86_64 and ARM64 hosts.
+pub const DEFAULT_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64"];
+/// Namespaces whose images moved or went away: Bitnami's Docker Hub images
+/// (Hemma's pull of bitnami/zookeeper answered "manifest unknown").
+pub const DEFAULT_GONE_NAMESPACES: &[&str] = &["bitnami/", "docker.io/bitnami/"];
+
 #[derive(Debug, Clone)]
 pub struct Target {
     /// Directory the target was loaded from.
@@ -77,6 +87,10 @@ pub struct Target {
     pub public_services: Vec<String>,
     pub observability_services: Vec<String>,
     pub engine_advisories: AdvisoryMode,
+    /// Platforms every image must offer (`os/arch`), beside this host's.
+    pub platforms: Vec<String>,
+    /// Image namespaces (prefixes) known to be gone or moved.
+    pub gone_namespaces: Vec<String>,
 }
 
 impl Target {
@@ -142,6 +156,12 @@ impl Target {
         if let Some(m) = raw.engine_advisories {
             t.engine_advisories = m;
         }
+        if let Some(p) = raw.platforms {
+            t.platforms = p;
+        }
+        if let Some(g) = raw.gone_namespaces {
+            t.gone_namespaces = g;
+        }
         for (layering, files) in &t.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
@@ -166,6 +186,8 @@ impl Target {
             public_services: vec!["nginx-proxy".into()],
             observability_services: DEFAULT_OBSERVABILITY.iter().map(|s| s.to_string()).collect(),
             engine_advisories: AdvisoryMode::default(),
+            platforms: DEFAULT_PLATFORMS.iter().map(|s| s.to_string()).collect(),
+            gone_namespaces: DEFAULT_GONE_NAMESPACES.iter().map(|s| s.to_string()).collect(),
         }
     }
 

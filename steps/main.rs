@@ -10,6 +10,7 @@ mod common;
 mod healthy;
 mod hemma_host;
 mod hemma_layering;
+mod images;
 mod kraft;
 mod listeners;
 mod loopback_binds;

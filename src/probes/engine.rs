@@ -62,6 +62,27 @@ impl Engine {
         Ok(Self { docker })
     }
 
+    /// The platforms (`os/arch`, `os/arm/v7`) an image's manifest (list)
+    /// offers in its registry, as the engine sees it: with the engine's own
+    /// credentials and registry configuration (`/distribution/NAME/json`).
+    pub async fn distribution(&self, image: &str) -> Result<Vec<String>, EngineError> {
+        let d = self.docker.inspect_registry_image(image, None).await.map_err(api(format!("distribution inspect {image}")))?;
+        let mut out: Vec<String> = d
+            .platforms
+            .iter()
+            .map(|p| {
+                let (os, arch) = (p.os.clone().unwrap_or_default(), p.architecture.clone().unwrap_or_default());
+                match p.variant.as_deref().filter(|v| !v.is_empty() && arch == "arm") {
+                    Some(v) => format!("{os}/{arch}/{v}"),
+                    None => format!("{os}/{arch}"),
+                }
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// Whether the engine answers now (a bounded ping).
     pub async fn answers(&self) -> Result<(), String> {
         match tokio::time::timeout(std::time::Duration::from_secs(2), self.docker.ping()).await {

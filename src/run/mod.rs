@@ -77,6 +77,31 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, A
     })
 }
 
+/// Whether the registries can be asked, measured on Kafka's image: `Some`
+/// with the engine's own error when a network failure, not a registry's
+/// answer, stopped the lookup (offline), or the engine does not answer.
+async fn registry_unreachable(
+    engine: Option<crate::probes::engine::Engine>,
+    models: &BTreeMap<String, Arc<crate::model::compose::ComposeModel>>,
+) -> Option<String> {
+    use crate::verdicts::images::{classify, Lookup};
+    let engine = match engine {
+        Some(e) => e,
+        None => match crate::probes::engine::Engine::connect().await {
+            Ok(e) => e,
+            Err(e) => return Some(format!("the registries are asked through the Docker Engine, which does not answer: {e}")),
+        },
+    };
+    let image = models.values().find_map(|m| m.services.get("kafka").and_then(|s| s.image.clone()))?;
+    match engine.distribution(&image).await {
+        Ok(_) => None,
+        Err(e) => match classify(&crate::probes::compose::one_line(&e.to_string())) {
+            Lookup::Unreachable(why) => Some(format!("registry not reachable (measured: looking up {image}: {why})")),
+            Lookup::Answered(_) => None,
+        },
+    }
+}
+
 /// An in-memory sink the JSON and JUnit writers share with the runner.
 #[derive(Clone, Default)]
 struct SharedBuf(Arc<Mutex<Vec<u8>>>);
@@ -162,7 +187,11 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
     }
-    let not_run = selection::not_run(&selected, policy);
+    if selected.iter().any(|s| s.has(selection::REGISTRY_TAG)) {
+        let engine = ctx.stack.as_ref().map(|s| s.engine.clone());
+        policy.registry_unreachable = registry_unreachable(engine, &ctx.models).await;
+    }
+    let not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);
 
     let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());

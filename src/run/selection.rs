@@ -18,6 +18,8 @@ pub const CHANGES_TAG: &str = "changes-stack";
 pub const ATTACH_TAG: &str = "attach";
 /// Scenarios that probe this host's own non-loopback addresses.
 pub const HOST_TAG: &str = "host";
+/// Scenarios that ask the images' registries (through the engine).
+pub const REGISTRY_TAG: &str = "registry";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
@@ -45,8 +47,10 @@ impl Selected {
 }
 
 /// What the run knows when it decides what not to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Policy {
+    /// Why the registries cannot be asked, as measured (None: they can).
+    pub registry_unreachable: Option<String>,
     pub host_checks: bool,
     /// A stack is part of the run (some selected scenario is @runtime).
     pub stack: bool,
@@ -122,9 +126,13 @@ pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>) -> Vec<Selected
 }
 
 /// The selected scenarios this run will not run, each with its reason.
-pub fn not_run(selected: &[Selected], p: Policy) -> Vec<NotRun> {
+pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
     let mut out = Vec::new();
     for s in selected {
+        if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
+            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone() });
+            continue;
+        }
         let reason = if s.has(HOST_TAG) && !p.host_checks {
             Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
         } else if !p.stack {
@@ -179,12 +187,17 @@ mod tests {
     #[test]
     fn not_run_policy() {
         let sel = [s("wire", &["runtime", "kraft-wire"]), s("boot", &["runtime", "changes-stack"]), s("att", &["runtime", "attach"]), s("host", &["host", "runtime"]), s("st", &["static"])];
-        let names = |p| not_run(&sel, p).into_iter().map(|n| n.name).collect::<Vec<_>>();
+        let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| n.name).collect::<Vec<_>>();
         let owned_standin = Policy { stack: true, standin: true, ..Default::default() };
         assert_eq!(names(owned_standin), vec!["wire", "att", "host"]);
         let attached_real = Policy { stack: true, attached: true, host_checks: true, ..Default::default() };
-        assert_eq!(names(attached_real), vec!["boot"]);
+        assert_eq!(names(attached_real.clone()), vec!["boot"]);
         assert_eq!(names(Policy { run_topic_setup: true, ..attached_real }), Vec::<String>::new());
+        let reg = [s("reg", &["registry"])];
+        let offline = Policy { registry_unreachable: Some("registry not reachable: no such host".into()), ..Default::default() };
+        let n = not_run(&reg, &offline);
+        assert_eq!((n[0].name.as_str(), n[0].reason.as_str()), ("reg", "registry not reachable: no such host"));
+        assert!(not_run(&reg, &Policy::default()).is_empty());
         assert_eq!(names(Policy::default()), vec!["host"], "static-only runs skip only host checks");
     }
 }

@@ -43,10 +43,58 @@ pub struct Images {
 }
 
 impl Images {
-    fn new(standin: bool) -> Self {
-        let description = if standin { STANDIN_NOTE.to_string() } else { "the target's own images".to_string() };
-        Self { standin, description }
+    fn standin(reason: &str) -> Self {
+        Self { standin: true, description: format!("{STANDIN_NOTE}; stand-in because {reason}") }
     }
+
+    fn real(how: &str) -> Self {
+        Self { standin: false, description: format!("the target's own images ({how})") }
+    }
+}
+
+/// Longest a pull of the run's images may take.
+const PULL_LIMIT: Duration = Duration::from_secs(600);
+
+/// The images, each once, in the order first named.
+fn names(images: &[(String, String)]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for (_, i) in images {
+        if !out.contains(&i.as_str()) {
+            out.push(i);
+        }
+    }
+    out.join(", ")
+}
+
+/// `docker compose pull SERVICE...`, bounded, with a progress line; the
+/// error is compose's own, on one line.
+fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Result<f64, String> {
+    let started = std::time::Instant::now();
+    let mut args = vec!["pull", "--quiet", "--ignore-buildable"];
+    args.extend(missing.iter().map(|(s, _)| s.as_str()));
+    let mut child = cli.spawn(&args).map_err(|e| e.to_string())?;
+    let mut progress = super::progress::Progress::new();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() >= limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still pulling after {} s", limit.as_secs()));
+            }
+            Ok(None) => {
+                progress.show(&format!("pulling {} ({:.0} s / {} s)", names(missing), started.elapsed().as_secs_f64(), limit.as_secs()));
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    drop(progress);
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    cli.check(&args, out).map(|_| started.elapsed().as_secs_f64()).map_err(|e| match e {
+        ComposeError::Failed { stderr, .. } => stderr,
+        e => e.to_string(),
+    })
 }
 
 pub struct StackOptions {
@@ -97,10 +145,28 @@ impl Stack {
             (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
         });
         let target_model = Arc::new(target_model?);
-        let standin = match opts.images {
-            ImageChoice::Standin => true,
-            ImageChoice::Real => false,
-            ImageChoice::Auto => !missing_images(&engine, &target_model).await.is_empty(),
+        // Real images first: present, else pulled; the stand-in only when the
+        // pull itself failed, and then its own error is the reason.
+        let missing = missing_images(&engine, &target_model).await;
+        let (standin, images) = match opts.images {
+            ImageChoice::Standin => (true, Images::standin("--images standin")),
+            _ if missing.is_empty() => (false, Images::real("present on this engine")),
+            choice => match pull(&target_cli, &missing, PULL_LIMIT) {
+                Ok(secs) => (false, Images::real(&format!("pulled {} in {secs:.1} s", names(&missing)))),
+                Err(why) if choice == ImageChoice::Auto => {
+                    let reason = format!("pulling {} failed: {why}", names(&missing));
+                    eprintln!("kraft-acceptance: stand-in images: {reason}");
+                    (true, Images::standin(&reason))
+                }
+                Err(why) => {
+                    let (service, image) = missing[0].clone();
+                    return Err(StackError::ImageMissing {
+                        service,
+                        image,
+                        hint: format!("pulling it failed: {why}; --images real never falls back to the stand-in"),
+                    });
+                }
+            },
         };
         let (mut cli, model) = match (standin, standin_model) {
             (true, Some(m)) => (standin_cli, m?),
@@ -134,7 +200,7 @@ impl Stack {
             engine,
             mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0), owner_file, lock },
             target_model,
-            images: Images::new(standin),
+            images,
             model,
             up: OnceLock::new(),
             since_s: Engine::now_s() - 1,
@@ -176,7 +242,7 @@ impl Stack {
             engine,
             mode: Mode::Attached,
             target_model: Arc::new(model.clone()),
-            images: Images::new(standin),
+            images: if standin { Images::standin("the deployment runs them") } else { Images::real("as deployed") },
             model,
             up,
             // Whatever the engine still holds of the project's history.

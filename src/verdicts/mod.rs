@@ -5,6 +5,7 @@
 
 pub mod binds;
 pub mod health;
+pub mod images;
 pub mod hemma;
 pub mod hemma_host;
 pub mod kafka_config;

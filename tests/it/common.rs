@@ -11,9 +11,15 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary, on the stand-in images unless KRAFT_ACCEPTANCE_IMAGES says
+/// otherwise: tests send nothing to registries outside this machine (the
+/// registry tests start their own on 127.0.0.1).
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kraft-acceptance"));
     c.current_dir(root());
+    if std::env::var_os("KRAFT_ACCEPTANCE_IMAGES").is_none() {
+        c.env("KRAFT_ACCEPTANCE_IMAGES", "standin");
+    }
     c
 }
 

@@ -47,11 +47,21 @@ fn a_taken_host_port_stops_the_run_before_anything_starts() {
 
 #[test]
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
-fn a_missing_image_stops_the_run() {
-    // The target's own images cannot be pulled here: --images real must say so.
+fn an_image_that_cannot_be_pulled_stops_a_real_run_and_sends_auto_to_the_stand_in() {
     let _g = common::stack_lock();
-    let out = run_runtime(&[], &["--images", "real"]);
-    assert_one_line_exit_2(&out, "image apache/kafka:3.8.0 (service kafka) is not present locally");
+    let target = common::root().join("fixtures/bad-input/unpullable-images");
+    let target = target.to_str().unwrap();
+    // --images real never falls back: the pull's own error, one line, exit 2.
+    let out = run_runtime(&[], &["--project-dir", target, "--images", "real"]);
+    assert_one_line_exit_2(&out, "image 127.0.0.1:1/apache/kafka:3.8.0 (service kafka) is not present locally");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connection refused"), "the pull's own error");
+    // --images auto tries the pull, then runs on the stand-in and says why.
+    let out = run_runtime(&[], &["--project-dir", target, "--images", "auto"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let said = stderr.lines().find(|l| l.starts_with("kraft-acceptance: stand-in images: pulling 127.0.0.1:1/")).unwrap_or_else(|| panic!("{stderr}"));
+    assert!(said.contains("failed: ") && said.contains("connection refused"), "{said}");
+    assert!(stdout.contains("stand-in because pulling 127.0.0.1:1/"), "the run says which images it used and why: {stdout}");
 }
 
 #[test]

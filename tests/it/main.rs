@@ -17,3 +17,4 @@ mod host_probes;
 mod lifecycle;
 mod ownership;
 mod redaction;
+mod registry;

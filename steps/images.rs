@@ -1,0 +1,70 @@
+//! features/images.feature
+
+use std::collections::BTreeSet;
+
+use cucumber::then;
+use kraft_acceptance::probes::engine::Engine;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::{images, observe};
+
+/// (where, image) of `services` in every layering, each image once.
+fn stack_images(w: &AcceptanceWorld, services: &str) -> Vec<(String, String)> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (layering, m) in &w.ctx.models {
+        for svc in services.split(',').map(str::trim) {
+            let Some(image) = m.services.get(svc).and_then(|s| s.image.clone()) else { continue };
+            if seen.insert(image.clone()) {
+                out.push((format!("{layering} layering, service {svc}"), image));
+            }
+        }
+    }
+    out
+}
+
+#[then("every layering runs Kafka from the upstream apache/kafka image at a pinned version")]
+fn upstream(w: &mut AcceptanceWorld) -> StepResult {
+    let models = w.ctx.models.clone();
+    for (layering, m) in &models {
+        let image = m.services.get("kafka").and_then(|s| s.image.clone());
+        w.judge(images::upstream_kafka(&format!("{layering} layering"), image.as_deref()))?;
+        w.saw(format!("{layering} layering: kafka image {}", image.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+#[then(expr = "no image of services {string} comes from a namespace known to be gone")]
+fn not_gone(w: &mut AcceptanceWorld, services: String) -> StepResult {
+    let found = stack_images(w, &services);
+    let gone = w.ctx.target.gone_namespaces.clone();
+    w.judge(images::not_gone(&found, &gone))?;
+    w.saw(format!("images: {}", found.iter().map(|(_, i)| i.as_str()).collect::<Vec<_>>().join(", ")));
+    Ok(())
+}
+
+#[then(expr = "every image of services {string} resolves in its registry for this host and every required platform")]
+async fn resolves(w: &mut AcceptanceWorld, services: String) -> StepResult {
+    let engine = match &w.ctx.stack {
+        Some(s) => Ok(s.engine.clone()),
+        None => Engine::connect().await,
+    };
+    let engine = w.judge(observe("the Docker Engine answering (it asks the registries)", engine))?;
+    let mut required = vec![images::host_platform(std::env::consts::ARCH)];
+    for p in &w.ctx.target.platforms {
+        if !required.contains(p) {
+            required.push(p.clone());
+        }
+    }
+    let mut found = Vec::new();
+    for (_, image) in stack_images(w, &services) {
+        let offered = engine.distribution(&image).await.map_err(|e| kraft_acceptance::probes::compose::one_line(&e.to_string()));
+        let row = match &offered {
+            Ok(p) => p.join(", "),
+            Err(e) => format!("FAILED: {e}"),
+        };
+        w.ctx.record("Images in their registries", &["image", "platforms offered"], vec![image.clone(), row.clone()]);
+        w.saw(format!("{image}: {row}"));
+        found.push((image, offered));
+    }
+    w.judge(images::platforms(&found, &required))
+}
