@@ -8,6 +8,7 @@
 //! is never a release sign-off: its headline says so and it has no
 //! signature block.
 
+pub mod ci;
 pub mod html;
 pub mod markdown;
 
@@ -161,8 +162,8 @@ pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
     let r = SignOff { outcome: &run.outcome, target: &run.target };
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
-    std::fs::write(dir.join("cucumber.json"), &run.cucumber_json)?;
-    std::fs::write(dir.join("junit.xml"), &run.junit_xml)?;
+    std::fs::write(dir.join("cucumber.json"), ci::cucumber_json(&run.cucumber_json, &run.outcome.not_run))?;
+    std::fs::write(dir.join("junit.xml"), ci::junit_xml(&run.junit_xml, &run.outcome.not_run))?;
     std::fs::write(dir.join("report.md"), markdown::markdown(&r))?;
     std::fs::write(dir.join("report.html"), html::html(&r))
 }

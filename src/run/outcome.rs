@@ -99,10 +99,11 @@ impl Outcome {
             out.push_str(&format!("not run: {} scenario(s), listed above\n", self.not_run.len()));
         }
         out.push_str(&format!(
-            "kraft-acceptance: {} passed, {} failed, {} skipped\n",
+            "kraft-acceptance: {} passed, {} failed, {} skipped, {} not run\n",
             self.count(Status::Passed),
             self.count(Status::Failed),
             self.count(Status::Skipped),
+            self.not_run.len(),
         ));
         out
     }
@@ -144,7 +145,7 @@ mod tests {
         assert!(s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"), "{s}");
         assert!(s.contains("NOT RUN wire: stand-in\n"), "{s}");
         assert!(s.contains("measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"), "{s}");
-        assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped\n"), "{s}");
+        assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"), "{s}");
         assert!(!o.success());
     }
 

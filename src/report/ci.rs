@@ -1,0 +1,99 @@
+//! The CI files (cucumber.json, junit.xml) carry what cucumber ran; the
+//! scenarios a run did not run are added to them here as skipped, each
+//! with its reason, so no CI system reads a scenario that did not run as
+//! passed, or loses it.
+
+use serde_json::{json, Value};
+
+use crate::run::outcome::NotRun;
+
+fn slug(s: &str) -> String {
+    s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+}
+
+pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
+    let mut features: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+    for n in not_run {
+        let element = json!({
+            "keyword": "Scenario",
+            "type": "scenario",
+            "id": format!("{}/{}", slug(&n.feature), slug(&n.name)),
+            "line": 0,
+            "name": n.name,
+            "description": format!("not run: {}", n.reason),
+            "tags": [],
+            "steps": [{
+                "keyword": "",
+                "line": 0,
+                "name": format!("not run: {}", n.reason),
+                "result": { "status": "skipped", "error_message": n.reason },
+            }],
+        });
+        let feature = match features.iter_mut().find(|f| f["name"] == n.feature.as_str()) {
+            Some(f) => f,
+            None => {
+                features.push(json!({ "uri": "", "keyword": "Feature", "name": n.feature, "tags": [], "elements": [] }));
+                features.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(elements) = feature["elements"].as_array_mut() {
+            elements.push(element);
+        }
+    }
+    serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+pub fn junit_xml(text: &str, not_run: &[NotRun]) -> String {
+    if not_run.is_empty() {
+        return text.to_string();
+    }
+    let mut suite = format!(
+        "<testsuite name=\"Not run\" tests=\"{0}\" skipped=\"{0}\" errors=\"0\" failures=\"0\" time=\"0\">",
+        not_run.len()
+    );
+    for n in not_run {
+        suite.push_str(&format!(
+            "<testcase name=\"Scenario: {}\" classname=\"{}\" time=\"0\"><skipped message=\"{}\"/></testcase>",
+            esc(&n.name),
+            esc(&n.feature),
+            esc(&n.reason)
+        ));
+    }
+    suite.push_str("</testsuite>");
+    match text.rfind("</testsuites>") {
+        Some(i) => format!("{}{suite}{}", &text[..i], &text[i..]),
+        None => format!("{text}<testsuites>{suite}</testsuites>"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nr() -> Vec<NotRun> {
+        vec![NotRun { feature: "Kafka runs in KRaft mode".into(), name: "The broker speaks KRaft on the wire".into(), reason: "not run on the stand-in".into() }]
+    }
+
+    #[test]
+    fn not_run_scenarios_are_skipped_with_their_reason_in_cucumber_json() {
+        let j = cucumber_json(r#"[{"name":"Kafka runs in KRaft mode","elements":[{"name":"rules"}]}]"#, &nr());
+        let v: Value = serde_json::from_str(&j).unwrap();
+        let e = &v[0]["elements"][1];
+        assert_eq!(e["name"], "The broker speaks KRaft on the wire");
+        assert_eq!(e["steps"][0]["result"]["status"], "skipped");
+        assert_eq!(e["steps"][0]["result"]["error_message"], "not run on the stand-in");
+        let fresh: Value = serde_json::from_str(&cucumber_json("[]", &nr())).unwrap();
+        assert_eq!(fresh[0]["name"], "Kafka runs in KRaft mode", "a feature with nothing run still lists it");
+    }
+
+    #[test]
+    fn not_run_scenarios_are_skipped_with_their_reason_in_junit() {
+        let x = junit_xml("<testsuites><testsuite name=\"a\"></testsuite></testsuites>", &nr());
+        assert!(x.ends_with("<testcase name=\"Scenario: The broker speaks KRaft on the wire\" classname=\"Kafka runs in KRaft mode\" time=\"0\"><skipped message=\"not run on the stand-in\"/></testcase></testsuite></testsuites>"), "{x}");
+        assert!(x.contains("<testsuite name=\"Not run\" tests=\"1\" skipped=\"1\""));
+    }
+}
