@@ -40,11 +40,13 @@ pub fn lock_path() -> PathBuf {
     crate::dirs::state_dir().join("kraft-acceptance.lock")
 }
 
+const UNKNOWN: &str = "holder unknown";
+
 fn holder(path: &PathBuf) -> String {
     let mut s = String::new();
     let _ = File::open(path).and_then(|mut f| f.read_to_string(&mut s));
     let s = s.trim();
-    if s.is_empty() { "holder unknown".into() } else { s.to_string() }
+    if s.is_empty() { UNKNOWN.into() } else { s.to_string() }
 }
 
 impl HostLock {
@@ -78,8 +80,17 @@ impl HostLock {
                         return Err(LockError::Timeout { path: path.clone(), waited, holder: holder(&path) });
                     }
                     if !said {
+                        // The holder writes its line just after it locks.
+                        let mut who = holder(&path);
+                        for _ in 0..20 {
+                            if who != UNKNOWN {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(50));
+                            who = holder(&path);
+                        }
                         // Always said once: a run that waits must say why.
-                        eprintln!("kraft-acceptance: waiting for the host lock {} held by {}", path.display(), holder(&path));
+                        eprintln!("kraft-acceptance: waiting for the host lock {} held by {who}", path.display());
                         said = true;
                     }
                     progress.show(&format!("waiting for the host lock ({}): {waited:.0} s / {:.0} s", holder(&path), limit.as_secs_f64()));
