@@ -14,3 +14,15 @@ apt_install() {
     || { as_root apt-get update -q >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; } \
     || die "apt-get install ${missing[*]} failed"
 }
+
+# disable_packaged_service NAME: stops and disables the service a package's
+# install just started (only its binaries are wanted, in an image).
+disable_packaged_service() {
+  say "stopping and disabling the packaged $1 service this install started"
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+    systemctl disable --now "$1" >/dev/null 2>&1 || true
+  else
+    service "$1" stop >/dev/null 2>&1 || true
+    update-rc.d "$1" disable >/dev/null 2>&1 || true
+  fi
+}

@@ -13,13 +13,7 @@ for p in redis-server busybox-static; do
   apt_install "$p"
   if [ "$p" = redis-server ]; then
     # The package's own service would hold 127.0.0.1:6379, which the stack publishes.
-    say "stopping and disabling the packaged redis-server service this install started"
-    if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
-      systemctl disable --now redis-server >/dev/null 2>&1 || true
-    else
-      service redis-server stop >/dev/null 2>&1 || true
-      update-rc.d redis-server disable >/dev/null 2>&1 || true
-    fi
+    disable_packaged_service redis-server
   fi
 done
 

@@ -11,13 +11,7 @@ cache=$1
 if ! dpkg -s docker-registry >/dev/null 2>&1; then
   apt_install docker-registry
   # The package's own service would hold :5000; only the image is wanted.
-  say "stopping and disabling the packaged docker-registry service this install started"
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
-    systemctl disable --now docker-registry >/dev/null 2>&1 || true
-  else
-    service docker-registry stop >/dev/null 2>&1 || true
-    update-rc.d docker-registry disable >/dev/null 2>&1 || true
-  fi
+  disable_packaged_service docker-registry
 fi
 root="$cache/images/registry/rootfs"
 rm -rf "$root" && mkdir -p "$root/etc/docker/registry" "$root/var/lib/registry" "$root/tmp"
