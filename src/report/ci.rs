@@ -75,7 +75,7 @@ mod tests {
     use super::*;
 
     fn nr() -> Vec<NotRun> {
-        vec![NotRun { feature: "Kafka runs in KRaft mode".into(), name: "The broker speaks KRaft on the wire".into(), reason: "not run on the stand-in".into() }]
+        vec![NotRun { feature: "Kafka runs in KRaft mode".into(), name: "The broker speaks KRaft on the wire".into(), reason: "not run on the stand-in".into(), kind: crate::run::outcome::NotRunKind::Skipped }]
     }
 
     #[test]

@@ -13,7 +13,7 @@ fn esc(s: &str) -> String {
 fn class(s: RowStatus) -> &'static str {
     match s {
         RowStatus::Passed => "pass",
-        RowStatus::NotRun | RowStatus::NotProven => "notrun",
+        RowStatus::NotRun | RowStatus::NotProven | RowStatus::NotNeeded => "notrun",
         RowStatus::Failed | RowStatus::Skipped => "fail",
     }
 }

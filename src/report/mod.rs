@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::run::outcome::{Outcome, Status};
+use crate::run::outcome::{NotRunKind, Outcome, Status};
 use crate::run::Finished;
 use crate::target::Target;
 
@@ -33,6 +33,8 @@ pub enum RowStatus {
     Failed,
     Skipped,
     NotRun,
+    /// Not run, and not needed: the other mode's form of a scenario that ran.
+    NotNeeded,
     /// A criterion's verdict when a scenario of it did not run.
     NotProven,
 }
@@ -44,6 +46,7 @@ impl RowStatus {
             RowStatus::Failed => "FAILED",
             RowStatus::Skipped => "SKIPPED",
             RowStatus::NotRun => "NOT RUN",
+            RowStatus::NotNeeded => "NOT NEEDED",
             RowStatus::NotProven => "NOT PROVEN",
         }
     }
@@ -82,13 +85,14 @@ pub fn criteria(o: &Outcome) -> Vec<Criterion> {
         add(&s.feature, Row { status, scenario: s.name.clone(), evidence });
     }
     for n in &o.not_run {
-        add(&n.feature, Row { status: RowStatus::NotRun, scenario: n.name.clone(), evidence: n.reason.clone() });
+        let status = if n.kind == NotRunKind::Alternative { RowStatus::NotNeeded } else { RowStatus::NotRun };
+        add(&n.feature, Row { status, scenario: n.name.clone(), evidence: n.reason.clone() });
     }
     for c in &mut out {
         let any = |s: RowStatus| c.rows.iter().any(|r| r.status == s);
         c.verdict = if any(RowStatus::Failed) || any(RowStatus::Skipped) {
             RowStatus::Failed
-        } else if any(RowStatus::NotRun) {
+        } else if any(RowStatus::NotRun) || c.rows.iter().all(|r| r.status == RowStatus::NotNeeded) {
             RowStatus::NotProven
         } else {
             RowStatus::Passed
@@ -124,10 +128,12 @@ impl Headline {
             Some(format!("Runtime scenarios ran on stand-in images ({}). This is not a release sign-off: only a run on the target's own images can be signed.", o.environment.images))
         } else if failed {
             Some("A scenario failed: this run cannot be signed.".to_string())
+        } else if unproven > 0 {
+            Some(format!("{unproven} criteria are not proven by this run (scenarios not run, listed under them): it cannot be signed."))
         } else {
             None
         };
-        Headline { text, failed, signable: !failed && !standin, note }
+        Headline { text, failed, signable: !failed && !standin && unproven == 0, note }
     }
 }
 
@@ -171,7 +177,7 @@ pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::outcome::{Environment, Evidence, NotRun, ScenarioResult};
+    use crate::run::outcome::{Environment, Evidence, NotRun, NotRunKind, ScenarioResult};
     use crate::verdicts::Failure;
 
     fn sc(feature: &str, name: &str, status: Status) -> ScenarioResult {
@@ -197,13 +203,16 @@ mod tests {
 
     #[test]
     fn a_criterion_with_a_scenario_not_run_is_not_proven() {
-        let nr = NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into() };
-        let o = outcome(vec![sc("KRaft", "rules", Status::Passed), sc("Listeners", "host", Status::Passed)], vec![nr], false);
+        let nr = NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped };
+        let alt = NotRun { feature: "Listeners".into(), name: "attach form".into(), reason: "owned".into(), kind: NotRunKind::Alternative };
+        let o = outcome(vec![sc("KRaft", "rules", Status::Passed), sc("Listeners", "host", Status::Passed)], vec![nr, alt], false);
         let c = criteria(&o);
         assert_eq!(c.iter().map(|c| (c.feature.as_str(), c.verdict)).collect::<Vec<_>>(), vec![("KRaft", RowStatus::NotProven), ("Listeners", RowStatus::Passed)]);
         assert_eq!(c[0].rows[1], Row { status: RowStatus::NotRun, scenario: "wire".into(), evidence: "stand-in".into() });
         assert_eq!(c[1].rows[0].evidence, "told localhost:9093", "a pass carries what was observed");
-        assert_eq!(Headline::of(&o).text, "PASSED, 1 CRITERIA NOT PROVEN");
+        assert_eq!(c[1].rows[1].status, RowStatus::NotNeeded, "another mode's form of a scenario that ran proves nothing less");
+        let h = Headline::of(&o);
+        assert_eq!((h.text.as_str(), h.signable), ("PASSED, 1 CRITERIA NOT PROVEN", false));
     }
 
     #[test]

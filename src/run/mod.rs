@@ -130,7 +130,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
     let target = Target::load(&opts.project_dir)?;
     let sources = selection::feature_sources(opts.features.as_deref())?;
-    let selected = selection::select(selection::scenarios(&sources)?, filter.as_ref());
+    let (selected, unselected) = selection::select(selection::scenarios(&sources)?, filter.as_ref(), opts.tags.as_deref());
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
 
     // The stack starts first; the other layerings resolve while it comes up.
@@ -191,7 +191,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         let engine = ctx.stack.as_ref().map(|s| s.engine.clone());
         policy.registry_unreachable = registry_unreachable(engine, &ctx.models).await;
     }
-    let not_run = selection::not_run(&selected, &policy);
+    let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);
 
     let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());
@@ -231,6 +231,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     for s in &mut scenarios {
         s.observed = observed.get(&s.name).cloned().unwrap_or_default();
     }
+    not_run.extend(unselected);
     let outcome = Outcome {
         scenarios,
         not_run,

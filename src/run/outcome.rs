@@ -29,12 +29,26 @@ pub struct ScenarioResult {
     pub observed: Vec<String>,
 }
 
-/// A selected scenario that was not run, and why.
+/// A scenario that was not run, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotRun {
     pub feature: String,
     pub name: String,
     pub reason: String,
+    pub kind: NotRunKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotRunKind {
+    /// Selected, but this run could not or may not run it (stand-in, no
+    /// --host-checks, read-only, registry unreachable): its criterion is
+    /// not proven.
+    Skipped,
+    /// The other mode's form of a scenario that did run (the attach-only
+    /// check beside the owned bootstrap): its criterion does not need it.
+    Alternative,
+    /// Left out by --tags: its criterion is not proven by this run.
+    NotSelected,
 }
 
 /// What the report shows beside the verdicts: tables of observations.
@@ -85,8 +99,12 @@ impl Outcome {
                 }
             }
         }
-        for n in &self.not_run {
+        for n in self.not_run.iter().filter(|n| n.kind != NotRunKind::NotSelected) {
             out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
+        }
+        let unselected = self.not_run.iter().filter(|n| n.kind == NotRunKind::NotSelected).count();
+        if unselected > 0 {
+            out.push_str(&format!("not selected: {unselected} scenario(s) left out by --tags (listed in the report)\n"));
         }
         if !self.environment.images.is_empty() {
             out.push_str(&format!("images: {}\n", self.environment.images));
@@ -95,15 +113,16 @@ impl Outcome {
             out.push_str(&format!("measured: {m}\n"));
         }
         out.push_str(&format!("measured: suite wall time {:.2} s\n", self.wall_seconds));
-        if !self.not_run.is_empty() {
-            out.push_str(&format!("not run: {} scenario(s), listed above\n", self.not_run.len()));
+        let not_run = self.not_run.len() - unselected;
+        if not_run > 0 {
+            out.push_str(&format!("not run: {not_run} scenario(s), listed above\n"));
         }
         out.push_str(&format!(
             "kraft-acceptance: {} passed, {} failed, {} skipped, {} not run\n",
             self.count(Status::Passed),
             self.count(Status::Failed),
             self.count(Status::Skipped),
-            self.not_run.len(),
+            not_run,
         ));
         out
     }
@@ -129,7 +148,10 @@ mod tests {
     fn outcome(scenarios: Vec<ScenarioResult>) -> Outcome {
         Outcome {
             scenarios,
-            not_run: vec![NotRun { feature: "F".into(), name: "wire".into(), reason: "stand-in".into() }],
+            not_run: vec![
+                NotRun { feature: "F".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped },
+                NotRun { feature: "G".into(), name: "other".into(), reason: "--tags".into(), kind: NotRunKind::NotSelected },
+            ],
             measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
             evidence: Evidence::default(),
             environment: Environment { images: "stand-in".into(), ..Default::default() },
@@ -144,6 +166,7 @@ mod tests {
         let s = o.summary();
         assert!(s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"), "{s}");
         assert!(s.contains("NOT RUN wire: stand-in\n"), "{s}");
+        assert!(!s.contains("NOT RUN other") && s.contains("not selected: 1 scenario(s) left out by --tags"), "{s}");
         assert!(s.contains("measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"), "{s}");
         assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"), "{s}");
         assert!(!o.success());

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use cucumber::gherkin::tagexpr::TagOperation;
 
-use super::outcome::NotRun;
+use super::outcome::{NotRun, NotRunKind};
 
 include!(concat!(env!("OUT_DIR"), "/features.rs"));
 
@@ -120,9 +120,20 @@ pub fn scenarios(sources: &[(String, String)]) -> Result<Vec<Selected>, Selectio
     Ok(out)
 }
 
-/// The scenarios a tag expression selects.
-pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>) -> Vec<Selected> {
-    all.into_iter().filter(|s| filter.is_none_or(|op| tags_match(op, &s.tags))).collect()
+/// The scenarios a tag expression selects, and those it leaves out (as
+/// not run, so a report never reads a criterion as proven by them).
+pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>, expr: Option<&str>) -> (Vec<Selected>, Vec<NotRun>) {
+    let (selected, left): (Vec<Selected>, Vec<Selected>) = all.into_iter().partition(|s| filter.is_none_or(|op| tags_match(op, &s.tags)));
+    let left = left
+        .into_iter()
+        .map(|s| NotRun {
+            feature: s.feature,
+            name: s.name,
+            reason: format!("not selected by --tags \"{}\"", expr.unwrap_or_default()),
+            kind: NotRunKind::NotSelected,
+        })
+        .collect();
+    (selected, left)
 }
 
 /// The selected scenarios this run will not run, each with its reason.
@@ -130,7 +141,7 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
     let mut out = Vec::new();
     for s in selected {
         if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
-            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone() });
+            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone(), kind: NotRunKind::Skipped });
             continue;
         }
         let reason = if s.has(HOST_TAG) && !p.host_checks {
@@ -142,12 +153,18 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
         } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
             Some("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment")
         } else if s.has(ATTACH_TAG) && !p.attached {
-            Some("owned stack: the bootstrap scenario creates and checks the topics itself")
+            out.push(NotRun {
+                feature: s.feature.clone(),
+                name: s.name.clone(),
+                reason: "owned stack: the bootstrap scenario creates and checks the topics itself".into(),
+                kind: NotRunKind::Alternative,
+            });
+            continue;
         } else {
             None
         };
         if let Some(r) = reason {
-            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: r.to_string() });
+            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: r.to_string(), kind: NotRunKind::Skipped });
         }
     }
     out
