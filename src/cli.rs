@@ -204,6 +204,16 @@ async fn clean(dry_run: bool) -> ExitCode {
         }
     };
     let mut failed = false;
+    let live: Vec<String> = survey.iter().map(|(s, _)| s.project.clone()).collect();
+    for f in reaper::stale_owner_files(&live) {
+        match dry_run {
+            true => println!("would remove {} (its stack is gone)", f.display()),
+            false => {
+                let _ = std::fs::remove_file(&f);
+                println!("removed {} (its stack is gone)", f.display());
+            }
+        }
+    }
     for (s, v) in &survey {
         match v {
             Verdict::Leave(why) => println!("leave {}: {why} ({})", s.project, s.inventory()),

@@ -92,10 +92,42 @@ pub async fn reap(engine: &Engine, s: &Stack) -> Vec<String> {
     failed
 }
 
+/// Owner files of stacks that are gone (no resource left, owner not
+/// running): a kept stack someone removed by hand, a run killed between
+/// writing its file and `up`. Their owner is judged from the file itself,
+/// so the file of a run that is just starting is never touched.
+pub fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
+    let dir = crate::dirs::state_dir().join("runs");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some(project) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".owner.yml")) else { continue };
+        if live_projects.iter().any(|p| p == project) {
+            continue;
+        }
+        let labels: Option<std::collections::HashMap<String, String>> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["services"].as_object()?.values().next()?.get("labels").cloned())
+            .and_then(|l| serde_json::from_value(l).ok());
+        let gone = labels.as_ref().and_then(Owner::from_labels).is_none_or(|o| matches!(o.liveness(), Liveness::Gone(_)));
+        if gone {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// Reaps every orphan; one line each for the person watching.
 pub async fn reap_orphans(engine: &Engine) -> Result<Vec<String>, EngineError> {
     let mut said = Vec::new();
-    for (s, v) in survey(engine).await? {
+    let survey = survey(engine).await?;
+    let live: Vec<String> = survey.iter().map(|(s, _)| s.project.clone()).collect();
+    for f in stale_owner_files(&live) {
+        let _ = std::fs::remove_file(&f);
+    }
+    for (s, v) in survey {
         let Verdict::Reap(why) = v else { continue };
         let failed = reap(engine, &s).await;
         let line = if failed.is_empty() {

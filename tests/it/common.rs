@@ -200,3 +200,13 @@ pub fn clean_orphans() {
     let out = bin().arg("clean").output().expect("clean");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Owner files in the state directory (one per live or kept stack).
+pub fn owner_files() -> Vec<String> {
+    let dir = kraft_acceptance::dirs::state_dir().join("runs");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}

@@ -120,4 +120,10 @@ fn the_kraft_wire_checks_fail_on_a_broker_without_a_quorum() {
     let down = Command::new("sh").args(["-c", cmd]).output().expect("down");
     assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
     assert!(project_containers(&project).is_empty());
+    // Once the kept stack is gone by hand, its owner file goes at the next clean.
+    let owner = format!("{project}.owner.yml");
+    assert!(common::owner_files().contains(&owner), "a kept stack keeps its owner file");
+    let cleaned = common::bin().arg("clean").output().expect("clean");
+    assert!(String::from_utf8_lossy(&cleaned.stdout).contains(&format!("{owner} (its stack is gone)")));
+    assert!(!common::owner_files().contains(&owner));
 }

@@ -50,6 +50,7 @@ fn a_run_killed_with_sigkill_is_reaped_by_the_next_run() {
     assert!(common::leftovers(&orphan).is_empty(), "{orphan} was reaped whole");
     assert_eq!(common::engine_counts(), counts, "containers, networks, volumes as before");
     assert_eq!(common::temp_files(), temp, "nothing left in the temp directory");
+    assert_eq!(common::owner_files(), Vec::<String>::new(), "no owner file left");
 }
 
 #[test]
