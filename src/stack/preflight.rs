@@ -20,8 +20,8 @@ use crate::probes::engine::Engine;
 
 /// The stand-in override, compiled in so the binary carries it.
 pub const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin.yml");
-pub const STANDIN_NOTE: &str = "stand-in images (no registry reachable): tansu 0.6.0 Kafka-protocol broker for \
-apache/kafka:3.8.0, Debian redis-server 7.0 for redis; tansu has no KRaft quorum";
+pub const STANDIN_NOTE: &str = "stand-in images: tansu 0.6.0 Kafka-protocol broker for apache/kafka:3.8.0, \
+Debian redis-server 7.0 for redis; tansu has no KRaft quorum";
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,7 +92,11 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
     drop(progress);
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     cli.check(&args, out).map(|_| started.elapsed().as_secs_f64()).map_err(|e| match e {
-        ComposeError::Failed { stderr, .. } => stderr,
+        // Compose reports each service's progress too; the error is the
+        // registry's (or the network's) own line.
+        ComposeError::Failed { stderr, .. } => {
+            stderr.split(" | ").filter(|l| l.contains("rror")).last().map(str::to_string).unwrap_or(stderr)
+        }
         e => e.to_string(),
     })
 }
