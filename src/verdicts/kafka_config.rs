@@ -72,6 +72,15 @@ pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
     let mut v = Vec::new();
     let get = |k: &str| props.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
 
+    // bitnami/kafka reads KAFKA_CFG_*; apache/kafka reads KAFKA_* and would
+    // take KAFKA_CFG_LISTENERS as a property "cfg.listeners".
+    let bitnami: Vec<String> = props.keys().filter_map(|k| k.strip_prefix("cfg.")).map(str::to_string).collect();
+    if !bitnami.is_empty() {
+        v.push(format!(
+            "KAFKA_CFG_* variables set ({}): that is the bitnami/kafka image's convention (ZooKeeper mode unless KAFKA_CFG_PROCESS_ROLES is set); apache/kafka reads KAFKA_<PROPERTY> and ignores them",
+            bitnami.join(", ")
+        ));
+    }
     if let Some(zk) = get("zookeeper.connect") {
         v.push(format!("zookeeper.connect is set ({zk}); a KRaft node must not set it"));
     }
@@ -193,6 +202,14 @@ pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
                     }
                 }
             }
+            // KafkaConfig: a broker-only node must not be a voter.
+            if roles.len() == 1 && roles.contains("broker") {
+                if let Some(id) = node_id.filter(|id| ids.contains(id)) {
+                    v.push(format!(
+                        "If process.roles contains just the 'broker' role, the node id {id} must not be included in the set of voters controller.quorum.voters={voters}"
+                    ));
+                }
+            }
         }
     }
     v
@@ -264,6 +281,34 @@ mod tests {
             let v = kraft_violations(&props);
             assert!(v.iter().any(|m| m.contains(want)), "wanted \"{want}\" in {v:?}");
         }
+    }
+
+    #[test]
+    fn a_broker_only_node_must_not_be_a_voter() {
+        // A broker node beside a separate controller (apache/kafka's docker examples).
+        let broker = |voters: &'static str| {
+            let mut g = good();
+            g.retain(|(k, _)| !["KAFKA_PROCESS_ROLES", "KAFKA_CONTROLLER_QUORUM_VOTERS", "KAFKA_LISTENERS"].contains(k));
+            g.extend([
+                ("KAFKA_PROCESS_ROLES", "broker"),
+                ("KAFKA_CONTROLLER_QUORUM_VOTERS", voters),
+                ("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093"),
+            ]);
+            kraft_violations(&env(&g))
+        };
+        assert_eq!(broker("2@controller:9094"), Vec::<String>::new(), "Kafka accepts a broker that is not a voter");
+        let v = broker("1@kafka:9094");
+        assert_eq!(
+            v,
+            vec!["If process.roles contains just the 'broker' role, the node id 1 must not be included in the set of voters controller.quorum.voters=1@kafka:9094"]
+        );
+    }
+
+    #[test]
+    fn bitnami_variables_are_named_for_what_they_are() {
+        let v = kraft_violations(&env(&[("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"), ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181")]));
+        assert!(v[0].starts_with("KAFKA_CFG_* variables set (listeners, zookeeper.connect): that is the bitnami/kafka image's convention"), "{v:?}");
+        assert!(v.iter().any(|m| m == "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"));
     }
 
     #[test]
