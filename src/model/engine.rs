@@ -35,25 +35,25 @@ pub struct EngineEvent {
     pub service: String,
 }
 
+/// Seconds from the last `start` of `service` at or after `since_ns` to
+/// the first `action` after that start.
+fn last_start_to(events: &[EngineEvent], service: &str, since_ns: i64, action: &str) -> Option<f64> {
+    let mine = events.iter().filter(|e| e.service == service && e.time_ns >= since_ns);
+    let start = mine.clone().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
+    let end = mine.filter(|e| e.time_ns >= start && e.action.trim() == action).map(|e| e.time_ns).next()?;
+    Some((end - start) as f64 / 1e9)
+}
+
 /// Time-to-healthy from a project's events: from the service's last `start`
 /// to the first `health_status: healthy` after it, in seconds.
 pub fn time_to_healthy(events: &[EngineEvent], service: &str) -> Option<f64> {
-    let mine = events.iter().filter(|e| e.service == service);
-    let start = mine.clone().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
-    let healthy = mine
-        .filter(|e| e.time_ns >= start && e.action.trim() == "health_status: healthy")
-        .map(|e| e.time_ns)
-        .next()?;
-    Some((healthy - start) as f64 / 1e9)
+    last_start_to(events, service, i64::MIN, "health_status: healthy")
 }
 
 /// How long the last container of `service` that started at or after
 /// `since_ns` ran: its `start` to the `die` after it, in seconds.
 pub fn run_time(events: &[EngineEvent], service: &str, since_ns: i64) -> Option<f64> {
-    let mine: Vec<&EngineEvent> = events.iter().filter(|e| e.service == service && e.time_ns >= since_ns).collect();
-    let start = mine.iter().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
-    let die = mine.iter().filter(|e| e.action == "die" && e.time_ns >= start).map(|e| e.time_ns).next()?;
-    Some((die - start) as f64 / 1e9)
+    last_start_to(events, service, since_ns, "die")
 }
 
 #[cfg(test)]
