@@ -188,47 +188,33 @@ pub async fn main() -> ExitCode {
 }
 
 async fn clean(dry_run: bool) -> ExitCode {
-    use crate::stack::reaper::{self, Verdict};
-    let engine = match crate::probes::engine::Engine::connect().await {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("kraft-acceptance: {e}");
-            return ExitCode::from(2);
-        }
+    use crate::stack::reaper::{self, Swept};
+    let swept = match crate::probes::engine::Engine::connect().await {
+        Ok(engine) => reaper::sweep(&engine, dry_run).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     };
-    let survey = match reaper::survey(&engine).await {
+    let swept = match swept {
         Ok(s) => s,
         Err(e) => {
             eprintln!("kraft-acceptance: {e}");
             return ExitCode::from(2);
         }
     };
-    let mut failed = false;
-    let live: Vec<String> = survey.iter().map(|(s, _)| s.project.clone()).collect();
-    for f in reaper::stale_owner_files(&live) {
-        match dry_run {
-            true => println!("would remove {} (its stack is gone)", f.display()),
-            false => {
-                let _ = std::fs::remove_file(&f);
-                println!("removed {} (its stack is gone)", f.display());
+    let (verb, mut failed) = (if dry_run { "would remove" } else { "removed" }, false);
+    for s in &swept {
+        match s {
+            Swept::StaleFile(f) => println!("{verb} {} (its stack is gone)", f.display()),
+            Swept::Left(stack, why) => println!("leave {}: {why} ({})", stack.project, stack.inventory()),
+            Swept::Reaped { stack, why, failed: errors } if errors.is_empty() => {
+                println!("{verb} {}: {why} ({})", stack.project, stack.inventory())
+            }
+            Swept::Reaped { stack, failed: errors, .. } => {
+                failed = true;
+                println!("could not remove all of {}: {}", stack.project, errors.join("; "));
             }
         }
     }
-    for (s, v) in &survey {
-        match v {
-            Verdict::Leave(why) => println!("leave {}: {why} ({})", s.project, s.inventory()),
-            Verdict::Reap(why) if dry_run => println!("would remove {}: {why} ({})", s.project, s.inventory()),
-            Verdict::Reap(why) => {
-                let errors = reaper::reap(&engine, s).await;
-                failed |= !errors.is_empty();
-                match errors.is_empty() {
-                    true => println!("removed {}: {why} ({})", s.project, s.inventory()),
-                    false => println!("could not remove all of {}: {}", s.project, errors.join("; ")),
-                }
-            }
-        }
-    }
-    if survey.is_empty() {
+    if !swept.iter().any(|s| !matches!(s, Swept::StaleFile(_))) {
         println!("no stack of kraft-acceptance's on this engine");
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }

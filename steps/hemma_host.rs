@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::then;
-use kraft_acceptance::probes::engine::Engine;
 use kraft_acceptance::probes::host;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{hemma_host, observe};
@@ -14,10 +13,7 @@ async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
     let (version, source) = match std::env::var(host::ENGINE_VERSION_ENV) {
         Ok(v) => (v, format!("${}", host::ENGINE_VERSION_ENV)),
         Err(_) => {
-            let engine = match &w.ctx.stack {
-                Some(s) => Ok(s.engine.clone()),
-                None => Engine::connect().await,
-            };
+            let engine = w.ctx.engine().await;
             let engine = w.judge(observe("the Docker Engine answering", engine))?;
             let v = w.judge(observe("the engine's version", engine.version().await))?;
             (v.0, "engine API /version".to_string())

@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 
 use cucumber::then;
-use kraft_acceptance::probes::engine::Engine;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{images, observe};
 
@@ -44,10 +43,7 @@ fn not_gone(w: &mut AcceptanceWorld, services: String) -> StepResult {
 
 #[then(expr = "every image of services {string} resolves in its registry for this host and every required platform")]
 async fn resolves(w: &mut AcceptanceWorld, services: String) -> StepResult {
-    let engine = match &w.ctx.stack {
-        Some(s) => Ok(s.engine.clone()),
-        None => Engine::connect().await,
-    };
+    let engine = w.ctx.engine().await;
     let engine = w.judge(observe("the Docker Engine answering (it asks the registries)", engine))?;
     let mut required = vec![images::host_platform(std::env::consts::ARCH)];
     for p in &w.ctx.target.platforms {

@@ -72,7 +72,10 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, A
             .collect();
         handles
             .into_iter()
-            .map(|(l, h)| h.join().unwrap_or_else(|_| Err(RunError::NoRuntimeLayering(l.clone()))).map(|m| (l, m)))
+            .map(|(l, h)| {
+                let panicked = || RunError::Io { what: format!("resolving layering \"{l}\""), source: io::Error::other("the thread panicked") };
+                h.join().unwrap_or_else(|_| Err(panicked())).map(|m| (l, m))
+            })
             .collect()
     })
 }
@@ -80,19 +83,13 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, A
 /// Whether the registries can be asked, measured on Kafka's image: `Some`
 /// with the engine's own error when a network failure, not a registry's
 /// answer, stopped the lookup (offline), or the engine does not answer.
-async fn registry_unreachable(
-    engine: Option<crate::probes::engine::Engine>,
-    models: &BTreeMap<String, Arc<crate::model::compose::ComposeModel>>,
-) -> Option<String> {
+async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
     use crate::verdicts::images::{classify, Lookup};
-    let engine = match engine {
-        Some(e) => e,
-        None => match crate::probes::engine::Engine::connect().await {
-            Ok(e) => e,
-            Err(e) => return Some(format!("the registries are asked through the Docker Engine, which does not answer: {e}")),
-        },
+    let engine = match ctx.engine().await {
+        Ok(e) => e,
+        Err(e) => return Some(format!("the registries are asked through the Docker Engine, which does not answer: {e}")),
     };
-    let image = models.values().find_map(|m| m.services.get("kafka").and_then(|s| s.image.clone()))?;
+    let image = ctx.models.values().find_map(|m| m.services.get("kafka").and_then(|s| s.image.clone()))?;
     match engine.distribution(&image).await {
         Ok(_) => None,
         Err(e) => match classify(&crate::probes::compose::one_line(&e.to_string())) {
@@ -188,8 +185,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         ctx.stack = Some(s.clone());
     }
     if selected.iter().any(|s| s.has(selection::REGISTRY_TAG)) {
-        let engine = ctx.stack.as_ref().map(|s| s.engine.clone());
-        policy.registry_unreachable = registry_unreachable(engine, &ctx.models).await;
+        policy.registry_unreachable = registry_unreachable(&ctx).await;
     }
     let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);

@@ -14,6 +14,7 @@ use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
 use crate::model::wire::WireObservation;
 use crate::model::OneOff;
+use crate::probes::engine::{Engine, EngineError};
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
@@ -62,6 +63,14 @@ impl RunContext {
         t.push(row);
     }
 
+    /// The engine: the stack's, else a connection of its own (runs with no stack).
+    pub async fn engine(&self) -> Result<Engine, EngineError> {
+        match &self.stack {
+            Some(s) => Ok(s.engine.clone()),
+            None => Engine::connect().await,
+        }
+    }
+
     pub fn record_healthy(&self, service: &str, seconds: f64) {
         self.evidence.lock().unwrap_or_else(|p| p.into_inner()).time_to_healthy.insert(service.to_string(), seconds);
     }
@@ -87,8 +96,9 @@ pub fn install(ctx: RunContext) -> Arc<RunContext> {
 pub struct StepError(Failure);
 
 impl fmt::Display for StepError {
+    // `judge` stored the failure already redacted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact(&self.0.to_string()))
+        self.0.fmt(f)
     }
 }
 

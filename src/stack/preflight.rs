@@ -135,8 +135,12 @@ impl Stack {
         // One owned run per host: the next waits here, then clears what
         // runs that were killed left behind.
         let lock = HostLock::acquire(&project, opts.lock_wait)?;
-        for line in reaper::reap_orphans(&engine).await? {
-            eprintln!("kraft-acceptance: {line}");
+        for swept in reaper::sweep(&engine, false).await? {
+            let reaper::Swept::Reaped { stack, why, failed } = swept else { continue };
+            match failed.is_empty() {
+                true => eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory()),
+                false => eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; ")),
+            }
         }
         let target_cli = ComposeCli::new(opts.files.clone(), &opts.project_directory);
         let mut standin_files = opts.files.clone();
@@ -279,11 +283,8 @@ fn ports_free(model: &ComposeModel) -> Result<(), StackError> {
 async fn port_holder(engine: &Engine, e: StackError) -> StackError {
     let StackError::PortTaken { addr, service } = &e else { return e };
     let port = addr.rsplit(':').next().unwrap_or_default();
-    let Ok(ours) = engine.labelled(owner::RUN_LABEL).await else { return e };
-    for (s, verdict) in reaper::group(ours).into_iter().map(|s| {
-        let v = reaper::decide(&s, Owner::liveness);
-        (s, v)
-    }) {
+    let Ok(ours) = reaper::survey(engine).await else { return e };
+    for (s, verdict) in ours {
         for r in s.resources.iter().filter(|r| r.kind == crate::probes::engine::ResourceKind::Container) {
             let Ok(c) = engine.inspect(&r.id).await else { continue };
             if c.bindings.iter().any(|b| b.host_port == port) {

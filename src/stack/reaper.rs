@@ -119,25 +119,38 @@ pub fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Reaps every orphan; one line each for the person watching.
-pub async fn reap_orphans(engine: &Engine) -> Result<Vec<String>, EngineError> {
-    let mut said = Vec::new();
+/// What a sweep did (or, dry, would do) with each thing it found.
+#[derive(Debug)]
+pub enum Swept {
+    /// An owner file whose stack is gone; removed unless dry.
+    StaleFile(std::path::PathBuf),
+    Left(Stack, String),
+    /// An orphan; `failed` names what could not be removed (empty when dry).
+    Reaped { stack: Stack, why: String, failed: Vec<String> },
+}
+
+/// Removes every orphan and stale owner file (`dry`: only says so). The
+/// one sweep behind a run's preflight and `kraft-acceptance clean`.
+pub async fn sweep(engine: &Engine, dry: bool) -> Result<Vec<Swept>, EngineError> {
     let survey = survey(engine).await?;
     let live: Vec<String> = survey.iter().map(|(s, _)| s.project.clone()).collect();
+    let mut out = Vec::new();
     for f in stale_owner_files(&live) {
-        let _ = std::fs::remove_file(&f);
+        if !dry {
+            let _ = std::fs::remove_file(&f);
+        }
+        out.push(Swept::StaleFile(f));
     }
-    for (s, v) in survey {
-        let Verdict::Reap(why) = v else { continue };
-        let failed = reap(engine, &s).await;
-        let line = if failed.is_empty() {
-            format!("reaped orphan stack {} ({why}): {}", s.project, s.inventory())
-        } else {
-            format!("orphan stack {} ({why}): could not remove {}", s.project, failed.join("; "))
-        };
-        said.push(line);
+    for (stack, v) in survey {
+        out.push(match v {
+            Verdict::Leave(why) => Swept::Left(stack, why),
+            Verdict::Reap(why) => {
+                let failed = if dry { Vec::new() } else { reap(engine, &stack).await };
+                Swept::Reaped { stack, why, failed }
+            }
+        });
     }
-    Ok(said)
+    Ok(out)
 }
 
 #[cfg(test)]
