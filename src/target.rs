@@ -46,6 +46,8 @@ struct RawConfig {
     platforms: Option<Vec<String>>,
     /// Image namespaces known to be gone or moved (`bitnami/`).
     gone_namespaces: Option<Vec<String>>,
+    /// Compose profiles enabled for every layering.
+    profiles: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -80,7 +82,9 @@ pub struct Target {
     pub project_directory: PathBuf,
     /// Layering name -> compose files, in `-f` order.
     pub layerings: BTreeMap<String, Vec<PathBuf>>,
-    pub topics_manifest: PathBuf,
+    /// The topics manifest the target names; without one the bootstrap's
+    /// mounts are searched (see `probes::repo::find_manifest`).
+    pub topics_manifest: Option<PathBuf>,
     pub scan_paths: Vec<PathBuf>,
     /// Glob patterns (relative to `dir`) allowed to mention ZooKeeper.
     pub scan_allow: Vec<String>,
@@ -91,6 +95,8 @@ pub struct Target {
     pub platforms: Vec<String>,
     /// Image namespaces (prefixes) known to be gone or moved.
     pub gone_namespaces: Vec<String>,
+    /// Compose profiles enabled for every layering (`--profile`).
+    pub profiles: Vec<String>,
 }
 
 impl Target {
@@ -138,7 +144,7 @@ impl Target {
             t.project_directory = abs(p);
         }
         if let Some(p) = raw.topics_manifest {
-            t.topics_manifest = abs(p);
+            t.topics_manifest = Some(abs(p));
         }
         if let Some(p) = raw.scan_paths {
             t.scan_paths = abs_all(p);
@@ -162,6 +168,9 @@ impl Target {
         if let Some(g) = raw.gone_namespaces {
             t.gone_namespaces = g;
         }
+        if let Some(p) = raw.profiles {
+            t.profiles = p;
+        }
         for (layering, files) in &t.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
@@ -180,7 +189,7 @@ impl Target {
                 ("infrastructure".into(), vec![infra.clone()]),
                 ("hemma".into(), vec![infra, dir.join("docker-compose.hemma.yml")]),
             ]),
-            topics_manifest: dir.join("config/kafka-topics.txt"),
+            topics_manifest: None,
             scan_paths: ["docs", "scripts", "README.md", "Makefile"].iter().map(|p| dir.join(p)).collect(),
             scan_allow: vec!["docs/decisions/**".into()],
             public_services: vec!["nginx-proxy".into()],
@@ -188,6 +197,7 @@ impl Target {
             engine_advisories: AdvisoryMode::default(),
             platforms: DEFAULT_PLATFORMS.iter().map(|s| s.to_string()).collect(),
             gone_namespaces: DEFAULT_GONE_NAMESPACES.iter().map(|s| s.to_string()).collect(),
+            profiles: Vec::new(),
         }
     }
 

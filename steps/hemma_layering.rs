@@ -9,7 +9,8 @@ fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let known = w.ctx.target.observability_services.clone();
     w.judge(hemma::no_observability(&m, &known))?;
-    w.saw(format!("services: {}", m.services.keys().cloned().collect::<Vec<_>>().join(", ")));
+    let running: Vec<&str> = m.running_services().map(|(n, _)| n.as_str()).collect();
+    w.saw(format!("services: {}{}", running.join(", "), crate::loopback_binds::disabled_note(&m)));
     Ok(())
 }
 

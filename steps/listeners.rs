@@ -2,7 +2,9 @@
 
 use cucumber::{then, when};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
-use kraft_acceptance::probes::{kafka as probe, netns, repo};
+use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
+use kraft_acceptance::probes::{kafka as probe, netns};
+use kraft_acceptance::stack::Stack;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{earlier, listeners, observe};
 
@@ -51,19 +53,20 @@ fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
 }
 
 /// Owned stacks get a create/produce/consume round trip on a topic of the
-/// run's own; an attached deployment is only read (the manifest's first topic).
-fn data_check(w: &mut AcceptanceWorld, project: &str, tag: &str) -> Result<DataCheck, StepError> {
+/// run's own; an attached deployment is only read (the manifest's first
+/// topic, else the first application topic the broker lists).
+fn data_check(w: &mut AcceptanceWorld, s: &Stack, tag: &str) -> Result<DataCheck, StepError> {
     if !w.ctx.read_only {
-        return Ok(DataCheck::RoundTrip(format!("kraft-acceptance.{project}.{tag}")));
+        return Ok(DataCheck::RoundTrip(format!("{HARNESS_TOPIC_PREFIX}{}.{tag}", s.project)));
     }
-    let manifest = w.judge(observe("a valid topics manifest", repo::manifest(&w.ctx.target)))?;
-    Ok(DataCheck::ReadOnly(manifest[0].name.clone()))
+    let manifest = w.manifest(&s.model)?;
+    Ok(DataCheck::ReadOnly(manifest.map(|m| m.topics[0].name.clone())))
 }
 
 #[when(expr = "a Kafka client on the host bootstraps from {string}")]
 async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let s = w.ready("kafka").await?;
-    let check = data_check(w, &s.project, "host")?;
+    let check = data_check(w, &s, "host")?;
     let b = bootstrap.clone();
     let obs = tokio::task::spawn_blocking(move || probe::probe(&b, &check)).await;
     let obs = w.judge(observe("the probe thread finishing", obs))?;
@@ -78,7 +81,7 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
     let s = w.ready("kafka").await?;
     let c = w.judge(observe(format!("service {peer} running"), s.service_container(&peer).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
-    let check = data_check(w, &s.project, "internal")?;
+    let check = data_check(w, &s, "internal")?;
     let b = bootstrap.clone();
     let obs = tokio::task::spawn_blocking(move || netns::probe_in_netns(pid, &b, &check)).await;
     let obs = w.judge(observe("the probe thread finishing", obs))?;

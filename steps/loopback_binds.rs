@@ -34,7 +34,7 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
     let allowed = w.ctx.target.public_services.clone();
     let found = binds::public_publishers(&m, &allowed);
     w.judge(none_of(&format!("only [{}] publish on a non-loopback address", allowed.join(", ")), "other public bindings", found))?;
-    w.saw(format!("no service but [{}] publishes on a non-loopback address", allowed.join(", ")));
+    w.saw(format!("no service but [{}] publishes on a non-loopback address{}", allowed.join(", "), disabled_note(&m)));
     Ok(())
 }
 
@@ -70,4 +70,12 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     w.judge(listeners::every_advertised_listens(&c.name, &props, &socks))?;
     w.saw(format!("{} listens on [{}]", c.name, socks.iter().map(|s| s.port.to_string()).collect::<Vec<_>>().join(", ")));
     Ok(())
+}
+
+/// The services left out of a check because compose runs none of them.
+pub fn disabled_note(m: &kraft_acceptance::model::compose::ComposeModel) -> String {
+    match m.disabled_services() {
+        d if d.is_empty() => String::new(),
+        d => format!(" (disabled with deploy.replicas: 0, so not run: {})", d.join(", ")),
+    }
 }

@@ -2,11 +2,14 @@
 
 use std::time::Duration;
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use kraft_acceptance::model::kafka::DataCheck;
-use kraft_acceptance::probes::{kafka, repo};
-use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::{self, earlier, observe, topics};
+use kraft_acceptance::model::topics::is_application_topic;
+use kraft_acceptance::probes::kafka;
+use kraft_acceptance::probes::repo::Manifest;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::verdicts::topics::{self, Topics};
+use kraft_acceptance::verdicts::{self, earlier, observe};
 
 /// Hard stop for a one-off run; the step's budget is judged separately.
 const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
@@ -19,10 +22,45 @@ fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepR
     Ok(())
 }
 
-#[then("the topics manifest lists at least one valid topic")]
+#[then("its topics manifest, if it has one, lists at least one valid topic")]
 fn manifest(w: &mut AcceptanceWorld) -> StepResult {
-    let m = w.judge(observe("a valid topics manifest", repo::manifest(&w.ctx.target)))?;
-    w.saw(format!("manifest: {}", m.iter().map(|t| format!("{} ({} partitions)", t.name, t.partitions)).collect::<Vec<_>>().join(", ")));
+    let model = w.model()?;
+    match w.manifest(&model)? {
+        Some(m) => w.saw(format!("manifest {m}: {}", m.topics.iter().map(|t| format!("{} ({} partitions)", t.name, t.partitions)).collect::<Vec<_>>().join(", "))),
+        None => w.saw(NO_MANIFEST),
+    }
+    Ok(())
+}
+
+const NO_MANIFEST: &str = "no topics manifest (none named as topics_manifest in kraft-acceptance.toml, and kafka_topic_setup mounts no file that parses as one): the bootstrap is judged by the broker's topics before and after it runs";
+
+/// The broker's topics, as a client at `bootstrap` is told them.
+async fn broker_topics(w: &mut AcceptanceWorld, bootstrap: &str) -> Result<Topics, StepError> {
+    let b = bootstrap.to_string();
+    let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &DataCheck::None)).await;
+    let obs = w.judge(observe("the probe thread finishing", obs))?;
+    let obs = w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))?;
+    Ok(obs.topics)
+}
+
+fn listed(t: &Topics) -> String {
+    let names: Vec<&str> = t.keys().map(String::as_str).filter(|n| is_application_topic(n)).collect();
+    if names.is_empty() { "none".into() } else { names.join(", ") }
+}
+
+#[given(expr = "the broker's topics at {string} before the bootstrap, when it has no manifest")]
+async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let s = w.stack()?;
+    if let Some(m) = w.manifest(&s.model)? {
+        // The manifest says what must exist; the bootstrap starts at once,
+        // held by compose until Kafka is healthy.
+        w.saw(format!("manifest {m}: the broker's topics are checked against it"));
+        return Ok(());
+    }
+    w.ready("kafka").await?;
+    let before = broker_topics(w, &bootstrap).await?;
+    w.saw(format!("{NO_MANIFEST}; before: {}", listed(&before)));
+    w.topics_before = Some(before);
     Ok(())
 }
 
@@ -70,18 +108,50 @@ fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
     Ok(())
 }
 
+#[then(expr = "a Kafka client at {string} finds the bootstrap's topics")]
+async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let s = w.stack()?;
+    let manifest = w.manifest(&s.model)?;
+    let after = broker_topics(w, &bootstrap).await?;
+    w.topics_after = Some(after.clone());
+    match manifest {
+        Some(m) => judge_manifest(w, &m, &after),
+        None => {
+            let before = w.judge(earlier("the broker's topics before the bootstrap", w.topics_before.clone()))?;
+            let created = w.judge(topics::created(&before, &after))?;
+            for (name, partitions) in &created {
+                w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()]);
+            }
+            w.saw(format!("the bootstrap created {}", listed(&created)));
+            Ok(())
+        }
+    }
+}
+
+#[then(expr = "a Kafka client at {string} finds no topic changed by the second run")]
+async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let first = w.judge(earlier("the broker's topics after the first run", w.topics_after.clone()))?;
+    let second = broker_topics(w, &bootstrap).await?;
+    w.judge(topics::unchanged(&first, &second))?;
+    w.saw(format!("after the second run, the same topics: {}", listed(&second)));
+    Ok(())
+}
+
 #[then(expr = "a Kafka client at {string} finds every manifest topic with its partition count")]
 async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
-    let manifest = w.judge(observe("a valid topics manifest", repo::manifest(&w.ctx.target)))?;
-    let b = bootstrap.clone();
-    let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &DataCheck::None)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
-    let obs = w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))?;
-    for t in &manifest {
-        let found = obs.topics.get(&t.name).map_or("missing".to_string(), |p| p.to_string());
-        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), found]);
+    let s = w.stack()?;
+    let manifest = w.manifest(&s.model)?;
+    let m = w.judge(earlier("a topics manifest (the selection runs this scenario only with one)", manifest))?;
+    let found = broker_topics(w, &bootstrap).await?;
+    judge_manifest(w, &m, &found)
+}
+
+fn judge_manifest(w: &mut AcceptanceWorld, m: &Manifest, found: &Topics) -> StepResult {
+    for t in &m.topics {
+        let on_broker = found.get(&t.name).map_or("missing".to_string(), |p| p.to_string());
+        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), on_broker]);
     }
-    w.judge(topics::topics_match(&manifest, &obs.topics))?;
-    w.saw(format!("{} manifest topics on the broker with their partitions", manifest.len()));
+    w.judge(topics::topics_match(&m.topics, found))?;
+    w.saw(format!("{} topics of manifest {m} on the broker with their partitions", m.topics.len()));
     Ok(())
 }

@@ -27,6 +27,8 @@ pub struct Volume {
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct Service {
     pub image: Option<String>,
+    /// Compose builds this service's image (its context, inline Dockerfile...).
+    pub build: Option<serde_json::Value>,
     pub hostname: Option<String>,
     pub container_name: Option<String>,
     #[serde(default)]
@@ -48,6 +50,36 @@ pub struct Service {
     pub networks: BTreeMap<String, Option<NetworkAttachment>>,
     #[serde(default)]
     pub profiles: Vec<String>,
+    #[serde(default)]
+    pub volumes: Vec<ServiceVolume>,
+    pub deploy: Option<Deploy>,
+}
+
+impl Service {
+    /// `deploy.replicas: 0`: compose defines it but runs no container of it.
+    pub fn disabled(&self) -> bool {
+        self.deploy.as_ref().and_then(|d| d.replicas) == Some(0)
+    }
+
+    /// Host paths bind-mounted into the service's containers.
+    pub fn bind_sources(&self) -> impl Iterator<Item = &str> {
+        self.volumes.iter().filter(|v| v.kind == "bind").filter_map(|v| v.source.as_deref())
+    }
+}
+
+/// One `volumes:` entry, as compose writes it (long syntax, absolute sources).
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct ServiceVolume {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Deploy {
+    pub replicas: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -109,6 +141,17 @@ pub struct UnknownService {
 }
 
 impl ComposeModel {
+    /// Services compose runs containers of: `deploy.replicas: 0` ones are
+    /// defined but never run, so they publish nothing and bring nothing.
+    pub fn running_services(&self) -> impl Iterator<Item = (&String, &Service)> {
+        self.services.iter().filter(|(_, s)| !s.disabled())
+    }
+
+    /// Names of the services disabled with `deploy.replicas: 0`.
+    pub fn disabled_services(&self) -> Vec<String> {
+        self.services.iter().filter(|(_, s)| s.disabled()).map(|(n, _)| n.clone()).collect()
+    }
+
     pub fn service(&self, name: &str) -> Result<&Service, UnknownService> {
         self.services
             .get(name)

@@ -23,8 +23,9 @@ pub enum DataCheck {
     /// Create the topic, produce a record, consume it back (owned stacks).
     RoundTrip(String),
     /// Read the offsets of an existing topic from its leader, through the
-    /// advertised address, and write nothing (attach mode).
-    ReadOnly(String),
+    /// advertised address, and write nothing (attach mode). None: the first
+    /// application topic the broker lists.
+    ReadOnly(Option<String>),
 }
 
 /// What the data path did (`Ok`: a sentence of what worked) or the step at

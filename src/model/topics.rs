@@ -7,6 +7,18 @@ pub struct TopicSpec {
     pub replication: i32,
 }
 
+/// The service that creates the topics (the seed's name for it).
+pub const BOOTSTRAP_SERVICE: &str = "kafka_topic_setup";
+
+/// Topics this harness creates for its own data-path probes.
+pub const HARNESS_TOPIC_PREFIX: &str = "kraft-acceptance.";
+
+/// A topic an application made: not Kafka's own (`__consumer_offsets`...),
+/// not one of this harness's probes.
+pub fn is_application_topic(name: &str) -> bool {
+    !name.starts_with("__") && !name.starts_with(HARNESS_TOPIC_PREFIX)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
     #[error("line {line}: expected `topic partitions replication-factor`, got \"{text}\"")]

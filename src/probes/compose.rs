@@ -14,6 +14,8 @@ pub enum ComposeError {
     Failed { args: String, code: i32, stderr: String },
     #[error("`docker compose config` printed JSON this harness cannot read: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("required variable {name} is not set ({message}); compose read {env_file}: set {name} there or in the environment")]
+    RequiredVariable { name: String, message: String, env_file: String },
 }
 
 /// One invocation context: the compose files (in `-f` order), the project
@@ -23,11 +25,18 @@ pub struct ComposeCli {
     pub files: Vec<PathBuf>,
     pub project_directory: PathBuf,
     pub project_name: Option<String>,
+    /// Compose profiles to enable (`--profile`).
+    pub profiles: Vec<String>,
 }
 
 impl ComposeCli {
     pub fn new(files: Vec<PathBuf>, project_directory: &Path) -> Self {
-        Self { files, project_directory: project_directory.to_path_buf(), project_name: None }
+        Self { files, project_directory: project_directory.to_path_buf(), project_name: None, profiles: Vec::new() }
+    }
+
+    pub fn with_profiles(mut self, profiles: &[String]) -> Self {
+        self.profiles = profiles.to_vec();
+        self
     }
 
     pub fn with_project(mut self, name: &str) -> Self {
@@ -41,6 +50,9 @@ impl ComposeCli {
             a.extend(["--project-name".into(), p.clone()]);
         }
         a.extend(["--project-directory".into(), self.project_directory.display().to_string()]);
+        for p in &self.profiles {
+            a.extend(["--profile".into(), p.clone()]);
+        }
         for f in &self.files {
             a.extend(["-f".into(), f.display().to_string()]);
         }
@@ -69,6 +81,11 @@ impl ComposeCli {
         if stderr.contains("'compose' is not a docker command") || stderr.contains("unknown shorthand flag: 'f'") {
             return Err(ComposeError::Missing(stderr.lines().next().unwrap_or_default().to_string()));
         }
+        if let Some((name, message)) = required_variable(&stderr) {
+            let env = self.project_directory.join(".env");
+            let env_file = if env.is_file() { env.display().to_string() } else { format!("no .env ({} has none)", self.project_directory.display()) };
+            return Err(ComposeError::RequiredVariable { name, message, env_file });
+        }
         Err(ComposeError::Failed { args: args.join(" "), code: out.status.code().unwrap_or(-1), stderr: one_line(&stderr) })
     }
 
@@ -85,7 +102,33 @@ impl ComposeCli {
     }
 }
 
+/// Compose's `${X:?message}` refusal: (X, message).
+fn required_variable(stderr: &str) -> Option<(String, String)> {
+    let line = stderr.lines().find(|l| l.contains("required variable "))?;
+    let rest = &line[line.find("required variable ")? + "required variable ".len()..];
+    let (name, message) = rest.split_once(" is missing a value")?;
+    Some((name.to_string(), message.trim_start_matches(':').trim().to_string()))
+}
+
 /// Compose errors span lines; a failure message should be one readable line.
 pub fn one_line(s: &str) -> String {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_compose_required_variable_refusal() {
+        let e = "error while interpolating services.kafka.environment.CLUSTER_ID: required variable KAFKA_CLUSTER_ID is missing a value: set KAFKA_CLUSTER_ID in .env";
+        assert_eq!(required_variable(e), Some(("KAFKA_CLUSTER_ID".into(), "set KAFKA_CLUSTER_ID in .env".into())));
+        assert_eq!(required_variable("service \"x\" has neither an image nor a build context"), None);
+    }
+
+    #[test]
+    fn profiles_go_before_the_files() {
+        let cli = ComposeCli::new(vec!["a.yml".into()], Path::new("/t")).with_profiles(&["tools".into()]);
+        assert_eq!(cli.base_args().join(" "), "compose --project-directory /t --profile tools -f a.yml");
+    }
 }

@@ -15,6 +15,7 @@ use rdkafka::{Offset, TopicPartitionList};
 const TIMEOUT: Duration = Duration::from_secs(15);
 
 pub use crate::model::kafka::{DataCheck, DataPath, KafkaObservation};
+use crate::model::topics::is_application_topic;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KafkaError {
@@ -42,14 +43,22 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Kaf
     let round_trip = match check {
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
-        DataCheck::ReadOnly(t) => {
+        DataCheck::ReadOnly(named) => {
+            let Some(t) = named.clone().or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned()) else {
+                return Ok(KafkaObservation {
+                    bootstrap: bootstrap.to_string(),
+                    brokers,
+                    topics,
+                    round_trip: Some(Err("no application topic on the broker to read offsets from".into())),
+                });
+            };
             let consumer: BaseConsumer = config(bootstrap)
                 .set("group.id", "kraft-acceptance-metadata")
                 .create()
                 .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
             Some(
                 consumer
-                    .fetch_watermarks(t, 0, TIMEOUT)
+                    .fetch_watermarks(&t, 0, TIMEOUT)
                     .map(|(lo, hi)| format!("read-only: offsets of {t}/0 from its leader: {lo}..{hi}"))
                     .map_err(|e| format!("offsets of {t}/0 from its leader: {e}")),
             )

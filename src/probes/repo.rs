@@ -1,10 +1,11 @@
 //! Reads the target repo: its docs and scripts for the ZooKeeper scan, and
-//! its topics manifest.
+//! its topics manifest, named or mounted into the bootstrap service.
 
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::model::compose::ComposeModel;
 use crate::model::topics::{parse_manifest, ManifestError, TopicSpec};
 use crate::target::Target;
 
@@ -14,18 +15,97 @@ pub enum RepoError {
     Walk { path: PathBuf, source: walkdir::Error },
     #[error("scan_allow pattern \"{pattern}\": {source}")]
     Allowlist { pattern: String, source: globset::Error },
-    #[error("cannot read {shown}: {source}")]
+    #[error("cannot read {shown} (topics_manifest in kraft-acceptance.toml): {source}")]
     ReadManifest { shown: String, source: std::io::Error },
-    #[error("{shown}: {source}")]
+    #[error("{shown} (topics_manifest in kraft-acceptance.toml): {source}")]
     Manifest { shown: String, source: ManifestError },
+    #[error("{shown}, mounted into {service}, is named as a topics manifest but is not one: {source}")]
+    MountedManifest { shown: String, service: String, source: ManifestError },
+    #[error("{service} mounts {} files that parse as a topics manifest ({}); name the one it reads in kraft-acceptance.toml: topics_manifest = \"{}\"", files.len(), files.join(", "), files[0])]
+    AmbiguousManifest { service: String, files: Vec<String> },
 }
 
-/// The target's topics manifest, read and parsed; the error names the file.
-pub fn manifest(target: &Target) -> Result<Vec<TopicSpec>, RepoError> {
-    let shown = target.display(&target.topics_manifest);
-    let text = std::fs::read_to_string(&target.topics_manifest)
-        .map_err(|source| RepoError::ReadManifest { shown: shown.clone(), source })?;
-    parse_manifest(&text).map_err(|source| RepoError::Manifest { shown, source })
+/// Where the manifest came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestOrigin {
+    /// `topics_manifest` in kraft-acceptance.toml.
+    Named,
+    /// The one file mounted into the bootstrap service that parses as one.
+    Mounted { service: String },
+}
+
+/// A topics manifest, found and parsed.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// Its path as shown (relative to the target).
+    pub shown: String,
+    pub origin: ManifestOrigin,
+    pub topics: Vec<TopicSpec>,
+}
+
+impl std::fmt::Display for Manifest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.origin {
+            ManifestOrigin::Named => write!(f, "{} (topics_manifest in kraft-acceptance.toml)", self.shown),
+            ManifestOrigin::Mounted { service } => write!(f, "{} (mounted into {service})", self.shown),
+        }
+    }
+}
+
+/// The bootstrap's topics manifest: the one the target names, else the one
+/// file mounted into `bootstrap` (directly or inside a mounted directory)
+/// that parses as a manifest. None: the bootstrap's topics come from code,
+/// and only the broker's state can tell what it does.
+pub fn find_manifest(target: &Target, model: &ComposeModel, bootstrap: &str) -> Result<Option<Manifest>, RepoError> {
+    if let Some(path) = &target.topics_manifest {
+        let shown = target.display(path);
+        let text = std::fs::read_to_string(path).map_err(|source| RepoError::ReadManifest { shown: shown.clone(), source })?;
+        let topics = parse_manifest(&text).map_err(|source| RepoError::Manifest { shown: shown.clone(), source })?;
+        return Ok(Some(Manifest { shown, origin: ManifestOrigin::Named, topics }));
+    }
+    let Ok(svc) = model.service(bootstrap) else { return Ok(None) };
+    let mut found = Vec::new();
+    for file in svc.bind_sources().flat_map(|s| mounted_files(Path::new(s))) {
+        let shown = target.display(&file);
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        match parse_manifest(&text) {
+            Ok(topics) => found.push(Manifest { shown, origin: ManifestOrigin::Mounted { service: bootstrap.to_string() }, topics }),
+            Err(source) if looks_like_manifest(&file) => {
+                return Err(RepoError::MountedManifest { shown, service: bootstrap.to_string(), source })
+            }
+            Err(_) => {}
+        }
+    }
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(RepoError::AmbiguousManifest {
+            service: bootstrap.to_string(),
+            files: found.into_iter().map(|m| m.shown).collect(),
+        }),
+    }
+}
+
+/// A mounted file, or the files directly inside a mounted directory.
+fn mounted_files(source: &Path) -> Vec<PathBuf> {
+    if source.is_file() {
+        return vec![source.to_path_buf()];
+    }
+    let Ok(entries) = std::fs::read_dir(source) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A file named as a topics list in the plain format (`kafka-topics.txt`,
+/// `topics`), not a script or a structured config that a program reads.
+fn looks_like_manifest(p: &Path) -> bool {
+    let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase());
+    name.contains("topic") && matches!(ext.as_deref(), None | Some("txt") | Some("list"))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -103,5 +183,75 @@ mod tests {
         assert!(a.is_match("docs/decisions/0028-kraft.md"));
         assert!(!a.is_match("docs/runbooks/kafka.md"));
         assert!(allowlist(&["[".into()]).is_err());
+    }
+
+    fn model(volumes: &[&str]) -> ComposeModel {
+        let v: Vec<String> = volumes.iter().map(|s| format!(r#"{{"type":"bind","source":"{s}","target":"/x"}}"#)).collect();
+        serde_json::from_str(&format!(r#"{{"services":{{"setup":{{"volumes":[{}]}}}}}}"#, v.join(","))).unwrap()
+    }
+
+    /// A target with no layerings (these tests hand the model in).
+    fn target(dir: &Path) -> Target {
+        if !dir.join("kraft-acceptance.toml").exists() {
+            std::fs::write(dir.join("kraft-acceptance.toml"), "layerings = {}\n").unwrap();
+        }
+        Target::load(dir).unwrap()
+    }
+
+    #[test]
+    fn finds_the_one_mounted_manifest_else_none() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("kafka")).unwrap();
+        std::fs::write(root.join("kafka/topics.txt"), "a.v1 3 1\n").unwrap();
+        std::fs::write(root.join("kafka/setup.py"), "import os\nprint('x')\n").unwrap();
+        std::fs::write(root.join("other.txt"), "b.v1 1 1\n").unwrap();
+        let t = target(&root);
+        let file = root.join("kafka/topics.txt");
+        let m = find_manifest(&t, &model(&[file.to_str().unwrap()]), "setup").unwrap().unwrap();
+        assert_eq!((m.shown.as_str(), m.topics.len()), ("kafka/topics.txt", 1));
+        assert_eq!(m.to_string(), "kafka/topics.txt (mounted into setup)");
+        // A mounted directory: its files are searched; the script is not a manifest.
+        let dir = root.join("kafka");
+        assert_eq!(find_manifest(&t, &model(&[dir.to_str().unwrap()]), "setup").unwrap().unwrap().shown, "kafka/topics.txt");
+        // Only code mounted: no manifest.
+        let py = root.join("kafka/setup.py");
+        assert!(find_manifest(&t, &model(&[py.to_str().unwrap()]), "setup").unwrap().is_none());
+        assert!(find_manifest(&t, &model(&[]), "setup").unwrap().is_none());
+        assert!(find_manifest(&t, &model(&[]), "no-such-service").unwrap().is_none());
+        // Two: ambiguous, and the message says what to write.
+        let other = root.join("other.txt");
+        let e = find_manifest(&t, &model(&[file.to_str().unwrap(), other.to_str().unwrap()]), "setup").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "setup mounts 2 files that parse as a topics manifest (kafka/topics.txt, other.txt); name the one it reads in kraft-acceptance.toml: topics_manifest = \"kafka/topics.txt\""
+        );
+    }
+
+    #[test]
+    fn a_broken_manifest_is_not_taken_for_code() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::write(root.join("kafka-topics.txt"), "a.v1 three 1\n").unwrap();
+        let t = target(&root);
+        let f = root.join("kafka-topics.txt");
+        let e = find_manifest(&t, &model(&[f.to_str().unwrap()]), "setup").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "kafka-topics.txt, mounted into setup, is named as a topics manifest but is not one: line 1: \"three\" is not a positive number"
+        );
+    }
+
+    #[test]
+    fn a_named_manifest_must_exist_and_parse() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::write(root.join("kraft-acceptance.toml"), "topics_manifest = \"t.txt\"\nlayerings = {}\n").unwrap();
+        let t = target(&root);
+        let e = find_manifest(&t, &model(&[]), "setup").unwrap_err().to_string();
+        assert!(e.starts_with("cannot read t.txt (topics_manifest in kraft-acceptance.toml): "), "{e}");
+        std::fs::write(root.join("t.txt"), "x 1 1\n").unwrap();
+        let m = find_manifest(&t, &model(&[]), "setup").unwrap().unwrap();
+        assert_eq!(m.to_string(), "t.txt (topics_manifest in kraft-acceptance.toml)");
     }
 }

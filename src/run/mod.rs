@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 use cucumber::writer::{self, Coloring};
 use cucumber::{World as _, WriterExt as _};
 
+use crate::model::topics::BOOTSTRAP_SERVICE;
+use crate::probes::repo::find_manifest;
 use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::stack::lifecycle::StackGuard;
 use crate::stack::{Stack, StackError, StackOptions};
@@ -54,10 +56,16 @@ pub struct Finished {
     pub junit_xml: String,
 }
 
-fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
+/// The compose CLI for a layering: its files, the project directory, the
+/// target's profiles.
+fn compose_for(target: &Target, layering: &str) -> Result<ComposeCli, RunError> {
     let files = target.layerings.get(layering).cloned().ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
-    let cli = ComposeCli::new(files, &target.project_directory);
-    cli.config().map(Arc::new).map_err(|source| RunError::Compose { layering: layering.into(), source })
+    Ok(ComposeCli::new(files, &target.project_directory).with_profiles(&target.profiles))
+}
+
+fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
+    compose_for(target, layering)?
+        .config().map(Arc::new).map_err(|source| RunError::Compose { layering: layering.into(), source })
 }
 
 /// Resolves every layering through the compose CLI, concurrently (each is a
@@ -134,14 +142,13 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let mut models = BTreeMap::new();
     let stack = if needs_stack {
         let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
-        let files = target.layerings.get(&layering).cloned().ok_or(RunError::NoRuntimeLayering(layering.clone()))?;
+        let cli = compose_for(&target, &layering)?;
         let wait_limit = Duration::from_secs_f64(opts.wait_limit);
         let stack = match &opts.attach {
-            Some(project) => Stack::attach(project, files, &target.project_directory, wait_limit).await?,
+            Some(project) => Stack::attach(project, cli, wait_limit).await?,
             None => {
                 let stack = Stack::prepare(StackOptions {
-                    files,
-                    project_directory: target.project_directory.clone(),
+                    cli,
                     images: opts.images,
                     keep: opts.keep,
                     wait_limit,
@@ -181,6 +188,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         policy.standin = s.standin();
         policy.attached = s.attached();
         policy.run_topic_setup = opts.run_topic_setup;
+        // A manifest that cannot be read fails the scenarios that read it.
+        policy.no_manifest = matches!(find_manifest(&ctx.target, &s.model, BOOTSTRAP_SERVICE), Ok(None));
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
     }

@@ -20,6 +20,8 @@ pub const ATTACH_TAG: &str = "attach";
 pub const HOST_TAG: &str = "host";
 /// Scenarios that ask the images' registries (through the engine).
 pub const REGISTRY_TAG: &str = "registry";
+/// Scenarios that check the bootstrap's topics against its manifest.
+pub const MANIFEST_TAG: &str = "manifest";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
@@ -57,6 +59,8 @@ pub struct Policy {
     pub standin: bool,
     pub attached: bool,
     pub run_topic_setup: bool,
+    /// The bootstrap has no topics manifest.
+    pub no_manifest: bool,
 }
 
 pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
@@ -152,6 +156,8 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
             Some("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)")
         } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
             Some("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment")
+        } else if s.has(MANIFEST_TAG) && p.no_manifest {
+            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into kafka_topic_setup): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
         } else if s.has(ATTACH_TAG) && !p.attached {
             out.push(NotRun {
                 feature: s.feature.clone(),
@@ -209,7 +215,11 @@ mod tests {
         assert_eq!(names(owned_standin), vec!["wire", "att", "host"]);
         let attached_real = Policy { stack: true, attached: true, host_checks: true, ..Default::default() };
         assert_eq!(names(attached_real.clone()), vec!["boot"]);
-        assert_eq!(names(Policy { run_topic_setup: true, ..attached_real }), Vec::<String>::new());
+        assert_eq!(names(Policy { run_topic_setup: true, ..attached_real.clone() }), Vec::<String>::new());
+        let man = [s("att", &["runtime", "attach", "manifest"])];
+        let n = not_run(&man, &Policy { no_manifest: true, ..attached_real.clone() });
+        assert!(n[0].reason.starts_with("no topics manifest"), "{}", n[0].reason);
+        assert!(not_run(&man, &attached_real).is_empty());
         let reg = [s("reg", &["registry"])];
         let offline = Policy { registry_unreachable: Some("registry not reachable: no such host".into()), ..Default::default() };
         let n = not_run(&reg, &offline);

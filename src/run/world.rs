@@ -13,12 +13,15 @@ use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
 use crate::model::wire::WireObservation;
+use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::model::OneOff;
+use crate::probes::repo::Manifest;
 use crate::probes::engine::{Engine, EngineError};
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
 use crate::verdicts::kafka_config::{env_to_properties, Listener};
+use crate::verdicts::topics::Topics;
 use crate::verdicts::{self, Failure, Verdict};
 
 /// What a run shares between scenarios.
@@ -120,6 +123,10 @@ pub struct AcceptanceWorld {
     pub oneoff: Option<OneOff>,
     /// What ApiVersions / DescribeQuorum answered.
     pub wire: Option<WireObservation>,
+    /// The broker's topics before the bootstrap ran (no manifest to check).
+    pub topics_before: Option<Topics>,
+    /// The broker's topics after the bootstrap's first run.
+    pub topics_after: Option<Topics>,
     /// The failure of the step that failed, typed.
     pub failure: Option<Failure>,
 }
@@ -135,6 +142,8 @@ impl AcceptanceWorld {
             kafka: None,
             oneoff: None,
             wire: None,
+            topics_before: None,
+            topics_after: None,
             failure: None,
         }
     }
@@ -162,6 +171,12 @@ impl AcceptanceWorld {
     pub fn model(&mut self) -> Result<Arc<ComposeModel>, StepError> {
         let m = self.layering.as_ref().map(|(_, m)| m.clone());
         self.judge(verdicts::earlier("a layering chosen by `Given the \"...\" layering of the target`", m))
+    }
+
+    /// The bootstrap's topics manifest in `model`, if it has one.
+    pub fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError> {
+        let found = crate::probes::repo::find_manifest(&self.ctx.target, model, BOOTSTRAP_SERVICE);
+        self.judge(verdicts::observe(format!("{BOOTSTRAP_SERVICE}'s topics manifest, if any, readable and valid"), found))
     }
 
     /// A service's `KAFKA_*` environment as server properties.

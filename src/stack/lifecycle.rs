@@ -73,7 +73,9 @@ impl Stack {
         }
         // Done only once it worked: a teardown that failed (the engine was
         // away) is tried again by whoever comes next.
-        self.cli.run(&["down", "-v", "--remove-orphans", "--timeout", "5"])?;
+        // `--rmi local`: images compose built for the run (no `image:` name of
+        // their own, so named after the run's project) go with it.
+        self.cli.run(&["down", "-v", "--rmi", "local", "--remove-orphans", "--timeout", "5"])?;
         *done = true;
         let _ = std::fs::remove_file(owner_file);
         Ok(())

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -14,12 +14,16 @@ use super::lock::HostLock;
 use super::owner::{self, Owner};
 use super::{reaper, Mode, Stack, StackError, UP_SERVICES};
 use crate::model::compose::ComposeModel;
+use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::model::UpResult;
 use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::probes::engine::Engine;
 
 /// The stand-in override, compiled in so the binary carries it.
 pub const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin.yml");
+/// The bootstrap's image, for a bootstrap that runs one (not one it builds:
+/// setting `image` beside `build` would tag the build as the stand-in).
+pub const STANDIN_BOOTSTRAP_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
 pub const STANDIN_NOTE: &str = "stand-in images: tansu 0.6.0 Kafka-protocol broker for apache/kafka:3.8.0, \
 Debian redis-server 7.0 for redis; tansu has no KRaft quorum";
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
@@ -102,8 +106,8 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
 }
 
 pub struct StackOptions {
-    pub files: Vec<PathBuf>,
-    pub project_directory: PathBuf,
+    /// The target's layering: files, project directory, profiles.
+    pub cli: ComposeCli,
     pub images: ImageChoice,
     pub keep: bool,
     pub wait_limit: Duration,
@@ -119,10 +123,10 @@ pub fn unique_project() -> String {
 
 /// The stand-in override on disk, in the cache directory (one file per
 /// content), so a kept stack's printed `down` command keeps working.
-pub fn standin_override_file() -> Result<PathBuf, StackError> {
-    let hash = format!("{:x}", Sha256::digest(STANDIN_OVERRIDE.as_bytes()));
+pub fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
+    let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
-    crate::dirs::cached_file(&name, STANDIN_OVERRIDE)
+    crate::dirs::cached_file(&name, content)
         .map_err(|source| StackError::Override { path: crate::dirs::cache_dir().join(name), source })
 }
 
@@ -142,17 +146,27 @@ impl Stack {
                 false => eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; ")),
             }
         }
-        let target_cli = ComposeCli::new(opts.files.clone(), &opts.project_directory);
-        let mut standin_files = opts.files.clone();
-        standin_files.push(standin_override_file()?);
-        let standin_cli = ComposeCli::new(standin_files, &opts.project_directory).with_project(&project);
+        let target_cli = opts.cli.clone();
+        let mut standin_cli = opts.cli.clone().with_project(&project);
+        standin_cli.files.push(standin_override_file(STANDIN_OVERRIDE)?);
+        let bootstrap_override = standin_override_file(STANDIN_BOOTSTRAP_OVERRIDE)?;
+        let mut standin_image_bootstrap = standin_cli.clone();
+        standin_image_bootstrap.files.push(bootstrap_override);
         // Both resolutions at once: the stand-in's is only used if needed.
         let (target_model, standin_model) = std::thread::scope(|s| {
-            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_cli.config()));
+            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_image_bootstrap.config()));
             let target = target_cli.config();
             (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
         });
         let target_model = Arc::new(target_model?);
+        let builds_bootstrap = target_model.services.get(BOOTSTRAP_SERVICE).is_some_and(|s| s.build.is_some());
+        let (standin_cli, standin_model) = match builds_bootstrap {
+            false => (standin_image_bootstrap, standin_model),
+            true => {
+                let m = standin_model.map(|_| standin_cli.config());
+                (standin_cli, m)
+            }
+        };
         // Real images first: present, else pulled; the stand-in only when the
         // pull itself failed, and then its own error is the reason.
         let missing = missing_images(&engine, &target_model).await;
@@ -219,14 +233,9 @@ impl Stack {
 
     /// A deployment that is already running (post-deploy verification). Only
     /// reads: compose `config`, engine inspect/list/events, sockets, clients.
-    pub async fn attach(
-        project: &str,
-        files: Vec<PathBuf>,
-        project_directory: &Path,
-        wait_limit: Duration,
-    ) -> Result<Arc<Stack>, StackError> {
+    pub async fn attach(project: &str, cli: ComposeCli, wait_limit: Duration) -> Result<Arc<Stack>, StackError> {
         let engine = Engine::connect().await?;
-        let cli = ComposeCli::new(files, project_directory).with_project(project);
+        let cli = cli.with_project(project);
         let model = cli.config()?;
         let containers = engine.project_containers(project).await?;
         let mut standin = false;
@@ -306,8 +315,9 @@ async fn port_holder(engine: &Engine, e: StackError) -> StackError {
 /// (service, image) of the started services whose image is not present.
 async fn missing_images(engine: &Engine, model: &ComposeModel) -> Vec<(String, String)> {
     let mut missing = Vec::new();
-    for service in UP_SERVICES.iter().copied().chain(["kafka_topic_setup"]) {
-        let Some(image) = model.services.get(service).and_then(|s| s.image.clone()) else { continue };
+    for service in UP_SERVICES.iter().copied().chain([BOOTSTRAP_SERVICE]) {
+        // An image the target builds is built by compose, not pulled.
+        let Some(image) = model.services.get(service).filter(|s| s.build.is_none()).and_then(|s| s.image.clone()) else { continue };
         if engine.image_id(&image).await.is_none() {
             missing.push((service.to_string(), image));
         }

@@ -116,10 +116,11 @@ pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
         .with_evidence(bad))
 }
 
-/// Services other than `allowed` that publish on a non-loopback address.
+/// Services other than `allowed` that publish on a non-loopback address
+/// (a service disabled with `deploy.replicas: 0` publishes nothing).
 pub fn public_publishers(model: &ComposeModel, allowed: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    for (name, s) in &model.services {
+    for (name, s) in model.running_services() {
         if allowed.contains(name) {
             continue;
         }
@@ -176,5 +177,16 @@ mod tests {
         assert_eq!(not_loopback_v4(Some("::")), Some("IPv6 wildcard: every interface (and IPv4 where dual-stack)"));
         assert_eq!(not_loopback_v4(Some("0.0.0.0")), Some("IPv4 wildcard: every interface"));
         assert!(is_loopback(Some("::1")) && !is_loopback(None) && !is_loopback(Some("0.0.0.0")));
+    }
+
+    #[test]
+    fn a_disabled_service_publishes_nothing() {
+        let m: ComposeModel = serde_json::from_str(
+            r#"{"services":{"nb":{"ports":[{"target":8888,"published":"8888"}],"deploy":{"replicas":0}},
+                "ui":{"ports":[{"target":8080,"published":"8080","host_ip":"0.0.0.0"}],"deploy":{"replicas":1}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(public_publishers(&m, &[]), vec!["service \"ui\" publishes 0.0.0.0:8080->8080/tcp"]);
+        assert_eq!(m.disabled_services(), vec!["nb"]);
     }
 }

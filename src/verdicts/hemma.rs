@@ -13,8 +13,7 @@ fn image_name(image: &str) -> &str {
 /// Services that are an observability component, by service name or image.
 pub fn observability_services(model: &ComposeModel, known: &[String]) -> Vec<String> {
     model
-        .services
-        .iter()
+        .running_services()
         .filter_map(|(name, s)| {
             let img = s.image.as_deref().map(image_name).unwrap_or("");
             let hit = known.iter().find(|k| name == *k || img.starts_with(k.as_str()))?;

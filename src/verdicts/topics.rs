@@ -1,11 +1,12 @@
-//! The topic bootstrap: it waits for a healthy Kafka, exits 0, and leaves
-//! every manifest topic on the broker.
+//! The topic bootstrap: it waits for a healthy Kafka, exits 0, leaves every
+//! manifest topic on the broker (or, with no manifest, topics the broker did
+//! not have before), and a second run changes nothing.
 
 use std::collections::BTreeMap;
 
 use super::{none_of, Failure, Verdict};
 use crate::model::compose::ComposeModel;
-use crate::model::topics::TopicSpec;
+use crate::model::topics::{is_application_topic, TopicSpec};
 use crate::model::OneOff;
 
 /// `service` starts only once `dep` is healthy.
@@ -46,6 +47,45 @@ pub fn topics_match(manifest: &[TopicSpec], found: &BTreeMap<String, i32>) -> Ve
     none_of("every manifest topic exists with its partition count", "topics wrong", problems)
 }
 
+/// Topic name -> partition count, as a broker's metadata lists them.
+pub type Topics = BTreeMap<String, i32>;
+
+fn application(t: &Topics) -> Topics {
+    t.iter().filter(|(n, _)| is_application_topic(n)).map(|(n, p)| (n.clone(), *p)).collect()
+}
+
+/// With no manifest: the bootstrap left topics the broker did not have
+/// before (Kafka's own and this harness's probe topics aside). The new
+/// topics, for the report.
+pub fn created(before: &Topics, after: &Topics) -> Verdict<Topics> {
+    let new: Topics = application(after).into_iter().filter(|(n, _)| !before.contains_key(n)).collect();
+    if !new.is_empty() {
+        return Ok(new);
+    }
+    let names = |t: &Topics| {
+        let a = application(t);
+        if a.is_empty() { "none".to_string() } else { a.keys().cloned().collect::<Vec<_>>().join(", ") }
+    };
+    Err(Failure::new(
+        "the bootstrap leaves topics on the broker that it did not have before",
+        format!("no new topic (before: {}; after: {})", names(before), names(after)),
+    ))
+}
+
+/// A second run of the bootstrap added, removed and resized no topic.
+pub fn unchanged(first: &Topics, second: &Topics) -> Verdict {
+    let (a, b) = (application(first), application(second));
+    let mut problems: Vec<String> = b.keys().filter(|n| !a.contains_key(*n)).map(|n| format!("topic {n} added")).collect();
+    for (n, p) in &a {
+        match b.get(n) {
+            None => problems.push(format!("topic {n} removed")),
+            Some(q) if q != p => problems.push(format!("topic {n}: {p} -> {q} partitions")),
+            Some(_) => {}
+        }
+    }
+    none_of("a second run of the bootstrap changes no topic", "topics changed", problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +124,30 @@ mod tests {
         let bad = BTreeMap::from([("a".to_string(), 1)]);
         let f = topics_match(&m, &bad).unwrap_err();
         assert_eq!(f.evidence, vec!["topic a has 1 partitions, manifest says 3", "topic b missing"]);
+    }
+
+    fn topics(v: &[(&str, i32)]) -> Topics {
+        v.iter().map(|(n, p)| (n.to_string(), *p)).collect()
+    }
+
+    #[test]
+    fn created_lists_only_what_is_new_and_the_applications() {
+        let before = topics(&[("old", 1), ("kraft-acceptance.p.host", 1)]);
+        let after = topics(&[("old", 1), ("a.v1", 3), ("__consumer_offsets", 50), ("kraft-acceptance.p.host", 1), ("kraft-acceptance.p.internal", 1)]);
+        assert_eq!(created(&before, &after).unwrap(), topics(&[("a.v1", 3)]));
+        // Only a probe topic and Kafka's own appeared: nothing was created.
+        let f = created(&before, &topics(&[("old", 1), ("__consumer_offsets", 50), ("kraft-acceptance.p.x", 1)])).unwrap_err();
+        assert_eq!(f.expected, "the bootstrap leaves topics on the broker that it did not have before");
+        assert_eq!(f.observed, "no new topic (before: old; after: old)");
+        assert_eq!(created(&Topics::new(), &Topics::new()).unwrap_err().observed, "no new topic (before: none; after: none)");
+    }
+
+    #[test]
+    fn a_second_run_must_change_nothing() {
+        let first = topics(&[("a", 3), ("b", 1), ("kraft-acceptance.p.host", 1)]);
+        assert!(unchanged(&first, &topics(&[("a", 3), ("b", 1), ("kraft-acceptance.p.internal", 1)])).is_ok());
+        let f = unchanged(&first, &topics(&[("a", 6), ("c", 1)])).unwrap_err();
+        assert_eq!(f.expected, "a second run of the bootstrap changes no topic");
+        assert_eq!(f.evidence, vec!["topic c added", "topic a: 3 -> 6 partitions", "topic b removed"]);
     }
 }
