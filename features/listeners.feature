@@ -14,6 +14,7 @@ Feature: Containers reach Kafka at kafka:9092, host tools at localhost:9093
     Given the "infrastructure" layering of the target
     Then service "kafka" advertises exactly "localhost:9093" on one listener
     And service "kafka" publishes that listener on host port 9093
+    And a warning names every other host port of service "kafka" whose listener advertises a name the host cannot resolve
 
   @runtime
   Scenario: A host tool at localhost:9093 is told localhost:9093 and can produce and consume

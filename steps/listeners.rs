@@ -38,6 +38,22 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
     Ok(())
 }
 
+#[then(expr = "a warning names every other host port of service {string} whose listener advertises a name the host cannot resolve")]
+fn host_traps(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let props = w.props(&service)?;
+    let m = w.model()?;
+    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    let warnings = listeners::host_port_traps(&service, &props, &svc.ports);
+    if warnings.is_empty() {
+        w.saw(format!("{service}: no host port leads to a listener advertised by a name the host cannot resolve"));
+    }
+    for warning in warnings {
+        w.ctx.measure(warning.clone());
+        w.saw(warning);
+    }
+    Ok(())
+}
+
 fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
     let data = match &obs.round_trip {
         Some(Ok(d)) => d.clone(),

@@ -156,8 +156,6 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
             Some("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)")
         } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
             Some("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment")
-        } else if s.has(MANIFEST_TAG) && p.no_manifest {
-            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into kafka_topic_setup): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
         } else if s.has(ATTACH_TAG) && !p.attached {
             out.push(NotRun {
                 feature: s.feature.clone(),
@@ -166,6 +164,16 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
                 kind: NotRunKind::Alternative,
             });
             continue;
+        } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
+            out.push(NotRun {
+                feature: s.feature.clone(),
+                name: s.name.clone(),
+                reason: "no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after".into(),
+                kind: NotRunKind::Alternative,
+            });
+            continue;
+        } else if s.has(MANIFEST_TAG) && p.no_manifest {
+            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into kafka_topic_setup): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
         } else {
             None
         };
@@ -220,6 +228,10 @@ mod tests {
         let n = not_run(&man, &Policy { no_manifest: true, ..attached_real.clone() });
         assert!(n[0].reason.starts_with("no topics manifest"), "{}", n[0].reason);
         assert!(not_run(&man, &attached_real).is_empty());
+        let n = not_run(&man, &Policy { no_manifest: true, run_topic_setup: true, ..attached_real.clone() });
+        assert_eq!(n[0].kind, NotRunKind::Alternative);
+        let n = not_run(&man, &Policy { no_manifest: true, stack: true, ..Default::default() });
+        assert_eq!((n[0].kind, n[0].reason.starts_with("owned stack")), (NotRunKind::Alternative, true));
         let reg = [s("reg", &["registry"])];
         let offline = Policy { registry_unreachable: Some("registry not reachable: no such host".into()), ..Default::default() };
         let n = not_run(&reg, &offline);

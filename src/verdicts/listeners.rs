@@ -102,6 +102,37 @@ pub fn published_on(service: &str, ports: &[PortBinding], container_port: u16, w
         .with_evidence(wrong.iter().map(|p| format!("compose config services.{service}.ports: {p}"))))
 }
 
+/// An advertised host a tool on the host can connect to as given: loopback
+/// names and IP literals. A name like `kafka` is Docker's DNS, which the
+/// host does not use.
+fn host_can_use(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// Warnings, not failures: host ports whose listener advertises a name the
+/// host cannot resolve. A host tool bootstrapping there connects, then is
+/// told that name and cannot reach the broker (no criterion is broken: the
+/// host tools' listener is another one).
+pub fn host_port_traps(service: &str, props: &BTreeMap<String, String>, ports: &[PortBinding]) -> Vec<String> {
+    let Ok(advertised) = advertised(props) else { return Vec::new() };
+    let mut out = Vec::new();
+    for l in advertised.iter().filter(|l| !host_can_use(&l.host)) {
+        let Ok(cport) = container_port(props, &l.name) else { continue };
+        for p in ports.iter().filter(|p| p.target == u32::from(cport) && p.published.is_some()) {
+            let at = format!("{}:{}", p.host_ip.as_deref().filter(|ip| !ip.is_empty()).unwrap_or("localhost"), p.published.as_deref().unwrap_or(""));
+            let at = at.replace("127.0.0.1:", "localhost:");
+            out.push(format!(
+                "WARNING: {service} publishes {p} for listener {}, advertised as {}: a host tool bootstrapping at {at} is told {}, a name the host cannot resolve, and cannot reach the broker; host tools belong on the listener advertised as localhost",
+                l.name,
+                l.address(),
+                l.address()
+            ));
+        }
+    }
+    out
+}
+
 /// `host` is a name other containers resolve to `service` on a network that
 /// `service` shares with at least one other service. Docker's DNS answers the
 /// service name, container_name and network aliases; `hostname` is only the
@@ -207,5 +238,23 @@ mod tests {
         assert!(resolvable_by_peers(&m, "broker", "kafka").is_err());
         assert!(resolvable_by_peers(&m, "broker", "broker").is_ok());
         assert_eq!(resolvable_by_peers(&m, "k2", "kafka").unwrap(), "m");
+    }
+
+    #[test]
+    fn warns_of_a_host_port_advertised_by_a_container_name() {
+        let props = BTreeMap::from([
+            ("listeners".to_string(), "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094".to_string()),
+            ("advertised.listeners".to_string(), "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string()),
+        ]);
+        let port = |published: &str, target: u32| PortBinding { target, published: Some(published.into()), host_ip: Some("127.0.0.1".into()), protocol: None };
+        assert!(host_port_traps("kafka", &props, &[port("9093", 9093)]).is_empty());
+        let w = host_port_traps("kafka", &props, &[port("9093", 9093), port("9092", 9092)]);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("WARNING: kafka publishes 127.0.0.1:9092->9092/tcp for listener INTERNAL, advertised as kafka:9092: a host tool bootstrapping at localhost:9092 is told kafka:9092"),
+            "{}",
+            w[0]
+        );
+        assert!(host_can_use("127.0.0.1") && host_can_use("[::1]") && host_can_use("LOCALHOST") && !host_can_use("kafka"));
     }
 }

@@ -34,6 +34,24 @@ fn invalid_yaml() {
 }
 
 #[test]
+fn a_required_variable_missing_from_the_env_file() {
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--project-dir", "fixtures/bad-input/missing-required-variable"])
+        .env_remove("KAFKA_CLUSTER_ID")
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &[
+            "layering \"infrastructure\": required variable KAFKA_CLUSTER_ID is not set (set KAFKA_CLUSTER_ID in .env)",
+            "compose read ",
+            "fixtures/bad-input/missing-required-variable/.env",
+        ],
+    );
+}
+
+#[test]
 fn invalid_target_config() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("kraft-acceptance.toml"), "layering = 1\n").unwrap();

@@ -145,6 +145,10 @@ pub fn leftovers(project: &str) -> Vec<String> {
         let o = Command::new("docker").args(&args).output().expect("docker");
         out.extend(String::from_utf8_lossy(&o.stdout).lines().map(|id| format!("{kind} {id}")));
     }
+    // Images compose built for the run are named after its project.
+    let o = Command::new("docker").args(["images", "--format", "{{.Repository}}:{{.Tag}}"]).output().expect("docker");
+    let prefix = format!("{project}-");
+    out.extend(String::from_utf8_lossy(&o.stdout).lines().filter(|r| r.starts_with(&prefix)).map(|r| format!("image {r}")));
     out
 }
 

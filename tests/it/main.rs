@@ -17,4 +17,5 @@ mod host_probes;
 mod lifecycle;
 mod ownership;
 mod redaction;
+mod references;
 mod registry;
