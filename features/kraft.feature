@@ -1,7 +1,8 @@
 Feature: Kafka runs in KRaft mode
-  The KRaft settings are coherent by Kafka's own startup rules: roles set,
-  node id among the voters, every listener mapped, advertised listeners a
-  subset of listeners, no controller listener and no wildcard advertised.
+  The KRaft settings pass Kafka 3.8's own startup validation (KafkaConfig's
+  types and validateValues: roles, node id and voters, listeners and their
+  protocol map, advertised and controller listeners, the related limits),
+  each refusal in Kafka's own words.
 
   @static
   Scenario: Kafka's KRaft settings pass Kafka's startup rules

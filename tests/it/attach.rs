@@ -19,6 +19,8 @@ fn compose(project: &str, args: &[&str]) -> std::process::Output {
         .arg(r.join("docker-compose.hemma.yml"))
         .arg("-f")
         .arg(common::root().join("fixtures/standin/docker-compose.standin.yml"))
+        .arg("-f")
+        .arg(common::root().join("fixtures/standin/docker-compose.standin-bootstrap.yml"))
         .args(args)
         .stdin(Stdio::null())
         .output()
