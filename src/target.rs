@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::validators::pdm_validators;
+
 pub const CONFIG_FILE: &str = "kraft-acceptance.toml";
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,8 @@ struct RawConfig {
     gone_namespaces: Option<Vec<String>>,
     /// Compose profiles enabled for every layering.
     profiles: Option<Vec<String>>,
+    /// The repo's validation commands, run with `sh -c` in its directory.
+    validators: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -97,6 +101,10 @@ pub struct Target {
     pub gone_namespaces: Vec<String>,
     /// Compose profiles enabled for every layering (`--profile`).
     pub profiles: Vec<String>,
+    /// The repo's validation commands (run with `sh -c` in `dir`), and where
+    /// they were declared.
+    pub validators: Vec<String>,
+    pub validators_from: String,
 }
 
 impl Target {
@@ -171,6 +179,14 @@ impl Target {
         if let Some(p) = raw.profiles {
             t.profiles = p;
         }
+        // The repo's own: never inherited from a base.
+        (t.validators, t.validators_from) = match raw.validators {
+            Some(v) => (v, format!("validators in {CONFIG_FILE}")),
+            None => {
+                let py = std::fs::read_to_string(dir.join("pyproject.toml")).unwrap_or_default();
+                (pdm_validators(&py), "pdm scripts of pyproject.toml".to_string())
+            }
+        };
         for (layering, files) in &t.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
@@ -198,6 +214,8 @@ impl Target {
             platforms: DEFAULT_PLATFORMS.iter().map(|s| s.to_string()).collect(),
             gone_namespaces: DEFAULT_GONE_NAMESPACES.iter().map(|s| s.to_string()).collect(),
             profiles: Vec::new(),
+            validators: Vec::new(),
+            validators_from: String::new(),
         }
     }
 

@@ -18,6 +18,7 @@ mod no_zookeeper;
 mod no_zookeeper_docs;
 mod redis;
 mod topic_setup;
+mod validators;
 
 use std::process::ExitCode;
 

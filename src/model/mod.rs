@@ -7,6 +7,7 @@ pub mod engine;
 pub mod kafka;
 pub mod sockets;
 pub mod topics;
+pub mod validators;
 pub mod wire;
 
 use std::net::SocketAddr;

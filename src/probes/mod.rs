@@ -9,4 +9,5 @@ pub mod netns;
 pub mod proc_net;
 pub mod redis;
 pub mod repo;
+pub mod validators;
 pub mod wire;

@@ -180,7 +180,12 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let up = up.map(|h| h.join());
     models.extend(rest?);
 
-    let mut policy = Policy { host_checks: opts.host_checks, stack: needs_stack, ..Default::default() };
+    let mut policy = Policy {
+        host_checks: opts.host_checks,
+        stack: needs_stack,
+        no_validators: target.validators.is_empty(),
+        ..Default::default()
+    };
     let mut ctx = RunContext::new(target, models);
     if let (Some((layering, s)), Some(up)) = (&stack, up) {
         let command = up.map(|u| u.command).unwrap_or_else(|_| "docker compose up (panicked)".into());

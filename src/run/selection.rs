@@ -22,6 +22,8 @@ pub const HOST_TAG: &str = "host";
 pub const REGISTRY_TAG: &str = "registry";
 /// Scenarios that check the bootstrap's topics against its manifest.
 pub const MANIFEST_TAG: &str = "manifest";
+/// Scenarios that run the repo's own validation commands.
+pub const VALIDATORS_TAG: &str = "validators";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
@@ -61,6 +63,8 @@ pub struct Policy {
     pub run_topic_setup: bool,
     /// The bootstrap has no topics manifest.
     pub no_manifest: bool,
+    /// The target declares no validation commands.
+    pub no_validators: bool,
 }
 
 pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
@@ -148,7 +152,9 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
             out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone(), kind: NotRunKind::Skipped });
             continue;
         }
-        let reason = if s.has(HOST_TAG) && !p.host_checks {
+        let reason = if s.has(VALIDATORS_TAG) && p.no_validators {
+            Some("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)")
+        } else if s.has(HOST_TAG) && !p.host_checks {
             Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
         } else if !p.stack {
             None
@@ -232,6 +238,9 @@ mod tests {
         assert_eq!(n[0].kind, NotRunKind::Alternative);
         let n = not_run(&man, &Policy { no_manifest: true, stack: true, ..Default::default() });
         assert_eq!((n[0].kind, n[0].reason.starts_with("owned stack")), (NotRunKind::Alternative, true));
+        let val = [s("val", &["static", "validators"])];
+        assert_eq!(not_run(&val, &Policy { no_validators: true, ..Default::default() })[0].kind, NotRunKind::Skipped);
+        assert!(not_run(&val, &Policy::default()).is_empty());
         let reg = [s("reg", &["registry"])];
         let offline = Policy { registry_unreachable: Some("registry not reachable: no such host".into()), ..Default::default() };
         let n = not_run(&reg, &offline);

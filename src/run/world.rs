@@ -14,6 +14,7 @@ use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
 use crate::model::wire::WireObservation;
 use crate::model::topics::BOOTSTRAP_SERVICE;
+use crate::model::validators::CommandRun;
 use crate::model::OneOff;
 use crate::probes::repo::Manifest;
 use crate::probes::engine::{Engine, EngineError};
@@ -127,6 +128,8 @@ pub struct AcceptanceWorld {
     pub topics_before: Option<Topics>,
     /// The broker's topics after the bootstrap's first run.
     pub topics_after: Option<Topics>,
+    /// The repo's validation commands, as run.
+    pub validators: Option<Vec<CommandRun>>,
     /// The failure of the step that failed, typed.
     pub failure: Option<Failure>,
 }
@@ -144,6 +147,7 @@ impl AcceptanceWorld {
             wire: None,
             topics_before: None,
             topics_after: None,
+            validators: None,
             failure: None,
         }
     }

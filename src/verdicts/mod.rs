@@ -14,6 +14,7 @@ pub mod listeners;
 pub mod redis;
 pub mod stack;
 pub mod topics;
+pub mod validators;
 pub mod zookeeper;
 
 use std::fmt;

@@ -84,6 +84,9 @@ pub struct Expect {
     pub fails: Vec<String>,
     /// Text some failure must show (what the criterion means was seen).
     pub messages: Vec<String>,
+    /// Files of the variant the run changes on purpose, put back after it.
+    #[serde(default)]
+    pub restore: Vec<String>,
 }
 
 /// Every variant of fixtures/broken, with its expectation.
@@ -110,7 +113,12 @@ pub fn broken_variants(tag: &str) -> Vec<(PathBuf, Expect)> {
 pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
     let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
     let extra: Vec<&str> = expect.args.iter().map(String::as_str).collect();
+    let kept: Vec<(PathBuf, Vec<u8>)> =
+        expect.restore.iter().map(|f| (dir.join(f), std::fs::read(dir.join(f)).expect("a file to restore"))).collect();
     let run = verify_env(dir, &expect.tags, &extra, &expect.env);
+    for (path, bytes) in kept {
+        std::fs::write(&path, bytes).expect("restore a file the run changed");
+    }
     if run.code() != Some(1) {
         return Err(format!("{name}: exit {:?}, want 1 (a failed scenario)\n{}{}", run.code(), run.stdout(), run.stderr()));
     }

@@ -1,0 +1,166 @@
+//! Runs the repo's validation commands in its directory, each with a time
+//! limit, and notes the files each one added, removed or changed: in a git
+//! work tree the files git shows (tracked and untracked, not ignored), else
+//! every file outside hidden directories and `__pycache__`.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::validators::CommandRun;
+
+/// Lines of output kept for the report.
+const TAIL_LINES: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ValidatorsError {
+    #[error("cannot start `sh -c {command}` in {dir}: {source}")]
+    Spawn { command: String, dir: PathBuf, source: std::io::Error },
+    #[error("listing the files of {dir}: {message}")]
+    Tree { dir: PathBuf, message: String },
+}
+
+/// Path (relative to the directory) -> content hash.
+pub type Tree = BTreeMap<String, [u8; 32]>;
+
+/// The files of `dir` and their content.
+pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
+    let tree_err = |message: String| ValidatorsError::Tree { dir: dir.to_path_buf(), message };
+    let in_git = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let files: Vec<String> = if in_git {
+        let o = Command::new("git")
+            .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."])
+            .current_dir(dir)
+            .output()
+            .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
+        if !o.status.success() {
+            return Err(tree_err(format!("git ls-files: {}", String::from_utf8_lossy(&o.stderr).trim())));
+        }
+        o.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect()
+    } else {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || e.file_name() == "__pycache__"))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| e.path().strip_prefix(dir).ok().map(|p| p.display().to_string()))
+            .collect()
+    };
+    let mut tree = Tree::new();
+    for f in files {
+        // A tracked file that was deleted is listed by git but absent.
+        if let Ok(bytes) = std::fs::read(dir.join(&f)) {
+            tree.insert(f, Sha256::digest(&bytes).into());
+        }
+    }
+    Ok(tree)
+}
+
+/// What changed from `before` to `after`, one `path (how)` per file.
+pub fn changes(before: &Tree, after: &Tree) -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, h) in after {
+        match before.get(p) {
+            None => out.push(format!("{p} (added)")),
+            Some(old) if old != h => out.push(format!("{p} (changed)")),
+            Some(_) => {}
+        }
+    }
+    out.extend(before.keys().filter(|p| !after.contains_key(*p)).map(|p| format!("{p} (removed)")));
+    out
+}
+
+/// Runs `command` with `sh -c` in `dir`, killed after `limit`.
+pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, ValidatorsError> {
+    let before = snapshot(dir)?;
+    let started = Instant::now();
+    // One pipe for both streams keeps the lines in the order they came.
+    let (mut reader, writer) = std::io::pipe().map_err(|source| spawn_err(dir, command, source))?;
+    let writer2 = writer.try_clone().map_err(|source| spawn_err(dir, command, source))?;
+    // Its own process group, so a timeout ends whatever it started too.
+    let mut child = Command::new("sh")
+        .args(["-c", command])
+        .process_group(0)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer2)
+        .spawn()
+        .map_err(|source| spawn_err(dir, command, source))?;
+    let output = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = reader.read_to_end(&mut buf);
+        buf
+    });
+    let exit_code = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status.code(),
+            Ok(None) if started.elapsed() > limit => {
+                let pgid = nix::unistd::Pid::from_raw(child.id() as i32);
+                let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(_) => break None,
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(&output.join().unwrap_or_default()).into_owned();
+    let lines: Vec<String> = text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let tail = lines[lines.len().saturating_sub(TAIL_LINES)..].to_vec();
+    let changed = changes(&before, &snapshot(dir)?);
+    Ok(CommandRun { command: command.to_string(), exit_code, seconds, tail, changed })
+}
+
+fn spawn_err(dir: &Path, command: &str, source: std::io::Error) -> ValidatorsError {
+    ValidatorsError::Spawn { command: command.to_string(), dir: dir.to_path_buf(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_a_command_and_sees_what_it_changed() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("keep.txt"), "a").unwrap();
+        std::fs::write(d.path().join("gone.txt"), "b").unwrap();
+        let r = run(d.path(), "echo out; echo err >&2; echo x >> keep.txt; rm gone.txt; touch new.txt; exit 3", Duration::from_secs(10)).unwrap();
+        assert_eq!(r.exit_code, Some(3));
+        assert_eq!(r.tail, vec!["out", "err"]);
+        assert_eq!(r.changed, vec!["keep.txt (changed)", "new.txt (added)", "gone.txt (removed)"]);
+        let r = run(d.path(), "true", Duration::from_secs(10)).unwrap();
+        assert_eq!((r.exit_code, r.changed.len()), (Some(0), 0));
+    }
+
+    #[test]
+    fn a_command_past_its_limit_is_killed() {
+        let d = tempfile::tempdir().unwrap();
+        let r = run(d.path(), "echo started; sleep 30", Duration::from_millis(300)).unwrap();
+        assert_eq!(r.exit_code, None);
+        assert!(r.seconds < 5.0, "{}", r.seconds);
+        assert_eq!(r.tail, vec!["started"]);
+    }
+
+    #[test]
+    fn in_a_git_work_tree_ignored_files_do_not_count() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| assert!(Command::new("git").args(args).current_dir(d.path()).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        std::fs::write(d.path().join(".gitignore"), ".venv/\n.pdm-python\n").unwrap();
+        std::fs::write(d.path().join("INDEX.md"), "old\n").unwrap();
+        let r = run(d.path(), "mkdir -p .venv && touch .venv/x .pdm-python && echo new > INDEX.md", Duration::from_secs(10)).unwrap();
+        assert_eq!(r.changed, vec!["INDEX.md (changed)"]);
+    }
+}

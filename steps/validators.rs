@@ -1,0 +1,52 @@
+//! features/validators.feature
+
+use std::time::Duration;
+
+use cucumber::{then, when};
+use kraft_acceptance::probes::validators;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::verdicts::validators as verdict;
+use kraft_acceptance::verdicts::{earlier, observe};
+
+/// Longest one validation command may run.
+const LIMIT: Duration = Duration::from_secs(300);
+
+#[when("the repo's validation commands run in its directory")]
+async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
+    let t = &w.ctx.target;
+    let (dir, commands, from) = (t.dir.clone(), t.validators.clone(), t.validators_from.clone());
+    let mut runs = Vec::new();
+    for command in commands {
+        eprintln!("kraft-acceptance: validators: running `{command}` in {}", dir.display());
+        let d = dir.clone();
+        let c = command.clone();
+        let r = tokio::task::spawn_blocking(move || validators::run(&d, &c, LIMIT)).await;
+        let r = w.judge(observe("the validator thread finishing", r))?;
+        let r = w.judge(observe(format!("`{command}` started in {}", dir.display()), r))?;
+        let exit = r.exit_code.map_or("killed".to_string(), |c| format!("exit {c}"));
+        w.ctx.record(
+            "Repo validators",
+            &["command", "exit", "seconds", "files changed", "last lines"],
+            vec![r.command.clone(), exit.clone(), format!("{:.2}", r.seconds), r.changed.join(", "), r.tail.join("\n")],
+        );
+        w.ctx.measure(format!("validator `{}`: {exit} in {:.2} s", r.command, r.seconds));
+        w.saw(format!("`{}` ({from}): {exit} in {:.2} s", r.command, r.seconds));
+        runs.push(r);
+    }
+    w.validators = Some(runs);
+    Ok(())
+}
+
+#[then("each exits 0")]
+fn each_exits_zero(w: &mut AcceptanceWorld) -> StepResult {
+    let runs = w.judge(earlier("the validation commands' runs", w.validators.clone()))?;
+    w.judge(verdict::each_exits_zero(&runs))
+}
+
+#[then("none changes a file of the repo")]
+fn tree_unchanged(w: &mut AcceptanceWorld) -> StepResult {
+    let runs = w.judge(earlier("the validation commands' runs", w.validators.clone()))?;
+    w.judge(verdict::tree_unchanged(&runs))?;
+    w.saw(format!("{} command(s); the repo's files as they were", runs.len()));
+    Ok(())
+}
