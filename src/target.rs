@@ -20,7 +20,7 @@ pub enum TargetError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("invalid {path}: {message}")]
     Config { path: PathBuf, message: String },
-    #[error("layering \"{layering}\": compose file {path} does not exist")]
+    #[error("layering \"{layering}\": compose file {path} does not exist; name the layering's files in kraft-acceptance.toml: [layerings] {layering} = [\"docker-compose.yml\", ...]")]
     MissingComposeFile { layering: String, path: PathBuf },
 }
 

@@ -8,7 +8,10 @@ use kraft_acceptance::verdicts;
 fn layering(w: &mut AcceptanceWorld, name: String) -> StepResult {
     let configured = w.ctx.models.keys().cloned().collect::<Vec<_>>().join(", ");
     let model = w.ctx.models.get(&name).cloned();
-    let model = w.judge(verdicts::earlier(&format!("layering \"{name}\" configured (configured: {configured})"), model))?;
+    let needed = format!(
+        "layering \"{name}\" configured (configured: {configured}; name its compose files in kraft-acceptance.toml: [layerings] {name} = [\"...\"])"
+    );
+    let model = w.judge(verdicts::earlier(&needed, model))?;
     w.layering = Some((name, model));
     Ok(())
 }
