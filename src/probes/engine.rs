@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use bollard::query_parameters::{
-    EventsOptions, InspectContainerOptions, ListContainersOptions, ListNetworksOptions, ListVolumesOptions,
-    RemoveContainerOptions, RemoveVolumeOptions,
+    EventsOptions, InspectContainerOptions, ListContainersOptions, ListImagesOptions, ListNetworksOptions,
+    ListVolumesOptions, RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions,
 };
 use bollard::Docker;
 use futures::StreamExt;
@@ -247,6 +247,24 @@ impl Engine {
                 .await
                 .map_err(api(format!("remove volume {}", r.name))),
         }
+    }
+
+    /// Removes the images compose built for a project (named `PROJECT-SERVICE`,
+    /// as compose names a build without an `image:` of its own). Returns
+    /// what could not be removed.
+    pub async fn remove_built_images(&self, project: &str) -> Vec<String> {
+        let filters = Some(HashMap::from([("reference".to_string(), vec![format!("{project}-*")])]));
+        let images = match self.docker.list_images(Some(ListImagesOptions { filters, ..Default::default() })).await {
+            Ok(i) => i,
+            Err(e) => return vec![format!("list images of {project}: {e}")],
+        };
+        let mut failed = Vec::new();
+        for tag in images.iter().flat_map(|i| i.repo_tags.iter()).filter(|t| t.starts_with(&format!("{project}-"))) {
+            if let Err(e) = self.docker.remove_image(tag, Some(RemoveImageOptions { force: true, ..Default::default() }), None).await {
+                failed.push(format!("remove image {tag}: {e}"));
+            }
+        }
+        failed
     }
 
     pub fn client(&self) -> &Docker {

@@ -79,8 +79,9 @@ pub async fn survey(engine: &Engine) -> Result<Vec<(Stack, Verdict)>, EngineErro
     }).collect())
 }
 
-/// Removes an orphan: containers, then networks, then volumes, then its
-/// owner file. Returns what could not be removed.
+/// Removes an orphan: containers, then networks, then volumes, then the
+/// images compose built for it, then its owner file. Returns what could not
+/// be removed.
 pub async fn reap(engine: &Engine, s: &Stack) -> Vec<String> {
     let mut failed = Vec::new();
     for r in &s.resources {
@@ -88,6 +89,7 @@ pub async fn reap(engine: &Engine, s: &Stack) -> Vec<String> {
             failed.push(one_line(&e.to_string()));
         }
     }
+    failed.extend(engine.remove_built_images(&s.project).await.iter().map(|e| one_line(e)));
     let _ = std::fs::remove_file(owner::run_file(&s.project));
     failed
 }

@@ -101,3 +101,30 @@ fn clean_removes_orphans_only_and_lists_them_first() {
     assert!(common::leftovers(&project).is_empty());
     assert_eq!(common::engine_counts(), counts);
 }
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn images_compose_built_for_a_run_go_with_its_orphan() {
+    let project = format!("kraftacc-{}-built", std::process::id());
+    let ctx = tempfile::tempdir().unwrap();
+    std::fs::write(ctx.path().join("Dockerfile"), "FROM scratch\nCOPY f /f\n").unwrap();
+    std::fs::write(ctx.path().join("f"), project.as_bytes()).unwrap();
+    let build = |tag: &str| {
+        let o = std::process::Command::new("docker").args(["build", "-q", "-t", tag]).arg(ctx.path()).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (ours, other) = (format!("{project}-kafka_topic_setup"), format!("{project}x-other"));
+    build(&ours);
+    build(&other);
+    let engine = tokio::runtime::Runtime::new().unwrap();
+    let failed = engine.block_on(async {
+        let e = kraft_acceptance::probes::engine::Engine::connect().await.unwrap();
+        e.remove_built_images(&project).await
+    });
+    let exists = |t: &str| std::process::Command::new("docker").args(["image", "inspect", t]).output().unwrap().status.success();
+    let (ours_left, other_left) = (exists(&ours), exists(&other));
+    let _ = std::process::Command::new("docker").args(["rmi", "-f", &other]).output();
+    assert_eq!(failed, Vec::<String>::new());
+    assert!(!ours_left, "{ours} was removed");
+    assert!(other_left, "{other} is another project's and stays");
+}
