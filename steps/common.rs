@@ -1,8 +1,20 @@
-//! Phrases many features share: which layering, which stack.
+//! Phrases many features share: which layering, which stack, a Kafka client
+//! on the host.
 
 use cucumber::given;
-use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts;
+use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
+use kraft_acceptance::probes::kafka;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::verdicts::{self, observe};
+
+/// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
+/// and can do (`check`).
+pub async fn host_client(w: &mut AcceptanceWorld, bootstrap: &str, check: DataCheck) -> Result<KafkaObservation, StepError> {
+    let b = bootstrap.to_string();
+    let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &check)).await;
+    let obs = w.judge(observe("the probe thread finishing", obs))?;
+    w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))
+}
 
 #[given(expr = "the {string} layering of the target")]
 fn layering(w: &mut AcceptanceWorld, name: String) -> StepResult {

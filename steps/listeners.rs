@@ -3,7 +3,7 @@
 use cucumber::{then, when};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
-use kraft_acceptance::probes::{kafka as probe, netns};
+use kraft_acceptance::probes::netns;
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{earlier, listeners, observe};
@@ -83,10 +83,7 @@ fn data_check(w: &mut AcceptanceWorld, s: &Stack, tag: &str) -> Result<DataCheck
 async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let s = w.ready("kafka").await?;
     let check = data_check(w, &s, "host")?;
-    let b = bootstrap.clone();
-    let obs = tokio::task::spawn_blocking(move || probe::probe(&b, &check)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
-    let obs = w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))?;
+    let obs = crate::common::host_client(w, &bootstrap, check).await?;
     record_told(w, "host", &obs);
     w.kafka = Some(obs);
     Ok(())

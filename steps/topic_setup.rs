@@ -5,7 +5,6 @@ use std::time::Duration;
 use cucumber::{given, then, when};
 use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
-use kraft_acceptance::probes::kafka;
 use kraft_acceptance::probes::repo::Manifest;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::topics::{self, Topics};
@@ -36,11 +35,7 @@ const NO_MANIFEST: &str = "no topics manifest (none named as topics_manifest in 
 
 /// The broker's topics, as a client at `bootstrap` is told them.
 async fn broker_topics(w: &mut AcceptanceWorld, bootstrap: &str) -> Result<Topics, StepError> {
-    let b = bootstrap.to_string();
-    let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &DataCheck::None)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
-    let obs = w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))?;
-    Ok(obs.topics)
+    Ok(crate::common::host_client(w, bootstrap, DataCheck::None).await?.topics)
 }
 
 fn listed(t: &Topics) -> String {

@@ -44,27 +44,26 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Kaf
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
         DataCheck::ReadOnly(named) => {
-            let Some(t) = named.clone().or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned()) else {
-                return Ok(KafkaObservation {
-                    bootstrap: bootstrap.to_string(),
-                    brokers,
-                    topics,
-                    round_trip: Some(Err("no application topic on the broker to read offsets from".into())),
-                });
-            };
-            let consumer: BaseConsumer = config(bootstrap)
-                .set("group.id", "kraft-acceptance-metadata")
-                .create()
-                .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
-            Some(
-                consumer
-                    .fetch_watermarks(&t, 0, TIMEOUT)
-                    .map(|(lo, hi)| format!("read-only: offsets of {t}/0 from its leader: {lo}..{hi}"))
-                    .map_err(|e| format!("offsets of {t}/0 from its leader: {e}")),
-            )
+            let topic = named.clone().or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned());
+            Some(match topic {
+                None => Err("no application topic on the broker to read offsets from".into()),
+                Some(t) => read_offsets(bootstrap, &t)?,
+            })
         }
     };
     Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, round_trip })
+}
+
+/// The offsets of `topic`/0, read from its leader; writes nothing.
+fn read_offsets(bootstrap: &str, topic: &str) -> Result<DataPath, KafkaError> {
+    let consumer: BaseConsumer = config(bootstrap)
+        .set("group.id", "kraft-acceptance-metadata")
+        .create()
+        .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
+    Ok(consumer
+        .fetch_watermarks(topic, 0, TIMEOUT)
+        .map(|(lo, hi)| format!("read-only: offsets of {topic}/0 from its leader: {lo}..{hi}"))
+        .map_err(|e| format!("offsets of {topic}/0 from its leader: {e}")))
 }
 
 /// Creates `topic` (1 partition), produces a unique record, consumes it back.
