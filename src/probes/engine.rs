@@ -11,7 +11,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures::StreamExt;
 
-pub use crate::model::engine::{ContainerInfo, EngineBinding, EngineEvent};
+pub use crate::model::engine::{ContainerInfo, ContainerNetwork, EngineBinding, EngineEvent};
 
 /// A container, network or volume, with its labels.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +156,20 @@ impl Engine {
                 });
             }
         }
+        let mut networks: Vec<ContainerNetwork> = c
+            .network_settings
+            .as_ref()
+            .and_then(|n| n.networks.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, n)| ContainerNetwork {
+                name,
+                id: n.network_id.unwrap_or_default(),
+                ipv4: n.ip_address.and_then(|a| a.parse().ok()),
+                ipv6: n.global_ipv6_address.and_then(|a| a.parse().ok()),
+            })
+            .collect();
+        networks.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(ContainerInfo {
             id: c.id.clone().unwrap_or_default(),
             name: c.name.clone().unwrap_or_default().trim_start_matches('/').to_string(),
@@ -172,7 +186,26 @@ impl Engine {
                 .and_then(|l| l.last().cloned())
                 .map(|r| (r.exit_code.unwrap_or(-1), r.output.unwrap_or_default().trim().to_string())),
             bindings,
+            networks,
         })
+    }
+
+    /// The host interface of a bridge network: its
+    /// `com.docker.network.bridge.name` option (`docker0` for the default
+    /// network), else the engine's `br-` and the first 12 digits of its id.
+    /// `None` for a network of another driver.
+    pub async fn bridge_interface(&self, network_id: &str) -> Result<Option<String>, EngineError> {
+        let n = self
+            .docker
+            .inspect_network(network_id, None::<bollard::query_parameters::InspectNetworkOptions>)
+            .await
+            .map_err(api(format!("inspect network {network_id}")))?;
+        if n.driver.as_deref() != Some("bridge") {
+            return Ok(None);
+        }
+        let named = n.options.as_ref().and_then(|o| o.get("com.docker.network.bridge.name")).filter(|b| !b.is_empty()).cloned();
+        let id = n.id.unwrap_or_else(|| network_id.to_string());
+        Ok(Some(named.unwrap_or_else(|| format!("br-{}", &id[..id.len().min(12)]))))
     }
 
     /// Events of one project from `since_s` (unix seconds) until now,

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod engine;
 pub mod host;
 pub mod kafka;
+pub mod neighbour;
 pub mod netns;
 pub mod proc_net;
 pub mod redis;

@@ -166,6 +166,12 @@ pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
     })
 }
 
+/// ApiVersions on a connection someone else opened (the neighbour probe's,
+/// inside another network namespace).
+pub fn api_versions_on(stream: &mut TcpStream) -> Result<ApiVersionsObservation, WireError> {
+    decode_api_versions(&exchange(stream, &api_versions_request(1)?)?, 1)
+}
+
 /// ApiVersions, then DescribeQuorum when offered, on one connection.
 pub fn probe(address: &str) -> Result<WireObservation, WireError> {
     let mut s = connect(address)?;

@@ -1,11 +1,54 @@
 //! The CI files (cucumber.json, junit.xml) carry what cucumber ran; the
 //! scenarios a run did not run are added to them here as skipped, each
 //! with its reason, so no CI system reads a scenario that did not run as
-//! passed, or loses it.
+//! passed, or loses it. A scenario that passed with a warning carries it:
+//! "PASSED WITH WARNING" and its lines, never a bare pass.
 
 use serde_json::{json, Value};
 
-use crate::run::outcome::NotRun;
+use crate::run::outcome::{NotRun, ScenarioResult};
+
+const WARNED: &str = "PASSED WITH WARNING";
+
+fn warning_text(s: &ScenarioResult) -> String {
+    format!("{WARNED}: {}", s.warnings.join("\n"))
+}
+
+/// cucumber.json: a warned scenario's description starts with the warning,
+/// and its last step carries it as output.
+pub fn cucumber_json_warnings(text: &str, scenarios: &[ScenarioResult]) -> String {
+    let mut features: Vec<Value> = match serde_json::from_str(text) {
+        Ok(f) => f,
+        Err(_) => return text.to_string(),
+    };
+    for s in scenarios.iter().filter(|s| s.passed_with_warning()) {
+        let elements = features.iter_mut().filter(|f| f["name"] == s.feature.as_str()).filter_map(|f| f["elements"].as_array_mut()).flatten();
+        for e in elements.filter(|e| e["name"] == s.name.as_str()) {
+            let old = e["description"].as_str().unwrap_or_default().to_string();
+            e["description"] = json!(if old.is_empty() { warning_text(s) } else { format!("{}\n{old}", warning_text(s)) });
+            if let Some(step) = e["steps"].as_array_mut().and_then(|st| st.last_mut()) {
+                step["output"] = json!(s.warnings.iter().map(|w| format!("{WARNED}: {w}")).collect::<Vec<_>>());
+            }
+        }
+    }
+    serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
+}
+
+/// junit.xml: a warned scenario's testcase gets the warning as system-err.
+pub fn junit_warnings(text: &str, scenarios: &[ScenarioResult]) -> String {
+    let mut out = text.to_string();
+    for s in scenarios.iter().filter(|s| s.passed_with_warning()) {
+        let Some(start) = out.find(&format!("<testcase name=\"Scenario: {}:", esc(&s.name))) else { continue };
+        let Some(open_end) = out[start..].find('>').map(|i| start + i) else { continue };
+        let err = format!("<system-err>{}</system-err>", esc(&warning_text(s)));
+        if out[..open_end].ends_with('/') {
+            out.replace_range(open_end - 1..=open_end, &format!(">{err}</testcase>"));
+        } else if let Some(close) = out[open_end..].find("</testcase>").map(|i| open_end + i) {
+            out.insert_str(close, &err);
+        }
+    }
+    out
+}
 
 fn slug(s: &str) -> String {
     s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
@@ -88,6 +131,29 @@ mod tests {
         assert_eq!(e["steps"][0]["result"]["error_message"], "not run on the stand-in");
         let fresh: Value = serde_json::from_str(&cucumber_json("[]", &nr())).unwrap();
         assert_eq!(fresh[0]["name"], "Kafka runs in KRaft mode", "a feature with nothing run still lists it");
+    }
+
+    fn warned() -> Vec<ScenarioResult> {
+        vec![ScenarioResult {
+            feature: "Hemma".into(),
+            name: "Engine".into(),
+            tags: vec![],
+            status: crate::run::outcome::Status::Passed,
+            step: None,
+            failure: None,
+            observed: vec![],
+            warnings: vec!["WARNING: engine 20.10 <28".into()],
+        }]
+    }
+
+    #[test]
+    fn a_pass_with_a_warning_says_so_in_the_ci_files() {
+        let x = junit_warnings("<testsuites><testsuite name=\"Hemma\"><testcase name=\"Scenario: Engine: f:3:3\" time=\"0.1\"><system-out>ok</system-out></testcase><testcase name=\"Scenario: Other: f:9:3\" time=\"0\"/></testsuite></testsuites>", &warned());
+        assert!(x.contains("<system-out>ok</system-out><system-err>PASSED WITH WARNING: WARNING: engine 20.10 &lt;28</system-err></testcase><testcase name=\"Scenario: Other"), "{x}");
+        let j = cucumber_json_warnings(r#"[{"name":"Hemma","elements":[{"name":"Engine","description":"","steps":[{"name":"a"},{"name":"b"}]}]}]"#, &warned());
+        let v: Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(v[0]["elements"][0]["description"], "PASSED WITH WARNING: WARNING: engine 20.10 <28");
+        assert_eq!(v[0]["elements"][0]["steps"][1]["output"][0], "PASSED WITH WARNING: WARNING: engine 20.10 <28");
     }
 
     #[test]

@@ -13,6 +13,7 @@ fn esc(s: &str) -> String {
 fn class(s: RowStatus) -> &'static str {
     match s {
         RowStatus::Passed => "pass",
+        RowStatus::PassedWithWarning => "warned",
         RowStatus::NotRun | RowStatus::NotProven | RowStatus::NotNeeded => "notrun",
         RowStatus::Failed | RowStatus::Skipped => "fail",
     }
@@ -22,7 +23,8 @@ pub fn html(r: &SignOff) -> String {
     let o = r.outcome;
     let head = Headline::of(o);
     let mut h = String::new();
-    let badge = if head.failed { "fail" } else if head.signable { "pass" } else { "notrun" };
+    let warned = o.scenarios.iter().any(|s| s.passed_with_warning());
+    let badge = if head.failed { "fail" } else if !head.signable { "notrun" } else if warned { "warned" } else { "pass" };
     let _ = write!(h, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>KRaft migration acceptance: {}</title><style>{CSS}</style></head><body>", head.text);
     let _ = write!(h, "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>", head.text);
     let _ = write!(h, "<p class=\"sub\">Generated {} by kraft-acceptance {}. <b>{}</b> passed, <b>{}</b> failed, <b>{}</b> skipped, <b>{}</b> not run; suite wall time {:.2} s.</p>",
@@ -97,8 +99,8 @@ const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde}\
 table{border-collapse:collapse;width:100%;margin:8px 0}td,th{border:1px solid #d5d9e2;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f1f3f7}pre{margin:0;white-space:pre-wrap;font:12px/1.35 ui-monospace,monospace}\
-.pass{color:#11643a}.fail{color:#a3141c;font-weight:600}.notrun{color:#7a5d00}.crit{font-weight:600}\
-.badge{padding:2px 10px;border-radius:10px;color:#fff}.badge.pass{background:#1c7c47}.badge.fail{background:#b3261e}.badge.notrun{background:#8a6d00}\
+.pass{color:#11643a}.warned{color:#8a5a00;font-weight:600}.fail{color:#a3141c;font-weight:600}.notrun{color:#7a5d00}.crit{font-weight:600}\
+.badge{padding:2px 10px;border-radius:10px;color:#fff}.badge.pass{background:#1c7c47}.badge.fail{background:#b3261e}.badge.notrun{background:#8a6d00}.badge.warned{background:#b07a00}\
 .sub{color:#4a5366}.warn{background:#fff6d6;border:1px solid #e8cf7a;padding:8px}\
 .bar{display:flex;align-items:center;gap:10px;margin:6px 0}.lbl{width:80px}.track{flex:1;background:#eef0f4;height:16px;border-radius:3px;position:relative}\
 .fill{display:block;height:16px;border-radius:3px}.fill.pass{background:#2e9a5c}.fill.fail{background:#c62828}.val{width:130px;font-variant-numeric:tabular-nums}\

@@ -30,6 +30,8 @@ pub struct SignOff<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowStatus {
     Passed,
+    /// Passed, with a warning a person must read (never a bare PASSED).
+    PassedWithWarning,
     Failed,
     Skipped,
     NotRun,
@@ -43,6 +45,7 @@ impl RowStatus {
     pub fn label(self) -> &'static str {
         match self {
             RowStatus::Passed => "PASSED",
+            RowStatus::PassedWithWarning => "PASSED WITH WARNING",
             RowStatus::Failed => "FAILED",
             RowStatus::Skipped => "SKIPPED",
             RowStatus::NotRun => "NOT RUN",
@@ -78,6 +81,9 @@ pub fn criteria(o: &Outcome) -> Vec<Criterion> {
     };
     for s in &o.scenarios {
         let (status, evidence) = match s.status {
+            Status::Passed if s.passed_with_warning() => {
+                (RowStatus::PassedWithWarning, s.warnings.iter().chain(&s.observed).cloned().collect::<Vec<_>>().join("\n"))
+            }
             Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
             Status::Failed => (RowStatus::Failed, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
             Status::Skipped => (RowStatus::Skipped, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
@@ -94,6 +100,8 @@ pub fn criteria(o: &Outcome) -> Vec<Criterion> {
             RowStatus::Failed
         } else if any(RowStatus::NotRun) || c.rows.iter().all(|r| r.status == RowStatus::NotNeeded) {
             RowStatus::NotProven
+        } else if any(RowStatus::PassedWithWarning) {
+            RowStatus::PassedWithWarning
         } else {
             RowStatus::Passed
         };
@@ -117,12 +125,14 @@ impl Headline {
         let failed = !o.success();
         let standin = o.environment.standin;
         let unproven = criteria(o).iter().filter(|c| c.verdict == RowStatus::NotProven).count();
+        let warned = o.scenarios.iter().filter(|s| s.passed_with_warning()).count();
+        let passed = if warned > 0 { "PASSED WITH WARNINGS" } else { "PASSED" };
         let text = match (failed, standin) {
             (true, true) => "FAILED ON STAND-IN IMAGES".to_string(),
             (true, false) => "FAILED".to_string(),
-            (false, true) => "PASSED ON STAND-IN IMAGES".to_string(),
-            (false, false) if unproven > 0 => format!("PASSED, {unproven} CRITERIA NOT PROVEN"),
-            (false, false) => "PASSED".to_string(),
+            (false, true) => format!("{passed} ON STAND-IN IMAGES"),
+            (false, false) if unproven > 0 => format!("{passed}, {unproven} CRITERIA NOT PROVEN"),
+            (false, false) => passed.to_string(),
         };
         let note = if standin {
             Some(format!("Runtime scenarios ran on stand-in images ({}). This is not a release sign-off: only a run on the target's own images can be signed.", o.environment.images))
@@ -168,8 +178,9 @@ pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
     let r = SignOff { outcome: &run.outcome, target: &run.target };
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
-    std::fs::write(dir.join("cucumber.json"), ci::cucumber_json(&run.cucumber_json, &run.outcome.not_run))?;
-    std::fs::write(dir.join("junit.xml"), ci::junit_xml(&run.junit_xml, &run.outcome.not_run))?;
+    let o = &run.outcome;
+    std::fs::write(dir.join("cucumber.json"), ci::cucumber_json(&ci::cucumber_json_warnings(&run.cucumber_json, &o.scenarios), &o.not_run))?;
+    std::fs::write(dir.join("junit.xml"), ci::junit_xml(&ci::junit_warnings(&run.junit_xml, &o.scenarios), &o.not_run))?;
     std::fs::write(dir.join("report.md"), markdown::markdown(&r))?;
     std::fs::write(dir.join("report.html"), html::html(&r))
 }
@@ -182,7 +193,7 @@ mod tests {
 
     fn sc(feature: &str, name: &str, status: Status) -> ScenarioResult {
         let failure = (status != Status::Passed).then(|| Failure::new("exactly localhost:9093", "brokers [kafka:9092]"));
-        ScenarioResult { feature: feature.into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec!["told localhost:9093".into()] }
+        ScenarioResult { feature: feature.into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec!["told localhost:9093".into()], warnings: vec![] }
     }
 
     fn outcome(scenarios: Vec<ScenarioResult>, not_run: Vec<NotRun>, standin: bool) -> Outcome {
@@ -213,6 +224,24 @@ mod tests {
         assert_eq!(c[1].rows[1].status, RowStatus::NotNeeded, "another mode's form of a scenario that ran proves nothing less");
         let h = Headline::of(&o);
         assert_eq!((h.text.as_str(), h.signable), ("PASSED, 1 CRITERIA NOT PROVEN", false));
+    }
+
+    #[test]
+    fn a_pass_with_a_warning_is_never_a_bare_pass() {
+        let mut warned = sc("Hemma host", "engine", Status::Passed);
+        warned.warnings = vec!["WARNING (engine_advisories = \"warn\"): engine 20.10.24 is before 28.0.0".into()];
+        let o = outcome(vec![warned, sc("KRaft", "rules", Status::Passed)], vec![], false);
+        let c = criteria(&o);
+        assert_eq!((c[0].feature.as_str(), c[0].verdict), ("Hemma host", RowStatus::PassedWithWarning));
+        assert_eq!(c[0].rows[0].status.label(), "PASSED WITH WARNING");
+        assert!(c[0].rows[0].evidence.starts_with("WARNING (engine_advisories"), "the warning comes first: {}", c[0].rows[0].evidence);
+        assert_eq!(c[1].verdict, RowStatus::Passed);
+        assert_eq!(Headline::of(&o).text, "PASSED WITH WARNINGS");
+        let t = target();
+        let md = markdown::markdown(&SignOff { outcome: &o, target: &t });
+        assert!(md.contains("### PASSED WITH WARNING — Hemma host") && md.contains("| PASSED WITH WARNING | engine | WARNING"), "{md}");
+        let page = html::html(&SignOff { outcome: &o, target: &t });
+        assert!(page.contains(">PASSED WITH WARNING</td>"), "{page}");
     }
 
     #[test]

@@ -31,6 +31,7 @@ impl Collector {
             step: None,
             failure: None,
             observed: Vec::new(),
+            warnings: Vec::new(),
         });
         match ev {
             event::Scenario::Step(step, event::Step::Failed(_, _, world, err))

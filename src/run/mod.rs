@@ -182,6 +182,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
 
     let mut policy = Policy {
         host_checks: opts.host_checks,
+        root: nix::unistd::geteuid().is_root(),
         stack: needs_stack,
         no_validators: target.validators.is_empty(),
         ..Default::default()
@@ -237,9 +238,11 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     drop(guard);
 
     let observed = ctx.observed.lock().map(|o| o.clone()).unwrap_or_default();
+    let warnings = ctx.warnings.lock().map(|o| o.clone()).unwrap_or_default();
     let mut scenarios = collector.results();
     for s in &mut scenarios {
         s.observed = observed.get(&s.name).cloned().unwrap_or_default();
+        s.warnings = warnings.get(&s.name).cloned().unwrap_or_default();
     }
     not_run.extend(unselected);
     let outcome = Outcome {

@@ -27,6 +27,16 @@ pub struct ScenarioResult {
     pub failure: Option<Failure>,
     /// What the steps observed, on a pass as on a failure.
     pub observed: Vec<String>,
+    /// Warnings its steps raised: a pass with one is PASSED WITH WARNING.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl ScenarioResult {
+    /// Passed, and a step raised a warning.
+    pub fn passed_with_warning(&self) -> bool {
+        self.status == Status::Passed && !self.warnings.is_empty()
+    }
 }
 
 /// A scenario that was not run, and why.
@@ -91,6 +101,12 @@ impl Outcome {
     /// was measured, and the count line.
     pub fn summary(&self) -> String {
         let mut out = String::new();
+        for s in self.scenarios.iter().filter(|s| s.passed_with_warning()) {
+            out.push_str(&format!("PASSED WITH WARNING {} / {}\n", s.feature, s.name));
+            for w in &s.warnings {
+                out.push_str(&format!("    {w}\n"));
+            }
+        }
         for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
             out.push_str(&format!("NOT PASSED [{:?}] {} / {}\n", s.status, s.feature, s.name));
             if let Some(f) = &s.failure {
@@ -117,9 +133,11 @@ impl Outcome {
         if not_run > 0 {
             out.push_str(&format!("not run: {not_run} scenario(s), listed above\n"));
         }
+        let warned = self.scenarios.iter().filter(|s| s.passed_with_warning()).count();
         out.push_str(&format!(
-            "kraft-acceptance: {} passed, {} failed, {} skipped, {} not run\n",
+            "kraft-acceptance: {} passed{}, {} failed, {} skipped, {} not run\n",
             self.count(Status::Passed),
+            if warned > 0 { format!(" ({warned} with warnings)") } else { String::new() },
             self.count(Status::Failed),
             self.count(Status::Skipped),
             not_run,
@@ -142,7 +160,7 @@ mod tests {
     use super::*;
 
     fn sc(name: &str, status: Status, failure: Option<Failure>) -> ScenarioResult {
-        ScenarioResult { feature: "F".into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec![] }
+        ScenarioResult { feature: "F".into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec![], warnings: vec![] }
     }
 
     fn outcome(scenarios: Vec<ScenarioResult>) -> Outcome {
@@ -170,6 +188,17 @@ mod tests {
         assert!(s.contains("measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"), "{s}");
         assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"), "{s}");
         assert!(!o.success());
+    }
+
+    #[test]
+    fn a_pass_with_a_warning_says_so() {
+        let mut warned = sc("engine", Status::Passed, None);
+        warned.warnings = vec!["WARNING: engine 20.10.24 is before 28.0.0".into()];
+        let o = outcome(vec![sc("ok", Status::Passed, None), warned]);
+        let s = o.summary();
+        assert!(s.contains("PASSED WITH WARNING F / engine\n    WARNING: engine 20.10.24 is before 28.0.0\n"), "{s}");
+        assert!(s.ends_with("kraft-acceptance: 2 passed (1 with warnings), 0 failed, 0 skipped, 1 not run\n"), "{s}");
+        assert!(o.success(), "a warning fails nothing");
     }
 
     #[test]

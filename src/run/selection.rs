@@ -18,6 +18,9 @@ pub const CHANGES_TAG: &str = "changes-stack";
 pub const ATTACH_TAG: &str = "attach";
 /// Scenarios that probe this host's own non-loopback addresses.
 pub const HOST_TAG: &str = "host";
+/// Scenarios that make a test host on the LAN (a network namespace and a
+/// veth pair on this host) and connect from it.
+pub const NEIGHBOUR_TAG: &str = "neighbour";
 /// Scenarios that ask the images' registries (through the engine).
 pub const REGISTRY_TAG: &str = "registry";
 /// Scenarios that check the bootstrap's topics against its manifest.
@@ -56,6 +59,8 @@ pub struct Policy {
     /// Why the registries cannot be asked, as measured (None: they can).
     pub registry_unreachable: Option<String>,
     pub host_checks: bool,
+    /// This process may make network namespaces (root).
+    pub root: bool,
     /// A stack is part of the run (some selected scenario is @runtime).
     pub stack: bool,
     pub standin: bool,
@@ -158,6 +163,10 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
             Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
         } else if !p.stack {
             None
+        } else if s.has(NEIGHBOUR_TAG) && !p.root {
+            Some("the neighbour probe makes a network namespace and a veth pair on this host, which needs root")
+        } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
+            Some("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks")
         } else if s.has(KRAFT_WIRE_TAG) && p.standin {
             Some("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)")
         } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
@@ -227,6 +236,13 @@ mod tests {
         let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| n.name).collect::<Vec<_>>();
         let owned_standin = Policy { stack: true, standin: true, ..Default::default() };
         assert_eq!(names(owned_standin), vec!["wire", "att", "host"]);
+        let lan = [s("lan", &["runtime", "neighbour"])];
+        let lan_reason = |p: Policy| not_run(&lan, &p).into_iter().map(|n| n.reason).next();
+        assert_eq!(lan_reason(Policy { stack: true, root: true, ..Default::default() }), None, "owned runs as root run it");
+        assert!(lan_reason(Policy { stack: true, ..Default::default() }).is_some_and(|r| r.contains("needs root")));
+        let attached = Policy { stack: true, root: true, attached: true, ..Default::default() };
+        assert!(lan_reason(attached.clone()).is_some_and(|r| r.contains("--host-checks")));
+        assert_eq!(lan_reason(Policy { host_checks: true, ..attached }), None);
         let attached_real = Policy { stack: true, attached: true, host_checks: true, ..Default::default() };
         assert_eq!(names(attached_real.clone()), vec!["boot"]);
         assert_eq!(names(Policy { run_topic_setup: true, ..attached_real.clone() }), Vec::<String>::new());

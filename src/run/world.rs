@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
+use crate::model::neighbour::NeighbourObservation;
 use crate::model::wire::WireObservation;
 use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::model::validators::CommandRun;
@@ -41,6 +42,8 @@ pub struct RunContext {
     pub evidence: Mutex<Evidence>,
     /// Scenario -> what its steps observed (passes included).
     pub observed: Mutex<BTreeMap<String, Vec<String>>>,
+    /// Scenario -> warnings: a scenario that passes with one passes WITH WARNING.
+    pub warnings: Mutex<BTreeMap<String, Vec<String>>>,
 }
 
 impl RunContext {
@@ -53,6 +56,7 @@ impl RunContext {
             measurements: Default::default(),
             evidence: Default::default(),
             observed: Default::default(),
+            warnings: Default::default(),
         }
     }
 
@@ -130,6 +134,8 @@ pub struct AcceptanceWorld {
     pub topics_after: Option<Topics>,
     /// The repo's validation commands, as run.
     pub validators: Option<Vec<CommandRun>>,
+    /// What a test host on the LAN got back from the stack.
+    pub neighbour: Option<NeighbourObservation>,
     /// The failure of the step that failed, typed.
     pub failure: Option<Failure>,
 }
@@ -148,6 +154,7 @@ impl AcceptanceWorld {
             topics_before: None,
             topics_after: None,
             validators: None,
+            neighbour: None,
             failure: None,
         }
     }
@@ -164,6 +171,12 @@ impl AcceptanceWorld {
     /// Records what a step observed, for the report (passes included).
     pub fn saw(&self, line: impl Into<String>) {
         let mut o = self.ctx.observed.lock().unwrap_or_else(|p| p.into_inner());
+        o.entry(self.scenario.clone()).or_default().push(redact(&line.into()));
+    }
+
+    /// A warning on this scenario: it passes WITH WARNING, never a bare pass.
+    pub fn warn(&self, line: impl Into<String>) {
+        let mut o = self.ctx.warnings.lock().unwrap_or_else(|p| p.into_inner());
         o.entry(self.scenario.clone()).or_default().push(redact(&line.into()));
     }
 

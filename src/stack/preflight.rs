@@ -140,10 +140,20 @@ impl Stack {
         // runs that were killed left behind.
         let lock = HostLock::acquire(&project, opts.lock_wait)?;
         for swept in reaper::sweep(&engine, false).await? {
-            let reaper::Swept::Reaped { stack, why, failed } = swept else { continue };
-            match failed.is_empty() {
-                true => eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory()),
-                false => eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; ")),
+            match swept {
+                reaper::Swept::Reaped { stack, why, failed } if failed.is_empty() => {
+                    eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory())
+                }
+                reaper::Swept::Reaped { stack, why, failed } => {
+                    eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; "))
+                }
+                reaper::Swept::TestHost { name, why, failed: None } => {
+                    eprintln!("kraft-acceptance: removed test host {name} of the neighbour probe ({why}) with its veth pair")
+                }
+                reaper::Swept::TestHost { name, why, failed: Some(e) } => {
+                    eprintln!("kraft-acceptance: test host {name} of the neighbour probe ({why}): could not remove it: {e}")
+                }
+                _ => {}
             }
         }
         let target_cli = opts.cli.clone();

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::owner::{self, Liveness, Owner, KEEP_LABEL, RUN_LABEL};
 use crate::probes::compose::one_line;
 use crate::probes::engine::{Engine, EngineError, Resource, ResourceKind};
+use crate::probes::neighbour;
 
 /// One project of kraft-acceptance's, with what the engine holds of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +122,23 @@ pub fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Test hosts of the neighbour probe (network namespaces, each with its
+/// veth pair) whose owner is gone: a run killed mid-probe. Named after
+/// their owner's pid and start time; namespaces do not outlive a boot.
+pub fn stale_test_hosts() -> Vec<(String, String)> {
+    neighbour::test_hosts()
+        .into_iter()
+        .filter_map(|name| {
+            let (pid, start_ticks) = neighbour::owner_of(&name)?;
+            let o = Owner { pid, start_ticks, boot_id: owner::this_boot(), host: owner::this_host(), started_at: 0 };
+            match o.liveness() {
+                Liveness::Gone(why) => Some((name, why)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// What a sweep did (or, dry, would do) with each thing it found.
 #[derive(Debug)]
 pub enum Swept {
@@ -129,6 +147,8 @@ pub enum Swept {
     Left(Stack, String),
     /// An orphan; `failed` names what could not be removed (empty when dry).
     Reaped { stack: Stack, why: String, failed: Vec<String> },
+    /// A test host whose owner is gone; `failed` says why it could not be removed.
+    TestHost { name: String, why: String, failed: Option<String> },
 }
 
 /// Removes every orphan and stale owner file (`dry`: only says so). The
@@ -142,6 +162,10 @@ pub async fn sweep(engine: &Engine, dry: bool) -> Result<Vec<Swept>, EngineError
             let _ = std::fs::remove_file(&f);
         }
         out.push(Swept::StaleFile(f));
+    }
+    for (name, why) in stale_test_hosts() {
+        let failed = if dry { None } else { neighbour::remove_test_host(&name).err().map(|e| e.to_string()) };
+        out.push(Swept::TestHost { name, why, failed });
     }
     for (stack, v) in survey {
         out.push(match v {

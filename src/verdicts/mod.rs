@@ -11,6 +11,7 @@ pub mod hemma_host;
 pub mod kafka_config;
 pub mod kraft_wire;
 pub mod listeners;
+pub mod neighbour;
 pub mod redis;
 pub mod stack;
 pub mod topics;

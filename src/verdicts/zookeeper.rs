@@ -143,6 +143,7 @@ mod tests {
             health: None,
             last_check: None,
             bindings: vec![],
+            networks: vec![],
         }
     }
 

@@ -13,6 +13,7 @@ const BY_TEST: &[(&str, &str)] = &[
     ("The broker speaks KRaft on the wire", "the_kraft_wire_checks_fail_on_a_broker_without_a_quorum"),
     ("Kafka and Redis ports are refused on every non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
     ("Only allowed public services listen on a non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
+    ("No neighbour on the LAN reaches Kafka or Redis", "the_neighbour_probe_fails_without_the_guard_and_passes_with_it"),
     ("Every manifest topic exists on the deployed broker", "attach_fails_when_the_manifest_topics_are_missing"),
     ("Every image of the stack resolves in its registry for every required platform", "the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing_tags"),
 ];

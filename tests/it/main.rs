@@ -15,6 +15,7 @@ mod coverage;
 mod engine_restart;
 mod host_probes;
 mod lifecycle;
+mod neighbour;
 mod ownership;
 mod redaction;
 mod references;
