@@ -52,7 +52,97 @@ struct RawConfig {
     profiles: Option<Vec<String>>,
     /// The repo's validation commands, run with `sh -c` in its directory.
     validators: Option<Vec<String>>,
+    /// A validator that changes a file fails (default: a warning).
+    validators_leave_tree_clean: Option<bool>,
+    /// The target's own names for the seed's services and addresses.
+    names: Option<RawNames>,
+    /// How the target creates its topics.
+    bootstrap: Option<RawBootstrap>,
+    /// Its topics list: where, and in which shape.
+    topics: Option<RawTopics>,
+    /// Layering name -> env files (`docker compose --env-file`), in order.
+    env_files: Option<BTreeMap<String, Vec<PathBuf>>>,
+    /// The variable that holds Redis's password (read from this process's
+    /// environment, else from the resolved Redis service).
+    redis_password_env: Option<String>,
+    /// Images of databases the project must not run itself on Hemma.
+    database_images: Option<Vec<String>>,
 }
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNames {
+    kafka: Option<String>,
+    redis: Option<String>,
+    internal_address: Option<String>,
+    host_address: Option<String>,
+    redis_address: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBootstrap {
+    service: Option<String>,
+    command: Option<String>,
+    none: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTopics {
+    manifest: Option<PathBuf>,
+    format: Option<TopicsFormat>,
+    partitions: Option<i32>,
+    replication_factor: Option<i32>,
+}
+
+pub use crate::model::topics::{TopicsFormat, TopicsShape};
+
+/// How the target creates its topics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// A compose service, run with `docker compose run --rm`.
+    Service(String),
+    /// A command on the host, run with `sh -c` in the target's directory once
+    /// Kafka is healthy, with `KAFKA_BOOTSTRAP_SERVERS` set to the host address.
+    Command(String),
+    /// None: the applications create their topics.
+    None,
+}
+
+/// The seed's names, which the features spell; a target may call them otherwise.
+pub const SEED_KAFKA: &str = "kafka";
+pub const SEED_REDIS: &str = "redis";
+pub const SEED_BOOTSTRAP: &str = "kafka_topic_setup";
+pub const SEED_INTERNAL_ADDRESS: &str = "kafka:9092";
+pub const SEED_HOST_ADDRESS: &str = "localhost:9093";
+pub const SEED_REDIS_ADDRESS: &str = "127.0.0.1:6379";
+
+/// What the target calls the seed's services and addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    pub kafka: String,
+    pub redis: String,
+    pub internal_address: String,
+    pub host_address: String,
+    pub redis_address: String,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            kafka: SEED_KAFKA.into(),
+            redis: SEED_REDIS.into(),
+            internal_address: SEED_INTERNAL_ADDRESS.into(),
+            host_address: SEED_HOST_ADDRESS.into(),
+            redis_address: SEED_REDIS_ADDRESS.into(),
+        }
+    }
+}
+
+
+/// Database images a project must not run itself on Hemma (shared-postgres).
+pub const DEFAULT_DATABASE_IMAGES: &[&str] = &["postgres", "mariadb", "mysql"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -105,6 +195,14 @@ pub struct Target {
     /// they were declared.
     pub validators: Vec<String>,
     pub validators_from: String,
+    pub validators_leave_tree_clean: bool,
+    pub names: Names,
+    pub bootstrap: Bootstrap,
+    pub topics_shape: TopicsShape,
+    /// Layering name -> env files passed as `--env-file`.
+    pub env_files: BTreeMap<String, Vec<PathBuf>>,
+    pub redis_password_env: Option<String>,
+    pub database_images: Vec<String>,
 }
 
 impl Target {
@@ -179,6 +277,58 @@ impl Target {
         if let Some(p) = raw.profiles {
             t.profiles = p;
         }
+        if let Some(n) = raw.names {
+            let d = t.names.clone();
+            t.names = Names {
+                kafka: n.kafka.unwrap_or(d.kafka),
+                redis: n.redis.unwrap_or(d.redis),
+                internal_address: n.internal_address.unwrap_or(d.internal_address),
+                host_address: n.host_address.unwrap_or(d.host_address),
+                redis_address: n.redis_address.unwrap_or(d.redis_address),
+            };
+            for (key, a) in [("internal_address", &t.names.internal_address), ("host_address", &t.names.host_address), ("redis_address", &t.names.redis_address)] {
+                if !a.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()) {
+                    return Err(TargetError::Config { path: cfg_path, message: format!("[names] {key} = \"{a}\" is not HOST:PORT") });
+                }
+            }
+        }
+        if let Some(b) = raw.bootstrap {
+            t.bootstrap = match (b.service, b.command, b.none.unwrap_or(false)) {
+                (Some(s), None, false) => Bootstrap::Service(s),
+                (None, Some(c), false) => Bootstrap::Command(c),
+                (None, None, true) => Bootstrap::None,
+                _ => {
+                    let message = "[bootstrap] takes exactly one of service = \"NAME\", command = \"...\", none = true".to_string();
+                    return Err(TargetError::Config { path: cfg_path, message });
+                }
+            };
+        }
+        if let Some(tp) = raw.topics {
+            if let Some(m) = tp.manifest {
+                t.topics_manifest = Some(abs(m));
+            }
+            let d = t.topics_shape;
+            t.topics_shape = TopicsShape {
+                format: tp.format.unwrap_or(d.format),
+                partitions: tp.partitions.unwrap_or(d.partitions),
+                replication: tp.replication_factor.unwrap_or(d.replication),
+            };
+            if t.topics_shape.partitions < 1 || t.topics_shape.replication < 1 {
+                return Err(TargetError::Config { path: cfg_path, message: "[topics] partitions and replication_factor are positive numbers".into() });
+            }
+        }
+        for (layering, files) in raw.env_files.unwrap_or_default() {
+            t.env_files.insert(layering, abs_all(files));
+        }
+        if let Some(v) = raw.redis_password_env {
+            t.redis_password_env = Some(v);
+        }
+        if let Some(d) = raw.database_images {
+            t.database_images = d;
+        }
+        if let Some(c) = raw.validators_leave_tree_clean {
+            t.validators_leave_tree_clean = c;
+        }
         // The repo's own: never inherited from a base.
         (t.validators, t.validators_from) = match raw.validators {
             Some(v) => (v, format!("validators in {CONFIG_FILE}")),
@@ -192,7 +342,70 @@ impl Target {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
             }
         }
+        for (layering, files) in &t.env_files {
+            if !t.layerings.contains_key(layering) {
+                let known = t.layerings.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(TargetError::Config { path: cfg_path, message: format!("[env_files] {layering}: no such layering (layerings: {known})") });
+            }
+            if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+                return Err(TargetError::Config { path: cfg_path, message: format!("[env_files] {layering}: {} does not exist", missing.display()) });
+            }
+        }
         Ok(t)
+    }
+
+    /// The target's name for a service the features call by the seed's name
+    /// (`kafka`, `redis`, `kafka_topic_setup`); any other name is its own.
+    pub fn service(&self, seed: &str) -> String {
+        match seed {
+            SEED_KAFKA => self.names.kafka.clone(),
+            SEED_REDIS => self.names.redis.clone(),
+            SEED_BOOTSTRAP => match &self.bootstrap {
+                Bootstrap::Service(s) => s.clone(),
+                _ => SEED_BOOTSTRAP.into(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// The target's address for one the features spell as the seed's
+    /// (`kafka:9092`, `localhost:9093`, `127.0.0.1:6379`).
+    pub fn address(&self, seed: &str) -> String {
+        match seed {
+            SEED_INTERNAL_ADDRESS => self.names.internal_address.clone(),
+            SEED_HOST_ADDRESS => self.names.host_address.clone(),
+            SEED_REDIS_ADDRESS => self.names.redis_address.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The name containers resolve for Kafka: the internal address's host
+    /// where the features spell the seed's (`kafka`).
+    pub fn internal_host(&self, seed: &str) -> String {
+        let host = |a: &str| a.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_default();
+        if seed == host(SEED_INTERNAL_ADDRESS) { host(&self.names.internal_address) } else { seed.to_string() }
+    }
+
+    /// The host port of the host address where the features spell the seed's (9093).
+    pub fn host_port(&self, seed: u16) -> u16 {
+        let port = |a: &str| a.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok());
+        match port(SEED_HOST_ADDRESS) {
+            Some(p) if p == seed => port(&self.names.host_address).unwrap_or(seed),
+            _ => seed,
+        }
+    }
+
+    /// The services `docker compose up -d` starts: Kafka and Redis.
+    pub fn up_services(&self) -> [String; 2] {
+        [self.names.kafka.clone(), self.names.redis.clone()]
+    }
+
+    /// The bootstrap's compose service, when it is one.
+    pub fn bootstrap_service(&self) -> Option<&str> {
+        match &self.bootstrap {
+            Bootstrap::Service(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// The seed's file names, relative to `dir`.
@@ -216,6 +429,13 @@ impl Target {
             profiles: Vec::new(),
             validators: Vec::new(),
             validators_from: String::new(),
+            validators_leave_tree_clean: false,
+            names: Names::default(),
+            bootstrap: Bootstrap::Service(SEED_BOOTSTRAP.into()),
+            topics_shape: TopicsShape::default(),
+            env_files: BTreeMap::new(),
+            redis_password_env: None,
+            database_images: DEFAULT_DATABASE_IMAGES.iter().map(|s| s.to_string()).collect(),
         }
     }
 

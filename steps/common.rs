@@ -23,6 +23,13 @@ impl FromStr for Services {
     }
 }
 
+impl Services {
+    /// The target's names for them (the features spell the seed's).
+    pub fn of(&self, w: &AcceptanceWorld) -> Vec<String> {
+        self.0.iter().map(|s| w.ctx.target.service(s)).collect()
+    }
+}
+
 /// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
 /// and can do (`check`).
 pub async fn host_client(w: &mut AcceptanceWorld, bootstrap: &str, check: DataCheck) -> Result<KafkaObservation, StepError> {

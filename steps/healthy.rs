@@ -6,6 +6,7 @@ use kraft_acceptance::verdicts::{health, observe};
 
 #[then(expr = "service {string} has a healthcheck that can pass well within {int} s")]
 fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
     w.judge(health::healthcheck_fits(&service, svc.healthcheck.as_ref(), f64::from(budget)))?;
@@ -16,6 +17,7 @@ fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> St
 
 #[then(expr = "service {string} becomes healthy within {int} s of its start, by the engine's clock")]
 async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let r = w.stack()?.readiness(&service).await;
     if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
         w.ctx.record_healthy(&service, t);

@@ -8,7 +8,7 @@ use kraft_acceptance::probes::host;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{hemma_host, observe};
 
-use crate::common::engine_version;
+use crate::common::{engine_version, Services};
 
 #[then("the Docker Engine's version has no advisory that breaks loopback-only publishing")]
 async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
@@ -26,12 +26,12 @@ async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
     Ok(())
 }
 
-#[then(expr = "the host ports of services {string} are refused on every non-loopback address of this host")]
-async fn outside_view(w: &mut AcceptanceWorld, services: String) -> StepResult {
+#[then(expr = "the host ports of services {services} are refused on every non-loopback address of this host")]
+async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let s = w.stack()?;
     let mut ports = BTreeSet::new();
-    for svc in services.split(',').map(str::trim) {
-        let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(svc).await))?;
+    for svc in services.of(w) {
+        let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(&svc).await))?;
         ports.extend(c.bindings.iter().filter_map(|b| b.host_port.parse::<u16>().ok()));
     }
     let ports: Vec<u16> = ports.into_iter().collect();

@@ -4,6 +4,8 @@ use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::hemma;
 
+use crate::common::Services;
+
 #[then("it brings no observability service of its own")]
 fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
@@ -22,11 +24,11 @@ fn external(w: &mut AcceptanceWorld, network: String) -> StepResult {
     Ok(())
 }
 
-#[then(expr = "services {string} join network {string}")]
-fn join(w: &mut AcceptanceWorld, services: String, network: String) -> StepResult {
+#[then(expr = "services {services} join network {string}")]
+fn join(w: &mut AcceptanceWorld, services: Services, network: String) -> StepResult {
     let m = w.model()?;
-    let list: Vec<String> = services.split(',').map(|s| s.trim().to_string()).collect();
+    let list = services.of(w);
     w.judge(hemma::services_join(&m, &list, &network))?;
-    w.saw(format!("{services} on {network}"));
+    w.saw(format!("{} on {network}", list.join(", ")));
     Ok(())
 }

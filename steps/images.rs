@@ -6,13 +6,15 @@ use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{images, observe};
 
+use crate::common::Services;
+
 /// (where, image) of `services` in every layering, each image once.
-fn stack_images(w: &AcceptanceWorld, services: &str) -> Vec<(String, String)> {
+fn stack_images(w: &AcceptanceWorld, services: &Services) -> Vec<(String, String)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (layering, m) in &w.ctx.models {
-        for svc in services.split(',').map(str::trim) {
-            let Some(image) = m.services.get(svc).and_then(|s| s.image.clone()) else { continue };
+        for svc in services.of(w) {
+            let Some(image) = m.services.get(&svc).and_then(|s| s.image.clone()) else { continue };
             if seen.insert(image.clone()) {
                 out.push((format!("{layering} layering, service {svc}"), image));
             }
@@ -25,15 +27,15 @@ fn stack_images(w: &AcceptanceWorld, services: &str) -> Vec<(String, String)> {
 fn upstream(w: &mut AcceptanceWorld) -> StepResult {
     let models = w.ctx.models.clone();
     for (layering, m) in &models {
-        let image = m.services.get("kafka").and_then(|s| s.image.clone());
+        let image = m.services.get(&w.ctx.target.names.kafka).and_then(|s| s.image.clone());
         w.judge(images::upstream_kafka(&format!("{layering} layering"), image.as_deref()))?;
         w.saw(format!("{layering} layering: kafka image {}", image.unwrap_or_default()));
     }
     Ok(())
 }
 
-#[then(expr = "no image of services {string} comes from a namespace known to be gone")]
-fn not_gone(w: &mut AcceptanceWorld, services: String) -> StepResult {
+#[then(expr = "no image of services {services} comes from a namespace known to be gone")]
+fn not_gone(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let found = stack_images(w, &services);
     let gone = w.ctx.target.gone_namespaces.clone();
     w.judge(images::not_gone(&found, &gone))?;
@@ -41,8 +43,8 @@ fn not_gone(w: &mut AcceptanceWorld, services: String) -> StepResult {
     Ok(())
 }
 
-#[then(expr = "every image of services {string} resolves in its registry for this host and every required platform")]
-async fn resolves(w: &mut AcceptanceWorld, services: String) -> StepResult {
+#[then(expr = "every image of services {services} resolves in its registry for this host and every required platform")]
+async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let engine = w.ctx.engine().await;
     let engine = w.judge(observe("the Docker Engine answering (it asks the registries)", engine))?;
     let mut required = vec![images::host_platform(std::env::consts::ARCH)];

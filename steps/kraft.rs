@@ -7,6 +7,7 @@ use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire, observe};
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let props = w.props(&service)?;
     w.judge(kafka_config::kraft_rules(&service, &props))?;
     let roles = props.get("process.roles").cloned().unwrap_or_default();
@@ -16,6 +17,7 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
 
 #[when(expr = "a client asks the broker at {string} for ApiVersions and DescribeQuorum")]
 async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
+    let address = w.ctx.target.address(&address);
     w.ready("kafka").await?;
     let a = address.clone();
     let obs = tokio::task::spawn_blocking(move || wire::probe(&a)).await;

@@ -10,6 +10,8 @@ use kraft_acceptance::verdicts::{earlier, listeners, observe};
 
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
 fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
+    let address = w.ctx.target.address(&address);
     let props = w.props(&service)?;
     let adv = w.judge(listeners::advertised(&props))?;
     let l = w.judge(listeners::advertised_exactly(&adv, &address))?;
@@ -20,6 +22,7 @@ fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> Step
 
 #[then(expr = "{string} resolves to service {string} for the other services on its network")]
 fn resolvable(w: &mut AcceptanceWorld, host: String, service: String) -> StepResult {
+    let (host, service) = (w.ctx.target.internal_host(&host), w.ctx.target.service(&service));
     let m = w.model()?;
     let net = w.judge(listeners::resolvable_by_peers(&m, &service, &host))?;
     w.saw(format!("\"{host}\" resolves to {service} on network {net}"));
@@ -28,6 +31,7 @@ fn resolvable(w: &mut AcceptanceWorld, host: String, service: String) -> StepRes
 
 #[then(expr = "service {string} publishes that listener on host port {int}")]
 fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepResult {
+    let (service, host_port) = (w.ctx.target.service(&service), w.ctx.target.host_port(host_port));
     let listener = w.judge(earlier("a listener chosen by a previous step", w.listener.clone()))?;
     let props = w.props(&service)?;
     let port = w.judge(listeners::container_port(&props, &listener.name))?;
@@ -40,6 +44,7 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
 
 #[then(expr = "a warning names every other host port of service {string} whose listener advertises a name the host cannot resolve")]
 fn host_traps(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let props = w.props(&service)?;
     let m = w.model()?;
     let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
@@ -80,6 +85,7 @@ fn data_check(w: &mut AcceptanceWorld, s: &Stack, tag: &str) -> Result<DataCheck
 
 #[when(expr = "a Kafka client on the host bootstraps from {string}")]
 async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready("kafka").await?;
     let check = data_check(w, &s, "host")?;
     let obs = crate::common::host_client(w, &bootstrap, check).await?;
@@ -90,6 +96,8 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
 
 #[when(expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}")]
 async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
+    let peer = w.ctx.target.service(&peer);
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready("kafka").await?;
     let c = w.judge(observe(format!("service {peer} running"), s.service_container(&peer).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
@@ -106,6 +114,7 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
 
 #[then(expr = "the brokers it is told are exactly {string}")]
 fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
+    let want = w.ctx.target.address(&want);
     let obs = w.judge(earlier("a Kafka client's metadata", w.kafka.clone()))?;
     w.judge(listeners::told_exactly(&obs, &want))
 }

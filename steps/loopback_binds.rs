@@ -23,6 +23,7 @@ fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind
 
 #[then(expr = "every port published by service {string} binds host IP 127.0.0.1 only")]
 fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
     let binds: Vec<Bind> = svc.ports.iter().map(|p| Bind::from_config(&service, p)).collect();
@@ -43,6 +44,7 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
 
 #[then(expr = "the engine publishes service {string} on 127.0.0.1 only")]
 async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let s = w.stack()?;
     let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
     let binds: Vec<Bind> = c.bindings.iter().map(|b| Bind::from_engine(&c, b)).collect();
@@ -52,6 +54,7 @@ async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
 
 #[then(expr = "the host's listening sockets on the ports of service {string} are on 127.0.0.1 only")]
 async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let s = w.stack()?;
     let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
     let ports: BTreeSet<u16> = c.bindings.iter().filter_map(|b| b.host_port.parse().ok()).collect();
@@ -64,6 +67,7 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
 
 #[then(expr = "inside service {string} something listens on the port of every advertised listener")]
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let s = w.ready(&service).await?;
     let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
@@ -77,6 +81,7 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
 
 #[when(expr = "a test host on the LAN tries every port that services {services} publish")]
 async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepResult {
+    let services = Services(services.of(w));
     let s = w.stack()?;
     let public = w.ctx.target.public_services.clone();
     let mut targets = Vec::new();
@@ -107,6 +112,7 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
 
 #[then(expr = "no path from the test host reaches services {services}")]
 async fn neighbour_reaches_nothing(w: &mut AcceptanceWorld, services: Services) -> StepResult {
+    let services = Services(services.of(w));
     let obs = w.neighbour.clone();
     let obs = w.judge(earlier("a test host's attempts", obs))?;
     let (version, _) = engine_version(w).await?;

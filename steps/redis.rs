@@ -7,6 +7,7 @@ use kraft_acceptance::verdicts::{self, observe};
 
 #[then(expr = "Redis at {string} answers PING with PONG")]
 async fn ping(w: &mut AcceptanceWorld, addr: String) -> StepResult {
+    let addr = w.ctx.target.address(&addr);
     w.ready("redis").await?;
     let answer = w.judge(observe(format!("PONG from {addr}"), redis::ping(&addr).await))?;
     w.judge(verdicts::redis::pong(&addr, &answer))?;

@@ -15,6 +15,7 @@ const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
 
 #[then(expr = "service {string} waits for service {string} to be healthy")]
 fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepResult {
+    let (service, dep) = (w.ctx.target.service(&service), w.ctx.target.service(&dep));
     let m = w.model()?;
     w.judge(topics::waits_healthy(&m, &service, &dep))?;
     w.saw(format!("{service} depends on {dep}: service_healthy"));
@@ -45,6 +46,7 @@ fn listed(t: &Topics) -> String {
 
 #[given(expr = "the broker's topics at {string} before the bootstrap, when it has no manifest")]
 async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.stack()?;
     if let Some(m) = w.manifest(&s.model)? {
         // The manifest says what must exist; the bootstrap starts at once,
@@ -61,6 +63,7 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
 
 #[when(expr = "service {string} runs to completion")]
 async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let s = w.stack()?;
     // A service that waits for a healthy Kafka is started at once: compose
     // holds it until Kafka is healthy, as on a deployment, while the run's
@@ -72,10 +75,10 @@ async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let again = w.oneoff.as_ref().is_some_and(|r| r.exit_code == 0);
     let run = if again {
         s.run_oneoff(&service, ONEOFF_LIMIT, true).await
-    } else if topics::waits_healthy(&s.model, &service, "kafka").is_ok() {
+    } else if topics::waits_healthy(&s.model, &service, &s.services.up[0]).is_ok() {
         let mut run = std::pin::pin!(s.run_oneoff(&service, ONEOFF_LIMIT, false));
         tokio::select! {
-            r = s.readiness("kafka") => {
+            r = s.readiness(&s.services.up[0]) => {
                 // Never ready: the run is dropped here, which kills it.
                 w.judge(verdicts::stack::ready(&r))?;
                 run.await
@@ -105,6 +108,7 @@ fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
 
 #[then(expr = "a Kafka client at {string} finds the bootstrap's topics")]
 async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.stack()?;
     let manifest = w.manifest(&s.model)?;
     let after = broker_topics(w, &bootstrap).await?;
@@ -125,6 +129,7 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
 
 #[then(expr = "a Kafka client at {string} finds no topic changed by the second run")]
 async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let first = w.judge(earlier("the broker's topics after the first run", w.topics_after.clone()))?;
     let second = broker_topics(w, &bootstrap).await?;
     w.judge(topics::unchanged(&first, &second))?;
@@ -134,6 +139,7 @@ async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
 
 #[then(expr = "a Kafka client at {string} finds every manifest topic with its partition count")]
 async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
+    let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.stack()?;
     let manifest = w.manifest(&s.model)?;
     let m = w.judge(earlier("a topics manifest (the selection runs this scenario only with one)", manifest))?;

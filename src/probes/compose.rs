@@ -27,11 +27,18 @@ pub struct ComposeCli {
     pub project_name: Option<String>,
     /// Compose profiles to enable (`--profile`).
     pub profiles: Vec<String>,
+    /// Env files (`--env-file`), in order; none: compose reads `<project directory>/.env`.
+    pub env_files: Vec<PathBuf>,
 }
 
 impl ComposeCli {
     pub fn new(files: Vec<PathBuf>, project_directory: &Path) -> Self {
-        Self { files, project_directory: project_directory.to_path_buf(), project_name: None, profiles: Vec::new() }
+        Self { files, project_directory: project_directory.to_path_buf(), project_name: None, profiles: Vec::new(), env_files: Vec::new() }
+    }
+
+    pub fn with_env_files(mut self, env_files: &[PathBuf]) -> Self {
+        self.env_files = env_files.to_vec();
+        self
     }
 
     pub fn with_profiles(mut self, profiles: &[String]) -> Self {
@@ -52,6 +59,9 @@ impl ComposeCli {
         a.extend(["--project-directory".into(), self.project_directory.display().to_string()]);
         for p in &self.profiles {
             a.extend(["--profile".into(), p.clone()]);
+        }
+        for e in &self.env_files {
+            a.extend(["--env-file".into(), e.display().to_string()]);
         }
         for f in &self.files {
             a.extend(["-f".into(), f.display().to_string()]);
@@ -83,7 +93,11 @@ impl ComposeCli {
         }
         if let Some((name, message)) = required_variable(&stderr) {
             let env = self.project_directory.join(".env");
-            let env_file = if env.is_file() { env.display().to_string() } else { format!("no .env ({} has none)", self.project_directory.display()) };
+            let env_file = match self.env_files.as_slice() {
+                [] if env.is_file() => env.display().to_string(),
+                [] => format!("no .env ({} has none)", self.project_directory.display()),
+                files => files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+            };
             return Err(ComposeError::RequiredVariable { name, message, env_file });
         }
         Err(ComposeError::Failed { args: args.join(" "), code: out.status.code().unwrap_or(-1), stderr: one_line(&stderr) })

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::model::compose::ComposeModel;
-use crate::model::topics::{parse_manifest, ManifestError, TopicSpec};
+use crate::model::topics::{parse_topics, ManifestError, TopicSpec, TopicsFormat};
 use crate::target::Target;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,8 +19,6 @@ pub enum RepoError {
     ReadManifest { shown: String, source: std::io::Error },
     #[error("{shown} (topics_manifest in kraft-acceptance.toml): {source}")]
     Manifest { shown: String, source: ManifestError },
-    #[error("{shown}, mounted into {service}, is named as a topics manifest but is not one: {source}")]
-    MountedManifest { shown: String, service: String, source: ManifestError },
     #[error("{service} mounts {} files that parse as a topics manifest ({}); name the one it reads in kraft-acceptance.toml: topics_manifest = \"{}\"", files.len(), files.join(", "), files[0])]
     AmbiguousManifest { service: String, files: Vec<String> },
 }
@@ -52,30 +50,25 @@ impl std::fmt::Display for Manifest {
     }
 }
 
-/// The bootstrap's topics manifest: the one the target names, else the one
-/// file mounted into `bootstrap` (directly or inside a mounted directory)
-/// that parses as a manifest. None: the bootstrap's topics come from code,
-/// and only the broker's state can tell what it does.
-pub fn find_manifest(target: &Target, model: &ComposeModel, bootstrap: &str) -> Result<Option<Manifest>, RepoError> {
+/// The bootstrap's topics manifest: the one the target names (in the shape
+/// it declares), else the one file mounted into `bootstrap` (directly or
+/// inside a mounted directory) that parses as one. None: the bootstrap's
+/// topics come from code, and only the broker's state can tell what it does.
+pub fn find_manifest(target: &Target, model: &ComposeModel, bootstrap: Option<&str>) -> Result<Option<Manifest>, RepoError> {
     if let Some(path) = &target.topics_manifest {
         let shown = target.display(path);
         let text = std::fs::read_to_string(path).map_err(|source| RepoError::ReadManifest { shown: shown.clone(), source })?;
-        let topics = parse_manifest(&text).map_err(|source| RepoError::Manifest { shown: shown.clone(), source })?;
+        let topics = parse_topics(&text, &target.topics_shape).map_err(|source| RepoError::Manifest { shown: shown.clone(), source })?;
         return Ok(Some(Manifest { shown, origin: ManifestOrigin::Named, topics }));
     }
-    let Ok(svc) = model.service(bootstrap) else { return Ok(None) };
     let mut found = Vec::new();
-    for file in svc.bind_sources().flat_map(|s| mounted_files(Path::new(s))) {
-        let shown = target.display(&file);
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
-        match parse_manifest(&text) {
-            Ok(topics) => found.push(Manifest { shown, origin: ManifestOrigin::Mounted { service: bootstrap.to_string() }, topics }),
-            Err(source) if looks_like_manifest(&file) => {
-                return Err(RepoError::MountedManifest { shown, service: bootstrap.to_string(), source })
-            }
-            Err(_) => {}
+    for (file, text) in mounted_texts(target, model, bootstrap) {
+        if let Ok(topics) = parse_topics(&text, &target.topics_shape) {
+            let origin = ManifestOrigin::Mounted { service: bootstrap.unwrap_or_default().to_string() };
+            found.push(Manifest { shown: target.display(&file), origin, topics });
         }
     }
+    let bootstrap = bootstrap.unwrap_or_default();
     match found.len() {
         0 => Ok(None),
         1 => Ok(found.pop()),
@@ -84,6 +77,32 @@ pub fn find_manifest(target: &Target, model: &ComposeModel, bootstrap: &str) -> 
             files: found.into_iter().map(|m| m.shown).collect(),
         }),
     }
+}
+
+/// The files mounted into `bootstrap` that may be its topics list: any, in
+/// the full format (it is strict enough); only ones named like a topics
+/// list in the names-only format (any text file would parse as names).
+fn mounted_texts(target: &Target, model: &ComposeModel, bootstrap: Option<&str>) -> Vec<(PathBuf, String)> {
+    let Some(svc) = bootstrap.and_then(|b| model.service(b).ok()) else { return Vec::new() };
+    svc.bind_sources()
+        .flat_map(|s| mounted_files(Path::new(s)))
+        .filter(|f| target.topics_shape.format == TopicsFormat::Full || looks_like_manifest(f))
+        .filter_map(|f| std::fs::read_to_string(&f).ok().map(|t| (f, t)))
+        .collect()
+}
+
+/// Files mounted into the bootstrap that are named like a topics list but
+/// are not one in the target's format: passed over, and said so (a repo's
+/// own shape, read by its own script, is no defect).
+pub fn passed_over(target: &Target, model: &ComposeModel, bootstrap: Option<&str>) -> Vec<String> {
+    if target.topics_manifest.is_some() {
+        return Vec::new();
+    }
+    mounted_texts(target, model, bootstrap)
+        .into_iter()
+        .filter(|(f, _)| looks_like_manifest(f))
+        .filter_map(|(f, text)| parse_topics(&text, &target.topics_shape).err().map(|e| format!("{} ({e})", target.display(&f))))
+        .collect()
 }
 
 /// A mounted file, or the files directly inside a mounted directory.
@@ -208,20 +227,20 @@ mod tests {
         std::fs::write(root.join("other.txt"), "b.v1 1 1\n").unwrap();
         let t = target(&root);
         let file = root.join("kafka/topics.txt");
-        let m = find_manifest(&t, &model(&[file.to_str().unwrap()]), "setup").unwrap().unwrap();
+        let m = find_manifest(&t, &model(&[file.to_str().unwrap()]), Some("setup")).unwrap().unwrap();
         assert_eq!((m.shown.as_str(), m.topics.len()), ("kafka/topics.txt", 1));
         assert_eq!(m.to_string(), "kafka/topics.txt (mounted into setup)");
         // A mounted directory: its files are searched; the script is not a manifest.
         let dir = root.join("kafka");
-        assert_eq!(find_manifest(&t, &model(&[dir.to_str().unwrap()]), "setup").unwrap().unwrap().shown, "kafka/topics.txt");
+        assert_eq!(find_manifest(&t, &model(&[dir.to_str().unwrap()]), Some("setup")).unwrap().unwrap().shown, "kafka/topics.txt");
         // Only code mounted: no manifest.
         let py = root.join("kafka/setup.py");
-        assert!(find_manifest(&t, &model(&[py.to_str().unwrap()]), "setup").unwrap().is_none());
-        assert!(find_manifest(&t, &model(&[]), "setup").unwrap().is_none());
-        assert!(find_manifest(&t, &model(&[]), "no-such-service").unwrap().is_none());
+        assert!(find_manifest(&t, &model(&[py.to_str().unwrap()]), Some("setup")).unwrap().is_none());
+        assert!(find_manifest(&t, &model(&[]), Some("setup")).unwrap().is_none());
+        assert!(find_manifest(&t, &model(&[]), Some("no-such-service")).unwrap().is_none());
         // Two: ambiguous, and the message says what to write.
         let other = root.join("other.txt");
-        let e = find_manifest(&t, &model(&[file.to_str().unwrap(), other.to_str().unwrap()]), "setup").unwrap_err();
+        let e = find_manifest(&t, &model(&[file.to_str().unwrap(), other.to_str().unwrap()]), Some("setup")).unwrap_err();
         assert_eq!(
             e.to_string(),
             "setup mounts 2 files that parse as a topics manifest (kafka/topics.txt, other.txt); name the one it reads in kraft-acceptance.toml: topics_manifest = \"kafka/topics.txt\""
@@ -229,17 +248,30 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_manifest_is_not_taken_for_code() {
+    fn a_mounted_topics_list_in_its_own_shape_is_passed_over_and_said_so() {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().canonicalize().unwrap();
-        std::fs::write(root.join("kafka-topics.txt"), "a.v1 three 1\n").unwrap();
+        // `topic partitions`, replication set in the bootstrap's own script.
+        std::fs::write(root.join("kafka-topics.txt"), "a.v1 3\n").unwrap();
         let t = target(&root);
         let f = root.join("kafka-topics.txt");
-        let e = find_manifest(&t, &model(&[f.to_str().unwrap()]), "setup").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "kafka-topics.txt, mounted into setup, is named as a topics manifest but is not one: line 1: \"three\" is not a positive number"
-        );
+        let m = model(&[f.to_str().unwrap()]);
+        assert!(find_manifest(&t, &m, Some("setup")).unwrap().is_none(), "not the manifest: no failure");
+        assert_eq!(passed_over(&t, &m, Some("setup")), vec!["kafka-topics.txt (line 1: expected `topic partitions replication-factor`, got \"a.v1 3\")"]);
+    }
+
+    #[test]
+    fn a_names_only_list_is_found_by_its_name_only() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::write(root.join("kraft-acceptance.toml"), "layerings = {}\n[topics]\nformat = \"names\"\npartitions = 3\n").unwrap();
+        std::fs::write(root.join("topics.list"), "orders.v1\npayments.v1\n").unwrap();
+        std::fs::write(root.join("init.sh"), "kafka-topics.sh\n").unwrap();
+        let t = target(&root);
+        let (list, script) = (root.join("topics.list"), root.join("init.sh"));
+        let m = find_manifest(&t, &model(&[list.to_str().unwrap(), script.to_str().unwrap()]), Some("setup")).unwrap().unwrap();
+        assert_eq!((m.topics.len(), m.topics[0].partitions, m.topics[0].replication), (2, 3, 1));
+        assert!(find_manifest(&t, &model(&[script.to_str().unwrap()]), Some("setup")).unwrap().is_none(), "a script is no names list");
     }
 
     #[test]
@@ -248,10 +280,10 @@ mod tests {
         let root = d.path().canonicalize().unwrap();
         std::fs::write(root.join("kraft-acceptance.toml"), "topics_manifest = \"t.txt\"\nlayerings = {}\n").unwrap();
         let t = target(&root);
-        let e = find_manifest(&t, &model(&[]), "setup").unwrap_err().to_string();
+        let e = find_manifest(&t, &model(&[]), Some("setup")).unwrap_err().to_string();
         assert!(e.starts_with("cannot read t.txt (topics_manifest in kraft-acceptance.toml): "), "{e}");
         std::fs::write(root.join("t.txt"), "x 1 1\n").unwrap();
-        let m = find_manifest(&t, &model(&[]), "setup").unwrap().unwrap();
+        let m = find_manifest(&t, &model(&[]), Some("setup")).unwrap().unwrap();
         assert_eq!(m.to_string(), "t.txt (topics_manifest in kraft-acceptance.toml)");
     }
 }

@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 use cucumber::writer::{self, Coloring};
 use cucumber::{World as _, WriterExt as _};
 
-use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::probes::repo::find_manifest;
 use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::stack::lifecycle::StackGuard;
@@ -60,7 +59,8 @@ pub struct Finished {
 /// target's profiles.
 fn compose_for(target: &Target, layering: &str) -> Result<ComposeCli, RunError> {
     let files = target.layerings.get(layering).cloned().ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
-    Ok(ComposeCli::new(files, &target.project_directory).with_profiles(&target.profiles))
+    let env_files = target.env_files.get(layering).cloned().unwrap_or_default();
+    Ok(ComposeCli::new(files, &target.project_directory).with_profiles(&target.profiles).with_env_files(&env_files))
 }
 
 fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
@@ -97,7 +97,7 @@ async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
         Ok(e) => e,
         Err(e) => return Some(format!("the registries are asked through the Docker Engine, which does not answer: {e}")),
     };
-    let image = ctx.models.values().find_map(|m| m.services.get("kafka").and_then(|s| s.image.clone()))?;
+    let image = ctx.models.values().find_map(|m| m.services.get(&ctx.target.names.kafka).and_then(|s| s.image.clone()))?;
     match engine.distribution(&image).await {
         Ok(_) => None,
         Err(e) => match classify(&crate::probes::compose::one_line(&e.to_string())) {
@@ -145,7 +145,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         let cli = compose_for(&target, &layering)?;
         let wait_limit = Duration::from_secs_f64(opts.wait_limit);
         let stack = match &opts.attach {
-            Some(project) => Stack::attach(project, cli, wait_limit).await?,
+            Some(project) => Stack::attach(project, cli, wait_limit, crate::stack::Services::of(&target)).await?,
             None => {
                 let stack = Stack::prepare(StackOptions {
                     cli,
@@ -153,6 +153,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
                     keep: opts.keep,
                     wait_limit,
                     lock_wait: Duration::from_secs_f64(opts.lock_wait),
+                    services: crate::stack::Services::of(&target),
                 })
                 .await
                 .map_err(|e| match e {
@@ -195,7 +196,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         policy.attached = s.attached();
         policy.run_topic_setup = opts.run_topic_setup;
         // A manifest that cannot be read fails the scenarios that read it.
-        policy.no_manifest = matches!(find_manifest(&ctx.target, &s.model, BOOTSTRAP_SERVICE), Ok(None));
+        policy.no_manifest = matches!(find_manifest(&ctx.target, &s.model, ctx.target.bootstrap_service()), Ok(None));
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
     }

@@ -14,7 +14,6 @@ use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
 use crate::model::neighbour::NeighbourObservation;
 use crate::model::wire::WireObservation;
-use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::model::validators::CommandRun;
 use crate::model::OneOff;
 use crate::probes::repo::Manifest;
@@ -192,8 +191,10 @@ impl AcceptanceWorld {
 
     /// The bootstrap's topics manifest in `model`, if it has one.
     pub fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError> {
-        let found = crate::probes::repo::find_manifest(&self.ctx.target, model, BOOTSTRAP_SERVICE);
-        self.judge(verdicts::observe(format!("{BOOTSTRAP_SERVICE}'s topics manifest, if any, readable and valid"), found))
+        let bootstrap = self.ctx.target.bootstrap_service();
+        let found = crate::probes::repo::find_manifest(&self.ctx.target, model, bootstrap);
+        let whose = bootstrap.map(|b| format!("{b}'s")).unwrap_or_else(|| "the target's".into());
+        self.judge(verdicts::observe(format!("{whose} topics manifest, if any, readable and valid"), found))
     }
 
     /// A service's `KAFKA_*` environment as server properties.
@@ -214,9 +215,10 @@ impl AcceptanceWorld {
     }
 
     /// The stack, once `service` is healthy.
+    /// `service` by the seed's name (`kafka`) or the target's own.
     pub async fn ready(&mut self, service: &str) -> Result<Arc<Stack>, StepError> {
         let s = self.stack()?;
-        let r = s.readiness(service).await;
+        let r = s.readiness(&self.ctx.target.service(service)).await;
         self.judge(verdicts::stack::ready(&r))?;
         Ok(s)
     }

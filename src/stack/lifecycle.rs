@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Mode, Stack, StackError, UP_SERVICES};
+use super::{Mode, Stack, StackError};
 use crate::model::engine::run_time;
 use crate::model::{OneOff, UpResult};
 use crate::probes::compose::{one_line, ComposeError};
@@ -15,11 +15,11 @@ impl Stack {
     pub fn up(&self) -> &UpResult {
         self.up.get_or_init(|| {
             if super::progress::shown() {
-                eprintln!("starting the stack: docker compose -p {} up -d {}", self.project, UP_SERVICES.join(" "));
+                eprintln!("starting the stack: docker compose -p {} up -d {}", self.project, self.services.up.join(" "));
             }
             let started = Instant::now();
             let mut args = vec!["up", "-d"];
-            args.extend(UP_SERVICES);
+            args.extend(self.services.up.iter().map(String::as_str));
             let command = format!("docker compose -p {} {}", self.project, args.join(" "));
             let result = self.cli.spawn(&args).and_then(|child| {
                 self.set_up_pid(child.id());

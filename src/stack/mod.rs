@@ -32,8 +32,21 @@ use crate::probes::engine::{Engine, EngineError};
 
 pub use preflight::{ImageChoice, StackOptions};
 
-/// The criterion's command starts exactly these services.
-pub const UP_SERVICES: [&str; 2] = ["kafka", "redis"];
+/// What the criterion's `docker compose up -d kafka redis` starts, in the
+/// target's names, and the bootstrap service it may run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Services {
+    /// Kafka's and Redis's services, in that order.
+    pub up: [String; 2],
+    /// The topic bootstrap, when it is a compose service.
+    pub bootstrap: Option<String>,
+}
+
+impl Services {
+    pub fn of(target: &crate::target::Target) -> Self {
+        Services { up: target.up_services(), bootstrap: target.bootstrap_service().map(str::to_string) }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
@@ -98,6 +111,8 @@ pub struct Stack {
     /// Host clock (unix s) just before `up`, to read the engine's events.
     pub since_s: i64,
     pub wait_limit: Duration,
+    /// The services `up` starts and the bootstrap, in the target's names.
+    pub services: Services,
     ready: Mutex<BTreeMap<String, Arc<OnceCell<Readiness>>>>,
 }
 

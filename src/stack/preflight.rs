@@ -12,9 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::lock::HostLock;
 use super::owner::{self, Owner};
-use super::{reaper, Mode, Stack, StackError, UP_SERVICES};
+use super::{reaper, Mode, Services, Stack, StackError};
 use crate::model::compose::ComposeModel;
-use crate::model::topics::BOOTSTRAP_SERVICE;
 use crate::model::UpResult;
 use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::probes::engine::Engine;
@@ -113,6 +112,7 @@ pub struct StackOptions {
     pub wait_limit: Duration,
     /// Longest wait for another owned run to finish (the host lock).
     pub lock_wait: Duration,
+    pub services: Services,
 }
 
 /// A project name no other run uses: lowercase, digits, dashes.
@@ -123,6 +123,16 @@ pub fn unique_project() -> String {
 
 /// The stand-in override on disk, in the cache directory (one file per
 /// content), so a kept stack's printed `down` command keeps working.
+/// A stand-in override for the target's service names: the files spell the
+/// seed's (`kafka`, `redis`, `kafka_topic_setup`).
+pub fn renamed(content: &str, services: &Services) -> String {
+    let mut out = content.replace("\n  kafka:\n", &format!("\n  {}:\n", services.up[0])).replace("\n  redis:\n", &format!("\n  {}:\n", services.up[1]));
+    if let Some(b) = &services.bootstrap {
+        out = out.replace("\n  kafka_topic_setup:\n", &format!("\n  {b}:\n"));
+    }
+    out
+}
+
 pub fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
     let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
@@ -158,8 +168,8 @@ impl Stack {
         }
         let target_cli = opts.cli.clone();
         let mut standin_cli = opts.cli.clone().with_project(&project);
-        standin_cli.files.push(standin_override_file(STANDIN_OVERRIDE)?);
-        let bootstrap_override = standin_override_file(STANDIN_BOOTSTRAP_OVERRIDE)?;
+        standin_cli.files.push(standin_override_file(&renamed(STANDIN_OVERRIDE, &opts.services))?);
+        let bootstrap_override = standin_override_file(&renamed(STANDIN_BOOTSTRAP_OVERRIDE, &opts.services))?;
         let mut standin_image_bootstrap = standin_cli.clone();
         standin_image_bootstrap.files.push(bootstrap_override);
         // Both resolutions at once: the stand-in's is only used if needed.
@@ -169,7 +179,8 @@ impl Stack {
             (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
         });
         let target_model = Arc::new(target_model?);
-        let builds_bootstrap = target_model.services.get(BOOTSTRAP_SERVICE).is_some_and(|s| s.build.is_some());
+        let bootstrap = opts.services.bootstrap.as_deref().and_then(|b| target_model.services.get(b));
+        let builds_bootstrap = bootstrap.is_none_or(|s| s.build.is_some());
         let (standin_cli, standin_model) = match builds_bootstrap {
             false => (standin_image_bootstrap, standin_model),
             true => {
@@ -179,7 +190,7 @@ impl Stack {
         };
         // Real images first: present, else pulled; the stand-in only when the
         // pull itself failed, and then its own error is the reason.
-        let missing = missing_images(&engine, &target_model).await;
+        let missing = missing_images(&engine, &target_model, &opts.services).await;
         let (standin, images) = match opts.images {
             ImageChoice::Standin => (true, Images::standin("--images standin")),
             _ if missing.is_empty() => (false, Images::real("present on this engine")),
@@ -205,7 +216,7 @@ impl Stack {
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
 
-        if let Some((service, image)) = missing_images(&engine, &model).await.into_iter().next() {
+        if let Some((service, image)) = missing_images(&engine, &model, &opts.services).await.into_iter().next() {
             let hint = if standin {
                 "run scripts/setup.sh to build the stand-in images".to_string()
             } else {
@@ -213,7 +224,7 @@ impl Stack {
             };
             return Err(StackError::ImageMissing { service, image, hint });
         }
-        if let Err(e) = ports_free(&model) {
+        if let Err(e) = ports_free(&model, &opts.services) {
             return Err(port_holder(&engine, e).await);
         }
         let owner_file = owner::run_file(&project);
@@ -237,23 +248,24 @@ impl Stack {
             up: OnceLock::new(),
             since_s: Engine::now_s() - 1,
             wait_limit: opts.wait_limit,
+            services: opts.services,
             ready: Mutex::new(BTreeMap::new()),
         }))
     }
 
     /// A deployment that is already running (post-deploy verification). Only
     /// reads: compose `config`, engine inspect/list/events, sockets, clients.
-    pub async fn attach(project: &str, cli: ComposeCli, wait_limit: Duration) -> Result<Arc<Stack>, StackError> {
+    pub async fn attach(project: &str, cli: ComposeCli, wait_limit: Duration, services: Services) -> Result<Arc<Stack>, StackError> {
         let engine = Engine::connect().await?;
         let cli = cli.with_project(project);
         let model = cli.config()?;
         let containers = engine.project_containers(project).await?;
         let mut standin = false;
-        for service in UP_SERVICES {
+        for service in &services.up {
             let c = containers
                 .iter()
-                .find(|c| c.service == service && !c.oneoff && c.status == "running")
-                .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.into() })?;
+                .find(|c| &c.service == service && !c.oneoff && c.status == "running")
+                .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.clone() })?;
             standin |= c.image.starts_with(STANDIN_PREFIX);
         }
         let up = OnceLock::new();
@@ -275,6 +287,7 @@ impl Stack {
             // Whatever the engine still holds of the project's history.
             since_s: 0,
             wait_limit,
+            services,
             ready: Mutex::new(BTreeMap::new()),
         }))
     }
@@ -282,8 +295,8 @@ impl Stack {
 
 /// Every host port Kafka and Redis publish can be bound now. Binding the
 /// address is how the engine will use it; nothing is sent.
-fn ports_free(model: &ComposeModel) -> Result<(), StackError> {
-    for service in UP_SERVICES {
+fn ports_free(model: &ComposeModel, services: &Services) -> Result<(), StackError> {
+    for service in &services.up {
         let Ok(svc) = model.service(service) else { continue };
         for p in &svc.ports {
             let Some(port) = p.published.as_deref().and_then(|s| s.parse::<u16>().ok()) else { continue };
@@ -323,9 +336,9 @@ async fn port_holder(engine: &Engine, e: StackError) -> StackError {
 }
 
 /// (service, image) of the started services whose image is not present.
-async fn missing_images(engine: &Engine, model: &ComposeModel) -> Vec<(String, String)> {
+async fn missing_images(engine: &Engine, model: &ComposeModel, services: &Services) -> Vec<(String, String)> {
     let mut missing = Vec::new();
-    for service in UP_SERVICES.iter().copied().chain([BOOTSTRAP_SERVICE]) {
+    for service in services.up.iter().chain(&services.bootstrap) {
         // An image the target builds is built by compose, not pulled.
         let Some(image) = model.services.get(service).filter(|s| s.build.is_none()).and_then(|s| s.image.clone()) else { continue };
         if engine.image_id(&image).await.is_none() {

@@ -55,9 +55,9 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     let _stack = common::stack_lock();
     common::clean_orphans();
     let _restore = Restore(guard("status"));
-    let before = host_counts();
 
     assert!(guard("remove"));
+    let before = host_counts();
     let open = common::verify(&reference(), "@neighbour", &[]);
     assert_eq!(open.code(), Some(1), "{}\n{}", open.stdout(), open.stderr());
     assert_eq!(open.not_passed(), [SCENARIO.to_string()].into(), "{}", open.stdout());
@@ -77,6 +77,7 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     // Guarded, as scripts/setup.sh leaves a CI host: every path is dropped,
     // and the host's own clients at localhost:9093 and 127.0.0.1:6379 pass.
     assert!(guard("install"));
+    let before = host_counts();
     let guarded = common::verify(&reference(), "@runtime", &[]);
     let o = guarded.outcome.as_ref().expect("outcome");
     assert!(o.scenarios.iter().any(|s| s.name == SCENARIO && s.status == Status::Passed), "{}", guarded.stdout());
