@@ -19,16 +19,14 @@ pub fn is_secret_key(key: &str) -> bool {
     SECRET_WORDS.iter().any(|w| k.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == *w) || k.ends_with(w))
 }
 
-/// Secret values of every service's environment in a model.
+/// Secret values of every service's environment in a model, and the
+/// password a Redis command line sets (`--requirepass VALUE`).
 pub fn secret_values(model: &ComposeModel) -> Vec<String> {
-    model
-        .services
-        .values()
-        .flat_map(|s| s.environment.iter())
-        .filter(|(k, _)| is_secret_key(k))
-        .filter_map(|(_, v)| v.clone())
-        .filter(|v| v.len() >= MIN_LEN)
-        .collect()
+    let env = model.services.values().flat_map(|s| s.environment.iter()).filter(|(k, _)| is_secret_key(k)).filter_map(|(_, v)| v.clone());
+    let requirepass = model.services.values().filter_map(|s| s.command.as_ref()).flat_map(|c| {
+        c.windows(2).filter(|w| w[0].trim_start_matches('-') == "requirepass").map(|w| w[1].clone()).collect::<Vec<_>>()
+    });
+    env.chain(requirepass).filter(|v| v.len() >= MIN_LEN).collect()
 }
 
 pub fn install(mut secrets: Vec<String>) {

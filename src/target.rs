@@ -203,6 +203,8 @@ pub struct Target {
     pub env_files: BTreeMap<String, Vec<PathBuf>>,
     pub redis_password_env: Option<String>,
     pub database_images: Vec<String>,
+    /// Service names the toml gave (`[names] kafka`...): each must exist.
+    pub named_services: Vec<(String, String)>,
 }
 
 impl Target {
@@ -279,6 +281,8 @@ impl Target {
         }
         if let Some(n) = raw.names {
             let d = t.names.clone();
+            t.named_services.extend(n.kafka.iter().map(|k| ("[names] kafka".to_string(), k.clone())));
+            t.named_services.extend(n.redis.iter().map(|r| ("[names] redis".to_string(), r.clone())));
             t.names = Names {
                 kafka: n.kafka.unwrap_or(d.kafka),
                 redis: n.redis.unwrap_or(d.redis),
@@ -294,7 +298,10 @@ impl Target {
         }
         if let Some(b) = raw.bootstrap {
             t.bootstrap = match (b.service, b.command, b.none.unwrap_or(false)) {
-                (Some(s), None, false) => Bootstrap::Service(s),
+                (Some(s), None, false) => {
+                    t.named_services.push(("[bootstrap] service".into(), s.clone()));
+                    Bootstrap::Service(s)
+                }
                 (None, Some(c), false) => Bootstrap::Command(c),
                 (None, None, true) => Bootstrap::None,
                 _ => {
@@ -352,6 +359,20 @@ impl Target {
             }
         }
         Ok(t)
+    }
+
+    /// Every service the toml names exists in `model` (the layering `layering`).
+    pub fn check_names(&self, layering: &str, model: &crate::model::compose::ComposeModel) -> Result<(), TargetError> {
+        for (key, name) in &self.named_services {
+            if !model.services.contains_key(name) {
+                let have = model.services.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(TargetError::Config {
+                    path: self.dir.join(CONFIG_FILE),
+                    message: format!("{key} = \"{name}\": layering \"{layering}\" has no such service (services: {have})"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The target's name for a service the features call by the seed's name
@@ -436,6 +457,7 @@ impl Target {
             env_files: BTreeMap::new(),
             redis_password_env: None,
             database_images: DEFAULT_DATABASE_IMAGES.iter().map(|s| s.to_string()).collect(),
+            named_services: Vec::new(),
         }
     }
 

@@ -16,6 +16,16 @@ fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
     Ok(())
 }
 
+#[then("it runs no database of its own, and says which services use the shared one")]
+fn no_own_database(w: &mut AcceptanceWorld) -> StepResult {
+    let m = w.model()?;
+    let images = w.ctx.target.database_images.clone();
+    let shared = w.judge(hemma::no_own_database(&m, &images))?;
+    let users = if shared.is_empty() { "none names it".to_string() } else { shared.join(", ") };
+    w.saw(format!("no service runs {}{}; services using {}: {users}", images.join(", "), crate::loopback_binds::disabled_note(&m), hemma::SHARED_DATABASE));
+    Ok(())
+}
+
 #[then(expr = "network {string} is external")]
 fn external(w: &mut AcceptanceWorld, network: String) -> StepResult {
     let m = w.model()?;

@@ -8,8 +8,9 @@ use kraft_acceptance::verdicts::{self, observe};
 #[then(expr = "Redis at {string} answers PING with PONG")]
 async fn ping(w: &mut AcceptanceWorld, addr: String) -> StepResult {
     let addr = w.ctx.target.address(&addr);
-    w.ready("redis").await?;
-    let answer = w.judge(observe(format!("PONG from {addr}"), redis::ping(&addr).await))?;
+    let s = w.ready("redis").await?;
+    let password = w.redis_password(&s.model)?;
+    let answer = w.judge(observe(format!("PONG from {addr}"), redis::ping(&addr, password.as_deref()).await))?;
     w.judge(verdicts::redis::pong(&addr, &answer))?;
     w.saw(format!("PING {addr}: {answer}"));
     Ok(())

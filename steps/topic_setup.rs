@@ -5,8 +5,9 @@ use std::time::Duration;
 use cucumber::{given, then, when};
 use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
-use kraft_acceptance::probes::repo::Manifest;
+use kraft_acceptance::probes::repo::{passed_over, Manifest};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::target::Bootstrap;
 use kraft_acceptance::verdicts::topics::{self, Topics};
 use kraft_acceptance::verdicts::{self, earlier, observe};
 
@@ -25,6 +26,9 @@ fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepR
 #[then("its topics manifest, if it has one, lists at least one valid topic")]
 fn manifest(w: &mut AcceptanceWorld) -> StepResult {
     let model = w.model()?;
+    for f in passed_over(&w.ctx.target, &model, w.ctx.target.bootstrap_service()) {
+        w.saw(format!("{f}: mounted into the bootstrap but not in the target's topics format, so not taken as its manifest (name it and its format in kraft-acceptance.toml: [topics] manifest, format)"));
+    }
     match w.manifest(&model)? {
         Some(m) => w.saw(format!("manifest {m}: {}", m.topics.iter().map(|t| format!("{} ({} partitions)", t.name, t.partitions)).collect::<Vec<_>>().join(", "))),
         None => w.saw(NO_MANIFEST),
@@ -32,7 +36,7 @@ fn manifest(w: &mut AcceptanceWorld) -> StepResult {
     Ok(())
 }
 
-const NO_MANIFEST: &str = "no topics manifest (none named as topics_manifest in kraft-acceptance.toml, and kafka_topic_setup mounts no file that parses as one): the bootstrap is judged by the broker's topics before and after it runs";
+const NO_MANIFEST: &str = "no topics manifest (none named in kraft-acceptance.toml, and the bootstrap mounts no file that parses as one): the bootstrap is judged by the broker's topics before and after it runs";
 
 /// The broker's topics, as a client at `bootstrap` is told them.
 async fn broker_topics(w: &mut AcceptanceWorld, bootstrap: &str) -> Result<Topics, StepError> {
@@ -61,10 +65,17 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
     Ok(())
 }
 
-#[when(expr = "service {string} runs to completion")]
-async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let service = w.ctx.target.service(&service);
+#[when("the topic bootstrap runs to completion")]
+async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
+    let service = match w.ctx.target.bootstrap.clone() {
+        Bootstrap::Service(s) => s,
+        Bootstrap::Command(c) => return run_command(w, &c).await,
+        Bootstrap::None => {
+            let none = earlier::<()>("a bootstrap (the selection runs this scenario only with one)", None);
+            return w.judge(none);
+        }
+    };
     // A service that waits for a healthy Kafka is started at once: compose
     // holds it until Kafka is healthy, as on a deployment, while the run's
     // own bounded wait goes on beside it. One that does not wait is started
@@ -90,6 +101,17 @@ async fn run_oneoff(w: &mut AcceptanceWorld, service: String) -> StepResult {
         s.run_oneoff(&service, ONEOFF_LIMIT, false).await
     };
     w.oneoff = Some(w.judge(observe(format!("`docker compose run --rm {service}` finishing"), run))?);
+    Ok(())
+}
+
+/// A bootstrap that is a host command: started once Kafka is healthy (the
+/// harness is what holds it, as compose holds a service that waits).
+async fn run_command(w: &mut AcceptanceWorld, command: &str) -> StepResult {
+    let s = w.ready("kafka").await?;
+    let servers = w.ctx.target.names.host_address.clone();
+    let dir = w.ctx.target.dir.clone();
+    let run = s.run_host_command(command, &dir, &servers, ONEOFF_LIMIT).await;
+    w.oneoff = Some(w.judge(observe(format!("host command `{command}` finishing"), run))?);
     Ok(())
 }
 

@@ -16,10 +16,12 @@ pub enum RedisError {
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// What the server answered to PING.
-pub async fn ping(addr: &str) -> Result<String, RedisError> {
+/// What the server answered to PING, authenticated with `password` if given.
+pub async fn ping(addr: &str, password: Option<&str>) -> Result<String, RedisError> {
     let a = || addr.to_string();
-    let client = redis::Client::open(format!("redis://{addr}/")).map_err(|source| RedisError::Client { addr: a(), source })?;
+    let mut info: redis::ConnectionInfo = format!("redis://{addr}/").parse().map_err(|source| RedisError::Client { addr: a(), source })?;
+    info.redis.password = password.map(str::to_string);
+    let client = redis::Client::open(info).map_err(|source| RedisError::Client { addr: a(), source })?;
     let mut conn = tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
         .await
         .map_err(|_| RedisError::Timeout { addr: a() })?

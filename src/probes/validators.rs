@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::model::validators::CommandRun;
+use crate::model::validators::{describe_change, CommandRun};
 
 /// Lines of output kept for the report.
 const TAIL_LINES: usize = 12;
@@ -25,8 +25,12 @@ pub enum ValidatorsError {
     Tree { dir: PathBuf, message: String },
 }
 
-/// Path (relative to the directory) -> content hash.
-pub type Tree = BTreeMap<String, [u8; 32]>;
+/// Text files up to this size are kept, to say how a rewrite differs.
+const KEEP_TEXT: usize = 256 * 1024;
+
+/// Path (relative to the directory) -> content hash, and the text of a
+/// small text file.
+pub type Tree = BTreeMap<String, ([u8; 32], Option<String>)>;
 
 /// The files of `dir` and their content.
 pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
@@ -60,7 +64,9 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
     for f in files {
         // A tracked file that was deleted is listed by git but absent.
         if let Ok(bytes) = std::fs::read(dir.join(&f)) {
-            tree.insert(f, Sha256::digest(&bytes).into());
+            let hash = Sha256::digest(&bytes).into();
+            let text = (bytes.len() <= KEEP_TEXT).then(|| String::from_utf8(bytes).ok()).flatten();
+            tree.insert(f, (hash, text));
         }
     }
     Ok(tree)
@@ -69,10 +75,13 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
 /// What changed from `before` to `after`, one `path (how)` per file.
 pub fn changes(before: &Tree, after: &Tree) -> Vec<String> {
     let mut out = Vec::new();
-    for (p, h) in after {
+    for (p, (h, new)) in after {
         match before.get(p) {
             None => out.push(format!("{p} (added)")),
-            Some(old) if old != h => out.push(format!("{p} (changed)")),
+            Some((old, Some(was))) if old != h && new.is_some() => {
+                out.push(format!("{p} (changed: {})", describe_change(was, new.as_deref().unwrap_or_default())))
+            }
+            Some((old, _)) if old != h => out.push(format!("{p} (changed)")),
             Some(_) => {}
         }
     }
@@ -139,7 +148,7 @@ mod tests {
         let r = run(d.path(), "echo out; echo err >&2; echo x >> keep.txt; rm gone.txt; touch new.txt; exit 3", Duration::from_secs(10)).unwrap();
         assert_eq!(r.exit_code, Some(3));
         assert_eq!(r.tail, vec!["out", "err"]);
-        assert_eq!(r.changed, vec!["keep.txt (changed)", "new.txt (added)", "gone.txt (removed)"]);
+        assert_eq!(r.changed, vec!["keep.txt (changed: content: 1 line(s) added, 1 removed)", "new.txt (added)", "gone.txt (removed)"]);
         let r = run(d.path(), "true", Duration::from_secs(10)).unwrap();
         assert_eq!((r.exit_code, r.changed.len()), (Some(0), 0));
     }
@@ -161,6 +170,6 @@ mod tests {
         std::fs::write(d.path().join(".gitignore"), ".venv/\n.pdm-python\n").unwrap();
         std::fs::write(d.path().join("INDEX.md"), "old\n").unwrap();
         let r = run(d.path(), "mkdir -p .venv && touch .venv/x .pdm-python && echo new > INDEX.md", Duration::from_secs(10)).unwrap();
-        assert_eq!(r.changed, vec!["INDEX.md (changed)"]);
+        assert_eq!(r.changed, vec!["INDEX.md (changed: content: 1 line(s) added, 1 removed)"]);
     }
 }

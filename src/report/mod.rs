@@ -169,6 +169,18 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
     for (name, files) in &t.layerings {
         rows.push((format!("layering {name}"), files.iter().map(|f| t.display(f)).collect::<Vec<_>>().join(" + ")));
     }
+    for (name, files) in &t.env_files {
+        rows.push((format!("env files of {name}"), files.iter().map(|f| t.display(f)).collect::<Vec<_>>().join(", ")));
+    }
+    let n = &t.names;
+    rows.push(("services (Kafka, Redis)".into(), format!("{}, {}", n.kafka, n.redis)));
+    rows.push(("addresses (internal, host, Redis)".into(), format!("{}, {}, {}", n.internal_address, n.host_address, n.redis_address)));
+    let bootstrap = match &t.bootstrap {
+        crate::target::Bootstrap::Service(s) => format!("compose service {s}"),
+        crate::target::Bootstrap::Command(c) => format!("host command `{c}`"),
+        crate::target::Bootstrap::None => "none (the applications create their topics)".into(),
+    };
+    rows.push(("topic bootstrap".into(), bootstrap));
     rows
 }
 

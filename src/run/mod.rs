@@ -180,12 +180,17 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let rest = resolve_all(&target, models.keys().next().map(String::as_str));
     let up = up.map(|h| h.join());
     models.extend(rest?);
+    for (layering, m) in &models {
+        target.check_names(layering, m)?;
+    }
 
     let mut policy = Policy {
         host_checks: opts.host_checks,
         root: nix::unistd::geteuid().is_root(),
         stack: needs_stack,
         no_validators: target.validators.is_empty(),
+        layerings: target.layerings.keys().cloned().collect(),
+        bootstrap: Some(target.bootstrap.clone()),
         ..Default::default()
     };
     let mut ctx = RunContext::new(target, models);

@@ -25,6 +25,10 @@ pub const NEIGHBOUR_TAG: &str = "neighbour";
 pub const REGISTRY_TAG: &str = "registry";
 /// Scenarios that check the bootstrap's topics against its manifest.
 pub const MANIFEST_TAG: &str = "manifest";
+/// Scenarios about a bootstrap that is a compose service.
+pub const BOOTSTRAP_SERVICE_TAG: &str = "bootstrap-service";
+/// Scenarios that run the target's topic bootstrap.
+pub const BOOTSTRAP_TAG: &str = "bootstrap";
 /// Scenarios that run the repo's own validation commands.
 pub const VALIDATORS_TAG: &str = "validators";
 
@@ -45,6 +49,8 @@ pub struct Selected {
     pub name: String,
     /// Its own tags, its rule's and its feature's, without `@`.
     pub tags: Vec<String>,
+    /// The layerings its steps name (`Given the "hemma" layering of the target`).
+    pub layerings: Vec<String>,
 }
 
 impl Selected {
@@ -70,6 +76,10 @@ pub struct Policy {
     pub no_manifest: bool,
     /// The target declares no validation commands.
     pub no_validators: bool,
+    /// The layerings the target has (kraft-acceptance.toml `[layerings]`).
+    pub layerings: Vec<String>,
+    /// How the target creates its topics (None: the seed's compose service).
+    pub bootstrap: Option<crate::target::Bootstrap>,
 }
 
 pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
@@ -127,10 +137,18 @@ pub fn scenarios(sources: &[(String, String)]) -> Result<Vec<Selected>, Selectio
                 });
             }
             let tags = sc.tags.iter().chain(&rule_tags).chain(&f.tags).map(|t| t.trim_start_matches('@').to_string()).collect();
-            out.push(Selected { feature: f.name.clone(), name: sc.name.clone(), tags });
+            let layerings = sc.steps.iter().filter_map(|st| named_layering(&st.value)).collect();
+            out.push(Selected { feature: f.name.clone(), name: sc.name.clone(), tags, layerings });
         }
     }
     Ok(out)
+}
+
+/// The layering a step names: `the "NAME" layering of the target`.
+fn named_layering(step: &str) -> Option<String> {
+    let rest = step.strip_prefix("the \"")?;
+    let (name, tail) = rest.split_once('"')?;
+    (tail == " layering of the target").then(|| name.to_string())
 }
 
 /// The scenarios a tag expression selects, and those it leaves out (as
@@ -153,11 +171,23 @@ pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>, expr: Option<&s
 pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
     let mut out = Vec::new();
     for s in selected {
+        if let Some(l) = s.layerings.iter().find(|l| !p.layerings.contains(l)) {
+            let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
+            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason, kind: NotRunKind::Skipped });
+            continue;
+        }
         if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
             out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone(), kind: NotRunKind::Skipped });
             continue;
         }
-        let reason = if s.has(VALIDATORS_TAG) && p.no_validators {
+        use crate::target::Bootstrap;
+        let reason = if s.has(BOOTSTRAP_SERVICE_TAG) && matches!(p.bootstrap, Some(Bootstrap::Command(_))) {
+            Some("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed")
+        } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG)) && p.bootstrap == Some(Bootstrap::None) {
+            Some("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics")
+        } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached {
+            Some("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them")
+        } else if s.has(VALIDATORS_TAG) && p.no_validators {
             Some("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)")
         } else if s.has(HOST_TAG) && !p.host_checks {
             Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
@@ -204,7 +234,36 @@ mod tests {
     use super::*;
 
     fn s(name: &str, tags: &[&str]) -> Selected {
-        Selected { feature: "F".into(), name: name.into(), tags: tags.iter().map(|t| t.to_string()).collect() }
+        Selected { feature: "F".into(), name: name.into(), tags: tags.iter().map(|t| t.to_string()).collect(), layerings: vec![] }
+    }
+
+    #[test]
+    fn a_bootstrap_that_is_a_command_or_none_is_told_apart() {
+        use crate::target::Bootstrap;
+        let sel = [s("waits", &["static", "bootstrap-service"]), s("runs", &["runtime", "changes-stack", "bootstrap"]), s("exists", &["runtime", "attach", "manifest"])];
+        let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| (n.name, n.kind)).collect::<Vec<_>>();
+        let owned = Policy { stack: true, ..Default::default() };
+        let cmd = Policy { bootstrap: Some(Bootstrap::Command("./topics.sh".into())), ..owned.clone() };
+        assert_eq!(names(cmd), vec![("waits".into(), NotRunKind::Skipped), ("exists".into(), NotRunKind::Alternative)], "the command itself runs");
+        let none = Policy { bootstrap: Some(Bootstrap::None), ..owned.clone() };
+        assert_eq!(names(none.clone()).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["waits", "runs", "exists"]);
+        assert!(not_run(&sel, &none)[2].reason.contains("attach to a deployment"));
+        let attached = Policy { attached: true, ..none };
+        assert_eq!(names(attached).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["waits", "runs"], "attached, the applications' topics are checked");
+    }
+
+    #[test]
+    fn a_layering_the_target_does_not_have_is_not_run_with_the_reason() {
+        let all = scenarios(&feature_sources(None).unwrap()).unwrap();
+        let hemma: Vec<Selected> = all.into_iter().filter(|s| s.layerings.iter().any(|l| l == "hemma")).collect();
+        assert!(hemma.len() >= 5, "{hemma:?}");
+        let p = Policy { layerings: vec!["infrastructure".into()], ..Default::default() };
+        let n = not_run(&hemma, &p);
+        assert_eq!(n.len(), hemma.len());
+        assert!(n[0].reason.starts_with("the target has no \"hemma\" layering (layerings: infrastructure)"), "{}", n[0].reason);
+        assert_eq!(n[0].kind, NotRunKind::Skipped, "its criterion is not proven");
+        let both = Policy { layerings: vec!["infrastructure".into(), "hemma".into()], ..Default::default() };
+        assert!(not_run(&hemma, &both).is_empty());
     }
 
     #[test]

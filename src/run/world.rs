@@ -87,7 +87,9 @@ static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
 
 /// Installs the run context; a process runs one verification.
 pub fn install(ctx: RunContext) -> Arc<RunContext> {
-    let secrets = ctx.models.values().flat_map(|m| crate::redact::secret_values(m)).collect();
+    let mut secrets: Vec<String> = ctx.models.values().flat_map(|m| crate::redact::secret_values(m)).collect();
+    // A Redis password given in this process's environment is a secret wherever it appears.
+    secrets.extend(ctx.target.redis_password_env.as_ref().and_then(|v| std::env::var(v).ok()));
     crate::redact::install(secrets);
     let ctx = Arc::new(ctx);
     if CONTEXT.set(ctx.clone()).is_err() {
@@ -195,6 +197,20 @@ impl AcceptanceWorld {
         let found = crate::probes::repo::find_manifest(&self.ctx.target, model, bootstrap);
         let whose = bootstrap.map(|b| format!("{b}'s")).unwrap_or_else(|| "the target's".into());
         self.judge(verdicts::observe(format!("{whose} topics manifest, if any, readable and valid"), found))
+    }
+
+    /// Redis's password, when the target names the variable that holds it
+    /// (`redis_password_env`): this process's environment, else the
+    /// resolved Redis service's own.
+    pub fn redis_password(&mut self, model: &ComposeModel) -> Result<Option<String>, StepError> {
+        let Some(var) = self.ctx.target.redis_password_env.clone() else { return Ok(None) };
+        if let Ok(v) = std::env::var(&var) {
+            return Ok(Some(v));
+        }
+        let redis = self.ctx.target.names.redis.clone();
+        let found = model.services.get(&redis).and_then(|s| s.environment.get(&var).cloned().flatten());
+        let needed = format!("Redis's password in ${var} (redis_password_env): set in this environment or in service {redis}'s");
+        self.judge(verdicts::earlier(&needed, found)).map(Some)
     }
 
     /// A service's `KAFKA_*` environment as server properties.

@@ -122,6 +122,39 @@ impl Stack {
     }
 }
 
+impl Stack {
+    /// Runs a bootstrap that is a host command (`sh -c` in `dir`), with the
+    /// host address in `KAFKA_BOOTSTRAP_SERVERS` and the run's compose
+    /// project in `COMPOSE_PROJECT_NAME`, `COMPOSE_FILE` and
+    /// `COMPOSE_PROFILES`, so a `docker compose` inside it reaches this stack.
+    pub async fn run_host_command(&self, command: &str, dir: &std::path::Path, bootstrap_servers: &str, limit: Duration) -> Result<OneOff, StackError> {
+        let files: Vec<String> = self.cli.files.iter().map(|f| f.display().to_string()).collect();
+        let mut cmd = tokio::process::Command::new("sh");
+        cmd.arg("-c").arg(command).current_dir(dir);
+        cmd.env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers)
+            .env("COMPOSE_PROJECT_NAME", &self.project)
+            .env("COMPOSE_FILE", files.join(":"))
+            .env("COMPOSE_PROFILES", self.cli.profiles.join(","));
+        cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
+        let started = Instant::now();
+        let args = format!("sh -c {command:?}");
+        let out = tokio::time::timeout(limit, cmd.output())
+            .await
+            .map_err(|_| StackError::Command { command: args.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
+            .map_err(|e| StackError::Command { command: args, reason: e.to_string() })?;
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let tail: Vec<&str> = text.lines().rev().take(6).collect();
+        let wall_seconds = started.elapsed().as_secs_f64();
+        Ok(OneOff {
+            service: format!("host command `{command}`"),
+            exit_code: out.status.code().unwrap_or(-1),
+            tail: tail.into_iter().rev().collect::<Vec<_>>().join(" | "),
+            seconds: wall_seconds,
+            wall_seconds,
+        })
+    }
+}
+
 /// Tears the stack down if nothing else did (panics unwind through here).
 pub struct StackGuard(pub Arc<Stack>);
 

@@ -64,10 +64,14 @@ pub enum StackError {
     Override { path: PathBuf, source: std::io::Error },
     #[error("project {project} has no running container of service {service}; is it deployed? (docker compose -p {project} ps)")]
     NotRunning { project: String, service: String },
+    #[error("{role}'s service \"{service}\" is not in the layering (services: {have}); name it in kraft-acceptance.toml: [names] {} = \"...\"", role.to_lowercase())]
+    NoService { role: String, service: String, have: String },
     #[error("no container of service \"{service}\" in project {project}")]
     NoContainer { project: String, service: String },
     #[error("`docker compose {args}`: {reason}")]
     Run { args: String, reason: String },
+    #[error("`{command}`: {reason}")]
+    Command { command: String, reason: String },
     #[error("{0}")]
     Lock(#[from] lock::LockError),
     #[error("writing the run's owner labels {path}: {source}")]

@@ -179,6 +179,13 @@ impl Stack {
             (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
         });
         let target_model = Arc::new(target_model?);
+        // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
+        for (role, service) in ["Kafka", "Redis"].iter().zip(&opts.services.up) {
+            if !target_model.services.contains_key(service) {
+                let have = target_model.services.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(StackError::NoService { role: role.to_string(), service: service.clone(), have });
+            }
+        }
         let bootstrap = opts.services.bootstrap.as_deref().and_then(|b| target_model.services.get(b));
         let builds_bootstrap = bootstrap.is_none_or(|s| s.build.is_some());
         let (standin_cli, standin_model) = match builds_bootstrap {

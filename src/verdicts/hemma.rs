@@ -1,4 +1,5 @@
-//! Hemma layering: the shared observability stack, the shared network.
+//! Hemma layering: the shared observability stack, the shared network, the
+//! shared database (shared-postgres).
 
 use super::{Failure, Verdict};
 use crate::model::compose::ComposeModel;
@@ -25,6 +26,29 @@ pub fn observability_services(model: &ComposeModel, known: &[String]) -> Vec<Str
 /// The Hemma layering brings none of the `known` observability services.
 pub fn no_observability(model: &ComposeModel, known: &[String]) -> Verdict {
     super::none_of("no observability service (Hemma uses the shared stack)", "observability services", observability_services(model, known))
+}
+
+/// The host name of Hemma's shared database.
+pub const SHARED_DATABASE: &str = "shared-postgres";
+
+/// The Hemma layering runs no database image of its own (absent, or
+/// disabled with `deploy.replicas: 0`); Ok: the services whose environment
+/// points at the shared one.
+pub fn no_own_database(model: &ComposeModel, database_images: &[String]) -> Verdict<Vec<String>> {
+    let own: Vec<String> = model
+        .running_services()
+        .filter_map(|(name, s)| {
+            let image = s.image.as_deref()?;
+            let hit = database_images.iter().find(|d| image_name(image).starts_with(d.as_str()))?;
+            Some(format!("service \"{name}\" runs {image} ({hit}); on Hemma it is disabled (deploy.replicas: 0) or absent"))
+        })
+        .collect();
+    super::none_of(&format!("no database of the project's own ({}): Hemma uses {SHARED_DATABASE}", database_images.join(", ")), "databases of its own", own)?;
+    Ok(model
+        .running_services()
+        .filter(|(_, s)| s.environment.values().flatten().any(|v| v.contains(SHARED_DATABASE)))
+        .map(|(n, _)| n.clone())
+        .collect())
 }
 
 /// `network` is declared external with that exact name.
@@ -62,6 +86,18 @@ mod tests {
 
     fn m(j: &str) -> ComposeModel {
         serde_json::from_str(j).unwrap()
+    }
+
+    #[test]
+    fn a_database_of_its_own_fails_unless_disabled_and_the_shared_one_is_named() {
+        let dbs: Vec<String> = ["postgres", "mariadb", "mysql"].iter().map(|s| s.to_string()).collect();
+        let ok = m(r#"{"services":{"db":{"image":"postgres:16-alpine","deploy":{"replicas":0}},
+            "api":{"image":"ghcr.io/o/api:1","environment":{"DATABASE_URL":"postgresql://api@shared-postgres:5432/app"}}}}"#);
+        assert_eq!(no_own_database(&ok, &dbs).unwrap(), vec!["api"]);
+        let own = m(r#"{"services":{"db":{"image":"docker.io/library/postgres:16"},"cache":{"image":"mariadb:11"}}}"#);
+        let f = no_own_database(&own, &dbs).unwrap_err();
+        assert_eq!(f.observed, "2 databases of its own");
+        assert!(f.evidence[1].starts_with("service \"db\" runs docker.io/library/postgres:16 (postgres)"), "{f}");
     }
 
     #[test]

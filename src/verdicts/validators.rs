@@ -1,4 +1,5 @@
-//! The repo's own validators: each exits 0, none changes a file of the repo.
+//! The repo's own validators: each exits 0; what they change is reported,
+//! and fails only a target that asks for a clean tree.
 
 use super::{none_of, Verdict};
 use crate::model::validators::CommandRun;
@@ -25,14 +26,20 @@ pub fn each_exits_zero(runs: &[CommandRun]) -> Verdict {
     none_of("every validation command exits 0", "commands failed", problems)
 }
 
-/// No command added, removed or changed a file of the repo.
+/// Each command that added, removed or changed a file of the repo, with
+/// how (`path (changed: only a timestamp line)`).
+pub fn changes(runs: &[CommandRun]) -> Vec<String> {
+    runs.iter().filter(|r| !r.changed.is_empty()).map(|r| format!("`{}` changed {}", r.command, r.changed.join(", "))).collect()
+}
+
+/// No command added, removed or changed a file of the repo (a target that
+/// asks for a clean tree: `validators_leave_tree_clean = true`).
 pub fn tree_unchanged(runs: &[CommandRun]) -> Verdict {
-    let problems = runs
-        .iter()
-        .filter(|r| !r.changed.is_empty())
-        .map(|r| format!("`{}` changed {}", r.command, r.changed.join(", ")))
-        .collect();
-    none_of("the validation commands leave the repo's files as they were (git status unchanged)", "commands changed the tree", problems)
+    none_of(
+        "the validation commands leave the repo's files as they were (validators_leave_tree_clean = true)",
+        "commands changed the tree",
+        changes(runs),
+    )
 }
 
 #[cfg(test)]

@@ -60,6 +60,15 @@ fn invalid_target_config() {
 }
 
 #[test]
+fn a_toml_name_the_compose_model_does_not_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = format!("base = \"{}\"\n[names]\nkafka = \"broker\"\n", common::root().join("fixtures/reference").display());
+    std::fs::write(dir.path().join("kraft-acceptance.toml"), toml).unwrap();
+    let out = common::bin().args(["verify", "--tags", "@static", "--project-dir"]).arg(dir.path()).output().unwrap();
+    one_line_error(&out, 2, &["[names] kafka = \"broker\": layering \"hemma\" has no such service (services: kafka, kafka_topic_setup"]);
+}
+
+#[test]
 fn bad_tag_expression() {
     let out = common::bin().args(["verify", "--tags", "@static and"]).output().unwrap();
     one_line_error(&out, 2, &["invalid --tags expression \"@static and\""]);
