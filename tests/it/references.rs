@@ -2,7 +2,9 @@
 //! (include-based masters, .env, a bootstrap built from code, replicas: 0,
 //! 9092 also on loopback) with a toml of layerings, scan paths and public
 //! services only, and the reference with its manifest mounted from
-//! another path and no toml line naming it.
+//! another path and no toml line naming it; a team stack with its own
+//! names, addresses, env file, Redis password and names-only topics list and
+//! no Hemma layering; a repo whose topics come from a host script.
 
 use std::collections::BTreeSet;
 
@@ -41,7 +43,9 @@ fn the_monorepo_passes_every_static_scenario_with_a_short_toml() {
     );
     // The notebook publishes on every interface but is disabled on Hemma.
     let public = observed(&o, "On Hemma only the reverse proxy publishes on a public interface");
-    assert!(public.iter().any(|l| l.contains("disabled with deploy.replicas: 0, so not run: research-notebook")), "{public:#?}");
+    assert!(public.iter().any(|l| l.contains("disabled with deploy.replicas: 0, so not run: postgres, research-notebook")), "{public:#?}");
+    let db = observed(&o, "Hemma runs no database of its own");
+    assert!(db.iter().any(|l| l.ends_with("services using shared-postgres: api")), "{db:#?}");
     let topics = observed(&o, "The topics manifest, if the target has one, lists at least one valid topic");
     assert!(topics.iter().any(|l| l.starts_with("no topics manifest")), "{topics:#?}");
 }
@@ -86,4 +90,45 @@ fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
     let o = runtime_passes("fixtures/passing/manifest-elsewhere");
     let table = o.evidence.tables.get("Topics: manifest vs broker").expect("manifest compared");
     assert!(table.iter().any(|r| r == &["huledu.audit.v1", "2", "2"]), "{table:?}");
+}
+
+#[test]
+fn a_team_stack_with_its_own_names_passes_every_static_scenario() {
+    let dir = common::root().join("fixtures/kafka-init");
+    let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml")).unwrap().parse().unwrap();
+    let keys: BTreeSet<&str> = toml.keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["bootstrap", "env_files", "layerings", "names", "redis_password_env", "topics"]));
+
+    let o = all_passed(&common::verify(&dir, "@static", &[]));
+    // No Hemma layering: its scenarios are not run, with the reason, never failed or passed.
+    let hemma = o.not_run.iter().find(|n| n.name == "No ZooKeeper in the Hemma layering").expect("not run");
+    assert!(hemma.reason.starts_with("the target has no \"hemma\" layering"), "{}", hemma.reason);
+    let topics = observed(&o, "The topics manifest, if the target has one, lists at least one valid topic");
+    assert!(topics.iter().any(|l| l.starts_with("manifest kafka/topics.txt (mounted into kafka-init): orders.created (3 partitions)")), "{topics:#?}");
+    let host = observed(&o, "Host tools are told localhost:9093");
+    assert!(host.iter().any(|l| l == "broker advertises HOST://localhost:9092"), "{host:#?}");
+}
+
+#[test]
+fn a_repo_whose_topics_come_from_a_host_script_passes_every_static_scenario() {
+    let o = all_passed(&common::verify(&common::root().join("fixtures/host-script"), "@static", &[]));
+    let wait = o.not_run.iter().find(|n| n.name == "kafka_topic_setup waits for a healthy Kafka").expect("not run");
+    assert!(wait.reason.starts_with("the bootstrap is a host command"), "{}", wait.reason);
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
+    let _stack = common::stack_lock();
+    let o = runtime_passes("fixtures/kafka-init");
+    assert!(observed(&o, "Redis answers PING on 127.0.0.1:6379").iter().any(|l| l == "PING 127.0.0.1:6380: PONG"));
+    let json = serde_json::to_string(&o).unwrap();
+    assert!(!json.contains("dev-only-redis-pass"), "the Redis password appears in no output");
+    let table = o.evidence.tables.get("Topics: manifest vs broker").expect("manifest compared");
+    assert!(table.iter().any(|r| r == &["payments.settled", "3", "3"]), "{table:?}");
+
+    let o = runtime_passes("fixtures/host-script");
+    let created = o.evidence.tables.get("Topics the bootstrap created (no manifest)").expect("created topics listed");
+    let names: BTreeSet<&str> = created.iter().skip(1).map(|r| r[0].as_str()).collect();
+    assert_eq!(names, BTreeSet::from(["notifications.deadletter.v1", "notifications.email.v1", "notifications.push.v1"]));
 }
