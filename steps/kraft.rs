@@ -2,6 +2,7 @@
 
 use cucumber::{then, when};
 use kraft_acceptance::probes::wire;
+use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire, observe};
 
@@ -18,7 +19,7 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
 #[when(expr = "a client asks the broker at {string} for ApiVersions and DescribeQuorum")]
 async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
     let address = w.ctx.target.address(&address);
-    w.ready("kafka").await?;
+    w.ready(SEED_KAFKA).await?;
     let a = address.clone();
     let obs = tokio::task::spawn_blocking(move || wire::probe(&a)).await;
     let obs = w.judge(observe("the probe thread finishing", obs))?;

@@ -5,6 +5,7 @@ use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::netns;
 use kraft_acceptance::stack::Stack;
+use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{earlier, listeners, observe};
 
@@ -86,7 +87,7 @@ fn data_check(w: &mut AcceptanceWorld, s: &Stack, tag: &str) -> Result<DataCheck
 #[when(expr = "a Kafka client on the host bootstraps from {string}")]
 async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let bootstrap = w.ctx.target.address(&bootstrap);
-    let s = w.ready("kafka").await?;
+    let s = w.ready(SEED_KAFKA).await?;
     let check = data_check(w, &s, "host")?;
     let obs = crate::common::host_client(w, &bootstrap, check).await?;
     record_told(w, "host", &obs);
@@ -98,7 +99,7 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
 async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
     let peer = w.ctx.target.service(&peer);
     let bootstrap = w.ctx.target.address(&bootstrap);
-    let s = w.ready("kafka").await?;
+    let s = w.ready(SEED_KAFKA).await?;
     let c = w.judge(observe(format!("service {peer} running"), s.service_container(&peer).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
     let check = data_check(w, &s, "internal")?;

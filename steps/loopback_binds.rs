@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::{then, when};
+use kraft_acceptance::model::neighbour::Protocol;
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::binds::{self, Bind};
@@ -85,14 +86,17 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
     let s = w.stack()?;
     let public = w.ctx.target.public_services.clone();
     let mut targets = Vec::new();
+    let names = w.ctx.target.names.clone();
     for svc in &services.0 {
         let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(svc).await))?;
-        targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, false).await))?);
+        // Kafka is asked for ApiVersions, Redis for PING: the service's own answer.
+        let protocol = if *svc == names.kafka { Protocol::Kafka } else if *svc == names.redis { Protocol::Redis } else { Protocol::Tcp };
+        targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, protocol, false).await))?);
     }
     // Public services are tried too: they may answer.
     for svc in public.iter().filter(|p| !services.0.contains(p)) {
         if let Ok(c) = s.service_container(svc).await {
-            targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, true).await))?);
+            targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, Protocol::Tcp, true).await))?);
         }
     }
     let owner = Owner::current();

@@ -7,7 +7,7 @@ use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
 use kraft_acceptance::probes::repo::{passed_over, Manifest};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
-use kraft_acceptance::target::Bootstrap;
+use kraft_acceptance::target::{Bootstrap, SEED_KAFKA};
 use kraft_acceptance::verdicts::topics::{self, Topics};
 use kraft_acceptance::verdicts::{self, earlier, observe};
 
@@ -58,7 +58,7 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
         w.saw(format!("manifest {m}: the broker's topics are checked against it"));
         return Ok(());
     }
-    w.ready("kafka").await?;
+    w.ready(SEED_KAFKA).await?;
     let before = broker_topics(w, &bootstrap).await?;
     w.saw(format!("{NO_MANIFEST}; before: {}", listed(&before)));
     w.topics_before = Some(before);
@@ -97,7 +97,7 @@ async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
             done = &mut run => done,
         }
     } else {
-        w.ready("kafka").await?;
+        w.ready(SEED_KAFKA).await?;
         s.run_oneoff(&service, ONEOFF_LIMIT, false).await
     };
     w.oneoff = Some(w.judge(observe(format!("`docker compose run --rm {service}` finishing"), run))?);
@@ -107,7 +107,7 @@ async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
 /// A bootstrap that is a host command: started once Kafka is healthy (the
 /// harness is what holds it, as compose holds a service that waits).
 async fn run_command(w: &mut AcceptanceWorld, command: &str) -> StepResult {
-    let s = w.ready("kafka").await?;
+    let s = w.ready(SEED_KAFKA).await?;
     let servers = w.ctx.target.names.host_address.clone();
     let dir = w.ctx.target.dir.clone();
     let run = s.run_host_command(command, &dir, &servers, ONEOFF_LIMIT).await;

@@ -74,20 +74,6 @@ pub enum Protocol {
     Tcp,
 }
 
-impl Protocol {
-    /// The protocol a service speaks, told from its name or image.
-    pub fn of(service: &str, image: &str) -> Self {
-        let has = |w: &str| service.to_lowercase().contains(w) || image.to_lowercase().contains(w);
-        if has("kafka") {
-            Protocol::Kafka
-        } else if has("redis") {
-            Protocol::Redis
-        } else {
-            Protocol::Tcp
-        }
-    }
-}
-
 /// One address of a container on one of its networks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerAddress {

@@ -36,9 +36,6 @@ pub struct TopicSpec {
     pub replication: i32,
 }
 
-/// The service that creates the topics (the seed's name for it).
-pub const BOOTSTRAP_SERVICE: &str = "kafka_topic_setup";
-
 /// Topics this harness creates for its own data-path probes.
 pub const HARNESS_TOPIC_PREFIX: &str = "kraft-acceptance.";
 

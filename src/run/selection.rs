@@ -218,7 +218,7 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
             });
             continue;
         } else if s.has(MANIFEST_TAG) && p.no_manifest {
-            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into kafka_topic_setup): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
+            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
         } else {
             None
         };

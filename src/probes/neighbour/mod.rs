@@ -192,7 +192,7 @@ impl TestHost {
 /// What the test host tries of a service's container: its published host
 /// ports, and its own addresses on bridge networks with the container ports
 /// behind them.
-pub async fn service_target(engine: &Engine, c: &ContainerInfo, public: bool) -> Result<ServiceTarget, EngineError> {
+pub async fn service_target(engine: &Engine, c: &ContainerInfo, protocol: Protocol, public: bool) -> Result<ServiceTarget, EngineError> {
     let mut host_ports: Vec<u16> = c.bindings.iter().filter_map(|b| b.host_port.parse().ok()).collect();
     let mut container_ports: Vec<u16> =
         c.bindings.iter().filter_map(|b| b.container_port.split('/').next().and_then(|p| p.parse().ok())).collect();
@@ -206,21 +206,33 @@ pub async fn service_target(engine: &Engine, c: &ContainerInfo, public: bool) ->
         let ips = n.ipv4.map(IpAddr::V4).into_iter().chain(n.ipv6.map(IpAddr::V6));
         addresses.extend(ips.map(|ip| ContainerAddress { network: n.name.clone(), bridge: bridge.clone(), ip }));
     }
-    Ok(ServiceTarget { service: c.service.clone(), protocol: Protocol::of(&c.service, &c.image), public, host_ports, container_ports, addresses })
+    Ok(ServiceTarget { service: c.service.clone(), protocol, public, host_ports, container_ports, addresses })
+}
+
+/// This host's link-local address as the test host reaches it: with the
+/// scope of the test host's own interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkLocal {
+    pub addr: Ipv6Addr,
+    pub scope_id: u32,
 }
 
 /// Every (service, path, address) the test host tries.
-pub fn plan_attempts(targets: &[ServiceTarget], segment: &Segment, v6: bool) -> Vec<(ServiceTarget, Path, SocketAddr, Option<String>)> {
+pub fn plan_attempts(targets: &[ServiceTarget], segment: &Segment, v6: Option<LinkLocal>) -> Vec<(ServiceTarget, Path, SocketAddr, Option<String>)> {
     let mut out = Vec::new();
+    let no_v6 = || "IPv6 is off on this host, or its veth end has no link-local address".to_string();
     for t in targets {
         for port in &t.host_ports {
             out.push((t.clone(), Path::LoopbackSpoof, SocketAddr::from(([127, 0, 0, 1], *port)), None));
-            let why = (!v6).then(|| "IPv6 is off on this host, or its veth end has no link-local address".to_string());
-            out.push((t.clone(), Path::LoopbackV6, SocketAddr::from((Ipv6Addr::LOCALHOST, *port)), why));
+            out.push((t.clone(), Path::LoopbackV6, SocketAddr::from((Ipv6Addr::LOCALHOST, *port)), v6.is_none().then(no_v6)));
             out.push((t.clone(), Path::HostAddress, SocketAddr::from((segment.host, *port)), None));
+            // A port published on [::] answers on every IPv6 address, the link-local one too.
+            let ll = v6.map_or(Ipv6Addr::UNSPECIFIED, |l| l.addr);
+            let to = SocketAddr::V6(std::net::SocketAddrV6::new(ll, *port, 0, v6.map_or(0, |l| l.scope_id)));
+            out.push((t.clone(), Path::HostAddress, to, v6.is_none().then(no_v6)));
         }
         for a in &t.addresses {
-            let why = (a.ip.is_ipv6() && !v6).then(|| "IPv6 is off on this host".to_string());
+            let why = (a.ip.is_ipv6() && v6.is_none()).then(|| "IPv6 is off on this host".to_string());
             for port in &t.container_ports {
                 let path = Path::ContainerAddress { network: a.network.clone(), bridge: a.bridge.clone() };
                 out.push((t.clone(), path, SocketAddr::new(a.ip, *port), why.clone()));
@@ -240,8 +252,10 @@ pub fn probe(owner: (u32, u64), targets: &[ServiceTarget]) -> Result<NeighbourOb
     let listener = TcpListener::bind((host.segment.host, 0))
         .map_err(|source| NeighbourError::Io { what: format!("listen on {}", host.segment.host), source })?;
     let proof_to = listener.local_addr().map_err(|source| NeighbourError::Io { what: "the proof listener's port".into(), source })?;
-    let planned = plan_attempts(targets, &host.segment, host.host_link_local.is_some());
     let path = host.netns_path();
+    let scope = attempts::in_netns(&path, || nix::net::if_::if_nametoindex(NEIGHBOUR_IF).ok()).ok().flatten();
+    let ll = host.host_link_local.zip(scope).map(|(addr, scope_id)| LinkLocal { addr, scope_id });
+    let planned = plan_attempts(targets, &host.segment, ll);
     let handles: Vec<_> = planned
         .iter()
         .map(|(t, _, to, why)| {
@@ -288,14 +302,16 @@ mod tests {
             container_ports: vec![9092, 9093],
             addresses: vec![ContainerAddress { network: "p_default".into(), bridge: "br-0123456789ab".into(), ip: "172.18.0.2".parse().unwrap() }],
         };
-        let planned = plan_attempts(&[kafka.clone()], &seg, true);
+        let ll = LinkLocal { addr: "fe80::1".parse().unwrap(), scope_id: 7 };
+        let planned = plan_attempts(&[kafka.clone()], &seg, Some(ll));
         let shown: Vec<String> = planned.iter().map(|(_, p, a, _)| format!("{p:?} {a}")).collect();
-        assert_eq!(shown.len(), 8, "{shown:?}");
+        assert_eq!(shown.len(), 10, "{shown:?}");
+        assert!(shown.contains(&"HostAddress [fe80::1%7]:9093".to_string()), "{shown:?}");
         assert!(shown.contains(&"LoopbackSpoof 127.0.0.1:9093".to_string()));
         assert!(shown.contains(&"LoopbackV6 [::1]:9092".to_string()));
         assert!(shown.contains(&"HostAddress 198.18.0.1:9093".to_string()));
         assert!(shown.iter().filter(|s| s.starts_with("ContainerAddress") && s.ends_with("172.18.0.2:9093")).count() == 1);
-        let no_v6 = plan_attempts(&[kafka], &seg, false);
-        assert!(no_v6.iter().filter(|(_, p, _, why)| *p == Path::LoopbackV6 && why.is_some()).count() == 2, "said why, never silently left out");
+        let no_v6 = plan_attempts(&[kafka], &seg, None);
+        assert!(no_v6.iter().filter(|(_, _, a, why)| a.is_ipv6() && why.is_some()).count() == 4, "said why, never silently left out");
     }
 }
