@@ -207,6 +207,34 @@ pub struct Target {
     pub named_services: Vec<(String, String)>,
 }
 
+/// A target's kraft-acceptance.toml: where it is, and paths relative to it.
+struct Config {
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Config {
+    fn read(&self) -> Result<RawConfig, TargetError> {
+        if !self.path.exists() {
+            return Ok(RawConfig::default());
+        }
+        let text = std::fs::read_to_string(&self.path).map_err(|source| TargetError::Read { path: self.path.clone(), source })?;
+        toml::from_str::<RawConfig>(&text).map_err(|e| self.error(e.message()))
+    }
+
+    fn error(&self, message: impl Into<String>) -> TargetError {
+        TargetError::Config { path: self.path.clone(), message: message.into() }
+    }
+
+    fn abs(&self, p: PathBuf) -> PathBuf {
+        if p.is_absolute() { p } else { self.dir.join(p) }
+    }
+
+    fn abs_all(&self, v: Vec<PathBuf>) -> Vec<PathBuf> {
+        v.into_iter().map(|p| self.abs(p)).collect()
+    }
+}
+
 impl Target {
     pub fn load(dir: &Path) -> Result<Self, TargetError> {
         Self::load_depth(dir, 0)
@@ -217,148 +245,148 @@ impl Target {
             return Err(TargetError::NoDir(dir.to_path_buf()));
         }
         let dir = dir.canonicalize().map_err(|source| TargetError::Read { path: dir.into(), source })?;
-        let cfg_path = dir.join(CONFIG_FILE);
-        let raw = if cfg_path.exists() {
-            let text = std::fs::read_to_string(&cfg_path)
-                .map_err(|source| TargetError::Read { path: cfg_path.clone(), source })?;
-            toml::from_str::<RawConfig>(&text).map_err(|e| TargetError::Config {
-                path: cfg_path.clone(),
-                message: e.message().to_string(),
-            })?
-        } else {
-            RawConfig::default()
-        };
-        let abs = |p: PathBuf| if p.is_absolute() { p } else { dir.join(p) };
-        let abs_all = |v: Vec<PathBuf>| v.into_iter().map(abs).collect::<Vec<_>>();
-
-        let mut t = match raw.base {
-            Some(_) if depth > 8 => {
-                return Err(TargetError::Config { path: cfg_path, message: "`base` chain is too deep".into() })
-            }
-            Some(base) => Self::load_depth(&abs(base), depth + 1)?,
+        let cfg = Config { path: dir.join(CONFIG_FILE), dir: dir.clone() };
+        let mut raw = cfg.read()?;
+        let mut t = match raw.base.take() {
+            Some(_) if depth > 8 => return Err(cfg.error("`base` chain is too deep")),
+            Some(base) => Self::load_depth(&cfg.abs(base), depth + 1)?,
             None => Self::defaults(&dir),
         };
         t.dir = dir.clone();
-        if let Some(l) = raw.layerings {
-            t.layerings = l.into_iter().map(|(k, files)| (k, abs_all(files))).collect();
-        }
-        for (layering, files) in raw.overlays.unwrap_or_default() {
-            let Some(existing) = t.layerings.get_mut(&layering) else {
-                return Err(TargetError::Config { path: cfg_path, message: format!("overlay for unknown layering \"{layering}\"") });
-            };
-            existing.extend(abs_all(files));
-        }
-        if let Some(p) = raw.project_directory {
-            t.project_directory = abs(p);
-        }
-        if let Some(p) = raw.topics_manifest {
-            t.topics_manifest = Some(abs(p));
-        }
-        if let Some(p) = raw.scan_paths {
-            t.scan_paths = abs_all(p);
-        }
-        t.scan_paths.extend(abs_all(raw.extra_scan_paths.unwrap_or_default()));
-        if let Some(a) = raw.scan_allow {
-            t.scan_allow = a;
-        }
-        if let Some(p) = raw.public_services {
-            t.public_services = p;
-        }
-        if let Some(o) = raw.observability_services {
-            t.observability_services = o;
-        }
-        if let Some(m) = raw.engine_advisories {
-            t.engine_advisories = m;
-        }
-        if let Some(p) = raw.platforms {
-            t.platforms = p;
-        }
-        if let Some(g) = raw.gone_namespaces {
-            t.gone_namespaces = g;
-        }
-        if let Some(p) = raw.profiles {
-            t.profiles = p;
-        }
-        if let Some(n) = raw.names {
-            let d = t.names.clone();
-            t.named_services.extend(n.kafka.iter().map(|k| ("[names] kafka".to_string(), k.clone())));
-            t.named_services.extend(n.redis.iter().map(|r| ("[names] redis".to_string(), r.clone())));
-            t.names = Names {
-                kafka: n.kafka.unwrap_or(d.kafka),
-                redis: n.redis.unwrap_or(d.redis),
-                internal_address: n.internal_address.unwrap_or(d.internal_address),
-                host_address: n.host_address.unwrap_or(d.host_address),
-                redis_address: n.redis_address.unwrap_or(d.redis_address),
-            };
-            for (key, a) in [("internal_address", &t.names.internal_address), ("host_address", &t.names.host_address), ("redis_address", &t.names.redis_address)] {
-                if !a.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()) {
-                    return Err(TargetError::Config { path: cfg_path, message: format!("[names] {key} = \"{a}\" is not HOST:PORT") });
-                }
-            }
-        }
-        if let Some(b) = raw.bootstrap {
-            t.bootstrap = match (b.service, b.command, b.none.unwrap_or(false)) {
-                (Some(s), None, false) => {
-                    t.named_services.push(("[bootstrap] service".into(), s.clone()));
-                    Bootstrap::Service(s)
-                }
-                (None, Some(c), false) => Bootstrap::Command(c),
-                (None, None, true) => Bootstrap::None,
-                _ => {
-                    let message = "[bootstrap] takes exactly one of service = \"NAME\", command = \"...\", none = true".to_string();
-                    return Err(TargetError::Config { path: cfg_path, message });
-                }
-            };
-        }
-        if let Some(tp) = raw.topics {
-            if let Some(m) = tp.manifest {
-                t.topics_manifest = Some(abs(m));
-            }
-            let d = t.topics_shape;
-            t.topics_shape = TopicsShape {
-                format: tp.format.unwrap_or(d.format),
-                partitions: tp.partitions.unwrap_or(d.partitions),
-                replication: tp.replication_factor.unwrap_or(d.replication),
-            };
-            if t.topics_shape.partitions < 1 || t.topics_shape.replication < 1 {
-                return Err(TargetError::Config { path: cfg_path, message: "[topics] partitions and replication_factor are positive numbers".into() });
-            }
-        }
-        for (layering, files) in raw.env_files.unwrap_or_default() {
-            t.env_files.insert(layering, abs_all(files));
-        }
-        if let Some(v) = raw.redis_password_env {
-            t.redis_password_env = Some(v);
-        }
-        if let Some(d) = raw.database_images {
-            t.database_images = d;
-        }
-        if let Some(c) = raw.validators_leave_tree_clean {
-            t.validators_leave_tree_clean = c;
-        }
+        t.apply_files(&cfg, &mut raw)?;
+        t.apply_lists(&mut raw);
+        t.apply_names(&cfg, raw.names.take())?;
+        t.apply_bootstrap(&cfg, raw.bootstrap.take())?;
+        t.apply_topics(&cfg, raw.topics.take())?;
         // The repo's own: never inherited from a base.
-        (t.validators, t.validators_from) = match raw.validators {
+        (t.validators, t.validators_from) = match raw.validators.take() {
             Some(v) => (v, format!("validators in {CONFIG_FILE}")),
             None => {
                 let py = std::fs::read_to_string(dir.join("pyproject.toml")).unwrap_or_default();
                 (pdm_validators(&py), "pdm scripts of pyproject.toml".to_string())
             }
         };
-        for (layering, files) in &t.layerings {
+        t.check_files(&cfg)?;
+        Ok(t)
+    }
+
+    /// Layerings, overlays, paths and env files, relative to the target.
+    fn apply_files(&mut self, cfg: &Config, raw: &mut RawConfig) -> Result<(), TargetError> {
+        if let Some(l) = raw.layerings.take() {
+            self.layerings = l.into_iter().map(|(k, files)| (k, cfg.abs_all(files))).collect();
+        }
+        for (layering, files) in raw.overlays.take().unwrap_or_default() {
+            let Some(existing) = self.layerings.get_mut(&layering) else {
+                return Err(cfg.error(format!("overlay for unknown layering \"{layering}\"")));
+            };
+            existing.extend(cfg.abs_all(files));
+        }
+        if let Some(p) = raw.project_directory.take() {
+            self.project_directory = cfg.abs(p);
+        }
+        if let Some(p) = raw.topics_manifest.take() {
+            self.topics_manifest = Some(cfg.abs(p));
+        }
+        if let Some(p) = raw.scan_paths.take() {
+            self.scan_paths = cfg.abs_all(p);
+        }
+        self.scan_paths.extend(cfg.abs_all(raw.extra_scan_paths.take().unwrap_or_default()));
+        for (layering, files) in raw.env_files.take().unwrap_or_default() {
+            self.env_files.insert(layering, cfg.abs_all(files));
+        }
+        Ok(())
+    }
+
+    /// Settings that replace the base's as they are.
+    fn apply_lists(&mut self, raw: &mut RawConfig) {
+        fn set<T>(field: &mut T, v: Option<T>) {
+            if let Some(v) = v {
+                *field = v;
+            }
+        }
+        set(&mut self.scan_allow, raw.scan_allow.take());
+        set(&mut self.public_services, raw.public_services.take());
+        set(&mut self.observability_services, raw.observability_services.take());
+        set(&mut self.engine_advisories, raw.engine_advisories.take());
+        set(&mut self.platforms, raw.platforms.take());
+        set(&mut self.gone_namespaces, raw.gone_namespaces.take());
+        set(&mut self.profiles, raw.profiles.take());
+        set(&mut self.database_images, raw.database_images.take());
+        set(&mut self.validators_leave_tree_clean, raw.validators_leave_tree_clean.take());
+        if let Some(v) = raw.redis_password_env.take() {
+            self.redis_password_env = Some(v);
+        }
+    }
+
+    fn apply_names(&mut self, cfg: &Config, names: Option<RawNames>) -> Result<(), TargetError> {
+        let Some(n) = names else { return Ok(()) };
+        let d = self.names.clone();
+        self.named_services.extend(n.kafka.iter().map(|k| ("[names] kafka".to_string(), k.clone())));
+        self.named_services.extend(n.redis.iter().map(|r| ("[names] redis".to_string(), r.clone())));
+        self.names = Names {
+            kafka: n.kafka.unwrap_or(d.kafka),
+            redis: n.redis.unwrap_or(d.redis),
+            internal_address: n.internal_address.unwrap_or(d.internal_address),
+            host_address: n.host_address.unwrap_or(d.host_address),
+            redis_address: n.redis_address.unwrap_or(d.redis_address),
+        };
+        let n = &self.names;
+        for (key, a) in [("internal_address", &n.internal_address), ("host_address", &n.host_address), ("redis_address", &n.redis_address)] {
+            if !a.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()) {
+                return Err(cfg.error(format!("[names] {key} = \"{a}\" is not HOST:PORT")));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_bootstrap(&mut self, cfg: &Config, bootstrap: Option<RawBootstrap>) -> Result<(), TargetError> {
+        let Some(b) = bootstrap else { return Ok(()) };
+        self.bootstrap = match (b.service, b.command, b.none.unwrap_or(false)) {
+            (Some(s), None, false) => {
+                self.named_services.push(("[bootstrap] service".into(), s.clone()));
+                Bootstrap::Service(s)
+            }
+            (None, Some(c), false) => Bootstrap::Command(c),
+            (None, None, true) => Bootstrap::None,
+            _ => return Err(cfg.error("[bootstrap] takes exactly one of service = \"NAME\", command = \"...\", none = true")),
+        };
+        Ok(())
+    }
+
+    fn apply_topics(&mut self, cfg: &Config, topics: Option<RawTopics>) -> Result<(), TargetError> {
+        let Some(tp) = topics else { return Ok(()) };
+        if let Some(m) = tp.manifest {
+            self.topics_manifest = Some(cfg.abs(m));
+        }
+        let d = self.topics_shape;
+        self.topics_shape = TopicsShape {
+            format: tp.format.unwrap_or(d.format),
+            partitions: tp.partitions.unwrap_or(d.partitions),
+            replication: tp.replication_factor.unwrap_or(d.replication),
+        };
+        if self.topics_shape.partitions < 1 || self.topics_shape.replication < 1 {
+            return Err(cfg.error("[topics] partitions and replication_factor are positive numbers"));
+        }
+        Ok(())
+    }
+
+    /// Every compose file and env file named exists, for a layering that does.
+    fn check_files(&self, cfg: &Config) -> Result<(), TargetError> {
+        for (layering, files) in &self.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
             }
         }
-        for (layering, files) in &t.env_files {
-            if !t.layerings.contains_key(layering) {
-                let known = t.layerings.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(TargetError::Config { path: cfg_path, message: format!("[env_files] {layering}: no such layering (layerings: {known})") });
+        for (layering, files) in &self.env_files {
+            if !self.layerings.contains_key(layering) {
+                let known = self.layerings.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(cfg.error(format!("[env_files] {layering}: no such layering (layerings: {known})")));
             }
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
-                return Err(TargetError::Config { path: cfg_path, message: format!("[env_files] {layering}: {} does not exist", missing.display()) });
+                return Err(cfg.error(format!("[env_files] {layering}: {} does not exist", missing.display())));
             }
         }
-        Ok(t)
+        Ok(())
     }
 
     /// Every service the toml names exists in `model` (the layering `layering`).

@@ -8,7 +8,7 @@ use kraft_acceptance::model::neighbour::Protocol;
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::binds::{self, Bind};
-use kraft_acceptance::verdicts::kafka_config::env_to_properties;
+use kraft_acceptance::model::kafka_props::env_to_properties;
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, neighbour as lan, none_of, observe};
 

@@ -5,6 +5,7 @@
 pub mod compose;
 pub mod engine;
 pub mod kafka;
+pub mod kafka_props;
 pub mod neighbour;
 pub mod sockets;
 pub mod topics;

@@ -21,7 +21,7 @@ use crate::probes::engine::{Engine, EngineError};
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
-use crate::verdicts::kafka_config::{env_to_properties, Listener};
+use crate::model::kafka_props::{env_to_properties, Listener};
 use crate::verdicts::topics::Topics;
 use crate::verdicts::{self, Failure, Verdict};
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::kafka_config::{parse_listeners, Listener};
+use crate::model::kafka_props::{parse_listeners, Listener};
 use super::{none_of, Failure, Verdict};
 use crate::model::compose::{ComposeModel, PortBinding};
 use crate::model::kafka::KafkaObservation;

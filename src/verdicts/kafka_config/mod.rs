@@ -1,0 +1,258 @@
+//! Kafka 3.8's own startup rules for a KRaft node (KafkaConfig's ConfigDef
+//! types and `validateValues`), as pure functions over the resolved
+//! settings: [`node::Node`] reads them once as Kafka does, and each rule of
+//! [`rules`] is one function over that view, in Kafka's own words where
+//! Kafka has them; two are this migration's own and say so.
+
+mod node;
+mod rules;
+
+use std::collections::BTreeMap;
+
+pub use crate::model::kafka_props::{env_to_properties, parse_listeners, Listener};
+use node::Node;
+
+/// A service's `KAFKA_*` settings pass Kafka's startup rules in KRaft mode.
+pub fn kraft_rules(service: &str, props: &BTreeMap<String, String>) -> super::Verdict {
+    super::none_of(
+        &format!("{service}'s KAFKA_* settings accepted by KafkaConfig in KRaft mode"),
+        "violations",
+        kraft_violations(props),
+    )
+}
+
+/// Every violation of the settings a compose file sets, in the order Kafka
+/// would meet them: what cannot be read first, then each rule.
+pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
+    let mut v = rules::bitnami_variables(props);
+    let n = Node::read(props, &mut v);
+    v.extend(rules::mode(&n));
+    rules::limits(props, &mut v);
+    v.extend(rules::distinct_listeners(&n));
+    v.extend(rules::protocol_map(&n));
+    v.extend(rules::quorum(&n));
+    v.extend(rules::controller_role(&n));
+    v.extend(rules::broker_only(&n));
+    v.extend(rules::controller_only(&n));
+    v.extend(rules::broker_listeners(&n));
+    v.extend(rules::routable_advertised(&n));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let e = pairs.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect();
+        env_to_properties(&e)
+    }
+
+    fn good() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("KAFKA_NODE_ID", "1"),
+            ("KAFKA_PROCESS_ROLES", "broker,controller"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9094"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+            ("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"),
+            ("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,EXTERNAL://localhost:9093"),
+            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+            ("KAFKA_INTER_BROKER_LISTENER_NAME", "INTERNAL"),
+        ]
+    }
+
+    fn with(k: &'static str, val: &'static str) -> BTreeMap<String, String> {
+        let mut g = good();
+        g.retain(|(key, _)| *key != k);
+        if !val.is_empty() {
+            g.push((k, val));
+        }
+        env(&g)
+    }
+
+    #[test]
+    fn env_mapping_follows_the_image() {
+        let p = env(&[("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "x"), ("KAFKA_A___B__C_D", "y"), ("CLUSTER_ID", "z")]);
+        assert_eq!(p.get("listener.security.protocol.map").map(String::as_str), Some("x"));
+        assert_eq!(p.get("a-b_c.d").map(String::as_str), Some("y"));
+        assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn reference_settings_pass() {
+        assert_eq!(kraft_violations(&env(&good())), Vec::<String>::new());
+    }
+
+    /// Each rule, with the text of Kafka 3.8's own message.
+    #[test]
+    fn each_rule_can_fail_with_kafkas_message() {
+        let cases = [
+            (with("KAFKA_PROCESS_ROLES", ""), "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"),
+            (with("KAFKA_PROCESS_ROLES", ""), "Missing required configuration `zookeeper.connect` which has no default value."),
+            (with("KAFKA_PROCESS_ROLES", "broker,controler"), "Invalid value controler for configuration process.roles: String must be one of: broker, controller"),
+            (with("KAFKA_NODE_ID", ""), "Missing configuration `node.id` which is required when `process.roles` is defined (i.e. when running in KRaft mode)."),
+            (with("KAFKA_NODE_ID", "one"), "Invalid value one for configuration node.id: Not a number of type INT"),
+            (with("KAFKA_BROKER_ID", "2"), "You must set `node.id` to the same value as `broker.id`."),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "2@kafka:9094"), "If process.roles contains the 'controller' role, the node id 1 must be included in the set of voters controller.quorum.voters=Set(2)"),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", ""), "If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of controllers."),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "kafka:9094"), "Invalid value kafka:9094 for configuration controller.quorum.voters: entry \"kafka:9094\" is not {id}@{host}:{port}"),
+            (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,CONTROLLER://kafka:9094"), "The advertised.listeners config must not contain KRaft controller listeners from controller.listener.names when process.roles contains the broker role"),
+            (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://localhost:9093"), "advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address."),
+            (with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"), "No security protocol defined for listener EXTERNAL"),
+            (with("KAFKA_INTER_BROKER_LISTENER_NAME", "REPLICATION"), "Listener with name REPLICATION defined in inter.broker.listener.name not found in listener.security.protocol.map."),
+            (with("KAFKA_INTER_BROKER_LISTENER_NAME", "CONTROLLER"), "inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are EXTERNAL,INTERNAL"),
+            (with("KAFKA_SECURITY_INTER_BROKER_PROTOCOL", "PLAINTEXT"), "Only one of inter.broker.listener.name and security.inter.broker.protocol should be set."),
+            (with("KAFKA_CONTROLLER_LISTENER_NAMES", "CTRL"), "controller.listener.names must contain at least one value appearing in the 'listeners' configuration when running the KRaft controller role"),
+            (with("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER,CTRL"), "controller.listener.names must only contain values appearing in the 'listeners' configuration when running the KRaft controller role"),
+            (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,OTHER://x:1"), "advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found INTERNAL,OTHER. The valid options based on the current configuration are CONTROLLER,EXTERNAL,INTERNAL"),
+            (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different port, listeners: INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"),
+            (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,INTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different name"),
+            (with("KAFKA_CONTROL_PLANE_LISTENER_NAME", "INTERNAL"), "control.plane.listener.name is not supported in KRaft mode."),
+            (with("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181"), "zookeeper.connect is set (zookeeper:2181): this migration's criterion"),
+            (with("KAFKA_ZOOKEEPER_METADATA_MIGRATION_ENABLE", "true"), "If using `zookeeper.metadata.migration.enable` in KRaft mode, `zookeeper.connect` must also be set."),
+            (with("KAFKA_LOG_ROLL_MS", "0"), "log.roll.ms must be greater than or equal to 1"),
+            (with("KAFKA_LOG_RETENTION_MS", "0"), "log.retention.ms must be unlimited (-1) or, greater than or equal to 1"),
+            (with("KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE", "1048576"), "log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread."),
+            (with("KAFKA_REPLICA_FETCH_WAIT_MAX_MS", "40000"), "replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts"),
+            (with("KAFKA_REPLICA_LAG_TIME_MAX_MS", "100"), "replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR"),
+            (with("KAFKA_QUEUED_MAX_REQUEST_BYTES", "1000"), "queued.max.request.bytes must be larger or equal to socket.request.max.bytes"),
+            (with("KAFKA_MAX_CONNECTIONS_PER_IP", "0"), "max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set."),
+            (with("KAFKA_CONNECTIONS_MAX_IDLE_MS", "50"), "connection.failed.authentication.delay.ms=100 should always be less than connections.max.idle.ms=50"),
+        ];
+        for (props, want) in cases {
+            let v = kraft_violations(&props);
+            assert!(v.iter().any(|m| m.starts_with(want)), "wanted \"{want}\" in {v:?}");
+        }
+    }
+
+    /// apache/kafka's own docker examples (single node, combined cluster with
+    /// SSL, isolated controllers and brokers) start: none is refused.
+    #[test]
+    fn kafkas_own_docker_examples_pass() {
+        let single = [
+            ("KAFKA_NODE_ID", "1"),
+            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"),
+            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT_HOST://localhost:9092,PLAINTEXT://broker:19092"),
+            ("KAFKA_PROCESS_ROLES", "broker,controller"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@broker:29093"),
+            ("KAFKA_LISTENERS", "CONTROLLER://:29093,PLAINTEXT_HOST://:9092,PLAINTEXT://:19092"),
+            ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+            ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs"),
+        ];
+        let combined_ssl = [
+            ("KAFKA_NODE_ID", "2"),
+            ("KAFKA_PROCESS_ROLES", "broker,controller"),
+            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "SSL:SSL,CONTROLLER:PLAINTEXT,SSL-INTERNAL:SSL"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:29092,2@kafka-2:29092,3@kafka-3:29092"),
+            ("KAFKA_LISTENERS", "SSL-INTERNAL://:19093,CONTROLLER://kafka-2:29092,SSL://:9093"),
+            ("KAFKA_INTER_BROKER_LISTENER_NAME", "SSL-INTERNAL"),
+            ("KAFKA_SECURITY_PROTOCOL", "SSL"),
+            ("KAFKA_ADVERTISED_LISTENERS", "SSL-INTERNAL://kafka-2:19093,SSL://localhost:39093"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+            ("KAFKA_SSL_CLIENT_AUTH", "required"),
+        ];
+        let isolated_controller = [
+            ("KAFKA_NODE_ID", "3"),
+            ("KAFKA_PROCESS_ROLES", "controller"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+            ("KAFKA_LISTENERS", "CONTROLLER://:9093"),
+        ];
+        let isolated_broker = [
+            ("KAFKA_NODE_ID", "4"),
+            ("KAFKA_PROCESS_ROLES", "broker"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093"),
+            ("KAFKA_LISTENERS", "PLAINTEXT://:19092,PLAINTEXT_HOST://:9092"),
+            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"),
+            ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
+            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:29092"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+        ];
+        // The image's own defaults (no map): controller listeners are PLAINTEXT.
+        let default_map = [
+            ("KAFKA_NODE_ID", "1"),
+            ("KAFKA_PROCESS_ROLES", "broker,controller"),
+            ("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"),
+            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092"),
+            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093"),
+        ];
+        for (name, e) in [
+            ("single node", &single[..]),
+            ("combined ssl", &combined_ssl[..]),
+            ("isolated controller", &isolated_controller[..]),
+            ("isolated broker", &isolated_broker[..]),
+            ("default protocol map", &default_map[..]),
+        ] {
+            assert_eq!(kraft_violations(&env(e)), Vec::<String>::new(), "{name}");
+        }
+    }
+
+    /// `base` with `extra` replacing or adding variables, judged.
+    fn node(base: &[(&'static str, &'static str)], extra: &[(&'static str, &'static str)]) -> Vec<String> {
+        let mut e: Vec<_> = base.iter().filter(|(k, _)| !extra.iter().any(|(x, _)| x == k)).copied().collect();
+        e.extend_from_slice(extra);
+        kraft_violations(&env(&e))
+    }
+
+    #[test]
+    fn controller_only_and_broker_only_rules() {
+        let controller = |extra: &[(&'static str, &'static str)]| {
+            let base = [
+                ("KAFKA_NODE_ID", "3"),
+                ("KAFKA_PROCESS_ROLES", "controller"),
+                ("KAFKA_CONTROLLER_QUORUM_VOTERS", "3@c:9093"),
+                ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+                ("KAFKA_LISTENERS", "CONTROLLER://:9093"),
+            ];
+            node(&base, extra)
+        };
+        assert_eq!(controller(&[("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093")]), vec!["The advertised.listeners config must be empty when process.roles=controller"]);
+        assert_eq!(
+            controller(&[("KAFKA_LISTENERS", "CONTROLLER://:9093,PLAINTEXT://:9092")]),
+            vec!["The listeners config must only contain KRaft controller listeners from controller.listener.names when process.roles=controller"]
+        );
+        let broker = |extra: &[(&'static str, &'static str)]| {
+            let base = [
+                ("KAFKA_NODE_ID", "4"),
+                ("KAFKA_PROCESS_ROLES", "broker"),
+                ("KAFKA_CONTROLLER_QUORUM_VOTERS", "3@c:9093"),
+                ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+                ("KAFKA_LISTENERS", "PLAINTEXT://:9092"),
+                ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+            ];
+            node(&base, extra)
+        };
+        assert_eq!(broker(&[]), Vec::<String>::new());
+        assert_eq!(broker(&[("KAFKA_CONTROLLER_LISTENER_NAMES", "")]), vec!["controller.listener.names must contain at least one value when running KRaft with just the broker role"]);
+        assert!(broker(&[("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")])
+            .contains(&"controller.listener.names must not contain a value appearing in the 'listeners' configuration when running KRaft with just the broker role".to_string()));
+        assert_eq!(
+            broker(&[("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT")]),
+            vec!["Controller listener with name CONTROLLER defined in controller.listener.names not found in listener.security.protocol.map  (an explicit security mapping for each controller listener is required if listener.security.protocol.map is non-empty, or if there are security protocols other than PLAINTEXT in use)"]
+        );
+        assert_eq!(
+            broker(&[("KAFKA_LISTENERS", "CONTROLLER://:9093"), ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")])
+                .iter()
+                .filter(|m| m.starts_with("There must be at least one advertised listener. Perhaps all listeners appear in controller.listener.names?"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn bitnami_variables_are_named_for_what_they_are() {
+        let v = kraft_violations(&env(&[("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"), ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181")]));
+        assert!(v[0].starts_with("KAFKA_CFG_* variables set (listeners, zookeeper.connect): that is the bitnami/kafka image's convention"), "{v:?}");
+        assert!(v.iter().any(|m| m == "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"));
+    }
+
+    #[test]
+    fn listeners_parse() {
+        let l = parse_listeners("A://:9092, B://[::1]:9093").unwrap();
+        assert_eq!(l[0], Listener { name: "A".into(), host: "".into(), port: 9092 });
+        assert_eq!(l[1].host, "::1");
+        assert!(parse_listeners("nope").is_err());
+    }
+}
