@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use cucumber::{given, Parameter};
+use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
@@ -73,4 +74,12 @@ fn started(w: &mut AcceptanceWorld) -> StepResult {
 #[given("the running stack")]
 fn running(w: &mut AcceptanceWorld) -> StepResult {
     w.stack().map(|_| ())
+}
+
+/// The services left out of a check because compose runs none of them.
+pub fn disabled_note(m: &ComposeModel) -> String {
+    match m.disabled_services() {
+        d if d.is_empty() => String::new(),
+        d => format!(" (disabled with deploy.replicas: 0, so not run: {})", d.join(", ")),
+    }
 }

@@ -2,13 +2,13 @@
 
 use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::{health, observe};
+use kraft_acceptance::verdicts::health;
 
 #[then(expr = "service {string} has a healthcheck that can pass well within {int} s")]
 fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
-    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    let svc = w.defined(&m, &service)?;
     w.judge(health::healthcheck_fits(&service, svc.healthcheck.as_ref(), f64::from(budget)))?;
     let hc = svc.healthcheck.as_ref().map(|h| format!("interval {}", h.interval.as_deref().unwrap_or("30s (default)")));
     w.saw(format!("{service}: healthcheck {}", hc.unwrap_or_default()));

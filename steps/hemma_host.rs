@@ -41,8 +41,7 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
     for (sa, r) in &results {
         w.ctx.record("Outside view (this host's own addresses)", &["address", "result"], vec![sa.to_string(), format!("{r:?}")]);
     }
-    let infra: Vec<u16> = results.iter().map(|(sa, _)| sa.port()).collect();
-    w.judge(hemma_host::outside_view(&results, &infra))
+    w.judge(hemma_host::outside_view(&results))
 }
 
 #[then("every listener on a non-loopback address of this host belongs to an allowed public service")]

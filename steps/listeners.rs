@@ -37,7 +37,7 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
     let props = w.props(&service)?;
     let port = w.judge(listeners::container_port(&props, &listener.name))?;
     let m = w.model()?;
-    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    let svc = w.defined(&m, &service)?;
     w.judge(listeners::published_on(&service, &svc.ports, port, host_port))?;
     w.saw(format!("{service}: container port {port} published on host port {host_port}"));
     Ok(())
@@ -48,7 +48,7 @@ fn host_traps(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let props = w.props(&service)?;
     let m = w.model()?;
-    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    let svc = w.defined(&m, &service)?;
     let warnings = listeners::host_port_traps(&service, &props, &svc.ports);
     if warnings.is_empty() {
         w.saw(format!("{service}: no host port leads to a listener advertised by a name the host cannot resolve"));

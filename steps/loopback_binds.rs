@@ -26,7 +26,7 @@ fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind
 fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
-    let svc = w.judge(observe(format!("service {service} defined"), m.service(&service)))?;
+    let svc = w.defined(&m, &service)?;
     let binds: Vec<Bind> = svc.ports.iter().map(|p| Bind::from_config(&service, p)).collect();
     let seen_in = format!("compose config, {} layering", w.layering_name());
     record_binds(w, &service, &seen_in, &binds);
@@ -39,7 +39,7 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
     let allowed = w.ctx.target.public_services.clone();
     let found = binds::public_publishers(&m, &allowed);
     w.judge(none_of(&format!("only [{}] publish on a non-loopback address", allowed.join(", ")), "other public bindings", found))?;
-    w.saw(format!("no service but [{}] publishes on a non-loopback address{}", allowed.join(", "), disabled_note(&m)));
+    w.saw(format!("no service but [{}] publishes on a non-loopback address{}", allowed.join(", "), crate::common::disabled_note(&m)));
     Ok(())
 }
 
@@ -72,7 +72,7 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     let s = w.ready(&service).await?;
     let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
-    let svc = w.judge(observe(format!("service {service} defined"), s.model.service(&service)))?;
+    let svc = w.defined(&s.model, &service)?;
     let props = env_to_properties(&svc.environment);
     let socks = w.judge(observe(format!("the listening sockets of {}", c.name), proc_net::listeners_of(pid)))?;
     w.judge(listeners::every_advertised_listens(&c.name, &props, &socks))?;
@@ -126,12 +126,4 @@ async fn neighbour_reaches_nothing(w: &mut AcceptanceWorld, services: Services) 
     let tried = obs.attempts.iter().filter(|a| !a.public).count();
     w.saw(format!("test host {} reached this host ({}); none of {tried} paths to [{}] got through", obs.segment.neighbour, obs.proof.describe(), services.0.join(", ")));
     Ok(())
-}
-
-/// The services left out of a check because compose runs none of them.
-pub fn disabled_note(m: &kraft_acceptance::model::compose::ComposeModel) -> String {
-    match m.disabled_services() {
-        d if d.is_empty() => String::new(),
-        d => format!(" (disabled with deploy.replicas: 0, so not run: {})", d.join(", ")),
-    }
 }

@@ -299,8 +299,4 @@ impl Engine {
         }
         failed
     }
-
-    pub fn client(&self) -> &Docker {
-        &self.docker
-    }
 }

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use super::esc;
 use crate::run::outcome::{NotRun, ScenarioResult};
 
 const WARNED: &str = "PASSED WITH WARNING";
@@ -84,10 +85,6 @@ pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
         }
     }
     serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 pub fn junit_xml(text: &str, not_run: &[NotRun]) -> String {

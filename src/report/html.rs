@@ -2,13 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, target_rows, Headline, RowStatus, SignOff, BUDGET_S};
+use super::{criteria, esc, Headline, RowStatus, SignOff, BUDGET_S};
 use crate::redact::redact;
 use crate::run::outcome::Status;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn class(s: RowStatus) -> &'static str {
     match s {
@@ -69,7 +65,7 @@ pub fn html(r: &SignOff) -> String {
         h.push_str("</table>");
     }
     h.push_str("<h2>Target</h2><table>");
-    for (k, v) in target_rows(r.target) {
+    for (k, v) in &r.target_rows {
         let _ = write!(h, "<tr><th>{}</th><td><code>{}</code></td></tr>", esc(&k), esc(&v));
     }
     let e = &o.environment;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, target_rows, Headline, SignOff, BUDGET_S};
+use super::{criteria, Headline, SignOff, BUDGET_S};
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
@@ -17,7 +17,7 @@ pub fn markdown(r: &SignOff) -> String {
     let _ = writeln!(md, "Generated {} by kraft-acceptance {}. {} passed, {} failed, {} skipped, {} not run; suite wall time {:.2} s.\n",
         o.generated_at, env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
     let _ = writeln!(md, "## Target\n\n| | |\n|---|---|");
-    for (k, v) in target_rows(r.target) {
+    for (k, v) in &r.target_rows {
         let _ = writeln!(md, "| {k} | `{v}` |");
     }
     let e = &o.environment;

@@ -24,7 +24,20 @@ pub const BUDGET_S: f64 = 60.0;
 
 pub struct SignOff<'a> {
     pub outcome: &'a Outcome,
-    pub target: &'a Target,
+    /// The target's identity (git commit, file hashes, names), read once
+    /// for every renderer.
+    pub target_rows: Vec<(String, String)>,
+}
+
+impl<'a> SignOff<'a> {
+    pub fn new(outcome: &'a Outcome, target: &Target) -> Self {
+        SignOff { outcome, target_rows: target_rows(target) }
+    }
+}
+
+/// Text as HTML or XML character data and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +131,8 @@ pub struct Headline {
     pub signable: bool,
     /// Why it cannot be signed, or what a reader must know first.
     pub note: Option<String>,
+    /// It says more than a bare PASSED or FAILED (stand-in, warnings, criteria not proven).
+    pub qualified: bool,
 }
 
 impl Headline {
@@ -143,7 +158,8 @@ impl Headline {
         } else {
             None
         };
-        Headline { text, failed, signable: !failed && !standin && unproven == 0, note }
+        let qualified = standin || (!failed && (warned > 0 || unproven > 0));
+        Headline { text, failed, signable: !failed && !standin && unproven == 0, note, qualified }
     }
 }
 
@@ -187,7 +203,7 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
 /// Writes report.md, report.html, outcome.json, cucumber.json and junit.xml.
 pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let r = SignOff { outcome: &run.outcome, target: &run.target };
+    let r = SignOff::new(&run.outcome, &run.target);
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
     let o = &run.outcome;
@@ -250,9 +266,9 @@ mod tests {
         assert_eq!(c[1].verdict, RowStatus::Passed);
         assert_eq!(Headline::of(&o).text, "PASSED WITH WARNINGS");
         let t = target();
-        let md = markdown::markdown(&SignOff { outcome: &o, target: &t });
+        let md = markdown::markdown(&SignOff::new(&o, &t));
         assert!(md.contains("### PASSED WITH WARNING — Hemma host") && md.contains("| PASSED WITH WARNING | engine | WARNING"), "{md}");
-        let page = html::html(&SignOff { outcome: &o, target: &t });
+        let page = html::html(&SignOff::new(&o, &t));
         assert!(page.contains(">PASSED WITH WARNING</td>"), "{page}");
     }
 
@@ -262,10 +278,10 @@ mod tests {
         let h = Headline::of(&o);
         assert_eq!((h.text.as_str(), h.signable), ("PASSED ON STAND-IN IMAGES", false));
         let t = target();
-        let md = markdown::markdown(&SignOff { outcome: &o, target: &t });
+        let md = markdown::markdown(&SignOff::new(&o, &t));
         assert!(md.starts_with("# KRaft migration acceptance: PASSED ON STAND-IN IMAGES\n"), "{md}");
         assert!(md.contains("Not a release sign-off") && !md.contains("Verified by"), "{md}");
-        let page = html::html(&SignOff { outcome: &o, target: &t });
+        let page = html::html(&SignOff::new(&o, &t));
         assert!(page.contains("id=\"verdicts\"") && !page.contains("Verified by"));
     }
 
@@ -274,11 +290,11 @@ mod tests {
         let t = target();
         let ok = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], false);
         assert!(Headline::of(&ok).signable);
-        assert!(markdown::markdown(&SignOff { outcome: &ok, target: &t }).contains("Verified by: ____"));
+        assert!(markdown::markdown(&SignOff::new(&ok, &t)).contains("Verified by: ____"));
         let bad = outcome(vec![sc("Listeners", "host", Status::Failed)], vec![], false);
         let h = Headline::of(&bad);
         assert_eq!((h.text.as_str(), h.signable), ("FAILED", false));
-        let md = markdown::markdown(&SignOff { outcome: &bad, target: &t });
+        let md = markdown::markdown(&SignOff::new(&bad, &t));
         assert!(md.contains("| FAILED | host | expected: exactly localhost:9093<br>observed: brokers [kafka:9092] |"), "{md}");
     }
 }

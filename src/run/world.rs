@@ -213,10 +213,15 @@ impl AcceptanceWorld {
         self.judge(verdicts::earlier(&needed, found)).map(Some)
     }
 
+    /// A service of `model`, defined (else a failure naming the services it has).
+    pub fn defined<'m>(&mut self, model: &'m ComposeModel, service: &str) -> Result<&'m crate::model::compose::Service, StepError> {
+        self.judge(verdicts::observe(format!("service {service} defined"), model.service(service)))
+    }
+
     /// A service's `KAFKA_*` environment as server properties.
     pub fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
         let m = self.model()?;
-        let svc = self.judge(verdicts::observe(format!("service {service} defined"), m.service(service)))?;
+        let svc = self.defined(&m, service)?;
         Ok(env_to_properties(&svc.environment))
     }
 

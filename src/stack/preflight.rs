@@ -328,7 +328,7 @@ async fn port_holder(engine: &Engine, e: StackError) -> StackError {
             let Ok(c) = engine.inspect(&r.id).await else { continue };
             if c.bindings.iter().any(|b| b.host_port == port) {
                 let why = match verdict {
-                    reaper::Verdict::Leave(why) | reaper::Verdict::Reap(why) => why,
+                    reaper::Decision::Leave(why) | reaper::Decision::Reap(why) => why,
                 };
                 return StackError::PortTakenByStack {
                     addr: addr.clone(),

@@ -12,7 +12,7 @@ use crate::probes::neighbour;
 
 /// One project of kraft-acceptance's, with what the engine holds of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stack {
+pub struct Project {
     pub project: String,
     pub owner: Option<Owner>,
     pub kept: bool,
@@ -21,12 +21,12 @@ pub struct Stack {
 
 /// What to do with a project, and why.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
+pub enum Decision {
     Reap(String),
     Leave(String),
 }
 
-impl Stack {
+impl Project {
     pub fn count(&self, kind: ResourceKind) -> usize {
         self.resources.iter().filter(|r| r.kind == kind).count()
     }
@@ -42,16 +42,16 @@ impl Stack {
 }
 
 /// Groups labelled resources by run.
-pub fn group(resources: Vec<Resource>) -> Vec<Stack> {
-    let mut by: BTreeMap<String, Stack> = BTreeMap::new();
+pub fn group(resources: Vec<Resource>) -> Vec<Project> {
+    let mut by: BTreeMap<String, Project> = BTreeMap::new();
     for r in resources {
         let Some(project) = r.labels.get(RUN_LABEL).cloned() else { continue };
-        let s = by.entry(project.clone()).or_insert_with(|| Stack { project, owner: None, kept: false, resources: Vec::new() });
+        let s = by.entry(project.clone()).or_insert_with(|| Project { project, owner: None, kept: false, resources: Vec::new() });
         s.owner = s.owner.clone().or_else(|| Owner::from_labels(&r.labels));
         s.kept |= r.labels.get(KEEP_LABEL).is_some_and(|v| v == "true");
         s.resources.push(r);
     }
-    let mut out: Vec<Stack> = by.into_values().collect();
+    let mut out: Vec<Project> = by.into_values().collect();
     for s in &mut out {
         s.resources.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
     }
@@ -59,20 +59,20 @@ pub fn group(resources: Vec<Resource>) -> Vec<Stack> {
 }
 
 /// Reap only what is certainly an orphan.
-pub fn decide(s: &Stack, liveness: impl Fn(&Owner) -> Liveness) -> Verdict {
+pub fn decide(s: &Project, liveness: impl Fn(&Owner) -> Liveness) -> Decision {
     if s.kept {
-        return Verdict::Leave("kept on purpose (--keep); remove it with its printed `down` command".into());
+        return Decision::Leave("kept on purpose (--keep); remove it with its printed `down` command".into());
     }
     match s.owner.as_ref().map(|o| (o, liveness(o))) {
-        None => Verdict::Leave("its labels name no owner".into()),
-        Some((o, Liveness::Alive)) => Verdict::Leave(format!("its owner, pid {}, is running", o.pid)),
-        Some((o, Liveness::Elsewhere)) => Verdict::Leave(format!("its owner ran on host {}", o.host)),
-        Some((_, Liveness::Gone(why))) => Verdict::Reap(why),
+        None => Decision::Leave("its labels name no owner".into()),
+        Some((o, Liveness::Alive)) => Decision::Leave(format!("its owner, pid {}, is running", o.pid)),
+        Some((o, Liveness::Elsewhere)) => Decision::Leave(format!("its owner ran on host {}", o.host)),
+        Some((_, Liveness::Gone(why))) => Decision::Reap(why),
     }
 }
 
 /// Every stack of kraft-acceptance's on this engine, with what to do with it.
-pub async fn survey(engine: &Engine) -> Result<Vec<(Stack, Verdict)>, EngineError> {
+pub async fn survey(engine: &Engine) -> Result<Vec<(Project, Decision)>, EngineError> {
     let stacks = group(engine.labelled(RUN_LABEL).await?);
     Ok(stacks.into_iter().map(|s| {
         let v = decide(&s, Owner::liveness);
@@ -83,7 +83,7 @@ pub async fn survey(engine: &Engine) -> Result<Vec<(Stack, Verdict)>, EngineErro
 /// Removes an orphan: containers, then networks, then volumes, then the
 /// images compose built for it, then its owner file. Returns what could not
 /// be removed.
-pub async fn reap(engine: &Engine, s: &Stack) -> Vec<String> {
+pub async fn reap(engine: &Engine, s: &Project) -> Vec<String> {
     let mut failed = Vec::new();
     for r in &s.resources {
         if let Err(e) = engine.remove(r).await {
@@ -144,9 +144,9 @@ pub fn stale_test_hosts() -> Vec<(String, String)> {
 pub enum Swept {
     /// An owner file whose stack is gone; removed unless dry.
     StaleFile(std::path::PathBuf),
-    Left(Stack, String),
+    Left(Project, String),
     /// An orphan; `failed` names what could not be removed (empty when dry).
-    Reaped { stack: Stack, why: String, failed: Vec<String> },
+    Reaped { stack: Project, why: String, failed: Vec<String> },
     /// A test host whose owner is gone; `failed` says why it could not be removed.
     TestHost { name: String, why: String, failed: Option<String> },
 }
@@ -169,8 +169,8 @@ pub async fn sweep(engine: &Engine, dry: bool) -> Result<Vec<Swept>, EngineError
     }
     for (stack, v) in survey {
         out.push(match v {
-            Verdict::Leave(why) => Swept::Left(stack, why),
-            Verdict::Reap(why) => {
+            Decision::Leave(why) => Swept::Left(stack, why),
+            Decision::Reap(why) => {
                 let failed = if dry { Vec::new() } else { reap(engine, &stack).await };
                 Swept::Reaped { stack, why, failed }
             }
@@ -225,11 +225,11 @@ mod tests {
     #[test]
     fn only_certain_orphans_are_reaped() {
         let s = |keep| group(vec![res(ResourceKind::Container, "c", &labels(&owned("p", "7", keep)))]).remove(0);
-        assert_eq!(decide(&s("false"), |_| Liveness::Gone("pid 7 is gone".into())), Verdict::Reap("pid 7 is gone".into()));
-        assert!(matches!(decide(&s("false"), |_| Liveness::Alive), Verdict::Leave(w) if w.contains("is running")));
-        assert!(matches!(decide(&s("false"), |_| Liveness::Elsewhere), Verdict::Leave(_)));
-        assert!(matches!(decide(&s("true"), |_| Liveness::Gone("x".into())), Verdict::Leave(w) if w.contains("kept")));
+        assert_eq!(decide(&s("false"), |_| Liveness::Gone("pid 7 is gone".into())), Decision::Reap("pid 7 is gone".into()));
+        assert!(matches!(decide(&s("false"), |_| Liveness::Alive), Decision::Leave(w) if w.contains("is running")));
+        assert!(matches!(decide(&s("false"), |_| Liveness::Elsewhere), Decision::Leave(_)));
+        assert!(matches!(decide(&s("true"), |_| Liveness::Gone("x".into())), Decision::Leave(w) if w.contains("kept")));
         let unnamed = group(vec![res(ResourceKind::Container, "c", &[(RUN_LABEL, "p")])]).remove(0);
-        assert!(matches!(decide(&unnamed, |_| Liveness::Gone("x".into())), Verdict::Leave(_)));
+        assert!(matches!(decide(&unnamed, |_| Liveness::Gone("x".into())), Decision::Leave(_)));
     }
 }
