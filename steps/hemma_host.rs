@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::then;
+use kraft_acceptance::model::Reach;
 use kraft_acceptance::probes::host;
+use kraft_acceptance::target::AdvisoryMode;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{hemma_host, observe};
 
@@ -16,7 +18,7 @@ async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
     let found = w.judge(hemma_host::engine_advisories(&version))?;
     let mode = w.ctx.target.engine_advisories;
     for a in &found {
-        w.ctx.record("Engine advisories", &["advisory", "source", "profile"], vec![a.clone(), source.clone(), format!("{mode:?}").to_lowercase()]);
+        w.ctx.record("Engine advisories", &["advisory", "source", "profile"], vec![a.clone(), source.clone(), format!("{mode:?}").to_lowercase()], mode == AdvisoryMode::Fail);
     }
     let warnings = w.judge(hemma_host::advisory_policy(&version, &found, mode))?;
     for warning in warnings {
@@ -39,7 +41,7 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
     let results = tokio::task::spawn_blocking(move || host::reach(&addrs, &ports)).await;
     let results = w.judge(observe("the connect attempts finishing", results))?;
     for (sa, r) in &results {
-        w.ctx.record("Outside view (this host's own addresses)", &["address", "result"], vec![sa.to_string(), format!("{r:?}")]);
+        w.ctx.record("Outside view (this host's own addresses)", &["address", "result"], vec![sa.to_string(), format!("{r:?}")], *r == Reach::Accepted);
     }
     w.judge(hemma_host::outside_view(&results))
 }
@@ -50,8 +52,10 @@ async fn inventory(w: &mut AcceptanceWorld) -> StepResult {
     let socks = w.judge(observe("this host's socket tables", host::non_loopback_listeners(Path::new("/proc/net"))))?;
     let containers = w.judge(observe("the engine's containers", s.engine.all_containers().await))?;
     let listeners = host::attribute(&socks, &host::socket_owners(), &containers);
+    let allowed = w.ctx.target.public_services.clone();
     for l in &listeners {
-        w.ctx.record("Listeners on non-loopback addresses", &["address", "owner"], vec![l.addr.to_string(), l.owner.clone()]);
+        let failing = !l.service.as_ref().is_some_and(|s| allowed.contains(s));
+        w.ctx.record("Listeners on non-loopback addresses", &["address", "owner"], vec![l.addr.to_string(), l.owner.clone()], failing);
     }
     w.judge(hemma_host::inventory(&listeners, &w.ctx.target.public_services))
 }

@@ -60,7 +60,7 @@ async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
             Ok(p) => p.join(", "),
             Err(e) => format!("FAILED: {e}"),
         };
-        w.ctx.record("Images in their registries", &["image", "platforms offered"], vec![image.clone(), row.clone()]);
+        w.ctx.record("Images in their registries", &["image", "platforms offered"], vec![image.clone(), row.clone()], offered.is_err());
         w.saw(format!("{image}: {row}"));
         found.push((image, offered));
     }

@@ -69,6 +69,7 @@ fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
         "Advertised listeners seen by clients",
         &["client", "bootstrap", "brokers it was told", "data path"],
         vec![client.into(), obs.bootstrap.clone(), obs.brokers.join(", "), data],
+        matches!(obs.round_trip, Some(Err(_))),
     );
     w.saw(format!("{client} at {}: told [{}]", obs.bootstrap, obs.brokers.join(", ")));
 }

@@ -17,7 +17,7 @@ use crate::common::{engine_version, Services};
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
     for b in binds {
-        w.ctx.record("Host bindings", &["service", "seen in", "binding", "verdict"], vec![service.into(), seen_in.into(), b.shown(), b.verdict().into()]);
+        w.ctx.record("Host bindings", &["service", "seen in", "binding", "verdict"], vec![service.into(), seen_in.into(), b.shown(), b.verdict().into()], !b.on_loopback());
     }
     w.saw(format!("{service} ({seen_in}): {}", binds.iter().map(Bind::shown).collect::<Vec<_>>().join(", ")));
 }
@@ -105,9 +105,9 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
     let obs = w.judge(observe("a test host on the LAN (a network namespace joined to this host by a veth pair)", obs))?;
     let table = "Neighbour on the LAN (test host)";
     let header = ["service", "path", "address", "answer"];
-    w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()]);
+    w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()], false);
     for a in &obs.attempts {
-        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()]);
+        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()], !a.public && a.answer.reached());
     }
     w.ctx.measure(format!("neighbour probe: {} paths from test host {} in {:.2} s", obs.attempts.len(), obs.segment.neighbour, obs.seconds));
     w.neighbour = Some(obs);

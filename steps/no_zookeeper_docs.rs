@@ -10,9 +10,9 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
     let ctx = w.ctx.clone();
     let t = &ctx.target;
     let r = w.judge(observe("the target's docs and scripts, read", repo::scan_zookeeper(t)))?;
-    for (list, status) in [(&r.findings, "not allowed"), (&r.allowed, "allowed (history)")] {
+    for (list, status, failing) in [(&r.findings, "not allowed", true), (&r.allowed, "allowed (history)", false)] {
         for m in list {
-            ctx.record("ZooKeeper mentions in docs and scripts", &["file:line: text", "status"], vec![m.clone(), status.into()]);
+            ctx.record("ZooKeeper mentions in docs and scripts", &["file:line: text", "status"], vec![m.clone(), status.into()], failing);
         }
     }
     let line = format!("ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed", r.files_scanned, r.findings.len(), r.allowed.len());

@@ -142,7 +142,7 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
             let before = w.judge(earlier("the broker's topics before the bootstrap", w.topics_before.clone()))?;
             let created = w.judge(topics::created(&before, &after))?;
             for (name, partitions) in &created {
-                w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()]);
+                w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()], false);
             }
             w.saw(format!("the bootstrap created {}", listed(&created)));
             Ok(())
@@ -173,7 +173,7 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
 fn judge_manifest(w: &mut AcceptanceWorld, m: &Manifest, found: &Topics) -> StepResult {
     for t in &m.topics {
         let on_broker = found.get(&t.name).map_or("missing".to_string(), |p| p.to_string());
-        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), on_broker]);
+        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), on_broker], found.get(&t.name) != Some(&t.partitions));
     }
     w.judge(topics::topics_match(&m.topics, found))?;
     w.saw(format!("{} topics of manifest {m} on the broker with their partitions", m.topics.len()));

@@ -28,6 +28,7 @@ async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
             "Repo validators",
             &["command", "exit", "seconds", "files changed", "last lines"],
             vec![r.command.clone(), exit.clone(), format!("{:.2}", r.seconds), r.changed.join(", "), r.tail.join("\n")],
+            r.exit_code != Some(0),
         );
         w.ctx.measure(format!("validator `{}`: {exit} in {:.2} s", r.command, r.seconds));
         w.saw(format!("`{}` ({from}): {exit} in {:.2} s", r.command, r.seconds));

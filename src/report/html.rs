@@ -52,13 +52,13 @@ pub fn html(r: &SignOff) -> String {
     h.push_str("</div>");
     for (section, rows) in &o.evidence.tables {
         let _ = write!(h, "<h2>{}</h2><table>", esc(section));
+        let failing = o.evidence.failing_rows.get(section);
         for (i, row) in rows.iter().enumerate() {
             let tag = if i == 0 { "th" } else { "td" };
-            h.push_str("<tr>");
+            let cls = if failing.is_some_and(|f| f.contains(&i)) { " class=\"fail\"" } else { "" };
+            let _ = write!(h, "<tr{cls}>");
             for c in row {
-                let bad = c.contains("wildcard") || c.contains("not allowed") || c.starts_with("FAILED") || c == "missing" || c.contains("non-loopback");
-                let cls = if bad { " class=\"fail\"" } else { "" };
-                let _ = write!(h, "<{tag}{cls}>{}</{tag}>", esc(c));
+                let _ = write!(h, "<{tag}>{}</{tag}>", esc(c));
             }
             h.push_str("</tr>");
         }

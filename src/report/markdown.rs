@@ -44,8 +44,10 @@ pub fn markdown(r: &SignOff) -> String {
     }
     for (section, rows) in &o.evidence.tables {
         let _ = writeln!(md, "\n## {section}\n");
+        let failing = o.evidence.failing_rows.get(section);
         for (i, row) in rows.iter().enumerate() {
-            let _ = writeln!(md, "| {} |", row.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
+            let mark = if failing.is_some_and(|f| f.contains(&i)) { "**✗** " } else { "" };
+            let _ = writeln!(md, "| {mark}{} |", row.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
             if i == 0 {
                 let _ = writeln!(md, "|{}", "---|".repeat(row.len()));
             }

@@ -273,6 +273,24 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_marked_failing_by_the_step_that_judged_them_never_by_their_text() {
+        let mut o = outcome(vec![sc("Loopback", "neighbour", Status::Failed)], vec![], false);
+        let t = "Neighbour on the LAN (test host)".to_string();
+        o.evidence.tables.insert(t.clone(), vec![
+            vec!["service".into(), "answer".into()],
+            vec!["redis".into(), "ANSWERED: Redis replied +PONG to PING".into()],
+            vec!["nginx-proxy".into(), "CONNECTED: TCP connection accepted (FAILED is only a word here)".into()],
+        ]);
+        o.evidence.failing_rows.insert(t, [1].into());
+        let target = target();
+        let page = html::html(&SignOff::new(&o, &target));
+        assert!(page.contains("<tr class=\"fail\"><td>redis</td>"), "{page}");
+        assert!(page.contains("<tr><td>nginx-proxy</td>"), "a public service's answer is not a failure, whatever its text: {page}");
+        let md = markdown::markdown(&SignOff::new(&o, &target));
+        assert!(md.contains("| **✗** redis | ANSWERED") && md.contains("| nginx-proxy |"), "{md}");
+    }
+
+    #[test]
     fn a_stand_in_run_is_never_a_sign_off() {
         let o = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], true);
         let h = Headline::of(&o);

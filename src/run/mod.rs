@@ -127,7 +127,9 @@ impl SharedBuf {
     }
 }
 
-/// Runs the selected scenarios and returns what happened to each.
+/// Runs the selected scenarios and returns what happened to each:
+/// selection, the stack (started or attached) while the other layerings
+/// resolve, what will not run and why, cucumber, and the typed outcome.
 pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
     crate::stack::progress::set_verbose(opts.verbose);
@@ -139,44 +141,19 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
 
     // The stack starts first; the other layerings resolve while it comes up.
-    let mut models = BTreeMap::new();
-    let stack = if needs_stack {
-        let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
-        let cli = compose_for(&target, &layering)?;
-        let wait_limit = Duration::from_secs_f64(opts.wait_limit);
-        let stack = match &opts.attach {
-            Some(project) => Stack::attach(project, cli, wait_limit, crate::stack::Services::of(&target)).await?,
-            None => {
-                let stack = Stack::prepare(StackOptions {
-                    cli,
-                    images: opts.images,
-                    keep: opts.keep,
-                    wait_limit,
-                    lock_wait: Duration::from_secs_f64(opts.lock_wait),
-                    services: crate::stack::Services::of(&target),
-                })
-                .await
-                .map_err(|e| match e {
-                    // Preflight runs compose only to resolve the files.
-                    StackError::Compose(source) => RunError::Compose { layering: layering.clone(), source },
-                    e => e.into(),
-                })?;
-                // From here on an interrupt tears down whatever `up` created.
-                signals::teardown_on_signal(stack.clone());
-                signals::end_on_engine_loss(stack.clone());
-                models.insert(layering.clone(), stack.target_model.clone());
-                stack
-            }
-        };
-        Some((layering, stack))
-    } else {
-        None
+    let stack = match needs_stack {
+        true => Some(start_stack(opts, &target).await?),
+        false => None,
     };
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
     let up = stack.as_ref().map(|(_, s)| {
         let s = s.clone();
         std::thread::spawn(move || s.up().clone())
     });
+    let mut models = BTreeMap::new();
+    if let Some((layering, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
+        models.insert(layering.clone(), s.target_model.clone());
+    }
     let rest = resolve_all(&target, models.keys().next().map(String::as_str));
     let up = up.map(|h| h.join());
     models.extend(rest?);
@@ -184,24 +161,12 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         target.check_names(layering, m)?;
     }
 
-    let mut policy = Policy {
-        host_checks: opts.host_checks,
-        root: nix::unistd::geteuid().is_root(),
-        stack: needs_stack,
-        no_validators: target.validators.is_empty(),
-        layerings: target.layerings.keys().cloned().collect(),
-        bootstrap: Some(target.bootstrap.clone()),
-        ..Default::default()
-    };
+    let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
     if let (Some((layering, s)), Some(up)) = (&stack, up) {
         let command = up.map(|u| u.command).unwrap_or_else(|_| "docker compose up (panicked)".into());
         println!("kraft-acceptance: stack {} ({command}, layering {layering}), images: {}", s.project, s.images.description);
-        policy.standin = s.standin();
-        policy.attached = s.attached();
-        policy.run_topic_setup = opts.run_topic_setup;
-        // A manifest that cannot be read fails the scenarios that read it.
-        policy.no_manifest = matches!(find_manifest(&ctx.target, &s.model, ctx.target.bootstrap_service()), Ok(None));
+        stack_policy(&mut policy, opts, &ctx.target, s);
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
     }
@@ -210,7 +175,73 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     }
     let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);
+    let run: std::collections::BTreeSet<String> =
+        selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
+    let (json, junit, collector) = run_cucumber(sources, run).await;
 
+    // An engine that went away mid-run: its watchdog ends the run (and
+    // removes the stack once the engine is back); teardown cannot run now.
+    if let Some((_, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
+        if s.engine.answers().await.is_err() {
+            signals::wait_for_teardown().await;
+        }
+    }
+    let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
+    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
+    drop(guard);
+    not_run.extend(unselected);
+    let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
+    Ok(Finished { outcome, target: ctx.target.clone(), cucumber_json: json.text(), junit_xml: junit.text() })
+}
+
+/// The stack the runtime scenarios use: the deployment attached to, or one
+/// prepared (preflight) for `up`, with its teardown on a signal or an engine
+/// that goes away.
+async fn start_stack(opts: &VerifyOptions, target: &Target) -> Result<(String, Arc<Stack>), RunError> {
+    let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
+    let cli = compose_for(target, &layering)?;
+    let wait_limit = Duration::from_secs_f64(opts.wait_limit);
+    let services = crate::stack::Services::of(target);
+    if let Some(project) = &opts.attach {
+        return Ok((layering, Stack::attach(project, cli, wait_limit, services).await?));
+    }
+    let options = StackOptions { cli, images: opts.images, keep: opts.keep, wait_limit, lock_wait: Duration::from_secs_f64(opts.lock_wait), services };
+    let stack = Stack::prepare(options).await.map_err(|e| match e {
+        // Preflight runs compose only to resolve the files.
+        StackError::Compose(source) => RunError::Compose { layering: layering.clone(), source },
+        e => e.into(),
+    })?;
+    // From here on an interrupt tears down whatever `up` created.
+    signals::teardown_on_signal(stack.clone());
+    signals::end_on_engine_loss(stack.clone());
+    Ok((layering, stack))
+}
+
+/// What the run knows of the target and this host before any stack.
+fn base_policy(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> Policy {
+    Policy {
+        host_checks: opts.host_checks,
+        root: nix::unistd::geteuid().is_root(),
+        stack: needs_stack,
+        no_validators: target.validators.is_empty(),
+        layerings: target.layerings.keys().cloned().collect(),
+        bootstrap: Some(target.bootstrap.clone()),
+        ..Default::default()
+    }
+}
+
+/// What the stack adds: its images, whether it is attached, its manifest.
+fn stack_policy(policy: &mut Policy, opts: &VerifyOptions, target: &Target, s: &Stack) {
+    policy.standin = s.standin();
+    policy.attached = s.attached();
+    policy.run_topic_setup = opts.run_topic_setup;
+    // A manifest that cannot be read fails the scenarios that read it.
+    policy.no_manifest = matches!(find_manifest(target, &s.model, target.bootstrap_service()), Ok(None));
+}
+
+/// Cucumber on exactly the scenarios named in `run`, its JSON and JUnit
+/// writers and the run's own collector side by side.
+async fn run_cucumber(sources: Vec<(String, String)>, run: std::collections::BTreeSet<String>) -> (SharedBuf, SharedBuf, Collector) {
     let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());
     let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
         .summarized()
@@ -218,9 +249,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
         .tee::<AcceptanceWorld, _>(collector.clone().discard_stats_writes().discard_arbitrary_writes())
         .normalized();
-    // The selection was made once, above; cucumber runs exactly that.
-    let run: std::collections::BTreeSet<String> =
-        selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
     AcceptanceWorld::cucumber::<&str>()
         .with_parser(parser::Texts)
         .with_writer(writer)
@@ -232,26 +260,18 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         })
         .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))
         .await;
-    // An engine that went away mid-run: its watchdog ends the run (and
-    // removes the stack once the engine is back); teardown cannot run now.
-    if let Some((_, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
-        if s.engine.answers().await.is_err() {
-            signals::wait_for_teardown().await;
-        }
-    }
-    let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
-    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
-    drop(guard);
+    (json, junit, collector)
+}
 
+/// The typed outcome: each scenario with what its steps observed and warned.
+fn outcome(ctx: &RunContext, mut scenarios: Vec<outcome::ScenarioResult>, not_run: Vec<outcome::NotRun>, environment: outcome::Environment, started: Instant) -> Outcome {
     let observed = ctx.observed.lock().map(|o| o.clone()).unwrap_or_default();
     let warnings = ctx.warnings.lock().map(|o| o.clone()).unwrap_or_default();
-    let mut scenarios = collector.results();
     for s in &mut scenarios {
         s.observed = observed.get(&s.name).cloned().unwrap_or_default();
         s.warnings = warnings.get(&s.name).cloned().unwrap_or_default();
     }
-    not_run.extend(unselected);
-    let outcome = Outcome {
+    Outcome {
         scenarios,
         not_run,
         measurements: ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default(),
@@ -259,7 +279,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         environment,
         wall_seconds: started.elapsed().as_secs_f64(),
         generated_at: crate::clock::utc_now(),
-    };
-    Ok(Finished { outcome, target: ctx.target.clone(), cucumber_json: json.text(), junit_xml: junit.text() })
+    }
 }
 

@@ -66,6 +66,10 @@ pub enum NotRunKind {
 pub struct Evidence {
     /// Section -> rows (the first row of a section is its header).
     pub tables: BTreeMap<String, Vec<Vec<String>>>,
+    /// Section -> the rows (indexes into its table) the step that recorded
+    /// them judged failing: the report marks those, never by their text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failing_rows: BTreeMap<String, std::collections::BTreeSet<usize>>,
     /// Service -> seconds from container start to healthy (engine events).
     pub time_to_healthy: BTreeMap<String, f64>,
 }

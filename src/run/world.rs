@@ -63,11 +63,16 @@ impl RunContext {
         self.measurements.lock().unwrap_or_else(|p| p.into_inner()).push(line);
     }
 
-    /// Adds a row to a report table, creating it with `header` if new.
-    pub fn record(&self, section: &str, header: &[&str], row: Vec<String>) {
+    /// Adds a row to a report table, creating it with `header` if new;
+    /// `failing`: what the step judged of this row, for the report to mark.
+    pub fn record(&self, section: &str, header: &[&str], row: Vec<String>, failing: bool) {
         let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
         let t = e.tables.entry(section.to_string()).or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
         t.push(row);
+        let index = t.len() - 1;
+        if failing {
+            e.failing_rows.entry(section.to_string()).or_default().insert(index);
+        }
     }
 
     /// The engine: the stack's, else a connection of its own (runs with no stack).

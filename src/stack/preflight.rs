@@ -149,80 +149,14 @@ impl Stack {
         // One owned run per host: the next waits here, then clears what
         // runs that were killed left behind.
         let lock = HostLock::acquire(&project, opts.lock_wait)?;
-        for swept in reaper::sweep(&engine, false).await? {
-            match swept {
-                reaper::Swept::Reaped { stack, why, failed } if failed.is_empty() => {
-                    eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory())
-                }
-                reaper::Swept::Reaped { stack, why, failed } => {
-                    eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; "))
-                }
-                reaper::Swept::TestHost { name, why, failed: None } => {
-                    eprintln!("kraft-acceptance: removed test host {name} of the neighbour probe ({why}) with its veth pair")
-                }
-                reaper::Swept::TestHost { name, why, failed: Some(e) } => {
-                    eprintln!("kraft-acceptance: test host {name} of the neighbour probe ({why}): could not remove it: {e}")
-                }
-                _ => {}
-            }
-        }
-        let target_cli = opts.cli.clone();
-        let mut standin_cli = opts.cli.clone().with_project(&project);
-        standin_cli.files.push(standin_override_file(&renamed(STANDIN_OVERRIDE, &opts.services))?);
-        let bootstrap_override = standin_override_file(&renamed(STANDIN_BOOTSTRAP_OVERRIDE, &opts.services))?;
-        let mut standin_image_bootstrap = standin_cli.clone();
-        standin_image_bootstrap.files.push(bootstrap_override);
-        // Both resolutions at once: the stand-in's is only used if needed.
-        let (target_model, standin_model) = std::thread::scope(|s| {
-            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_image_bootstrap.config()));
-            let target = target_cli.config();
-            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
-        });
-        let target_model = Arc::new(target_model?);
-        // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
-        for (role, service) in ["Kafka", "Redis"].iter().zip(&opts.services.up) {
-            if !target_model.services.contains_key(service) {
-                let have = target_model.services.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(StackError::NoService { role: role.to_string(), service: service.clone(), have });
-            }
-        }
-        let bootstrap = opts.services.bootstrap.as_deref().and_then(|b| target_model.services.get(b));
-        let builds_bootstrap = bootstrap.is_none_or(|s| s.build.is_some());
-        let (standin_cli, standin_model) = match builds_bootstrap {
-            false => (standin_image_bootstrap, standin_model),
-            true => {
-                let m = standin_model.map(|_| standin_cli.config());
-                (standin_cli, m)
-            }
-        };
-        // Real images first: present, else pulled; the stand-in only when the
-        // pull itself failed, and then its own error is the reason.
-        let missing = missing_images(&engine, &target_model, &opts.services).await;
-        let (standin, images) = match opts.images {
-            ImageChoice::Standin => (true, Images::standin("--images standin")),
-            _ if missing.is_empty() => (false, Images::real("present on this engine")),
-            choice => match pull(&target_cli, &missing, PULL_LIMIT) {
-                Ok(secs) => (false, Images::real(&format!("pulled {} in {secs:.1} s", names(&missing)))),
-                Err(why) if choice == ImageChoice::Auto => {
-                    let reason = format!("pulling {} failed: {why}", names(&missing));
-                    eprintln!("kraft-acceptance: stand-in images: {reason}");
-                    (true, Images::standin(&reason))
-                }
-                Err(why) => {
-                    let (service, image) = missing[0].clone();
-                    return Err(StackError::ImageMissing {
-                        service,
-                        image,
-                        hint: format!("pulling it failed: {why}; --images real never falls back to the stand-in"),
-                    });
-                }
-            },
-        };
+        sweep_orphans(&engine).await?;
+        let models = Models::resolve(&opts, &project)?;
+        let (standin, images) = choose_images(&engine, &opts, &models).await?;
+        let Models { target_cli, target_model, standin_cli, standin_model } = models;
         let (mut cli, model) = match (standin, standin_model) {
             (true, Some(m)) => (standin_cli, m?),
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
-
         if let Some((service, image)) = missing_images(&engine, &model, &opts.services).await.into_iter().next() {
             let hint = if standin {
                 "run scripts/setup.sh to build the stand-in images".to_string()
@@ -234,15 +168,7 @@ impl Stack {
         if let Err(e) = ports_free(&model, &opts.services) {
             return Err(port_holder(&engine, e).await);
         }
-        let owner_file = owner::run_file(&project);
-        let labels = Owner::current().labels(&project, opts.keep);
-        let write = |path: &PathBuf| -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(path, owner::labels_override(&model, &labels))
-        };
-        write(&owner_file).map_err(|source| StackError::OwnerFile { path: owner_file.clone(), source })?;
+        let owner_file = write_owner_file(&project, &model, opts.keep)?;
         cli.files.push(owner_file.clone());
         Ok(Arc::new(Stack {
             project,
@@ -298,6 +224,107 @@ impl Stack {
             ready: Mutex::new(BTreeMap::new()),
         }))
     }
+}
+
+/// Removes what killed runs left behind (stacks, test hosts), saying so.
+async fn sweep_orphans(engine: &Engine) -> Result<(), StackError> {
+    for swept in reaper::sweep(engine, false).await? {
+        match swept {
+            reaper::Swept::Reaped { stack, why, failed } if failed.is_empty() => {
+                eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory())
+            }
+            reaper::Swept::Reaped { stack, why, failed } => {
+                eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; "))
+            }
+            reaper::Swept::TestHost { name, why, failed: None } => {
+                eprintln!("kraft-acceptance: removed test host {name} of the neighbour probe ({why}) with its veth pair")
+            }
+            reaper::Swept::TestHost { name, why, failed: Some(e) } => {
+                eprintln!("kraft-acceptance: test host {name} of the neighbour probe ({why}): could not remove it: {e}")
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The target's model and the stand-in's, resolved at once (the stand-in's
+/// is only used if needed), with the CLI of each.
+struct Models {
+    target_cli: ComposeCli,
+    target_model: Arc<ComposeModel>,
+    standin_cli: ComposeCli,
+    standin_model: Option<Result<ComposeModel, ComposeError>>,
+}
+
+impl Models {
+    fn resolve(opts: &StackOptions, project: &str) -> Result<Self, StackError> {
+        let target_cli = opts.cli.clone();
+        let mut standin_cli = opts.cli.clone().with_project(project);
+        standin_cli.files.push(standin_override_file(&renamed(STANDIN_OVERRIDE, &opts.services))?);
+        let mut standin_image_bootstrap = standin_cli.clone();
+        standin_image_bootstrap.files.push(standin_override_file(&renamed(STANDIN_BOOTSTRAP_OVERRIDE, &opts.services))?);
+        let (target_model, standin_model) = std::thread::scope(|s| {
+            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_image_bootstrap.config()));
+            let target = target_cli.config();
+            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
+        });
+        let target_model = Arc::new(target_model?);
+        // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
+        for (role, service) in ["Kafka", "Redis"].iter().zip(&opts.services.up) {
+            if !target_model.services.contains_key(service) {
+                let have = target_model.services.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(StackError::NoService { role: role.to_string(), service: service.clone(), have });
+            }
+        }
+        // A bootstrap the target builds keeps its build (and its own image name).
+        let bootstrap = opts.services.bootstrap.as_deref().and_then(|b| target_model.services.get(b));
+        let (standin_cli, standin_model) = match bootstrap.is_none_or(|s| s.build.is_some()) {
+            false => (standin_image_bootstrap, standin_model),
+            true => {
+                let m = standin_model.map(|_| standin_cli.config());
+                (standin_cli, m)
+            }
+        };
+        Ok(Models { target_cli, target_model, standin_cli, standin_model })
+    }
+}
+
+/// Real images first: present, else pulled; the stand-in only when the
+/// pull itself failed, and then its own error is the reason.
+async fn choose_images(engine: &Engine, opts: &StackOptions, m: &Models) -> Result<(bool, Images), StackError> {
+    let missing = missing_images(engine, &m.target_model, &opts.services).await;
+    Ok(match opts.images {
+        ImageChoice::Standin => (true, Images::standin("--images standin")),
+        _ if missing.is_empty() => (false, Images::real("present on this engine")),
+        choice => match pull(&m.target_cli, &missing, PULL_LIMIT) {
+            Ok(secs) => (false, Images::real(&format!("pulled {} in {secs:.1} s", names(&missing)))),
+            Err(why) if choice == ImageChoice::Auto => {
+                let reason = format!("pulling {} failed: {why}", names(&missing));
+                eprintln!("kraft-acceptance: stand-in images: {reason}");
+                (true, Images::standin(&reason))
+            }
+            Err(why) => {
+                let (service, image) = missing[0].clone();
+                let hint = format!("pulling it failed: {why}; --images real never falls back to the stand-in");
+                return Err(StackError::ImageMissing { service, image, hint });
+            }
+        },
+    })
+}
+
+/// The compose override that labels everything the run creates with its owner.
+fn write_owner_file(project: &str, model: &ComposeModel, keep: bool) -> Result<PathBuf, StackError> {
+    let owner_file = owner::run_file(project);
+    let labels = Owner::current().labels(project, keep);
+    let write = |path: &PathBuf| -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, owner::labels_override(model, &labels))
+    };
+    write(&owner_file).map_err(|source| StackError::OwnerFile { path: owner_file.clone(), source })?;
+    Ok(owner_file)
 }
 
 /// Every host port Kafka and Redis publish can be bound now. Binding the

@@ -54,6 +54,11 @@ impl Bind {
     pub fn verdict(&self) -> &'static str {
         not_loopback_v4(self.ip.as_deref()).unwrap_or("127.0.0.1 only: ok")
     }
+
+    /// Exactly 127.0.0.1.
+    pub fn on_loopback(&self) -> bool {
+        not_loopback_v4(self.ip.as_deref()).is_none()
+    }
 }
 
 /// The host's listening sockets on a service's published ports are all on
