@@ -45,6 +45,20 @@ enum Command {
         /// cucumber.json and junit.xml into DIR.
         #[arg(long, value_name = "DIR")]
         report: Option<PathBuf>,
+        /// Write the outcome as Prometheus metrics (text format, replaced
+        /// whole) to FILE, e.g. in node_exporter's textfile directory:
+        /// /var/lib/prometheus/node-exporter/kraft_acceptance.prom
+        #[arg(long, value_name = "FILE")]
+        metrics_file: Option<PathBuf>,
+        /// Compare this run with the baseline in FILE and report what
+        /// drifted (images, bindings, topics, advertised listeners, the
+        /// neighbour's answers, verdicts); with no FILE yet, this run
+        /// becomes the baseline. Use it post-deploy and in the watch.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// With --baseline: make this run the new baseline (after a deploy).
+        #[arg(long, requires = "baseline")]
+        save_baseline: bool,
         /// Run the .feature files of DIR instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         features: Option<PathBuf>,
@@ -131,6 +145,9 @@ pub async fn main() -> ExitCode {
         project_dir,
         tags,
         report,
+        metrics_file,
+        baseline,
+        save_baseline,
         features,
         images,
         keep,
@@ -165,13 +182,36 @@ pub async fn main() -> ExitCode {
         crate::run::signals::wait_for_teardown().await;
         return ExitCode::from(code as u8);
     }
-    let finished = match result {
+    let mut finished = match result {
         Err(e) => {
             eprintln!("kraft-acceptance: {e}");
             return ExitCode::from(2);
         }
         Ok(f) => f,
     };
+    let drift = match baseline.as_deref().map(|b| crate::report::drift::apply(b, &finished.outcome, save_baseline)) {
+        None => None,
+        Some(Err(e)) => {
+            eprintln!("kraft-acceptance: {e}");
+            return ExitCode::from(2);
+        }
+        Some(Ok((drift, saved))) => {
+            if saved {
+                println!("kraft-acceptance: baseline saved to {}", baseline.as_deref().map(|b| b.display().to_string()).unwrap_or_default());
+            }
+            finished.outcome.drift = drift.iter().map(ToString::to_string).collect();
+            Some(drift)
+        }
+    };
+    if let Some(file) = &metrics_file {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        let layering = finished.layering.clone().unwrap_or_default();
+        let text = crate::report::metrics::exposition(&finished.outcome, &finished.target, &layering, drift.as_deref(), now);
+        if let Err(e) = crate::report::metrics::write_atomic(file, &text) {
+            eprintln!("kraft-acceptance: writing the metrics to {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    }
     if let Some(dir) = &report {
         if let Err(e) = crate::report::write(dir, &finished) {
             eprintln!("kraft-acceptance: writing the report to {}: {e}", dir.display());

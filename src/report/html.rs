@@ -75,6 +75,13 @@ pub fn html(r: &SignOff) -> String {
         let _ = write!(h, "<tr><th>{}</th><td>{} <code>{}</code></td></tr>", esc(c), esc(i), esc(id));
     }
     h.push_str("</table>");
+    if !o.drift.is_empty() {
+        h.push_str("<h2>Drift since the baseline</h2><ul>");
+        for d in &o.drift {
+            let _ = write!(h, "<li class=\"warned\">{}</li>", esc(d));
+        }
+        h.push_str("</ul>");
+    }
     if !o.measurements.is_empty() {
         h.push_str("<h2>Measured</h2><ul>");
         for m in &o.measurements {

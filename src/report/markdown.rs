@@ -53,6 +53,12 @@ pub fn markdown(r: &SignOff) -> String {
             }
         }
     }
+    if !o.drift.is_empty() {
+        let _ = writeln!(md, "\n## Drift since the baseline\n");
+        for d in &o.drift {
+            let _ = writeln!(md, "- {d}");
+        }
+    }
     if !o.measurements.is_empty() {
         let _ = writeln!(md, "\n## Measured\n");
         for m in &o.measurements {

@@ -9,8 +9,10 @@
 //! signature block.
 
 pub mod ci;
+pub mod drift;
 pub mod html;
 pub mod markdown;
+pub mod metrics;
 
 use std::path::{Path, PathBuf};
 
@@ -233,6 +235,7 @@ mod tests {
             environment: Environment { images: if standin { "stand-in images".into() } else { "the target's own images".into() }, standin, ..Default::default() },
             wall_seconds: 9.5,
             generated_at: "2026-11-25 12:00:00 UTC".into(),
+            drift: vec![],
         }
     }
 

@@ -34,6 +34,7 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
             images: "none (no runtime scenario)".into(),
             standin: false,
             containers: Vec::new(),
+            project: String::new(),
         };
     };
     let containers = s
@@ -51,5 +52,6 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
         images: s.images.description.clone(),
         standin: s.standin(),
         containers,
+        project: s.project.clone(),
     }
 }

@@ -51,6 +51,8 @@ pub enum RunError {
 pub struct Finished {
     pub outcome: Outcome,
     pub target: Target,
+    /// The layering the runtime scenarios ran on, if any ran.
+    pub layering: Option<String>,
     pub cucumber_json: String,
     pub junit_xml: String,
 }
@@ -191,7 +193,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     drop(guard);
     not_run.extend(unselected);
     let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
-    Ok(Finished { outcome, target: ctx.target.clone(), cucumber_json: json.text(), junit_xml: junit.text() })
+    let layering = stack.map(|(l, _)| l);
+    Ok(Finished { outcome, target: ctx.target.clone(), layering, cucumber_json: json.text(), junit_xml: junit.text() })
 }
 
 /// The stack the runtime scenarios use: the deployment attached to, or one
@@ -279,6 +282,7 @@ fn outcome(ctx: &RunContext, mut scenarios: Vec<outcome::ScenarioResult>, not_ru
         environment,
         wall_seconds: started.elapsed().as_secs_f64(),
         generated_at: crate::clock::utc_now(),
+        drift: Vec::new(),
     }
 }
 

@@ -86,6 +86,9 @@ pub struct Environment {
     pub standin: bool,
     /// (container, image, image id)
     pub containers: Vec<(String, String, String)>,
+    /// The compose project, when there is a stack.
+    #[serde(default)]
+    pub project: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +101,9 @@ pub struct Outcome {
     pub environment: Environment,
     pub wall_seconds: f64,
     pub generated_at: String,
+    /// What changed since the baseline (`--baseline`), one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<String>,
 }
 
 impl Outcome {
@@ -133,6 +139,9 @@ impl Outcome {
             out.push_str(&format!("measured: {m}\n"));
         }
         out.push_str(&format!("measured: suite wall time {:.2} s\n", self.wall_seconds));
+        for d in &self.drift {
+            out.push_str(&format!("drift: {d}\n"));
+        }
         let not_run = self.not_run.len() - unselected;
         if not_run > 0 {
             out.push_str(&format!("not run: {not_run} scenario(s), listed above\n"));
@@ -179,6 +188,7 @@ mod tests {
             environment: Environment { images: "stand-in".into(), ..Default::default() },
             wall_seconds: 9.5,
             generated_at: String::new(),
+            drift: vec![],
         }
     }
 

@@ -1,0 +1,159 @@
+//! The run's outcome in the Prometheus text exposition format, for
+//! node_exporter's textfile collector on the deployment host (Hemma's
+//! shared Prometheus scrapes it). Names follow Prometheus' conventions:
+//! the `kraft_acceptance_` prefix, base units (`_seconds`), one state per
+//! series of a state set.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use super::criteria;
+use super::drift::{Drift, CATEGORIES};
+use crate::report::RowStatus;
+use crate::run::outcome::{NotRunKind, Outcome, Status};
+use crate::target::Target;
+
+/// The states a criterion or a scenario can be in.
+const STATES: &[&str] = &["passed", "passed_with_warning", "failed", "not_proven", "not_run"];
+
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+fn state_of(s: RowStatus) -> &'static str {
+    match s {
+        RowStatus::Passed => "passed",
+        RowStatus::PassedWithWarning => "passed_with_warning",
+        RowStatus::Failed | RowStatus::Skipped => "failed",
+        RowStatus::NotProven => "not_proven",
+        RowStatus::NotRun | RowStatus::NotNeeded => "not_run",
+    }
+}
+
+fn head(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// Every state of a state set, 1 for the one it is in.
+fn state_set(out: &mut String, name: &str, labels: &str, state: &str) {
+    for s in STATES {
+        let _ = writeln!(out, "{name}{{{labels},state=\"{s}\"}} {}", u8::from(*s == state));
+    }
+}
+
+/// The exposition of one run: criteria and scenarios (state sets),
+/// time-to-healthy, run duration and time, the target and environment, drift.
+pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[Drift]>, now_s: f64) -> String {
+    let mut out = String::new();
+    head(&mut out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
+    for c in criteria(o) {
+        state_set(&mut out, "kraft_acceptance_criterion_state", &format!("criterion=\"{}\"", label(&c.feature)), state_of(c.verdict));
+    }
+    head(&mut out, "kraft_acceptance_scenario_state", "gauge", "1 for the state each scenario is in after the last run.");
+    for s in &o.scenarios {
+        let state = match s.status {
+            Status::Passed if s.passed_with_warning() => "passed_with_warning",
+            Status::Passed => "passed",
+            Status::Failed | Status::Skipped => "failed",
+        };
+        state_set(&mut out, "kraft_acceptance_scenario_state", &format!("criterion=\"{}\",scenario=\"{}\"", label(&s.feature), label(&s.name)), state);
+    }
+    for n in o.not_run.iter().filter(|n| n.kind != NotRunKind::NotSelected) {
+        state_set(&mut out, "kraft_acceptance_scenario_state", &format!("criterion=\"{}\",scenario=\"{}\"", label(&n.feature), label(&n.name)), "not_run");
+    }
+    head(&mut out, "kraft_acceptance_time_to_healthy_seconds", "gauge", "Container start to the engine's healthy transition, per service (engine events).");
+    for (svc, t) in &o.evidence.time_to_healthy {
+        let _ = writeln!(out, "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {t}", label(svc));
+    }
+    head(&mut out, "kraft_acceptance_run_success", "gauge", "1 when every selected scenario of the last run passed.");
+    let _ = writeln!(out, "kraft_acceptance_run_success {}", u8::from(o.success()));
+    head(&mut out, "kraft_acceptance_run_duration_seconds", "gauge", "Wall time of the last run.");
+    let _ = writeln!(out, "kraft_acceptance_run_duration_seconds {}", o.wall_seconds);
+    head(&mut out, "kraft_acceptance_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");
+    let _ = writeln!(out, "kraft_acceptance_last_run_timestamp_seconds {now_s:.3}");
+    let commit = target_commit(target);
+    let e = &o.environment;
+    head(&mut out, "kraft_acceptance_run_info", "gauge", "The target and environment of the last run (always 1).");
+    let _ = writeln!(
+        out,
+        "kraft_acceptance_run_info{{project=\"{}\",layering=\"{}\",commit=\"{}\",engine=\"{}\",images=\"{}\"}} 1",
+        label(&e.project),
+        label(layering),
+        label(&commit),
+        label(e.engine.split(" (API").next().unwrap_or_default()),
+        if e.standin { "standin" } else if e.containers.is_empty() { "none" } else { "real" }
+    );
+    if let Some(drift) = drift {
+        head(&mut out, "kraft_acceptance_drift", "gauge", "Changes since the baseline, per category (0: as at the baseline).");
+        for what in CATEGORIES {
+            let _ = writeln!(out, "kraft_acceptance_drift{{what=\"{what}\"}} {}", drift.iter().filter(|d| d.what == *what).count());
+        }
+    }
+    crate::redact::redact(&out)
+}
+
+fn target_commit(t: &Target) -> String {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(&t.dir)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Writes `text` beside `path` and renames it into place: a reader (the
+/// textfile collector) sees the old file or the new one, never half.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::outcome::{Environment, Evidence, NotRun, ScenarioResult};
+
+    #[test]
+    fn criteria_are_state_sets_and_labels_are_escaped() {
+        let sc = |name: &str, status| ScenarioResult { feature: "Redis \"serves\"".into(), name: name.into(), tags: vec![], status, step: None, failure: None, observed: vec![], warnings: vec![] };
+        let o = Outcome {
+            scenarios: vec![sc("PING", Status::Failed)],
+            not_run: vec![NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped }],
+            measurements: vec![],
+            evidence: Evidence { time_to_healthy: [("redis".to_string(), 5.1)].into(), ..Default::default() },
+            environment: Environment { engine: "Docker Engine 20.10.24 (API 1.41)".into(), project: "huledu".into(), ..Default::default() },
+            wall_seconds: 8.5,
+            generated_at: String::new(),
+            drift: vec![],
+        };
+        let t = Target::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference"))).unwrap();
+        let m = exposition(&o, &t, "hemma", Some(&[]), 1_764_500_000.0);
+        assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"failed\"} 1\n"), "{m}");
+        assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"passed\"} 0\n"), "{m}");
+        assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"KRaft\",state=\"not_proven\"} 1\n"), "{m}");
+        assert!(m.contains("kraft_acceptance_scenario_state{criterion=\"KRaft\",scenario=\"wire\",state=\"not_run\"} 1\n"), "{m}");
+        assert!(m.contains("kraft_acceptance_time_to_healthy_seconds{service=\"redis\"} 5.1\n"), "{m}");
+        assert!(m.contains("kraft_acceptance_run_success 0\n") && m.contains("kraft_acceptance_drift{what=\"images\"} 0\n"), "{m}");
+        assert!(m.contains("engine=\"Docker Engine 20.10.24\""), "{m}");
+    }
+
+    #[test]
+    fn the_file_is_replaced_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("kraft_acceptance.prom");
+        write_atomic(&p, "a 1\n").unwrap();
+        write_atomic(&p, "a 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a 2\n");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "nothing left beside it");
+    }
+}
