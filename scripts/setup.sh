@@ -10,6 +10,8 @@
 #   pdm              from PyPI, in a virtualenv cached outside the repo, when a
 #                    target's pyproject.toml declares pdm scripts (its
 #                    validators): the reference's, and each --target DIR's
+#   Prometheus       with --with-standin: Debian's prometheus and
+#                    prometheus-node-exporter (promtool, the watch test)
 #   Images           the reference's own (apache/kafka:3.8.0, redis) pulled
 #                    first; the stand-in images only when that pull fails
 #                    (or with --with-standin, for the harness's tests): tansu
@@ -142,4 +144,12 @@ if [ "$with_standin" = 1 ]; then
   # The registry tests start a real registry (Debian's docker-registry 2.8,
   # as an image) on 127.0.0.1 through testcontainers.
   "$here/scripts/test-registry-image.sh" "$cache"
+  # The watch test runs Prometheus and node_exporter on 127.0.0.1 itself,
+  # and promtool checks the metrics and the alert rules.
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1; then
+    apt_install prometheus prometheus-node-exporter
+    disable_packaged_service prometheus
+    disable_packaged_service prometheus-node-exporter
+  fi
+  say "$(promtool --version 2>&1 | head -n 1)"
 fi

@@ -62,7 +62,7 @@ pub enum StackError {
     PortTakenByStack { addr: String, service: String, project: String, why: String },
     #[error("writing the stand-in override {path}: {source}")]
     Override { path: PathBuf, source: std::io::Error },
-    #[error("project {project} has no running container of service {service}; is it deployed? (docker compose -p {project} ps)")]
+    #[error("project {project} has no container of service {service}; is it deployed? (docker compose -p {project} ps)")]
     NotRunning { project: String, service: String },
     #[error("{role}'s service \"{service}\" is not in the layering (services: {have}); name it in kraft-acceptance.toml: [names] {} = \"...\"", role.to_lowercase())]
     NoService { role: String, service: String, have: String },

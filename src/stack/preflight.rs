@@ -194,10 +194,12 @@ impl Stack {
         let model = cli.config()?;
         let containers = engine.project_containers(project).await?;
         let mut standin = false;
+        // A service that is deployed but not running (stopped, crashed) is
+        // the scenarios' to fail; one never deployed means a wrong project.
         for service in &services.up {
             let c = containers
                 .iter()
-                .find(|c| &c.service == service && !c.oneoff && c.status == "running")
+                .find(|c| &c.service == service && !c.oneoff)
                 .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.clone() })?;
             standin |= c.image.starts_with(STANDIN_PREFIX);
         }

@@ -8,8 +8,11 @@ use crate::common;
 
 const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
 
-fn compose(project: &str, args: &[&str]) -> std::process::Output {
+/// `docker compose` on the reference's Hemma layering (stand-in images),
+/// with `extra` override files last.
+pub fn compose_with(project: &str, extra: &[std::path::PathBuf], args: &[&str]) -> std::process::Output {
     let r = common::root().join("fixtures/reference");
+    let extra: Vec<String> = extra.iter().flat_map(|f| ["-f".to_string(), f.display().to_string()]).collect();
     Command::new("docker")
         .args(["compose", "-p", project, "--project-directory"])
         .arg(&r)
@@ -21,6 +24,7 @@ fn compose(project: &str, args: &[&str]) -> std::process::Output {
         .arg(common::root().join("fixtures/standin/docker-compose.standin.yml"))
         .arg("-f")
         .arg(common::root().join("fixtures/standin/docker-compose.standin-bootstrap.yml"))
+        .args(&extra)
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -49,13 +53,23 @@ fn containers(project: &str) -> Vec<String> {
 
 /// A deployment with the Hemma layering, as an operator makes it; removed
 /// (with the shared network, if this test created it) on drop.
-struct Deployment {
-    project: String,
+pub struct Deployment {
+    pub project: String,
     network_created: bool,
+    extra: Vec<std::path::PathBuf>,
 }
 
 impl Deployment {
     fn up(name: &str, bootstrap: bool) -> Self {
+        Self::up_with(name, bootstrap, &[])
+    }
+
+    /// `docker compose` on this deployment, its files as deployed.
+    pub fn compose(&self, args: &[&str]) -> std::process::Output {
+        compose_with(&self.project, &self.extra, args)
+    }
+
+    pub fn up_with(name: &str, bootstrap: bool, extra: &[std::path::PathBuf]) -> Self {
         let project = format!("kraftattach-{name}-{}", std::process::id());
         // Hemma's shared network is external: the deployment expects it to exist.
         let exists = Command::new("docker").args(["network", "inspect", "hule-network"]).output().unwrap().status.success();
@@ -63,11 +77,11 @@ impl Deployment {
             let o = Command::new("docker").args(["network", "create", "hule-network"]).output().unwrap();
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
-        let d = Deployment { project: project.clone(), network_created: !exists };
-        let up = compose(&project, &["up", "-d", "--wait", "kafka", "redis"]);
+        let d = Deployment { project: project.clone(), network_created: !exists, extra: extra.to_vec() };
+        let up = d.compose(&["up", "-d", "--wait", "kafka", "redis"]);
         assert!(up.status.success(), "deploy: {}", String::from_utf8_lossy(&up.stderr));
         if bootstrap {
-            let setup = compose(&project, &["run", "--rm", "kafka_topic_setup"]);
+            let setup = d.compose(&["run", "--rm", "kafka_topic_setup"]);
             assert!(setup.status.success(), "bootstrap: {}", String::from_utf8_lossy(&setup.stderr));
         }
         d
@@ -76,7 +90,7 @@ impl Deployment {
 
 impl Drop for Deployment {
     fn drop(&mut self) {
-        let _ = compose(&self.project, &["down", "-v", "--timeout", "5"]);
+        let _ = self.compose(&["down", "-v", "--timeout", "5"]);
         if self.network_created {
             let _ = Command::new("docker").args(["network", "rm", "hule-network"]).output();
         }

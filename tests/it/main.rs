@@ -20,3 +20,4 @@ mod ownership;
 mod redaction;
 mod references;
 mod registry;
+mod watch;
