@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use crate::common;
 
-const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
+pub const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
 
 /// `docker compose` on the reference's Hemma layering (stand-in images),
 /// with `extra` override files last.
