@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::{then, when};
-use kraft_acceptance::model::neighbour::Protocol;
+use kraft_acceptance::model::neighbour::{Protocol, ServiceTarget};
 use kraft_acceptance::probes::{neighbour, proc_net};
-use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::binds::{self, Bind};
 use kraft_acceptance::model::kafka_props::env_to_properties;
 use kraft_acceptance::stack::owner::Owner;
@@ -80,31 +81,35 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     Ok(())
 }
 
-#[when(expr = "a test host on the LAN tries every port that services {services} publish")]
-async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepResult {
-    let services = Services(services.of(w));
-    let s = w.stack()?;
-    let public = w.ctx.target.public_services.clone();
-    let mut targets = Vec::new();
+/// What the test host tries: the named services (Kafka asked for
+/// ApiVersions, Redis for PING: their own answers) and the public services
+/// that run (they may answer).
+async fn lan_targets(w: &mut AcceptanceWorld, s: &Stack, services: &[String]) -> Result<Vec<ServiceTarget>, StepError> {
     let names = w.ctx.target.names.clone();
-    for svc in &services.0 {
+    let public: Vec<String> = w.ctx.target.public_services.iter().filter(|p| !services.contains(p)).cloned().collect();
+    let mut targets = Vec::new();
+    for svc in services {
         let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(svc).await))?;
-        // Kafka is asked for ApiVersions, Redis for PING: the service's own answer.
         let protocol = if *svc == names.kafka { Protocol::Kafka } else if *svc == names.redis { Protocol::Redis } else { Protocol::Tcp };
         targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, protocol, false).await))?);
     }
-    // Public services are tried too: they may answer.
-    for svc in public.iter().filter(|p| !services.0.contains(p)) {
+    for svc in &public {
         if let Ok(c) = s.service_container(svc).await {
             targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, Protocol::Tcp, true).await))?);
         }
     }
+    Ok(targets)
+}
+
+#[when(expr = "a test host on the LAN tries every port that services {services} publish")]
+async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepResult {
+    let s = w.stack()?;
+    let targets = lan_targets(w, &s, &services.of(w)).await?;
     let owner = Owner::current();
     let obs = tokio::task::spawn_blocking(move || neighbour::probe((owner.pid, owner.start_ticks), &targets)).await;
     let obs = w.judge(observe("the neighbour probe finishing", obs))?;
     let obs = w.judge(observe("a test host on the LAN (a network namespace joined to this host by a veth pair)", obs))?;
-    let table = "Neighbour on the LAN (test host)";
-    let header = ["service", "path", "address", "answer"];
+    let (table, header) = ("Neighbour on the LAN (test host)", ["service", "path", "address", "answer"]);
     w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()], false);
     for a in &obs.attempts {
         w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()], !a.public && a.answer.reached());

@@ -7,6 +7,7 @@ use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
 use kraft_acceptance::probes::repo::{passed_over, Manifest};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::stack::lifecycle::BootstrapError;
 use kraft_acceptance::target::{Bootstrap, SEED_KAFKA};
 use kraft_acceptance::verdicts::topics::{self, Topics};
 use kraft_acceptance::verdicts::{self, earlier, observe};
@@ -76,29 +77,12 @@ async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
             return w.judge(none);
         }
     };
-    // A service that waits for a healthy Kafka is started at once: compose
-    // holds it until Kafka is healthy, as on a deployment, while the run's
-    // own bounded wait goes on beside it. One that does not wait is started
-    // only once Kafka is ready, so it is not failed for that here (the
-    // static scenario judges the wait).
-    // A repeat run in the same scenario follows a run that already went
-    // through compose's dependency handling: Kafka is known healthy.
+    // A repeat run follows one that went through compose's dependency handling.
     let again = w.oneoff.as_ref().is_some_and(|r| r.exit_code == 0);
-    let run = if again {
-        s.run_oneoff(&service, ONEOFF_LIMIT, true).await
-    } else if topics::waits_healthy(&s.model, &service, &s.services.up[0]).is_ok() {
-        let mut run = std::pin::pin!(s.run_oneoff(&service, ONEOFF_LIMIT, false));
-        tokio::select! {
-            r = s.readiness(&s.services.up[0]) => {
-                // Never ready: the run is dropped here, which kills it.
-                w.judge(verdicts::stack::ready(&r))?;
-                run.await
-            }
-            done = &mut run => done,
-        }
-    } else {
-        w.ready(SEED_KAFKA).await?;
-        s.run_oneoff(&service, ONEOFF_LIMIT, false).await
+    let run = match s.run_bootstrap(&service, ONEOFF_LIMIT, again).await {
+        Err(BootstrapError::NotReady(r)) => return w.judge(verdicts::stack::ready(&r)),
+        Err(BootstrapError::Run(e)) => Err(e),
+        Ok(run) => Ok(run),
     };
     w.oneoff = Some(w.judge(observe(format!("`docker compose run --rm {service}` finishing"), run))?);
     Ok(())

@@ -152,6 +152,12 @@ impl ComposeModel {
         self.services.iter().filter(|(_, s)| s.disabled()).map(|(n, _)| n.clone()).collect()
     }
 
+    /// Whether `service` waits for `dep` to be healthy (depends_on condition
+    /// service_healthy), as compose holds it on `run` and `up`.
+    pub fn waits_healthy(&self, service: &str, dep: &str) -> bool {
+        self.services.get(service).and_then(|s| s.depends_on.get(dep)).and_then(|d| d.condition.as_deref()) == Some("service_healthy")
+    }
+
     pub fn service(&self, name: &str) -> Result<&Service, UnknownService> {
         self.services
             .get(name)

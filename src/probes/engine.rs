@@ -40,6 +40,8 @@ pub enum EngineError {
     Connect(String),
     #[error("engine API {op}: {source}")]
     Api { op: String, source: bollard::errors::Error },
+    #[error("no answer within {0} s")]
+    NoAnswer(u64),
 }
 
 fn api(op: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
@@ -84,11 +86,11 @@ impl Engine {
     }
 
     /// Whether the engine answers now (a bounded ping).
-    pub async fn answers(&self) -> Result<(), String> {
+    pub async fn answers(&self) -> Result<(), EngineError> {
         match tokio::time::timeout(std::time::Duration::from_secs(2), self.docker.ping()).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("no answer within 2 s".into()),
+            Ok(Err(e)) => Err(EngineError::Api { op: "ping".into(), source: e }),
+            Err(_) => Err(EngineError::NoAnswer(2)),
         }
     }
 

@@ -38,6 +38,14 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> NetnsError {
     move |source| NetnsError::Io { what, source }
 }
 
+/// What the probe child prints, one JSON line: its observation, or the
+/// probe's own error inside the namespace.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum ChildAnswer {
+    Observed(KafkaObservation),
+    ProbeFailed(String),
+}
+
 const CHILD_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHILD";
 const BOOTSTRAP_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_BOOTSTRAP";
 const CHECK_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHECK";
@@ -54,8 +62,11 @@ pub fn child_main_if_requested() {
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or(DataCheck::None);
-    let result: Result<KafkaObservation, String> = kafka::probe(&bootstrap, &check).map_err(|e| e.to_string());
-    match serde_json::to_string(&result) {
+    let answer = match kafka::probe(&bootstrap, &check) {
+        Ok(o) => ChildAnswer::Observed(o),
+        Err(e) => ChildAnswer::ProbeFailed(e.to_string()),
+    };
+    match serde_json::to_string(&answer) {
         Ok(j) => println!("{j}"),
         Err(e) => eprintln!("serialising the probe result: {e}"),
     }
@@ -106,7 +117,8 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().last().unwrap_or("");
-    serde_json::from_str::<Result<KafkaObservation, String>>(line)
-        .map_err(|source| NetnsError::Output { line: line.to_string(), source })?
-        .map_err(NetnsError::Probe)
+    match serde_json::from_str::<ChildAnswer>(line).map_err(|source| NetnsError::Output { line: line.to_string(), source })? {
+        ChildAnswer::Observed(o) => Ok(o),
+        ChildAnswer::ProbeFailed(e) => Err(NetnsError::Probe(e)),
+    }
 }

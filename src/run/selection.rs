@@ -86,17 +86,11 @@ pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
     expr.parse::<TagOperation>().map_err(|e| SelectionError::Tags { expr: expr.into(), message: e.to_string() })
 }
 
-/// Evaluates a tag expression against a scenario's tags (with or without `@`).
+/// Evaluates a tag expression against a scenario's tags (with or without
+/// `@`), as cucumber itself does.
 pub fn tags_match(op: &TagOperation, tags: &[String]) -> bool {
-    match op {
-        TagOperation::And(a, b) => tags_match(a, tags) && tags_match(b, tags),
-        TagOperation::Or(a, b) => tags_match(a, tags) || tags_match(b, tags),
-        TagOperation::Not(a) => !tags_match(a, tags),
-        TagOperation::Tag(t) => {
-            let t = t.trim_start_matches('@');
-            tags.iter().any(|x| x.trim_start_matches('@') == t)
-        }
-    }
+    use cucumber::tag::Ext as _;
+    op.eval(tags.iter().map(|t| t.trim_start_matches('@')))
 }
 
 /// (file name, text) of the features: the compiled-in ones, or `dir`'s.

@@ -122,7 +122,44 @@ impl Stack {
     }
 }
 
+/// Why a bootstrap service did not run to its end.
+#[derive(Debug)]
+pub enum BootstrapError {
+    /// Kafka never became ready: the run was not started, or was stopped.
+    NotReady(crate::model::Readiness),
+    Run(StackError),
+}
+
 impl Stack {
+    /// Runs the bootstrap service to completion. One that waits for a
+    /// healthy Kafka is started at once: compose holds it until Kafka is
+    /// healthy, as on a deployment, while the run's own bounded wait goes on
+    /// beside it. One that does not wait is started only once Kafka is
+    /// ready, so it is not failed for that here (the static scenario judges
+    /// the wait). `again`: a repeat run, Kafka known healthy (`--no-deps`).
+    pub async fn run_bootstrap(&self, service: &str, limit: Duration, again: bool) -> Result<OneOff, BootstrapError> {
+        if again {
+            return self.run_oneoff(service, limit, true).await.map_err(BootstrapError::Run);
+        }
+        let kafka = &self.services.up[0];
+        if !self.model.waits_healthy(service, kafka) {
+            let r = self.readiness(kafka).await;
+            if !r.healthy {
+                return Err(BootstrapError::NotReady(r));
+            }
+            return self.run_oneoff(service, limit, false).await.map_err(BootstrapError::Run);
+        }
+        let mut run = std::pin::pin!(self.run_oneoff(service, limit, false));
+        tokio::select! {
+            r = self.readiness(kafka) => match r.healthy {
+                true => run.await.map_err(BootstrapError::Run),
+                // Never ready: the run is dropped here, which kills it.
+                false => Err(BootstrapError::NotReady(r)),
+            },
+            done = &mut run => done.map_err(BootstrapError::Run),
+        }
+    }
+
     /// Runs a bootstrap that is a host command (`sh -c` in `dir`), with the
     /// host address in `KAFKA_BOOTSTRAP_SERVERS` and the run's compose
     /// project in `COMPOSE_PROJECT_NAME`, `COMPOSE_FILE` and
