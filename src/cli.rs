@@ -2,7 +2,7 @@
 //! reports it writes. The binary (steps/main.rs) links the step definitions
 //! and calls [`main`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -189,28 +189,9 @@ pub async fn main() -> ExitCode {
         }
         Ok(f) => f,
     };
-    let drift = match baseline.as_deref().map(|b| crate::report::drift::apply(b, &finished.outcome, save_baseline)) {
-        None => None,
-        Some(Err(e)) => {
-            eprintln!("kraft-acceptance: {e}");
-            return ExitCode::from(2);
-        }
-        Some(Ok((drift, saved))) => {
-            if saved {
-                println!("kraft-acceptance: baseline saved to {}", baseline.as_deref().map(|b| b.display().to_string()).unwrap_or_default());
-            }
-            finished.outcome.drift = drift.iter().map(ToString::to_string).collect();
-            Some(drift)
-        }
-    };
-    if let Some(file) = &metrics_file {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
-        let layering = finished.layering.clone().unwrap_or_default();
-        let text = crate::report::metrics::exposition(&finished.outcome, &finished.target, &layering, drift.as_deref(), now);
-        if let Err(e) = crate::report::metrics::write_atomic(file, &text) {
-            eprintln!("kraft-acceptance: writing the metrics to {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
+    if let Err(e) = watch_outputs(&mut finished, baseline.as_deref(), save_baseline, metrics_file.as_deref()) {
+        eprintln!("kraft-acceptance: {e}");
+        return ExitCode::from(2);
     }
     if let Some(dir) = &report {
         if let Err(e) = crate::report::write(dir, &finished) {
@@ -229,6 +210,29 @@ pub async fn main() -> ExitCode {
         println!("kraft-acceptance: {}{}", head.text, if head.signable { "" } else { " (not a release sign-off)" });
     }
     if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// What the watch reads: drift since the baseline (or a baseline saved),
+/// into the outcome, and the metrics file.
+fn watch_outputs(finished: &mut crate::run::Finished, baseline: Option<&Path>, save: bool, metrics: Option<&Path>) -> Result<(), String> {
+    let drift = match baseline {
+        None => None,
+        Some(b) => {
+            let (drift, saved) = crate::report::drift::apply(b, &finished.outcome, save).map_err(|e| e.to_string())?;
+            if saved {
+                println!("kraft-acceptance: baseline saved to {}", b.display());
+            }
+            finished.outcome.drift = drift.iter().map(ToString::to_string).collect();
+            Some(drift)
+        }
+    };
+    if let Some(file) = metrics {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        let layering = finished.layering.clone().unwrap_or_default();
+        let text = crate::report::metrics::exposition(&finished.outcome, &finished.target, &layering, drift.as_deref(), now);
+        crate::report::metrics::write_atomic(file, &text).map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
+    }
+    Ok(())
 }
 
 async fn clean(dry_run: bool) -> ExitCode {

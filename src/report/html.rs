@@ -50,20 +50,7 @@ pub fn html(r: &SignOff) -> String {
         let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s / {BUDGET_S:.0} s</span></div>", esc(svc));
     }
     h.push_str("</div>");
-    for (section, rows) in &o.evidence.tables {
-        let _ = write!(h, "<h2>{}</h2><table>", esc(section));
-        let failing = o.evidence.failing_rows.get(section);
-        for (i, row) in rows.iter().enumerate() {
-            let tag = if i == 0 { "th" } else { "td" };
-            let cls = if failing.is_some_and(|f| f.contains(&i)) { " class=\"fail\"" } else { "" };
-            let _ = write!(h, "<tr{cls}>");
-            for c in row {
-                let _ = write!(h, "<{tag}>{}</{tag}>", esc(c));
-            }
-            h.push_str("</tr>");
-        }
-        h.push_str("</table>");
-    }
+    evidence_tables(&mut h, o);
     h.push_str("<h2>Target</h2><table>");
     for (k, v) in &r.target_rows {
         let _ = write!(h, "<tr><th>{}</th><td><code>{}</code></td></tr>", esc(&k), esc(&v));
@@ -96,6 +83,24 @@ pub fn html(r: &SignOff) -> String {
     }
     h.push_str("</body></html>");
     redact(&h)
+}
+
+/// The report's tables of observations, each row marked as its step judged it.
+fn evidence_tables(h: &mut String, o: &crate::run::outcome::Outcome) {
+    for (section, rows) in &o.evidence.tables {
+        let _ = write!(h, "<h2>{}</h2><table>", esc(section));
+        let failing = o.evidence.failing_rows.get(section);
+        for (i, row) in rows.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            let cls = if failing.is_some_and(|f| f.contains(&i)) { " class=\"fail\"" } else { "" };
+            let _ = write!(h, "<tr{cls}>");
+            for c in row {
+                let _ = write!(h, "<{tag}>{}</{tag}>", esc(c));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</table>");
+    }
 }
 
 const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}\
