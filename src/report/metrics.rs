@@ -72,7 +72,7 @@ pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[
     let _ = writeln!(out, "kraft_acceptance_run_duration_seconds {}", o.wall_seconds);
     head(&mut out, "kraft_acceptance_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");
     let _ = writeln!(out, "kraft_acceptance_last_run_timestamp_seconds {now_s:.3}");
-    let commit = target_commit(target);
+    let commit = super::git_commit(target).unwrap_or_default();
     let e = &o.environment;
     head(&mut out, "kraft_acceptance_run_info", "gauge", "The target and environment of the last run (always 1).");
     let _ = writeln!(
@@ -91,18 +91,6 @@ pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[
         }
     }
     crate::redact::redact(&out)
-}
-
-fn target_commit(t: &Target) -> String {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(&t.dir)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
 }
 
 /// Writes `text` beside `path` and renames it into place: a reader (the

@@ -165,9 +165,9 @@ impl Headline {
     }
 }
 
-/// Target identity: git commit (if any) and each compose file's sha256.
-fn target_rows(t: &Target) -> Vec<(String, String)> {
-    let commit = std::process::Command::new("git")
+/// The target's git commit, when it is a git checkout.
+pub(crate) fn git_commit(t: &Target) -> Option<String> {
+    std::process::Command::new("git")
         .arg("-C")
         .arg(&t.dir)
         .args(["rev-parse", "HEAD"])
@@ -175,7 +175,11 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "not a git checkout".into());
+}
+
+/// Target identity: git commit (if any) and each compose file's sha256.
+fn target_rows(t: &Target) -> Vec<(String, String)> {
+    let commit = git_commit(t).unwrap_or_else(|| "not a git checkout".into());
     let mut rows = vec![("target".to_string(), t.dir.display().to_string()), ("git commit".into(), commit)];
     let mut files: Vec<&PathBuf> = t.layerings.values().flatten().collect();
     files.sort();

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use crate::common;
 
-pub const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
+const FORBIDDEN: &[&str] = &["create", "start", "restart", "stop", "kill", "die", "destroy", "pause", "unpause", "rename", "update"];
 
 /// `docker compose` on the reference's Hemma layering (stand-in images),
 /// with `extra` override files last.
@@ -29,6 +29,44 @@ pub fn compose_with(project: &str, extra: &[std::path::PathBuf], args: &[&str]) 
         .stdin(Stdio::null())
         .output()
         .expect("docker compose")
+}
+
+/// The engine's events for a project, recorded while something runs.
+pub struct Events {
+    child: std::process::Child,
+    project: String,
+}
+
+impl Events {
+    pub fn record(project: &str) -> Self {
+        let child = Command::new("docker")
+            .args(["events", "--filter", &format!("label=com.docker.compose.project={project}"), "--format", "{{.TimeNano}} {{.Action}}"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("docker events");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        Events { child, project: project.to_string() }
+    }
+
+    /// The lifecycle events (create, start, stop...) seen before now. A
+    /// harmless signal to the project's Redis afterwards (a `kill` event)
+    /// proves the recorder was live.
+    pub fn lifecycle_until_now(mut self) -> (Vec<String>, Vec<String>) {
+        let window_end = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let redis = format!("{}-redis-1", self.project);
+        assert!(Command::new("docker").args(["kill", "-s", "WINCH", &redis]).output().unwrap().status.success());
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let _ = self.child.kill();
+        let recorded = self.child.wait_with_output().expect("events output");
+        let lines: Vec<(u128, String)> = String::from_utf8_lossy(&recorded.stdout)
+            .lines()
+            .filter_map(|l| l.split_once(' ').map(|(t, a)| (t.parse().unwrap_or(0), a.to_string())))
+            .collect();
+        assert!(lines.iter().any(|(t, a)| *t >= window_end && a == "kill"), "the event recorder saw nothing: {lines:?}");
+        let actions: Vec<String> = lines.iter().filter(|(t, _)| *t < window_end).map(|(_, a)| a.clone()).collect();
+        let bad = actions.iter().filter(|a| FORBIDDEN.contains(&a.split(':').next().unwrap_or("").trim())).cloned().collect();
+        (bad, actions)
+    }
 }
 
 /// (name, id, StartedAt) of the project's containers.
@@ -106,35 +144,16 @@ fn attach_verifies_a_hemma_deployment_without_changing_it() {
     let before = containers(&project);
     assert_eq!(before.len(), 2, "{before:?}");
 
-    let mut events = Command::new("docker")
-        .args(["events", "--filter", &format!("label=com.docker.compose.project={project}"), "--format", "{{.TimeNano}} {{.Action}}"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("docker events");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    let events = Events::record(&project);
     let run = common::verify(&common::root().join("fixtures/reference"), "@static or @runtime", &["--attach", "--project-name", &project]);
-    let window_end = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let (bad, actions) = events.lifecycle_until_now();
     assert_eq!(containers(&project), before, "the stack must run on untouched");
-    // Prove the recorder was live: a harmless signal is a `kill` event.
-    let redis = format!("{project}-redis-1");
-    assert!(Command::new("docker").args(["kill", "-s", "WINCH", &redis]).output().unwrap().status.success());
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let _ = events.kill();
-    let recorded = events.wait_with_output().expect("events output");
-    let lines: Vec<(u128, String)> = String::from_utf8_lossy(&recorded.stdout)
-        .lines()
-        .filter_map(|l| l.split_once(' ').map(|(t, a)| (t.parse().unwrap_or(0), a.to_string())))
-        .collect();
-    assert!(lines.iter().any(|(t, a)| *t >= window_end && a == "kill"), "the event recorder saw nothing: {lines:?}");
-    let actions: Vec<String> = lines.iter().filter(|(t, _)| *t < window_end).map(|(_, a)| a.clone()).collect();
 
     assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr());
     assert!(run.stdout().contains("layering hemma"), "attach uses the Hemma layering by default: {}", run.stdout());
     assert!(run.stdout().contains("NOT RUN kafka_topic_setup creates its topics"), "{}", run.stdout());
     let o = run.outcome.as_ref().expect("outcome");
     assert!(o.scenarios.iter().any(|s| s.name == "Every manifest topic exists on the deployed broker"));
-    let bad: Vec<&String> =
-        actions.iter().filter(|a| FORBIDDEN.contains(&a.split(':').next().unwrap_or("").trim())).collect();
     assert!(bad.is_empty(), "attach changed the deployment: {bad:?} (all events: {actions:?})");
 }
 

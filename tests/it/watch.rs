@@ -169,27 +169,10 @@ fn the_watch_feeds_prometheus_its_criteria_drift_and_alerts() {
 
     // 1. As deployed: the baseline is saved; Prometheus holds what the run
     // reported; the cycle changed nothing (the engine's events for the project).
-    let mut events = Command::new("docker")
-        .args(["events", "--filter", &format!("label=com.docker.compose.project={}", deployment.project), "--format", "{{.TimeNano}} {{.Action}}"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("docker events");
-    std::thread::sleep(Duration::from_millis(500));
+    let events = crate::attach::Events::record(&deployment.project);
     let t = now_s();
     let first = run_watch(&cmd, &dir);
-    let window_end = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    // A harmless signal after the cycle proves the recorder was live.
-    docker(&["kill", "-s", "WINCH", &format!("{}-redis-1", deployment.project)]);
-    std::thread::sleep(Duration::from_millis(800));
-    let _ = events.kill();
-    let recorded = events.wait_with_output().expect("events output");
-    let lines: Vec<(u128, String)> = String::from_utf8_lossy(&recorded.stdout)
-        .lines()
-        .filter_map(|l| l.split_once(' ').map(|(t, a)| (t.parse().unwrap_or(0), a.to_string())))
-        .collect();
-    assert!(lines.iter().any(|(t, a)| *t >= window_end && a == "kill"), "the recorder saw the signal: {lines:?}");
-    let actions: Vec<&String> = lines.iter().filter(|(t, _)| *t < window_end).map(|(_, a)| a).collect();
-    let bad: Vec<&&String> = actions.iter().filter(|a| crate::attach::FORBIDDEN.contains(&a.split(':').next().unwrap_or("").trim())).collect();
+    let (bad, actions) = events.lifecycle_until_now();
     assert!(bad.is_empty(), "a watch cycle changed the deployment: {bad:?} (all: {actions:?})");
     assert!(first.success(), "the deployment passes: {:?}", first.scenarios.iter().filter(|s| !s.passed_with_warning() && s.status != kraft_acceptance::run::outcome::Status::Passed).collect::<Vec<_>>());
     assert!(dir.join("baseline.json").is_file(), "the first run saved the baseline");
