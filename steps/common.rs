@@ -31,13 +31,23 @@ impl Services {
     }
 }
 
+/// A blocking probe on a thread of its own (never on a tokio worker),
+/// judged as the thread finishing, then as what the step needed of it.
+pub async fn blocking<T, E>(w: &mut AcceptanceWorld, needed: impl Into<String>, f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, StepError>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let r = tokio::task::spawn_blocking(f).await;
+    let r = w.judge(observe("the probe thread finishing", r))?;
+    w.judge(observe(needed, r))
+}
+
 /// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
 /// and can do (`check`).
 pub async fn host_client(w: &mut AcceptanceWorld, bootstrap: &str, check: DataCheck) -> Result<KafkaObservation, StepError> {
     let b = bootstrap.to_string();
-    let obs = tokio::task::spawn_blocking(move || kafka::probe(&b, &check)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
-    w.judge(observe(format!("a Kafka client on the host gets metadata from {bootstrap}"), obs))
+    blocking(w, format!("a Kafka client on the host gets metadata from {bootstrap}"), move || kafka::probe(&b, &check)).await
 }
 
 /// The Docker Engine's version and where it was read: the engine's

@@ -4,7 +4,7 @@ use cucumber::{then, when};
 use kraft_acceptance::probes::wire;
 use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire, observe};
+use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire};
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
@@ -21,9 +21,7 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
     let address = w.ctx.target.address(&address);
     w.ready(SEED_KAFKA).await?;
     let a = address.clone();
-    let obs = tokio::task::spawn_blocking(move || wire::probe(&a)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
-    w.wire = Some(w.judge(observe(format!("ApiVersions answered by {address}"), obs))?);
+    w.wire = Some(crate::common::blocking(w, format!("ApiVersions answered by {address}"), move || wire::probe(&a)).await?);
     Ok(())
 }
 

@@ -105,10 +105,9 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
     let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
     let check = data_check(w, &s, "internal")?;
     let b = bootstrap.clone();
-    let obs = tokio::task::spawn_blocking(move || netns::probe_in_netns(pid, &b, &check)).await;
-    let obs = w.judge(observe("the probe thread finishing", obs))?;
     let from = format!("in the network namespace of service {peer} (pid {pid})");
-    let obs = w.judge(observe(format!("a Kafka client {from} gets metadata from {bootstrap}"), obs))?;
+    let needed = format!("a Kafka client {from} gets metadata from {bootstrap}");
+    let obs = crate::common::blocking(w, needed, move || netns::probe_in_netns(pid, &b, &check)).await?;
     record_told(w, &format!("inside the compose network (beside {peer})"), &obs);
     w.kafka = Some(obs);
     Ok(())

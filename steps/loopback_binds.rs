@@ -13,7 +13,7 @@ use kraft_acceptance::model::kafka_props::env_to_properties;
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, neighbour as lan, none_of, observe};
 
-use crate::common::{engine_version, Services};
+use crate::common::{blocking, engine_version, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
@@ -106,9 +106,8 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
     let s = w.stack()?;
     let targets = lan_targets(w, &s, &services.of(w)).await?;
     let owner = Owner::current();
-    let obs = tokio::task::spawn_blocking(move || neighbour::probe((owner.pid, owner.start_ticks), &targets)).await;
-    let obs = w.judge(observe("the neighbour probe finishing", obs))?;
-    let obs = w.judge(observe("a test host on the LAN (a network namespace joined to this host by a veth pair)", obs))?;
+    let needed = "a test host on the LAN (a network namespace joined to this host by a veth pair)";
+    let obs = blocking(w, needed, move || neighbour::probe((owner.pid, owner.start_ticks), &targets)).await?;
     let (table, header) = ("Neighbour on the LAN (test host)", ["service", "path", "address", "answer"]);
     w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()], false);
     for a in &obs.attempts {

@@ -6,7 +6,7 @@ use cucumber::{then, when};
 use kraft_acceptance::probes::validators;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::validators as verdict;
-use kraft_acceptance::verdicts::{earlier, observe};
+use kraft_acceptance::verdicts::earlier;
 
 /// Longest one validation command may run.
 const LIMIT: Duration = Duration::from_secs(300);
@@ -20,9 +20,7 @@ async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
         eprintln!("kraft-acceptance: validators: running `{command}` in {}", dir.display());
         let d = dir.clone();
         let c = command.clone();
-        let r = tokio::task::spawn_blocking(move || validators::run(&d, &c, LIMIT)).await;
-        let r = w.judge(observe("the validator thread finishing", r))?;
-        let r = w.judge(observe(format!("`{command}` started in {}", dir.display()), r))?;
+        let r = crate::common::blocking(w, format!("`{command}` started in {}", dir.display()), move || validators::run(&d, &c, LIMIT)).await?;
         let exit = r.exit_code.map_or("killed".to_string(), |c| format!("exit {c}"));
         w.ctx.record(
             "Repo validators",

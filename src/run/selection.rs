@@ -163,64 +163,56 @@ pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>, expr: Option<&s
 
 /// The selected scenarios this run will not run, each with its reason.
 pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
-    let mut out = Vec::new();
-    for s in selected {
-        if let Some(l) = s.layerings.iter().find(|l| !p.layerings.contains(l)) {
-            let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
-            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason, kind: NotRunKind::Skipped });
-            continue;
-        }
-        if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
-            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: why.clone(), kind: NotRunKind::Skipped });
-            continue;
-        }
-        use crate::target::Bootstrap;
-        let reason = if s.has(BOOTSTRAP_SERVICE_TAG) && matches!(p.bootstrap, Some(Bootstrap::Command(_))) {
-            Some("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed")
-        } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG)) && p.bootstrap == Some(Bootstrap::None) {
-            Some("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics")
-        } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached {
-            Some("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them")
-        } else if s.has(VALIDATORS_TAG) && p.no_validators {
-            Some("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)")
-        } else if s.has(HOST_TAG) && !p.host_checks {
-            Some("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host")
-        } else if !p.stack {
-            None
-        } else if s.has(NEIGHBOUR_TAG) && !p.root {
-            Some("the neighbour probe makes a network namespace and a veth pair on this host, which needs root")
-        } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
-            Some("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks")
-        } else if s.has(KRAFT_WIRE_TAG) && p.standin {
-            Some("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)")
-        } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
-            Some("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment")
-        } else if s.has(ATTACH_TAG) && !p.attached {
-            out.push(NotRun {
-                feature: s.feature.clone(),
-                name: s.name.clone(),
-                reason: "owned stack: the bootstrap scenario creates and checks the topics itself".into(),
-                kind: NotRunKind::Alternative,
-            });
-            continue;
-        } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
-            out.push(NotRun {
-                feature: s.feature.clone(),
-                name: s.name.clone(),
-                reason: "no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after".into(),
-                kind: NotRunKind::Alternative,
-            });
-            continue;
-        } else if s.has(MANIFEST_TAG) && p.no_manifest {
-            Some("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment")
-        } else {
-            None
-        };
-        if let Some(r) = reason {
-            out.push(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason: r.to_string(), kind: NotRunKind::Skipped });
-        }
+    selected
+        .iter()
+        .filter_map(|s| {
+            let (reason, kind) = why_not(s, p)?;
+            Some(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason, kind })
+        })
+        .collect()
+}
+
+/// Why this run does not run `s`, and of which kind; `None`: it runs.
+fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
+    use crate::target::Bootstrap;
+    use NotRunKind::{Alternative, Skipped};
+    if let Some(l) = s.layerings.iter().find(|l| !p.layerings.contains(l)) {
+        let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
+        return Some((reason, Skipped));
     }
-    out
+    if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
+        return Some((why.clone(), Skipped));
+    }
+    let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG) && matches!(p.bootstrap, Some(Bootstrap::Command(_))) {
+        ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Skipped)
+    } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG)) && p.bootstrap == Some(Bootstrap::None) {
+        ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Skipped)
+    } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached {
+        ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Skipped)
+    } else if s.has(VALIDATORS_TAG) && p.no_validators {
+        ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Skipped)
+    } else if s.has(HOST_TAG) && !p.host_checks {
+        ("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host", Skipped)
+    } else if !p.stack {
+        return None;
+    } else if s.has(NEIGHBOUR_TAG) && !p.root {
+        ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Skipped)
+    } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
+        ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Skipped)
+    } else if s.has(KRAFT_WIRE_TAG) && p.standin {
+        ("not run on the stand-in: tansu has no KRaft quorum (no metadata.version feature, no DescribeQuorum)", Skipped)
+    } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
+        ("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment", Skipped)
+    } else if s.has(ATTACH_TAG) && !p.attached {
+        ("owned stack: the bootstrap scenario creates and checks the topics itself", Alternative)
+    } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
+        ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", Alternative)
+    } else if s.has(MANIFEST_TAG) && p.no_manifest {
+        ("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment", Skipped)
+    } else {
+        return None;
+    };
+    Some((reason.to_string(), kind))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ impl Stack {
     pub fn up(&self) -> &UpResult {
         self.up.get_or_init(|| {
             if super::progress::shown() {
-                eprintln!("starting the stack: docker compose -p {} up -d {}", self.project, self.services.up.join(" "));
+                super::progress::notice(&format!("starting the stack: docker compose -p {} up -d {}", self.project, self.services.up.join(" ")));
             }
             let started = Instant::now();
             let mut args = vec!["up", "-d"];
@@ -67,8 +67,8 @@ impl Stack {
         }
         if *keep {
             *done = true;
-            eprintln!("kraft-acceptance: stack kept; remove it with: {}", self.down_command());
-            eprintln!("kraft-acceptance: (its owner labels are in {}; `down` removes the stack, the file can go after)", owner_file.display());
+            super::progress::notice(&format!("stack kept; remove it with: {}", self.down_command()));
+            super::progress::notice(&format!("(its owner labels are in {}; `down` removes the stack, the file can go after)", owner_file.display()));
             return Ok(());
         }
         // Done only once it worked: a teardown that failed (the engine was
@@ -198,7 +198,7 @@ pub struct StackGuard(pub Arc<Stack>);
 impl Drop for StackGuard {
     fn drop(&mut self) {
         if let Err(e) = self.0.down() {
-            eprintln!("kraft-acceptance: teardown of {} failed: {e}", self.0.project);
+            super::progress::notice(&format!("teardown of {} failed: {e}", self.0.project));
         }
     }
 }

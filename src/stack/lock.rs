@@ -70,7 +70,7 @@ impl HostLock {
                     let _ = lock.set_len(0).and_then(|_| lock.rewind()).and_then(|_| lock.write_all(line.as_bytes()));
                     let waited = started.elapsed();
                     if said {
-                        eprintln!("kraft-acceptance: host lock taken after waiting {:.1} s", waited.as_secs_f64());
+                        super::progress::notice(&format!("host lock taken after waiting {:.1} s", waited.as_secs_f64()));
                     }
                     return Ok(HostLock { _lock: lock, waited });
                 }
@@ -90,7 +90,7 @@ impl HostLock {
                             who = holder(&path);
                         }
                         // Always said once: a run that waits must say why.
-                        eprintln!("kraft-acceptance: waiting for the host lock {} held by {who}", path.display());
+                        super::progress::notice(&format!("waiting for the host lock {} held by {who}", path.display()));
                         said = true;
                     }
                     progress.show(&format!("waiting for the host lock ({}): {waited:.0} s / {:.0} s", holder(&path), limit.as_secs_f64()));

@@ -233,16 +233,16 @@ async fn sweep_orphans(engine: &Engine) -> Result<(), StackError> {
     for swept in reaper::sweep(engine, false).await? {
         match swept {
             reaper::Swept::Reaped { stack, why, failed } if failed.is_empty() => {
-                eprintln!("kraft-acceptance: reaped orphan stack {} ({why}): {}", stack.project, stack.inventory())
+                super::progress::notice(&format!("reaped orphan stack {} ({why}): {}", stack.project, stack.inventory()))
             }
             reaper::Swept::Reaped { stack, why, failed } => {
-                eprintln!("kraft-acceptance: orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; "))
+                super::progress::notice(&format!("orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; ")))
             }
             reaper::Swept::TestHost { name, why, failed: None } => {
-                eprintln!("kraft-acceptance: removed test host {name} of the neighbour probe ({why}) with its veth pair")
+                super::progress::notice(&format!("removed test host {name} of the neighbour probe ({why}) with its veth pair"))
             }
             reaper::Swept::TestHost { name, why, failed: Some(e) } => {
-                eprintln!("kraft-acceptance: test host {name} of the neighbour probe ({why}): could not remove it: {e}")
+                super::progress::notice(&format!("test host {name} of the neighbour probe ({why}): could not remove it: {e}"))
             }
             _ => {}
         }
@@ -303,7 +303,7 @@ async fn choose_images(engine: &Engine, opts: &StackOptions, m: &Models) -> Resu
             Ok(secs) => (false, Images::real(&format!("pulled {} in {secs:.1} s", names(&missing)))),
             Err(why) if choice == ImageChoice::Auto => {
                 let reason = format!("pulling {} failed: {why}", names(&missing));
-                eprintln!("kraft-acceptance: stand-in images: {reason}");
+                super::progress::notice(&format!("stand-in images: {reason}"));
                 (true, Images::standin(&reason))
             }
             Err(why) => {

@@ -57,6 +57,13 @@ impl Drop for Progress {
     }
 }
 
+/// What the stack tells the person running it, on stderr, prefixed
+/// `kraft-acceptance: `: a stack kept or reaped, a lock waited for, the
+/// stand-in chosen. The one place the library speaks outside the outcome.
+pub fn notice(line: &str) {
+    eprintln!("kraft-acceptance: {line}");
+}
+
 /// `s` on one line, at most `n` characters.
 pub fn trim(s: &str, n: usize) -> String {
     let s = s.replace('\n', " ");
