@@ -230,7 +230,7 @@ fn watch_outputs(finished: &mut crate::run::Finished, baseline: Option<&Path>, s
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
         let layering = finished.layering.clone().unwrap_or_default();
         let text = crate::report::metrics::exposition(&finished.outcome, &finished.target, &layering, drift.as_deref(), now);
-        crate::report::metrics::write_atomic(file, &text).map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
+        crate::dirs::write_atomic(file, &text).map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Where kraft-acceptance keeps files that must not live in the temp
 //! directory: a run leaves nothing there, even when it is killed.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 fn home_or_tmp(xdg: &str, under_home: &str) -> PathBuf {
     std::env::var_os(xdg)
@@ -43,4 +44,30 @@ pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
     std::fs::write(&tmp, content)?;
     std::fs::rename(&tmp, &path)?;
     Ok(path)
+}
+
+/// Writes `text` beside `path` and renames it into place: a reader (the
+/// textfile collector) sees the old file or the new one, never half.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod write_tests {
+    #[test]
+    fn the_file_is_replaced_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("kraft_acceptance.prom");
+        super::write_atomic(&p, "a 1\n").unwrap();
+        super::write_atomic(&p, "a 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a 2\n");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "nothing left beside it");
+    }
 }

@@ -114,7 +114,7 @@ pub fn apply(path: &Path, o: &Outcome, save: bool) -> Result<(Vec<Drift>, bool),
         return Ok((compare(&old, &now), false));
     }
     let json = serde_json::to_string_pretty(&now).map_err(|e| BaselineError::Write { path: shown.clone(), source: std::io::Error::other(e) })?;
-    super::metrics::write_atomic(path, &json).map_err(|source| BaselineError::Write { path: shown, source })?;
+    crate::dirs::write_atomic(path, &json).map_err(|source| BaselineError::Write { path: shown, source })?;
     Ok((Vec::new(), true))
 }
 

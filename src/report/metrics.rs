@@ -5,8 +5,6 @@
 //! series of a state set.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
 
 use super::criteria;
 use super::drift::{Drift, CATEGORIES};
@@ -93,21 +91,10 @@ pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[
     crate::redact::redact(&out)
 }
 
-/// Writes `text` beside `path` and renames it into place: a reader (the
-/// textfile collector) sees the old file or the new one, never half.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::run::outcome::{Environment, Evidence, NotRun, ScenarioResult};
 
@@ -135,13 +122,4 @@ mod tests {
         assert!(m.contains("engine=\"Docker Engine 20.10.24\""), "{m}");
     }
 
-    #[test]
-    fn the_file_is_replaced_whole() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("kraft_acceptance.prom");
-        write_atomic(&p, "a 1\n").unwrap();
-        write_atomic(&p, "a 2\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a 2\n");
-        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "nothing left beside it");
-    }
 }
