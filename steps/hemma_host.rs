@@ -54,7 +54,7 @@ async fn inventory(w: &mut AcceptanceWorld) -> StepResult {
     let listeners = host::attribute(&socks, &host::socket_owners(), &containers);
     let allowed = w.ctx.target.public_services.clone();
     for l in &listeners {
-        let failing = !l.service.as_ref().is_some_and(|s| allowed.contains(s));
+        let failing = !hemma_host::is_allowed(l, &allowed);
         w.ctx.record("Listeners on non-loopback addresses", &["address", "owner"], vec![l.addr.to_string(), l.owner.clone()], failing);
     }
     w.judge(hemma_host::inventory(&listeners, &w.ctx.target.public_services))

@@ -111,7 +111,7 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
     let (table, header) = ("Neighbour on the LAN (test host)", ["service", "path", "address", "answer"]);
     w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()], false);
     for a in &obs.attempts {
-        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()], !a.public && a.answer.reached());
+        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()], a.got_through());
     }
     w.ctx.measure(format!("neighbour probe: {} paths from test host {} in {:.2} s", obs.attempts.len(), obs.segment.neighbour, obs.seconds));
     w.neighbour = Some(obs);

@@ -108,6 +108,13 @@ pub struct Attempt {
     pub answer: Answer,
 }
 
+impl Attempt {
+    /// A service that must not be reachable from the LAN was reached.
+    pub fn got_through(&self) -> bool {
+        !self.public && self.answer.reached()
+    }
+}
+
 /// The addresses of the test host's segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {

@@ -19,7 +19,8 @@ fn label(v: &str) -> String {
     v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
-fn state_of(s: RowStatus) -> &'static str {
+/// The state label of a verdict, as the metrics and their readers name it.
+pub fn state_of(s: RowStatus) -> &'static str {
     match s {
         RowStatus::Passed => "passed",
         RowStatus::PassedWithWarning => "passed_with_warning",

@@ -44,11 +44,16 @@ pub fn outside_view(results: &[(SocketAddr, Reach)]) -> Verdict {
     )
 }
 
+/// A listener that belongs to an allowed public service.
+pub fn is_allowed(l: &HostListener, allowed: &[String]) -> bool {
+    l.service.as_ref().is_some_and(|s| allowed.contains(s))
+}
+
 /// Every non-loopback listener belongs to an allowed public service.
 pub fn inventory(listeners: &[HostListener], allowed: &[String]) -> Verdict {
     let bad: Vec<String> = listeners
         .iter()
-        .filter(|l| !l.service.as_ref().is_some_and(|s| allowed.contains(s)))
+        .filter(|l| !is_allowed(l, allowed))
         .map(|l| format!("{} owned by {}", l.addr, l.owner))
         .collect();
     none_of(&format!("only [{}] listen on a non-loopback address", allowed.join(", ")), "other listeners", bad)

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kraft_acceptance::report::{criteria, RowStatus};
+use kraft_acceptance::report::criteria;
+use kraft_acceptance::report::metrics::state_of;
 use kraft_acceptance::run::outcome::Outcome;
 
 use crate::attach::Deployment;
@@ -84,14 +85,7 @@ fn run_watch(cmd: &str, dir: &Path) -> Outcome {
 
 /// (criterion, state) pairs the run reported.
 fn reported(o: &Outcome) -> BTreeSet<(String, String)> {
-    let state = |s: RowStatus| match s {
-        RowStatus::Passed => "passed",
-        RowStatus::PassedWithWarning => "passed_with_warning",
-        RowStatus::Failed | RowStatus::Skipped => "failed",
-        RowStatus::NotProven => "not_proven",
-        RowStatus::NotRun | RowStatus::NotNeeded => "not_run",
-    };
-    criteria(o).into_iter().map(|c| (c.feature, state(c.verdict).to_string())).collect()
+    criteria(o).into_iter().map(|c| (c.feature, state_of(c.verdict).to_string())).collect()
 }
 
 /// (criterion, state) pairs Prometheus holds at 1, once it has scraped the run of `at` (unix s).
