@@ -9,8 +9,12 @@ use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire};
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let props = w.props(&service)?;
-    w.judge(kafka_config::kraft_rules(&service, &props))?;
+    let image = w.image_settings(&service)?;
+    for note in &image.notes {
+        w.saw(format!("{service}: {note}"));
+    }
+    w.judge(kafka_config::kraft_rules(&service, &image))?;
+    let props = &image.properties;
     let roles = props.get("process.roles").cloned().unwrap_or_default();
     w.saw(format!("{service}: process.roles={roles}, node.id={}", props.get("node.id").cloned().unwrap_or_default()));
     Ok(())

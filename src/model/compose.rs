@@ -61,6 +61,20 @@ impl Service {
         self.deploy.as_ref().and_then(|d| d.replicas) == Some(0)
     }
 
+    /// The host file bind-mounted at `path` inside the container: mounted
+    /// there itself, or as `path`'s name inside a mounted directory.
+    pub fn host_path_of(&self, path: &str) -> Option<std::path::PathBuf> {
+        self.volumes.iter().filter(|v| v.kind == "bind").find_map(|v| {
+            let source = std::path::Path::new(v.source.as_deref()?);
+            let target = v.target.trim_end_matches('/');
+            if target == path {
+                return Some(source.to_path_buf());
+            }
+            let inside = path.strip_prefix(target)?.strip_prefix('/')?;
+            Some(source.join(inside))
+        })
+    }
+
     /// Host paths bind-mounted into the service's containers.
     pub fn bind_sources(&self) -> impl Iterator<Item = &str> {
         self.volumes.iter().filter(|v| v.kind == "bind").filter_map(|v| v.source.as_deref())

@@ -21,7 +21,10 @@ use crate::probes::engine::{Engine, EngineError};
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
-use crate::model::kafka_props::{env_to_properties, Listener};
+use crate::model::kafka_props::{image_settings, ImageSettings, Listener};
+
+/// Where the apache/kafka image reads a server.properties of the user's.
+const MOUNTED_SERVER_PROPERTIES: &str = "/mnt/shared/config/server.properties";
 use crate::verdicts::topics::Topics;
 use crate::verdicts::{self, Failure, Verdict};
 
@@ -223,11 +226,25 @@ impl AcceptanceWorld {
         self.judge(verdicts::observe(format!("service {service} defined"), model.service(service)))
     }
 
-    /// A service's `KAFKA_*` environment as server properties.
-    pub fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
+    /// A service's server properties as the apache/kafka image writes them
+    /// from its `KAFKA_*` environment and a server.properties mounted at
+    /// /mnt/shared/config.
+    pub fn image_settings(&mut self, service: &str) -> Result<ImageSettings, StepError> {
         let m = self.model()?;
         let svc = self.defined(&m, service)?;
-        Ok(env_to_properties(&svc.environment))
+        let mounted = match svc.host_path_of(MOUNTED_SERVER_PROPERTIES) {
+            Some(path) if path.exists() => {
+                let what = format!("{} (mounted at {MOUNTED_SERVER_PROPERTIES})", path.display());
+                Some(self.judge(verdicts::observe(what, std::fs::read_to_string(&path)))?)
+            }
+            _ => None,
+        };
+        Ok(image_settings(&svc.environment, mounted.as_deref()))
+    }
+
+    /// [`Self::image_settings`]' properties.
+    pub fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
+        Ok(self.image_settings(service)?.properties)
     }
 
     /// The stack, started by `up` without error.

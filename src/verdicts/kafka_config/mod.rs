@@ -4,27 +4,28 @@
 //! [`rules`] is one function over that view, in Kafka's own words where
 //! Kafka has them; two are this migration's own and say so.
 
+mod configdef;
 mod node;
 mod rules;
 
 use std::collections::BTreeMap;
 
-pub use crate::model::kafka_props::{env_to_properties, parse_listeners, Listener};
+pub use crate::model::kafka_props::{env_to_properties, image_settings, parse_listeners, ImageSettings, Listener};
 use node::Node;
 
-/// A service's `KAFKA_*` settings pass Kafka's startup rules in KRaft mode.
-pub fn kraft_rules(service: &str, props: &BTreeMap<String, String>) -> super::Verdict {
-    super::none_of(
-        &format!("{service}'s KAFKA_* settings accepted by KafkaConfig in KRaft mode"),
-        "violations",
-        kraft_violations(props),
-    )
+/// A service's `KAFKA_*` settings pass the image's own checks, then Kafka's
+/// startup rules in KRaft mode.
+pub fn kraft_rules(service: &str, image: &ImageSettings) -> super::Verdict {
+    let mut v = image.refusals.clone();
+    v.extend(kraft_violations(&image.properties));
+    super::none_of(&format!("{service}'s KAFKA_* settings accepted by the apache/kafka image and KafkaConfig in KRaft mode"), "violations", v)
 }
 
 /// Every violation of the settings a compose file sets, in the order Kafka
 /// would meet them: what cannot be read first, then each rule.
 pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
     let mut v = rules::bitnami_variables(props);
+    v.extend(configdef::refusals(props));
     let n = Node::read(props, &mut v);
     v.extend(rules::mode(&n));
     rules::limits(props, &mut v);
@@ -94,8 +95,16 @@ mod tests {
             (with("KAFKA_NODE_ID", "one"), "Invalid value one for configuration node.id: Not a number of type INT"),
             (with("KAFKA_BROKER_ID", "2"), "You must set `node.id` to the same value as `broker.id`."),
             (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "2@kafka:9094"), "If process.roles contains the 'controller' role, the node id 1 must be included in the set of voters controller.quorum.voters=Set(2)"),
-            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", ""), "If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of controllers."),
-            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "kafka:9094"), "Invalid value kafka:9094 for configuration controller.quorum.voters: entry \"kafka:9094\" is not {id}@{host}:{port}"),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", ""), "If using process.roles, controller.quorum.voters must contain a parseable set of voters."),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "kafka:9094"), "Invalid configuration value for controller.quorum.voters. Each entry should be in the form `{id}@{host}:{port}`."),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "one@kafka:9094"), "Failed to parse voter ID as an integer from one"),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka"), "Failed to parse host name from entry 1@kafka for the configuration controller.quorum.voters."),
+            (with("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@0.0.0.0:9094"), "Host string (0.0.0.0) is not routeable"),
+            (with("KAFKA_OFFSETS_COMMIT_REQUIRED_ACKS", "4"), "offsets.commit.required.acks must be greater or equal -1 and less or equal to offsets.topic.replication.factor"),
+            (with("KAFKA_LOG_DIRS", " , "), "At least one log directory must be defined via log.dirs or log.dir."),
+            (with("KAFKA_MAX_CONNECTIONS_PER_IP_OVERRIDES", "bad host:10"), "max.connections.per.ip.overrides contains invalid addresses : bad host"),
+            (with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAIN"), "Invalid security protocol `PLAIN` defined in listener.security.protocol.map"),
+            (with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,EXTERNAL"), "Error parsing configuration property 'listener.security.protocol.map': begin 0, end -1, length 8"),
             (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,CONTROLLER://kafka:9094"), "The advertised.listeners config must not contain KRaft controller listeners from controller.listener.names when process.roles contains the broker role"),
             (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://localhost:9093"), "advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address."),
             (with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"), "No security protocol defined for listener EXTERNAL"),
@@ -254,5 +263,107 @@ mod tests {
         assert_eq!(l[0], Listener { name: "A".into(), host: "".into(), port: 9092 });
         assert_eq!(l[1].host, "::1");
         assert!(parse_listeners("nope").is_err());
+    }
+
+    /// ConfigDef's type and validator for every key Kafka 3.8.0 defines: a
+    /// few of each kind, in ConfigDef's words.
+    #[test]
+    fn configdef_refuses_in_its_own_words() {
+        let cases = [
+            ("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "no", "Invalid value no for configuration auto.create.topics.enable: Expected value to be either true or false"),
+            ("KAFKA_NUM_PARTITIONS", "three", "Invalid value three for configuration num.partitions: Not a number of type INT"),
+            ("KAFKA_NUM_PARTITIONS", "0", "Invalid value 0 for configuration num.partitions: Value must be at least 1"),
+            ("KAFKA_NUM_PARTITIONS", "3000000000", "Invalid value 3000000000 for configuration num.partitions: Not a number of type INT"),
+            ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "40000", "Invalid value 40000 for configuration offsets.topic.replication.factor: Not a number of type SHORT"),
+            ("KAFKA_LOG_RETENTION_BYTES", "1GB", "Invalid value 1GB for configuration log.retention.bytes: Not a number of type LONG"),
+            ("KAFKA_LOG_CLEANER_MIN_CLEANABLE_RATIO", "1.5", "Invalid value 1.5 for configuration log.cleaner.min.cleanable.ratio: Value must be no more than 1"),
+            ("KAFKA_LOG_CLEANUP_POLICY", "compact,forever", "Invalid value forever for configuration log.cleanup.policy: String must be one of: compact, delete"),
+            ("KAFKA_COMPRESSION_TYPE", "GZIP", "Invalid value GZIP for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"),
+            ("KAFKA_COMPRESSION_GZIP_LEVEL", "0", "Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1"),
+            ("KAFKA_SECURITY_INTER_BROKER_PROTOCOL", "plaintext", "Invalid value plaintext for configuration security.inter.broker.protocol: String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
+            ("KAFKA_SSL_CLIENT_AUTH", "REQUIRED", "Invalid value REQUIRED for configuration ssl.client.auth: String must be one of: required, requested, none"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "4.0", "Invalid value 4.0 for configuration inter.broker.protocol.version: Version 4.0 is not a valid version"),
+            ("KAFKA_GROUP_CONSUMER_MIGRATION_POLICY", "sideways", "Invalid value sideways for configuration group.consumer.migration.policy: String must be one of (case insensitive): DISABLED, DOWNGRADE, UPGRADE, BIDIRECTIONAL"),
+            ("KAFKA_LOG_MESSAGE_TIMESTAMP_TYPE", "createtime", "Invalid value createtime for configuration log.message.timestamp.type: String must be one of: CreateTime, LogAppendTime"),
+            ("KAFKA_NODE_ID", "", "Invalid value  for configuration node.id: Not a number of type INT"),
+        ];
+        for (k, val, want) in cases {
+            let mut g = good();
+            g.push((k, val));
+            let v = kraft_violations(&env(&g));
+            assert!(v.iter().any(|m| m == want), "{k}={val}: wanted \"{want}\" in {v:?}");
+        }
+        for (k, val) in [
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.8"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.8.0"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.7-IV4"),
+            ("KAFKA_GROUP_CONSUMER_MIGRATION_POLICY", "Upgrade"),
+            ("KAFKA_AUTO_CREATE_TOPICS_ENABLE", " TRUE "),
+            ("KAFKA_LOG_CLEANER_MIN_CLEANABLE_RATIO", "0.5d"),
+            ("KAFKA_COMPRESSION_GZIP_LEVEL", "-1"),
+            ("KAFKA_COMPRESSION_ZSTD_LEVEL", "-5"),
+            ("KAFKA_SOME_PLUGIN_SETTING", "anything"),
+        ] {
+            let mut g = good();
+            g.push((k, val));
+            assert_eq!(kraft_violations(&env(&g)), Vec::<String>::new(), "{k}={val}");
+        }
+        assert!(configdef::KEYS.len() > 300, "every key 3.8.0 defines: {}", configdef::KEYS.len());
+    }
+
+    /// Which names Kafka upper-cases: listener names and the protocol map's
+    /// names and protocols, inter.broker.listener.name; not
+    /// controller.listener.names, and not process.roles.
+    #[test]
+    fn kafkas_case_rules() {
+        let lower_map = with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "internal:plaintext,external:PLAINTEXT,controller:Plaintext");
+        assert_eq!(kraft_violations(&lower_map), Vec::<String>::new());
+        let lower_listeners = with("KAFKA_LISTENERS", "internal://0.0.0.0:9092,external://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094");
+        assert_eq!(kraft_violations(&lower_listeners), Vec::<String>::new());
+        assert_eq!(kraft_violations(&with("KAFKA_INTER_BROKER_LISTENER_NAME", "internal")), Vec::<String>::new());
+        let lower_controller = kraft_violations(&with("KAFKA_CONTROLLER_LISTENER_NAMES", "controller"));
+        assert!(lower_controller.iter().any(|m| m.starts_with("controller.listener.names must contain at least one value appearing in the 'listeners'")), "{lower_controller:?}");
+        let roles = kraft_violations(&with("KAFKA_PROCESS_ROLES", "BROKER,controller"));
+        assert!(roles.contains(&"Invalid value BROKER for configuration process.roles: String must be one of: broker, controller".to_string()), "{roles:?}");
+    }
+
+    /// The image's own handling of the environment (configure and
+    /// KafkaDockerWrapper at 3.8.0).
+    #[test]
+    fn the_image_writes_the_properties() {
+        let e = |pairs: &[(&str, &str)]| -> BTreeMap<String, Option<String>> { pairs.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect() };
+        // Nothing set (the image's quick start), or only the image's own variables: its default KRaft config.
+        for env in [e(&[]), e(&[("KAFKA_HEAP_OPTS", "-Xmx512m"), ("KAFKA_JMX_OPTS", "-Dx")])] {
+            let s = image_settings(&env, None);
+            assert_eq!(s.properties.get("process.roles").map(String::as_str), Some("broker,controller"));
+            assert!(!s.properties.contains_key("heap.opts"));
+            assert_eq!(kraft_violations(&s.properties), Vec::<String>::new(), "the image's default config starts");
+            assert!(s.notes[0].contains("default config/kraft/server.properties"), "{:?}", s.notes);
+        }
+        // Listeners derived from the advertised listeners, hosts -> 0.0.0.0.
+        let mut g: Vec<(&str, &str)> = good().into_iter().filter(|(k, _)| *k != "KAFKA_LISTENERS").collect();
+        g.retain(|(k, _)| *k != "KAFKA_ADVERTISED_LISTENERS");
+        g.push(("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,EXTERNAL://localhost:9093"));
+        let s = image_settings(&e(&g), None);
+        assert_eq!(s.properties["listeners"], "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093");
+        // ...which then lacks the controller listener: Kafka's rule, not ours.
+        assert!(kraft_violations(&s.properties).iter().any(|m| m.starts_with("controller.listener.names must contain at least one value")));
+        // A controller-only node given advertised listeners: the image stops.
+        let c = image_settings(&e(&[("KAFKA_PROCESS_ROLES", "controller"), ("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093")]), None);
+        assert_eq!(c.refusals, vec!["KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.".to_string()]);
+        // ...and an empty one is unset, not written as an empty property.
+        let c = image_settings(&e(&[("KAFKA_PROCESS_ROLES", "controller"), ("KAFKA_ADVERTISED_LISTENERS", "")]), None);
+        assert!(c.refusals.is_empty() && !c.properties.contains_key("advertised.listeners"));
+        // A mounted server.properties, the environment appended after it.
+        let file = "# mine\nprocess.roles = broker,controller\nnode.id: 4\nlisteners=PLAINTEXT://:9092,\\\n  CONTROLLER://:9093\n";
+        let m = image_settings(&e(&[("KAFKA_NODE_ID", "5")]), Some(file));
+        assert_eq!(m.properties["node.id"], "5");
+        assert_eq!(m.properties["process.roles"], "broker,controller");
+        assert_eq!(m.properties["listeners"], "PLAINTEXT://:9092,CONTROLLER://:9093");
+        // Names: `___` -> `-`, `__` -> `_`, `_` -> `.`; a `KEY: null` is unset.
+        let mut n = e(&[("KAFKA_LISTENER_NAME_INTERNAL_SASL_ENABLED___MECHANISMS", "PLAIN"), ("KAFKA_CONFLUENT__SUPPORT", "x")]);
+        n.insert("KAFKA_NODE_ID".into(), None);
+        let p = env_to_properties(&n);
+        assert!(p.contains_key("listener.name.internal.sasl.enabled-mechanisms") && p.contains_key("confluent_support") && !p.contains_key("node.id"), "{p:?}");
     }
 }

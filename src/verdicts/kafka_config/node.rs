@@ -24,7 +24,8 @@ pub struct Node<'a> {
     pub controller_names: Vec<String>,
     /// Listener names the protocol map covers.
     pub mapped: BTreeSet<String>,
-    pub voter_ids: Vec<i64>,
+    /// The voters that parse: id and host.
+    pub voters: Vec<(i64, String)>,
 }
 
 impl<'a> Node<'a> {
@@ -47,43 +48,52 @@ impl<'a> Node<'a> {
 
     /// `controller.quorum.voters=Set(1, 2)`, as Kafka prints the voters.
     pub fn voters_shown(&self) -> String {
-        format!("controller.quorum.voters=Set({})", self.voter_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+        format!("controller.quorum.voters=Set({})", self.voter_ids().iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+    }
+
+    /// QuorumConfig.parseVoterIds: each id once, in order.
+    pub fn voter_ids(&self) -> BTreeSet<i64> {
+        self.voters.iter().map(|(id, _)| *id).collect()
     }
 
     pub fn read(props: &'a BTreeMap<String, String>, v: &mut Vec<String>) -> Self {
-        let roles = roles(props, v);
-        let node_id = node_id(props, v);
+        let roles = roles(props);
         let listeners_raw = get(props, "listeners").unwrap_or("PLAINTEXT://:9092");
         let listeners = parse_listeners(listeners_raw).unwrap_or_else(|e| {
             v.push(format!("listeners: {e}"));
             Vec::new()
         });
+        // KafkaConfig.controllerListenerNames (KafkaConfig.scala:1107): split
+        // on commas as written; compared with listener names, which Kafka
+        // upper-cases (ListenerName.normalised).
+        let controller_names: Vec<String> = get(props, "controller.listener.names")
+            .map(|s| s.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        // effectiveAdvertisedListeners (KafkaConfig.scala:1136): advertised.listeners
+        // when set, else the listeners that are not controller listeners.
         let advertised = match get(props, "advertised.listeners").map(parse_listeners) {
-            None => listeners.clone(),
+            None => listeners.iter().filter(|l| !controller_names.contains(&l.name)).cloned().collect(),
             Some(Err(e)) => {
                 v.push(format!("advertised.listeners: {e}"));
                 Vec::new()
             }
             Some(Ok(l)) => l,
         };
-        let controller_names: Vec<String> = get(props, "controller.listener.names")
-            .map(|s| s.split(',').map(|n| n.trim().to_uppercase()).filter(|n| !n.is_empty()).collect())
-            .unwrap_or_default();
         let kraft = !roles.is_empty();
-        let mapped = mapped(props, kraft, &controller_names, &listeners);
+        let mapped = mapped(props, kraft, &controller_names, &listeners, v);
         Node {
             props,
             kraft,
             broker: roles.contains("broker"),
             controller: roles.contains("controller"),
-            node_id,
+            node_id: node_id(props),
             listeners_raw,
             listeners,
             advertised_set: get(props, "advertised.listeners").is_some(),
             advertised,
             controller_names,
             mapped,
-            voter_ids: voter_ids(props, v),
+            voters: voters(props),
         }
     }
 }
@@ -92,69 +102,69 @@ pub fn get<'a>(props: &'a BTreeMap<String, String>, k: &str) -> Option<&'a str> 
     props.get(k).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-/// A number property, its default, and Kafka's ConfigDef message when it is
-/// not one.
-pub fn number(v: &mut Vec<String>, props: &BTreeMap<String, String>, key: &str, default: i64, kind: &str) -> i64 {
-    match get(props, key) {
-        None => default,
-        Some(raw) => raw.parse().unwrap_or_else(|_| {
-            v.push(format!("Invalid value {raw} for configuration {key}: Not a number of type {kind}"));
-            default
-        }),
-    }
+/// A number property, else its default (a value that is not a number is
+/// ConfigDef's refusal, reported by [`super::configdef`]).
+pub fn number(props: &BTreeMap<String, String>, key: &str, default: i64) -> i64 {
+    get(props, key).and_then(|raw| raw.parse().ok()).unwrap_or(default)
 }
 
-/// ConfigDef: process.roles is a list of broker, controller.
-fn roles(props: &BTreeMap<String, String>, v: &mut Vec<String>) -> BTreeSet<String> {
-    let roles: BTreeSet<String> = get(props, "process.roles")
-        .map(|r| r.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default();
-    for bad in roles.iter().filter(|r| *r != "broker" && *r != "controller") {
-        v.push(format!("Invalid value {bad} for configuration process.roles: String must be one of: broker, controller"));
-    }
-    roles
+/// process.roles as ConfigDef takes it: `ValidList.in("broker", "controller")`,
+/// case-sensitive (a refusal of any other value is ConfigDef's).
+fn roles(props: &BTreeMap<String, String>) -> BTreeSet<String> {
+    get(props, "process.roles")
+        .map(|r| super::configdef::list(r).into_iter().filter(|s| *s == "broker" || *s == "controller").map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
-/// node.id and broker.id: INT, equal when both are set.
-fn node_id(props: &BTreeMap<String, String>, v: &mut Vec<String>) -> i64 {
-    let node_id = get(props, "node.id").map(|_| number(v, props, "node.id", -1, "INT"));
-    let broker_id = get(props, "broker.id").map(|_| number(v, props, "broker.id", -1, "INT"));
-    if let (Some(n), Some(b)) = (node_id, broker_id) {
-        if n != b {
-            v.push("You must set `node.id` to the same value as `broker.id`.".into());
+/// node.id, else broker.id, else -1 (KafkaConfig keeps the two in step;
+/// their mismatch is [`super::rules::mode`]'s).
+fn node_id(props: &BTreeMap<String, String>) -> i64 {
+    get(props, "node.id").or_else(|| get(props, "broker.id")).and_then(|n| n.parse().ok()).unwrap_or(-1)
+}
+
+/// listener.security.protocol.map as effectiveListenerSecurityProtocolMap
+/// reads it (KafkaConfig.scala:1183-1205): `Csv.parseCsvMap`, listener names
+/// upper-cased, protocols by `SecurityProtocol.forName`; without an explicit
+/// map in KRaft mode, Kafka's defaults plus each controller listener name as
+/// written, unless something is SSL or SASL.
+fn mapped(props: &BTreeMap<String, String>, kraft: bool, controller_names: &[String], listeners: &[Listener], v: &mut Vec<String>) -> BTreeSet<String> {
+    const KEY: &str = "listener.security.protocol.map";
+    let explicit = props.get(KEY).map(|s| s.trim());
+    let mut mapped = BTreeSet::new();
+    match explicit {
+        None => mapped.extend(DEFAULT_PROTOCOL_NAMES.iter().map(|s| s.to_string())),
+        Some(m) if m.is_empty() => {}
+        Some(m) => {
+            for entry in m.split(',').map(str::trim) {
+                let Some((name, protocol)) = entry.rsplit_once(':') else {
+                    v.push(format!("Error parsing configuration property '{KEY}': begin 0, end -1, length {}", entry.encode_utf16().count()));
+                    continue;
+                };
+                if !DEFAULT_PROTOCOL_NAMES.contains(&protocol.trim().to_uppercase().as_str()) {
+                    v.push(format!("Invalid security protocol `{}` defined in {KEY}", protocol.trim()));
+                }
+                mapped.insert(name.trim().to_uppercase());
+            }
         }
     }
-    node_id.or(broker_id).unwrap_or(-1)
-}
-
-/// The protocol map: explicit, else Kafka's defaults, plus PLAINTEXT for
-/// controller listeners in KRaft mode when nothing is SSL or SASL.
-fn mapped(props: &BTreeMap<String, String>, kraft: bool, controller_names: &[String], listeners: &[Listener]) -> BTreeSet<String> {
-    let explicit = get(props, "listener.security.protocol.map");
-    let mut mapped: BTreeSet<String> = match explicit {
-        Some(m) => m.split(',').filter_map(|e| e.split_once(':').map(|(n, _)| n.trim().to_uppercase())).collect(),
-        None => DEFAULT_PROTOCOL_NAMES.iter().map(|s| s.to_string()).collect(),
-    };
     let secure = |n: &str| ["SSL", "SASL_SSL", "SASL_PLAINTEXT"].contains(&n);
     if kraft && explicit.is_none() && !controller_names.iter().any(|n| secure(n)) && !listeners.iter().any(|l| secure(&l.name)) {
-        mapped.extend(controller_names.iter().cloned());
+        mapped.extend(controller_names.iter().filter(|n| *n != "PLAINTEXT").cloned());
     }
     mapped
 }
 
-/// controller.quorum.voters: `id@host:port`, each.
-fn voter_ids(props: &BTreeMap<String, String>, v: &mut Vec<String>) -> Vec<i64> {
-    let raw = get(props, "controller.quorum.voters");
-    let mut ids = Vec::new();
-    for voter in raw.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let ok = voter.split_once('@').and_then(|(id, hp)| Some((id.parse::<i64>().ok()?, hp.rsplit_once(':')?.1.parse::<u16>().ok()?)));
-        match ok {
-            Some((id, _)) => ids.push(id),
-            None => v.push(format!(
-                "Invalid value {} for configuration controller.quorum.voters: entry \"{voter}\" is not {{id}}@{{host}}:{{port}}",
-                raw.unwrap_or_default()
-            )),
-        }
-    }
-    ids
+/// The voters that parse (`id@host:port`), with their hosts; a voter that
+/// does not parse is ConfigDef's refusal (ControllerQuorumVotersValidator).
+fn voters(props: &BTreeMap<String, String>) -> Vec<(i64, String)> {
+    let raw = get(props, "controller.quorum.voters").unwrap_or("");
+    super::configdef::list(raw)
+        .into_iter()
+        .filter_map(|voter| {
+            let (id, address) = voter.split_once('@').filter(|(_, a)| !a.contains('@'))?;
+            let (host, port) = super::configdef::host_port(address)?;
+            port?;
+            Some((id.parse::<i32>().ok()?.into(), host.to_string()))
+        })
+        .collect()
 }

@@ -23,6 +23,12 @@ pub fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
 /// rule: no ZooKeeper setting on a KRaft node.
 pub fn mode(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
+    // validateValues (KafkaConfig.scala:1228)
+    if let (Some(node), Some(broker)) = (n.get("node.id"), n.get("broker.id")) {
+        if node.parse::<i32>().ok() != broker.parse::<i32>().ok() {
+            v.push("You must set `node.id` to the same value as `broker.id`.".into());
+        }
+    }
     if !n.kraft {
         v.push("process.roles is not set: the apache/kafka image then runs in ZooKeeper mode".into());
         if n.get("zookeeper.connect").is_none() {
@@ -48,45 +54,63 @@ pub fn limits(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
 }
 
 fn logs(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
-    if get(props, "log.roll.ms").is_some() && number(v, props, "log.roll.ms", 1, "LONG") < 1 {
+    if get(props, "log.roll.ms").is_some() && number(props, "log.roll.ms", 1) < 1 {
         v.push("log.roll.ms must be greater than or equal to 1".into());
     }
-    if get(props, "log.roll.jitter.ms").is_some() && number(v, props, "log.roll.jitter.ms", 0, "LONG") < 0 {
+    if get(props, "log.roll.jitter.ms").is_some() && number(props, "log.roll.jitter.ms", 0) < 0 {
         v.push("log.roll.jitter.ms must be greater than or equal to 0".into());
     }
     if get(props, "log.retention.ms").is_some() {
-        let ms = number(v, props, "log.retention.ms", -1, "LONG");
+        let ms = number(props, "log.retention.ms", -1);
         if ms < 1 && ms != -1 {
             v.push("log.retention.ms must be unlimited (-1) or, greater than or equal to 1".into());
         }
     }
-    let dedupe = number(v, props, "log.cleaner.dedupe.buffer.size", 128 * 1024 * 1024, "LONG");
-    let threads = number(v, props, "log.cleaner.threads", 1, "INT");
+    // logDirs (KafkaConfig.scala:791): log.dirs, else log.dir, as a CSV list.
+    let dirs = props.get("log.dirs").or_else(|| props.get("log.dir")).map(|d| d.split(',').all(|e| e.trim().is_empty()));
+    if dirs == Some(true) {
+        v.push("At least one log directory must be defined via log.dirs or log.dir.".into());
+    }
+    let dedupe = number(props, "log.cleaner.dedupe.buffer.size", 128 * 1024 * 1024);
+    let threads = number(props, "log.cleaner.threads", 1);
     if threads > 0 && dedupe / threads <= 1024 * 1024 {
         v.push("log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.".into());
     }
 }
 
 fn replication(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
-    let fetch_wait = number(v, props, "replica.fetch.wait.max.ms", 500, "INT");
-    if fetch_wait > number(v, props, "replica.socket.timeout.ms", 30_000, "INT") {
+    let acks = number(props, "offsets.commit.required.acks", -1);
+    if acks < -1 || acks > number(props, "offsets.topic.replication.factor", 3) {
+        v.push("offsets.commit.required.acks must be greater or equal -1 and less or equal to offsets.topic.replication.factor".into());
+    }
+    let fetch_wait = number(props, "replica.fetch.wait.max.ms", 500);
+    if fetch_wait > number(props, "replica.socket.timeout.ms", 30_000) {
         v.push("replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts".into());
     }
-    if fetch_wait > number(v, props, "replica.lag.time.max.ms", 30_000, "LONG") {
+    if fetch_wait > number(props, "replica.lag.time.max.ms", 30_000) {
         v.push("replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR".into());
     }
 }
 
 fn connections(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
-    let queued = number(v, props, "queued.max.request.bytes", -1, "LONG");
-    if queued > 0 && queued < number(v, props, "socket.request.max.bytes", 100 * 1024 * 1024, "INT") {
+    let queued = number(props, "queued.max.request.bytes", -1);
+    if queued > 0 && queued < number(props, "socket.request.max.bytes", 100 * 1024 * 1024) {
         v.push("queued.max.request.bytes must be larger or equal to socket.request.max.bytes".into());
     }
-    if number(v, props, "max.connections.per.ip", i64::from(i32::MAX), "INT") == 0 && get(props, "max.connections.per.ip.overrides").is_none() {
+    if number(props, "max.connections.per.ip", i64::from(i32::MAX)) == 0 && get(props, "max.connections.per.ip.overrides").is_none() {
         v.push("max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.".into());
     }
-    let delay = number(v, props, "connection.failed.authentication.delay.ms", 100, "INT");
-    let idle = number(v, props, "connections.max.idle.ms", 600_000, "LONG");
+    let overrides = get(props, "max.connections.per.ip.overrides").unwrap_or("");
+    let invalid: Vec<&str> = overrides
+        .split(',')
+        .filter_map(|e| e.rsplit_once(':').map(|(host, _)| host.trim()))
+        .filter(|host| !host.chars().all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c)))
+        .collect();
+    if !invalid.is_empty() {
+        v.push(format!("max.connections.per.ip.overrides contains invalid addresses : {}", invalid.join(",")));
+    }
+    let delay = number(props, "connection.failed.authentication.delay.ms", 100);
+    let idle = number(props, "connections.max.idle.ms", 600_000);
     if idle >= 0 && delay >= idle {
         v.push(format!(
             "connection.failed.authentication.delay.ms={delay} should always be less than connections.max.idle.ms={idle} to prevent failed authentication responses from timing out"
@@ -126,8 +150,15 @@ pub fn protocol_map(n: &Node) -> Vec<String> {
 /// KRaft needs its voters (or bootstrap controllers), and has no control plane listener.
 pub fn quorum(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
-    if n.kraft && n.voter_ids.is_empty() && n.get("controller.quorum.bootstrap.servers").is_none() {
-        v.push("If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of controllers.".into());
+    // validateNonEmptyQuorumVotersForKRaft (KafkaConfig.scala:1266): in 3.8
+    // the voters are required; controller.quorum.bootstrap.servers is internal.
+    if n.kraft && n.voters.is_empty() {
+        v.push("If using process.roles, controller.quorum.voters must contain a parseable set of voters.".into());
+    }
+    // KafkaRaftServer parses the voters with routable addresses required
+    // (QuorumConfig.parseVoterConnections, QuorumConfig.java:197).
+    if let Some((_, host)) = n.voters.iter().find(|(_, h)| h == "0.0.0.0").filter(|_| n.kraft) {
+        v.push(format!("Host string ({host}) is not routeable"));
     }
     if n.kraft && n.get("control.plane.listener.name").is_some() {
         v.push("control.plane.listener.name is not supported in KRaft mode.".into());
@@ -147,7 +178,7 @@ pub fn controller_role(n: &Node) -> Vec<String> {
     if !n.controller {
         return v;
     }
-    if !n.voter_ids.is_empty() && !n.voter_ids.contains(&n.node_id) {
+    if !n.voters.is_empty() && !n.voter_ids().contains(&n.node_id) {
         v.push(format!("If process.roles contains the 'controller' role, the node id {} must be included in the set of voters {}", n.node_id, n.voters_shown()));
     }
     let listener_names = n.listener_names();
@@ -165,7 +196,7 @@ pub fn broker_only(n: &Node) -> Vec<String> {
     if !n.broker || n.controller {
         return v;
     }
-    if n.voter_ids.contains(&n.node_id) {
+    if n.voter_ids().contains(&n.node_id) {
         v.push(format!("If process.roles contains just the 'broker' role, the node id {} must not be included in the set of voters {}", n.node_id, n.voters_shown()));
     }
     if n.controller_names.is_empty() {
@@ -174,7 +205,7 @@ pub fn broker_only(n: &Node) -> Vec<String> {
     if !n.controller_listeners().is_empty() {
         v.push("controller.listener.names must not contain a value appearing in the 'listeners' configuration when running KRaft with just the broker role".into());
     }
-    for c in n.controller_names.iter().filter(|c| !n.mapped.contains(*c)) {
+    for c in n.controller_names.iter().map(|c| c.to_uppercase()).filter(|c| !n.mapped.contains(c)) {
         v.push(format!("Controller listener with name {c} defined in controller.listener.names not found in listener.security.protocol.map  (an explicit security mapping for each controller listener is required if listener.security.protocol.map is non-empty, or if there are security protocols other than PLAINTEXT in use)"));
     }
     v
@@ -202,7 +233,7 @@ pub fn broker_listeners(n: &Node) -> Vec<String> {
     if n.kraft && !n.broker {
         return v;
     }
-    let advertised: BTreeSet<&str> = n.advertised_names().into_iter().filter(|a| !n.controller_names.iter().any(|c| c == a)).collect();
+    let advertised = n.advertised_names();
     if advertised.is_empty() {
         let hint = if n.broker { " Perhaps all listeners appear in controller.listener.names?" } else { "" };
         v.push(format!("There must be at least one advertised listener.{hint}"));
