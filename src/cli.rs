@@ -136,6 +136,7 @@ fn default_project_dir() -> PathBuf {
 }
 
 pub async fn main() -> ExitCode {
+    crate::stack::progress::set_sink(show);
     crate::probes::netns::child_main_if_requested();
     let command = Cli::parse().command;
     if let Command::Clean { dry_run } = command {
@@ -271,4 +272,16 @@ async fn clean(dry_run: bool) -> ExitCode {
         println!("no stack of kraft-acceptance's on this engine");
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// The library's events on stderr.
+fn show(e: crate::stack::progress::Event) {
+    use crate::stack::progress::Event;
+    match e {
+        Event::Redraw(line) => eprint!("\r\x1b[2K{line}"),
+        Event::Clear => eprint!("\r\x1b[2K"),
+        Event::Line(line) => eprintln!("{line}"),
+        Event::Notice(line) => eprintln!("kraft-acceptance: {line}"),
+        Event::Abort(line) => eprintln!("\nkraft-acceptance: {line}"),
+    }
 }

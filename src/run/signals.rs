@@ -24,10 +24,10 @@ pub fn teardown_on_signal(stack: Arc<Stack>) {
         };
         let code = tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 };
         INTERRUPTED.store(code, Ordering::SeqCst);
-        eprintln!("\nkraft-acceptance: interrupted; tearing down {}", stack.project);
+        crate::stack::progress::abort(&format!("interrupted; tearing down {}", stack.project));
         stack.stop_up();
         if let Err(e) = stack.down() {
-            eprintln!("kraft-acceptance: teardown failed: {e}");
+            crate::stack::progress::notice(&format!("teardown failed: {e}"));
         }
         std::process::exit(code);
     });
@@ -67,7 +67,7 @@ pub fn end_on_engine_loss(stack: Arc<Stack>) {
         } else {
             format!("the engine did not answer again within {} s; the next run, or `kraft-acceptance clean`, removes stack {}", ENGINE_RETURN_LIMIT.as_secs(), stack.project)
         };
-        eprintln!("\nkraft-acceptance: the Docker Engine stopped answering mid-run ({why}); the run ended and {what}");
+        crate::stack::progress::abort(&format!("the Docker Engine stopped answering mid-run ({why}); the run ended and {what}"));
         std::process::exit(2);
     });
 }

@@ -1,9 +1,42 @@
 //! Progress while waiting: a live line on a terminal; with `-v`, a line
-//! every 2 s where stderr is not a terminal; nothing otherwise.
+//! every 2 s where stderr is not a terminal; nothing otherwise. The library
+//! only says what happens, as [`Event`]s; the command line shows them
+//! (see [`set_sink`]), so nothing under `stack/` or `run/` writes to a
+//! terminal itself.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+/// What the library tells the person running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// The live line, redrawn in place (a terminal).
+    Redraw(&'a str),
+    /// The live line cleared (a terminal).
+    Clear,
+    /// A progress line of its own (not a terminal, `-v`).
+    Line(&'a str),
+    /// Something that happened: a stack kept or reaped, a lock waited for,
+    /// the stand-in chosen.
+    Notice(&'a str),
+    /// A run ended from outside (a signal, the engine gone), after a line break.
+    Abort(&'a str),
+}
+
+static SINK: OnceLock<fn(Event)> = OnceLock::new();
+
+/// Where events go; until set (a library user), nowhere.
+pub fn set_sink(sink: fn(Event)) {
+    let _ = SINK.set(sink);
+}
+
+fn emit(e: Event) {
+    if let Some(sink) = SINK.get() {
+        sink(e);
+    }
+}
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
 
@@ -35,9 +68,9 @@ impl Progress {
             return;
         }
         if self.tty {
-            eprint!("\r\x1b[2K{line}");
+            emit(Event::Redraw(line));
         } else if self.last_line.elapsed() >= Duration::from_secs(2) {
-            eprintln!("{line}");
+            emit(Event::Line(line));
             self.last_line = Instant::now();
         }
     }
@@ -52,16 +85,21 @@ impl Default for Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         if self.tty && self.on {
-            eprint!("\r\x1b[2K");
+            emit(Event::Clear);
         }
     }
 }
 
-/// What the stack tells the person running it, on stderr, prefixed
-/// `kraft-acceptance: `: a stack kept or reaped, a lock waited for, the
-/// stand-in chosen. The one place the library speaks outside the outcome.
+/// What the stack tells the person running it: a stack kept or reaped, a
+/// lock waited for, the stand-in chosen. The one way the library speaks
+/// outside the outcome.
 pub fn notice(line: &str) {
-    eprintln!("kraft-acceptance: {line}");
+    emit(Event::Notice(line));
+}
+
+/// A run ended from outside (see [`Event::Abort`]).
+pub fn abort(line: &str) {
+    emit(Event::Abort(line));
 }
 
 /// `s` on one line, at most `n` characters.
