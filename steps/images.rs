@@ -47,12 +47,7 @@ fn not_gone(w: &mut AcceptanceWorld, services: Services) -> StepResult {
 async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let engine = w.ctx.engine().await;
     let engine = w.judge(observe("the Docker Engine answering (it asks the registries)", engine))?;
-    let mut required = vec![images::host_platform(std::env::consts::ARCH)];
-    for p in &w.ctx.target.platforms {
-        if !required.contains(p) {
-            required.push(p.clone());
-        }
-    }
+    let required = images::required_platforms(std::env::consts::ARCH, &w.ctx.target.platforms);
     let mut found = Vec::new();
     for (_, image) in stack_images(w, &services) {
         let offered = engine.distribution(&image).await.map_err(|e| kraft_acceptance::probes::compose::one_line(&e.to_string()));

@@ -68,18 +68,20 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
 
 #[when("the topic bootstrap runs to completion")]
 async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
-    let s = w.stack()?;
     let service = match w.ctx.target.bootstrap.clone() {
         Bootstrap::Service(s) => s,
         Bootstrap::Command(c) => return run_command(w, &c).await,
-        Bootstrap::None => {
-            let none = earlier::<()>("a bootstrap (the selection runs this scenario only with one)", None);
-            return w.judge(none);
-        }
+        Bootstrap::None => return w.judge(earlier::<()>("a bootstrap (the selection runs this scenario only with one)", None)),
     };
+    run_service(w, &service).await
+}
+
+/// A bootstrap that is a compose service, run as a one-off.
+async fn run_service(w: &mut AcceptanceWorld, service: &str) -> StepResult {
+    let s = w.stack()?;
     // A repeat run follows one that went through compose's dependency handling.
     let again = w.oneoff.as_ref().is_some_and(|r| r.exit_code == 0);
-    let run = match s.run_bootstrap(&service, ONEOFF_LIMIT, again).await {
+    let run = match s.run_bootstrap(service, ONEOFF_LIMIT, again).await {
         Err(BootstrapError::NotReady(r)) => return w.judge(verdicts::stack::ready(&r)),
         Err(BootstrapError::Run(e)) => Err(e),
         Ok(run) => Ok(run),
@@ -122,16 +124,19 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
     w.topics_after = Some(after.clone());
     match manifest {
         Some(m) => judge_manifest(w, &m, &after),
-        None => {
-            let before = w.judge(earlier("the broker's topics before the bootstrap", w.topics_before.clone()))?;
-            let created = w.judge(topics::created(&before, &after))?;
-            for (name, partitions) in &created {
-                w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()], false);
-            }
-            w.saw(format!("the bootstrap created {}", listed(&created)));
-            Ok(())
-        }
+        None => judge_created(w, &after),
     }
+}
+
+/// Without a manifest: the bootstrap created topics the broker did not have.
+fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
+    let before = w.judge(earlier("the broker's topics before the bootstrap", w.topics_before.clone()))?;
+    let created = w.judge(topics::created(&before, after))?;
+    for (name, partitions) in &created {
+        w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()], false);
+    }
+    w.saw(format!("the bootstrap created {}", listed(&created)));
+    Ok(())
 }
 
 #[then(expr = "a Kafka client at {string} finds no topic changed by the second run")]

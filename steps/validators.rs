@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use cucumber::{then, when};
+use kraft_acceptance::model::validators::CommandRun;
 use kraft_acceptance::probes::validators;
+use kraft_acceptance::stack::progress;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::validators as verdict;
 use kraft_acceptance::verdicts::earlier;
@@ -13,27 +15,27 @@ const LIMIT: Duration = Duration::from_secs(300);
 
 #[when("the repo's validation commands run in its directory")]
 async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
-    let t = &w.ctx.target;
-    let (dir, commands, from) = (t.dir.clone(), t.validators.clone(), t.validators_from.clone());
+    let (dir, commands) = (w.ctx.target.dir.clone(), w.ctx.target.validators.clone());
     let mut runs = Vec::new();
     for command in commands {
-        eprintln!("kraft-acceptance: validators: running `{command}` in {}", dir.display());
-        let d = dir.clone();
-        let c = command.clone();
+        progress::notice(&format!("validators: running `{command}` in {}", dir.display()));
+        let (d, c) = (dir.clone(), command.clone());
         let r = crate::common::blocking(w, format!("`{command}` started in {}", dir.display()), move || validators::run(&d, &c, LIMIT)).await?;
-        let exit = r.exit_code.map_or("killed".to_string(), |c| format!("exit {c}"));
-        w.ctx.record(
-            "Repo validators",
-            &["command", "exit", "seconds", "files changed", "last lines"],
-            vec![r.command.clone(), exit.clone(), format!("{:.2}", r.seconds), r.changed.join(", "), r.tail.join("\n")],
-            r.exit_code != Some(0),
-        );
-        w.ctx.measure(format!("validator `{}`: {exit} in {:.2} s", r.command, r.seconds));
-        w.saw(format!("`{}` ({from}): {exit} in {:.2} s", r.command, r.seconds));
+        record(w, &r);
         runs.push(r);
     }
     w.validators = Some(runs);
     Ok(())
+}
+
+/// One command's run: a report row, a measurement, what the step saw.
+fn record(w: &mut AcceptanceWorld, r: &CommandRun) {
+    let exit = r.exit_code.map_or("killed".to_string(), |c| format!("exit {c}"));
+    let row = vec![r.command.clone(), exit.clone(), format!("{:.2}", r.seconds), r.changed.join(", "), r.tail.join("\n")];
+    w.ctx.record("Repo validators", &["command", "exit", "seconds", "files changed", "last lines"], row, r.exit_code != Some(0));
+    w.ctx.measure(format!("validator `{}`: {exit} in {:.2} s", r.command, r.seconds));
+    let from = w.ctx.target.validators_from.clone();
+    w.saw(format!("`{}` ({from}): {exit} in {:.2} s", r.command, r.seconds));
 }
 
 #[then("each exits 0")]

@@ -13,7 +13,7 @@ pub struct KafkaObservation {
     /// Topic name -> partition count.
     pub topics: BTreeMap<String, i32>,
     /// The data path, when asked for.
-    pub round_trip: Option<DataPath>,
+    pub data: Option<DataPath>,
 }
 
 /// What a client does beyond metadata.
@@ -28,6 +28,52 @@ pub enum DataCheck {
     ReadOnly(Option<String>),
 }
 
-/// What the data path did (`Ok`: a sentence of what worked) or the step at
-/// which it failed, as a person reads it in the report.
-pub type DataPath = Result<String, String>;
+/// What the data check did: which check, and what worked (a sentence as a
+/// person reads it in the report) or the step at which it failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataPath {
+    RoundTrip(Result<String, DataFailure>),
+    ReadOnly(Result<String, DataFailure>),
+}
+
+impl DataPath {
+    pub fn outcome(&self) -> &Result<String, DataFailure> {
+        match self {
+            DataPath::RoundTrip(o) | DataPath::ReadOnly(o) => o,
+        }
+    }
+
+    /// What the check set out to show, through `bootstrap`.
+    pub fn expected(&self, bootstrap: &str) -> String {
+        match self {
+            DataPath::RoundTrip(_) => format!("create, produce and consume through {bootstrap}"),
+            DataPath::ReadOnly(_) => format!("a topic's offsets read from its leader through {bootstrap}, nothing written"),
+        }
+    }
+}
+
+/// The step of the data path that failed, and what the client said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{detail}")]
+pub struct DataFailure {
+    pub step: DataStep,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataStep {
+    Client,
+    CreateTopic,
+    Produce,
+    Assign,
+    Consume,
+    NoTopic,
+    Offsets,
+}
+
+impl DataStep {
+    /// This step's failure: `detail` as the client put it.
+    pub fn failed(self, detail: impl Into<String>) -> DataFailure {
+        DataFailure { step: self, detail: detail.into() }
+    }
+}

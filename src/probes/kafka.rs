@@ -14,7 +14,7 @@ use rdkafka::{Offset, TopicPartitionList};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
-pub use crate::model::kafka::{DataCheck, DataPath, KafkaObservation};
+pub use crate::model::kafka::{DataCheck, DataFailure, DataPath, DataStep, KafkaObservation};
 use crate::model::topics::is_application_topic;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,22 +40,22 @@ fn config(bootstrap: &str) -> ClientConfig {
 pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, KafkaError> {
     let told = super::wire::metadata(bootstrap)?;
     let (brokers, topics) = (told.brokers, told.topics);
-    let round_trip = match check {
+    let data = match check {
         DataCheck::None => None,
-        DataCheck::RoundTrip(t) => Some(round_trip(bootstrap, t)),
+        DataCheck::RoundTrip(t) => Some(DataPath::RoundTrip(round_trip(bootstrap, t))),
         DataCheck::ReadOnly(named) => {
             let topic = named.clone().or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned());
-            Some(match topic {
-                None => Err("no application topic on the broker to read offsets from".into()),
+            Some(DataPath::ReadOnly(match topic {
+                None => Err(DataStep::NoTopic.failed("no application topic on the broker to read offsets from")),
                 Some(t) => read_offsets(bootstrap, &t)?,
-            })
+            }))
         }
     };
-    Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, round_trip })
+    Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, data })
 }
 
 /// The offsets of `topic`/0, read from its leader; writes nothing.
-fn read_offsets(bootstrap: &str, topic: &str) -> Result<DataPath, KafkaError> {
+fn read_offsets(bootstrap: &str, topic: &str) -> Result<Result<String, DataFailure>, KafkaError> {
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", "kraft-acceptance-metadata")
         .create()
@@ -63,42 +63,42 @@ fn read_offsets(bootstrap: &str, topic: &str) -> Result<DataPath, KafkaError> {
     Ok(consumer
         .fetch_watermarks(topic, 0, TIMEOUT)
         .map(|(lo, hi)| format!("read-only: offsets of {topic}/0 from its leader: {lo}..{hi}"))
-        .map_err(|e| format!("offsets of {topic}/0 from its leader: {e}")))
+        .map_err(|e| DataStep::Offsets.failed(format!("offsets of {topic}/0 from its leader: {e}"))))
 }
 
 /// Creates `topic` (1 partition), produces a unique record, consumes it back.
-fn round_trip(bootstrap: &str, topic: &str) -> DataPath {
+fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
     let started = Instant::now();
     let admin: AdminClient<DefaultClientContext> =
-        config(bootstrap).create().map_err(|e| format!("admin client: {e}"))?;
+        config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("admin client: {e}")))?;
     let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
     let created = futures::executor::block_on(admin.create_topics(
         &[NewTopic::new(topic, 1, TopicReplication::Fixed(1))],
         &opts,
     ))
-    .map_err(|e| format!("CreateTopics {topic}: {e}"))?;
+    .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
     for r in created {
-        r.map_err(|(t, code)| format!("CreateTopics {t}: {code}"))?;
+        r.map_err(|(t, code)| DataStep::CreateTopic.failed(format!("CreateTopics {t}: {code}")))?;
     }
 
     let payload = format!("kraft-acceptance {topic} {}", std::process::id());
-    let producer: FutureProducer = config(bootstrap).create().map_err(|e| format!("producer: {e}"))?;
+    let producer: FutureProducer = config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
     let delivery = futures::executor::block_on(
         producer.send(FutureRecord::to(topic).key("probe").payload(&payload), TIMEOUT),
     );
     let (partition, offset) = delivery
         .map(|d| (d.partition, d.offset))
-        .map_err(|(e, _)| format!("produce to {topic}: {e}"))?;
+        .map_err(|(e, _)| DataStep::Produce.failed(format!("produce to {topic}: {e}")))?;
 
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", format!("kraft-acceptance-{topic}"))
         .set("enable.auto.commit", "false")
         .create()
-        .map_err(|e| format!("consumer: {e}"))?;
+        .map_err(|e| DataStep::Client.failed(format!("consumer: {e}")))?;
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
-        .map_err(|e| format!("assign {topic}/{partition}@{offset}: {e}"))?;
-    consumer.assign(&tpl).map_err(|e| format!("assign {topic}: {e}"))?;
+        .map_err(|e| DataStep::Assign.failed(format!("assign {topic}/{partition}@{offset}: {e}")))?;
+    consumer.assign(&tpl).map_err(|e| DataStep::Assign.failed(format!("assign {topic}: {e}")))?;
     let deadline = Instant::now() + TIMEOUT;
     let mut last = String::from("nothing received");
     while Instant::now() < deadline {
@@ -114,5 +114,5 @@ fn round_trip(bootstrap: &str, topic: &str) -> DataPath {
             None => {}
         }
     }
-    Err(format!("consume from {topic}: produced at offset {offset}, not read back within {}s ({last})", TIMEOUT.as_secs()))
+    Err(DataStep::Consume.failed(format!("consume from {topic}: produced at offset {offset}, not read back within {}s ({last})", TIMEOUT.as_secs())))
 }

@@ -125,9 +125,27 @@ pub fn host_platform(arch: &str) -> String {
     format!("linux/{arch}")
 }
 
+/// The platforms every image must offer: this host's, then the target's own.
+pub fn required_platforms(arch: &str, target: &[String]) -> Vec<String> {
+    let mut required = vec![host_platform(arch)];
+    for p in target {
+        if !required.contains(p) {
+            required.push(p.clone());
+        }
+    }
+    required
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_platforms_start_with_this_hosts() {
+        let t = vec!["linux/arm64".to_string(), "linux/amd64".to_string()];
+        assert_eq!(required_platforms("x86_64", &t), vec!["linux/amd64", "linux/arm64"]);
+        assert_eq!(required_platforms("aarch64", &[]), vec!["linux/arm64"]);
+    }
 
     #[test]
     fn parses_references_as_registries_do() {

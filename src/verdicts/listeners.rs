@@ -24,11 +24,9 @@ pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
 
 /// The client's data path (round trip, or read-only offsets) worked.
 pub fn data_path_works(obs: &KafkaObservation) -> Verdict<String> {
-    let expected = format!("create, produce and consume through {}", obs.bootstrap);
-    match &obs.round_trip {
-        Some(Ok(d)) => Ok(d.clone()),
-        Some(Err(e)) => Err(Failure::new(expected, e.clone())),
-        None => Err(Failure::new(expected, "the client made no round trip")),
+    match &obs.data {
+        Some(d) => d.outcome().clone().map_err(|e| Failure::new(d.expected(&obs.bootstrap), e.to_string())),
+        None => Err(Failure::new(format!("a data path through {}", obs.bootstrap), "the client made no data check")),
     }
 }
 
@@ -171,12 +169,12 @@ mod tests {
         PortBinding { target, published: Some(published.into()), host_ip: Some(ip.into()), protocol: None }
     }
 
-    fn told(brokers: &[&str], round_trip: Option<Result<String, String>>) -> KafkaObservation {
+    fn told(brokers: &[&str], data: Option<crate::model::kafka::DataPath>) -> KafkaObservation {
         KafkaObservation {
             bootstrap: "localhost:9093".into(),
             brokers: brokers.iter().map(|b| b.to_string()).collect(),
             topics: Default::default(),
-            round_trip,
+            data,
         }
     }
 
@@ -191,8 +189,12 @@ mod tests {
 
     #[test]
     fn data_path_must_work() {
-        assert_eq!(data_path_works(&told(&[], Some(Ok("done".into())))).unwrap(), "done");
-        assert_eq!(data_path_works(&told(&[], Some(Err("produce: timed out".into())))).unwrap_err().observed, "produce: timed out");
+        use crate::model::kafka::{DataPath, DataStep};
+        assert_eq!(data_path_works(&told(&[], Some(DataPath::RoundTrip(Ok("done".into()))))).unwrap(), "done");
+        let f = data_path_works(&told(&[], Some(DataPath::RoundTrip(Err(DataStep::Produce.failed("produce: timed out")))))).unwrap_err();
+        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("create, produce and consume through localhost:9093", "produce: timed out"));
+        let f = data_path_works(&told(&[], Some(DataPath::ReadOnly(Err(DataStep::NoTopic.failed("no application topic")))))).unwrap_err();
+        assert!(f.expected.contains("nothing written"), "{}", f.expected);
         assert!(data_path_works(&told(&[], None)).is_err());
     }
 
