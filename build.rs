@@ -1,10 +1,12 @@
 //! Compiles in every `features/*.feature`, so the binary runs where the repo
-//! is not and a new feature file needs no list kept by hand.
+//! is not and a new feature file needs no list kept by hand; and names the
+//! commit and target it was built from, for `--version`.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    identity();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -22,4 +24,25 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("features.rs");
     std::fs::write(dest, out).expect("write features.rs");
+}
+
+/// KRAFT_ACCEPTANCE_COMMIT (git's short hash, or "unknown" outside a
+/// checkout, as from `cargo package`) and KRAFT_ACCEPTANCE_TARGET.
+fn identity() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for f in [".git/HEAD", ".git/refs/heads"] {
+        if root.join(f).exists() {
+            println!("cargo:rerun-if-changed={}", root.join(f).display());
+        }
+    }
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && root.join(".git").exists())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=KRAFT_ACCEPTANCE_COMMIT={commit}");
+    println!("cargo:rustc-env=KRAFT_ACCEPTANCE_TARGET={}", std::env::var("TARGET").unwrap_or_default());
 }

@@ -7,15 +7,24 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::run::options::{VerifyOptions, DEFAULT_LOCK_WAIT_S, DEFAULT_WAIT_LIMIT_S};
-use crate::stack::ImageChoice;
+use crate::run::options::VerifyOptions;
+
+/// `--version`: the version, the commit and the target it was built for.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("KRAFT_ACCEPTANCE_COMMIT"),
+    ", ",
+    env!("KRAFT_ACCEPTANCE_TARGET"),
+    ")"
+);
 
 /// Proves a Kafka ZooKeeper→KRaft migration on a real Docker Compose stack.
 ///
 /// Exit status: 0 every selected scenario passed; 1 a scenario failed (its
 /// message says expected vs observed); 2 bad input (target, flags, Docker).
 #[derive(Parser)]
-#[command(name = "kraft-acceptance", version, propagate_version = true)]
+#[command(name = "kraft-acceptance", version = VERSION, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,15 +41,8 @@ enum Command {
     ///   kraft-acceptance verify --attach --project-name huledu --tags "@runtime or @hemma"
     #[command(verbatim_doc_comment)]
     Verify {
-        /// The target repo: compose files named as in the seed
-        /// (docker-compose.infrastructure.yml, docker-compose.hemma.yml) or
-        /// listed in its kraft-acceptance.toml.
-        #[arg(long, value_name = "DIR", default_value_os_t = default_project_dir())]
-        project_dir: PathBuf,
-        /// Cucumber tag expression selecting scenarios, e.g. "@static",
-        /// "@runtime and not @kraft-wire". Default: every scenario.
-        #[arg(long, value_name = "EXPR")]
-        tags: Option<String>,
+        #[command(flatten)]
+        run: VerifyOptions,
         /// Write report.md, report.html (the sign-off report), outcome.json,
         /// cucumber.json and junit.xml into DIR.
         #[arg(long, value_name = "DIR")]
@@ -59,56 +61,6 @@ enum Command {
         /// With --baseline: make this run the new baseline (after a deploy).
         #[arg(long, requires = "baseline")]
         save_baseline: bool,
-        /// Run the .feature files of DIR instead of the built-in ones.
-        #[arg(long, value_name = "DIR")]
-        features: Option<PathBuf>,
-        /// Images for @runtime scenarios. auto: the target's own images,
-        /// pulled (`docker compose pull`) when not present; the locally
-        /// built stand-in only when that pull fails, with the pull's error
-        /// as the reason. real: the target's own, never the stand-in.
-        /// standin: the stand-in, no pull. Every run says which it used,
-        /// and a run on the stand-in is never a release sign-off.
-        #[arg(long, value_enum, env = "KRAFT_ACCEPTANCE_IMAGES", default_value_t = ImageChoice::Auto)]
-        images: ImageChoice,
-        /// Leave the stack running after the run (prints how to remove it).
-        #[arg(long, conflicts_with = "attach")]
-        keep: bool,
-        /// Post-deploy: verify the running compose project --project-name
-        /// and change nothing (no up, down, stop, restart, rm; Kafka clients
-        /// only read).
-        #[arg(long, requires = "project_name")]
-        attach: bool,
-        /// The compose project to attach to (as in `docker compose -p NAME`).
-        #[arg(long, value_name = "NAME", requires = "attach")]
-        project_name: Option<String>,
-        /// With --attach: also run the topic bootstrap on the deployment.
-        #[arg(long, requires = "attach")]
-        run_topic_setup: bool,
-        /// Run the @host scenarios: they connect to this host's own
-        /// non-loopback addresses and list its sockets. Use on the
-        /// deployment host only; without it they are reported as not run.
-        /// With --attach it also runs the neighbour probe (owned runs run it
-        /// whenever root): it adds a test host to this host for about two
-        /// seconds (a network namespace and a veth pair on 198.18.0.0/15)
-        /// and connects from it to every port Kafka and Redis publish.
-        #[arg(long)]
-        host_checks: bool,
-        /// Print progress while waiting even when stderr is not a terminal
-        /// (on a terminal it is always shown).
-        #[arg(short, long)]
-        verbose: bool,
-        /// The target layering the runtime uses (default: hemma with
-        /// --attach when the target has it, else infrastructure).
-        #[arg(long, value_name = "NAME")]
-        layering: Option<String>,
-        /// Longest wait, in seconds, for Kafka or Redis to become healthy.
-        /// The 60 s criterion is judged on the engine's own timestamps.
-        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
-        wait_limit: f64,
-        /// Longest wait, in seconds, for another run of kraft-acceptance
-        /// on this host (they publish the same ports) to finish.
-        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT_S)]
-        lock_wait: f64,
     },
     /// Remove stacks that runs of kraft-acceptance left behind when they
     /// were killed (their owner process is gone). Stacks whose owner runs,
@@ -126,15 +78,6 @@ enum Command {
     },
 }
 
-/// `fixtures/reference` of the working directory, else of this source tree.
-fn default_project_dir() -> PathBuf {
-    let local = PathBuf::from("fixtures/reference");
-    if local.is_dir() {
-        return local;
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference")
-}
-
 pub async fn main() -> ExitCode {
     crate::stack::progress::set_sink(show);
     crate::probes::netns::child_main_if_requested();
@@ -142,41 +85,8 @@ pub async fn main() -> ExitCode {
     if let Command::Clean { dry_run } = command {
         return clean(dry_run).await;
     }
-    let Command::Verify {
-        project_dir,
-        tags,
-        report,
-        metrics_file,
-        baseline,
-        save_baseline,
-        features,
-        images,
-        keep,
-        wait_limit,
-        attach,
-        project_name,
-        run_topic_setup,
-        layering,
-        host_checks,
-        verbose,
-        lock_wait,
-    } = command
-    else {
+    let Command::Verify { run: opts, report, metrics_file, baseline, save_baseline } = command else {
         return ExitCode::from(2);
-    };
-    let opts = VerifyOptions {
-        project_dir,
-        tags,
-        features,
-        images,
-        keep,
-        wait_limit,
-        attach: if attach { project_name } else { None },
-        run_topic_setup,
-        layering,
-        host_checks,
-        verbose,
-        lock_wait,
     };
     let result = crate::run::verify(&opts).await;
     if let Some(code) = crate::run::signals::interrupted() {

@@ -205,7 +205,7 @@ async fn start_stack(opts: &VerifyOptions, target: &Target) -> Result<(String, A
     let cli = compose_for(target, &layering)?;
     let wait_limit = Duration::from_secs_f64(opts.wait_limit);
     let services = crate::stack::Services::of(target);
-    if let Some(project) = &opts.attach {
+    if let Some(project) = opts.attached() {
         return Ok((layering, Stack::attach(project, cli, wait_limit, services).await?));
     }
     let options = StackOptions { cli, images: opts.images, keep: opts.keep, wait_limit, lock_wait: Duration::from_secs_f64(opts.lock_wait), services };

@@ -1,4 +1,5 @@
-//! What a run is asked to do.
+//! What a run is asked to do: the `verify` options, as the command line
+//! takes them (`kraft-acceptance verify --help`).
 
 use std::path::PathBuf;
 
@@ -7,32 +8,67 @@ use crate::stack::ImageChoice;
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
 pub const DEFAULT_LOCK_WAIT_S: f64 = 600.0;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct VerifyOptions {
+    /// The target repo (default: the current directory, as for `docker
+    /// compose`): compose files named as in the seed
+    /// (docker-compose.infrastructure.yml, docker-compose.hemma.yml) or
+    /// listed in its kraft-acceptance.toml.
+    #[arg(long, value_name = "DIR", env = "KRAFT_ACCEPTANCE_PROJECT_DIR", default_value = ".")]
     pub project_dir: PathBuf,
-    /// Cucumber tag expression, e.g. `@static and not @hemma`.
+    /// Cucumber tag expression selecting scenarios, e.g. "@static",
+    /// "@runtime and not @kraft-wire". Default: every scenario.
+    #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
-    /// Run these feature files instead of the compiled-in ones.
+    /// Run the .feature files of DIR instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
     pub features: Option<PathBuf>,
+    /// Images for @runtime scenarios. auto: the target's own images,
+    /// pulled (`docker compose pull`) when not present; the locally
+    /// built stand-in only when that pull fails, with the pull's error
+    /// as the reason. real: the target's own, never the stand-in.
+    /// standin: the stand-in, no pull. Every run says which it used,
+    /// and a run on the stand-in is never a release sign-off.
+    #[arg(long, value_enum, env = "KRAFT_ACCEPTANCE_IMAGES", default_value_t = ImageChoice::Auto)]
     pub images: ImageChoice,
-    /// Leave the stack up after the run.
+    /// Leave the stack running after the run (prints how to remove it).
+    #[arg(long, conflicts_with = "attach")]
     pub keep: bool,
-    /// Longest wait for a service to become healthy (seconds); the 60 s
-    /// criterion is judged on the engine's timestamps, not on this.
-    pub wait_limit: f64,
-    /// Verify this running compose project instead of starting one.
-    pub attach: Option<String>,
-    /// In attach mode, run the topic bootstrap (a change to the deployment).
+    /// Post-deploy: verify the running compose project --project-name
+    /// and change nothing (no up, down, stop, restart, rm; Kafka clients
+    /// only read).
+    #[arg(long, requires = "project_name")]
+    pub attach: bool,
+    /// The compose project to attach to (as in `docker compose -p NAME`).
+    #[arg(long, value_name = "NAME", requires = "attach")]
+    pub project_name: Option<String>,
+    /// With --attach: also run the topic bootstrap on the deployment.
+    #[arg(long, requires = "attach")]
     pub run_topic_setup: bool,
-    /// The layering the runtime uses (default: hemma when attached, else
-    /// infrastructure).
-    pub layering: Option<String>,
-    /// Run @host scenarios: they connect to this host's own non-loopback
-    /// addresses and list its sockets, so only on the deployment host.
+    /// Run the @host scenarios: they connect to this host's own
+    /// non-loopback addresses and list its sockets. Use on the
+    /// deployment host only; without it they are reported as not run.
+    /// With --attach it also runs the neighbour probe (owned runs run it
+    /// whenever root): it adds a test host to this host for about two
+    /// seconds (a network namespace and a veth pair on 198.18.0.0/15)
+    /// and connects from it to every port Kafka and Redis publish.
+    #[arg(long)]
     pub host_checks: bool,
-    /// Progress lines while waiting even when stderr is not a terminal.
+    /// Print progress while waiting even when stderr is not a terminal
+    /// (on a terminal it is always shown).
+    #[arg(short, long)]
     pub verbose: bool,
-    /// Longest wait for another owned run on this host to finish.
+    /// The target layering the runtime uses (default: hemma with
+    /// --attach when the target has it, else infrastructure).
+    #[arg(long, value_name = "NAME")]
+    pub layering: Option<String>,
+    /// Longest wait, in seconds, for Kafka or Redis to become healthy.
+    /// The 60 s criterion is judged on the engine's own timestamps.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
+    pub wait_limit: f64,
+    /// Longest wait, in seconds, for another run of kraft-acceptance
+    /// on this host (they publish the same ports) to finish.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT_S)]
     pub lock_wait: f64,
 }
 
@@ -45,7 +81,8 @@ impl VerifyOptions {
             images: ImageChoice::Auto,
             keep: false,
             wait_limit: DEFAULT_WAIT_LIMIT_S,
-            attach: None,
+            attach: false,
+            project_name: None,
             run_topic_setup: false,
             layering: None,
             host_checks: false,
@@ -54,10 +91,15 @@ impl VerifyOptions {
         }
     }
 
+    /// The running compose project verified read-only (`--attach`).
+    pub fn attached(&self) -> Option<&str> {
+        self.project_name.as_deref().filter(|_| self.attach)
+    }
+
     /// The layering the runtime scenarios use.
     pub fn runtime_layering(&self, has_hemma: bool) -> String {
         self.layering.clone().unwrap_or_else(|| {
-            if self.attach.is_some() && has_hemma { "hemma" } else { "infrastructure" }.to_string()
+            if self.attached().is_some() && has_hemma { "hemma" } else { "infrastructure" }.to_string()
         })
     }
 }

@@ -93,6 +93,32 @@ fn help_teaches_the_selection_and_the_exit_codes() {
 }
 
 #[test]
+fn version_names_the_commit_and_the_target() {
+    let out = common::bin().arg("--version").output().unwrap();
+    let v = String::from_utf8_lossy(&out.stdout);
+    let target = format!("{}-unknown-linux-", std::env::consts::ARCH);
+    assert!(v.starts_with(&format!("kraft-acceptance {} (commit ", env!("CARGO_PKG_VERSION"))) && v.contains(&target), "{v}");
+}
+
+/// Like `docker compose`, the target is the current directory unless
+/// --project-dir names another: nothing of the build machine's paths.
+#[test]
+fn the_target_defaults_to_the_current_directory() {
+    let run = |dir: &std::path::Path| {
+        let mut c = common::bin();
+        c.env_remove("KRAFT_ACCEPTANCE_PROJECT_DIR").current_dir(dir).args(["verify", "--tags", "@static"]);
+        c.output().unwrap()
+    };
+    let out = run(&common::root().join("fixtures/reference"));
+    assert_eq!(out.status.code(), Some(0), "in the reference: {}", String::from_utf8_lossy(&out.stderr));
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "in an empty directory: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
 fn compose_missing() {
     // A `docker` on PATH without the compose plugin, as on a host with only the engine.
     let bin = tempfile::tempdir().unwrap();

@@ -13,10 +13,12 @@ pub fn root() -> PathBuf {
 
 /// The binary, on the stand-in images unless KRAFT_ACCEPTANCE_IMAGES says
 /// otherwise: tests send nothing to registries outside this machine (the
-/// registry tests start their own on 127.0.0.1).
+/// registry tests start their own on 127.0.0.1). It runs in the source
+/// tree with the reference as its target unless a test names another.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kraft-acceptance"));
     c.current_dir(root());
+    c.env("KRAFT_ACCEPTANCE_PROJECT_DIR", root().join("fixtures/reference"));
     if std::env::var_os("KRAFT_ACCEPTANCE_IMAGES").is_none() {
         c.env("KRAFT_ACCEPTANCE_IMAGES", "standin");
     }
