@@ -20,7 +20,7 @@ async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -
     let service = w.ctx.target.service(&service);
     let r = w.stack()?.readiness(&service).await;
     if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
-        w.ctx.record_healthy(&service, t);
+        w.ctx.record_healthy(&service, t, f64::from(budget));
     }
     let t = w.judge(health::healthy_within(&r, f64::from(budget)))?;
     let line = format!("{service} time-to-healthy: {t:.2} s (budget {budget} s; engine events `start` -> `health_status: healthy`)");

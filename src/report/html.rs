@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, esc, Headline, RowStatus, SignOff, BUDGET_S};
+use super::{criteria, esc, Headline, RowStatus, SignOff};
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
@@ -40,14 +40,16 @@ pub fn html(r: &SignOff) -> String {
         }
     }
     h.push_str("</table>");
-    let _ = write!(h, "<h2>Time to healthy <small>(engine events: container start &rarr; health_status: healthy; budget {BUDGET_S:.0} s)</small></h2><div class=\"bars\">");
+    let _ = write!(h, "<h2>Time to healthy <small>(engine events: container start &rarr; health_status: healthy, against the scenario's budget)</small></h2><div class=\"bars\">");
     if o.evidence.time_to_healthy.is_empty() {
         h.push_str("<p>Not measured in this run.</p>");
     }
-    for (svc, t) in &o.evidence.time_to_healthy {
-        let pct = (t / BUDGET_S * 100.0).clamp(0.5, 100.0);
-        let cls = if *t <= BUDGET_S { "pass" } else { "fail" };
-        let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s / {BUDGET_S:.0} s</span></div>", esc(svc));
+    for (svc, t, budget) in o.evidence.healthy_times() {
+        let scale = budget.unwrap_or(t).max(t);
+        let pct = (t / scale * 100.0).clamp(0.5, 100.0);
+        let cls = if budget.is_none_or(|b| t <= b) { "pass" } else { "fail" };
+        let of = budget.map_or(String::new(), |b| format!(" / {b:.0} s"));
+        let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s{of}</span></div>", esc(svc));
     }
     h.push_str("</div>");
     evidence_tables(&mut h, o);

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, Headline, SignOff, BUDGET_S};
+use super::{criteria, Headline, SignOff};
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
@@ -34,13 +34,14 @@ pub fn markdown(r: &SignOff) -> String {
         }
         md.push('\n');
     }
-    let _ = writeln!(md, "## Time to healthy (engine events, budget {BUDGET_S:.0} s)\n");
+    let _ = writeln!(md, "## Time to healthy (engine events, against the scenario's budget)\n");
     if o.evidence.time_to_healthy.is_empty() {
         let _ = writeln!(md, "Not measured in this run (no runtime scenario selected).\n");
     }
-    for (svc, t) in &o.evidence.time_to_healthy {
-        let n = ((t / BUDGET_S) * 40.0).round().clamp(0.0, 60.0) as usize;
-        let _ = writeln!(md, "    {svc:<8} {t:>6.2} s |{}{}| {BUDGET_S:.0} s", "#".repeat(n.min(40)), " ".repeat(40usize.saturating_sub(n)));
+    for (svc, t, budget) in o.evidence.healthy_times() {
+        let n = ((t / budget.unwrap_or(t).max(t)) * 40.0).round().clamp(0.0, 40.0) as usize;
+        let of = budget.map_or("no budget judged".to_string(), |b| format!("{b:.0} s"));
+        let _ = writeln!(md, "    {svc:<8} {t:>6.2} s |{}{}| {of}", "#".repeat(n), " ".repeat(40 - n));
     }
     for (section, rows) in &o.evidence.tables {
         let _ = writeln!(md, "\n## {section}\n");

@@ -22,8 +22,6 @@ use crate::run::outcome::{NotRunKind, Outcome, Status};
 use crate::run::Finished;
 use crate::target::Target;
 
-pub const BUDGET_S: f64 = 60.0;
-
 pub struct SignOff<'a> {
     pub outcome: &'a Outcome,
     /// The target's identity (git commit, file hashes, names), read once
@@ -245,6 +243,19 @@ mod tests {
 
     fn target() -> Target {
         Target::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference"))).unwrap()
+    }
+
+    /// Each measured time carries the budget its scenario judged it against.
+    #[test]
+    fn time_to_healthy_is_shown_against_its_own_budget() {
+        let mut o = outcome(vec![], vec![], false);
+        o.evidence.time_to_healthy = [("kafka".to_string(), 5.1), ("redis".to_string(), 45.0)].into();
+        o.evidence.healthy_budget = [("kafka".to_string(), 60.0), ("redis".to_string(), 30.0)].into();
+        let s = SignOff { outcome: &o, target_rows: vec![] };
+        let md = markdown::markdown(&s);
+        assert!(md.contains("kafka      5.10 s |###") && md.contains("| 60 s") && md.contains("| 30 s"), "{md}");
+        let h = html::html(&s);
+        assert!(h.contains("fill pass") && h.contains("5.10 s / 60 s") && h.contains("fill fail") && h.contains("45.00 s / 30 s"), "{h}");
     }
 
     #[test]

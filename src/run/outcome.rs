@@ -72,6 +72,16 @@ pub struct Evidence {
     pub failing_rows: BTreeMap<String, std::collections::BTreeSet<usize>>,
     /// Service -> seconds from container start to healthy (engine events).
     pub time_to_healthy: BTreeMap<String, f64>,
+    /// Service -> the budget (seconds) its time to healthy was judged against.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub healthy_budget: BTreeMap<String, f64>,
+}
+
+impl Evidence {
+    /// Each service's time to healthy with the budget it was judged against.
+    pub fn healthy_times(&self) -> Vec<(&str, f64, Option<f64>)> {
+        self.time_to_healthy.iter().map(|(s, t)| (s.as_str(), *t, self.healthy_budget.get(s).copied())).collect()
+    }
 }
 
 /// Where the run happened, read before teardown.

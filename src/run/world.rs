@@ -86,8 +86,11 @@ impl RunContext {
         }
     }
 
-    pub fn record_healthy(&self, service: &str, seconds: f64) {
-        self.evidence.lock().unwrap_or_else(|p| p.into_inner()).time_to_healthy.insert(service.to_string(), seconds);
+    /// A service's time to healthy and the budget it is judged against.
+    pub fn record_healthy(&self, service: &str, seconds: f64, budget: f64) {
+        let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
+        e.time_to_healthy.insert(service.to_string(), seconds);
+        e.healthy_budget.insert(service.to_string(), budget);
     }
 }
 
