@@ -39,5 +39,5 @@ mh=$(printf '%s\n' "${healthy[@]}" | median)
 printf 'bench: images %s, %d runs\n' "$images" "$runs"
 printf 'bench: median stack alone (up -d --wait + down -v): %.2f s\n' "$ma"
 printf 'bench: median full suite (kraft-acceptance verify): %.2f s\n' "$mb"
-printf 'bench: ratio suite/stack: %.3f (goal <= 1.15)\n' "$(awk -v a="$mb" -v b="$ma" 'BEGIN{print a/b}')"
+printf 'bench: ratio suite/stack: %.3f (goal <= 1.10)\n' "$(awk -v a="$mb" -v b="$ma" 'BEGIN{print a/b}')"
 printf 'bench: median kafka time-to-healthy (engine events): %.2f s of 60 s\n' "$mh"

@@ -134,6 +134,7 @@ impl SharedBuf {
 /// resolve, what will not run and why, cucumber, and the typed outcome.
 pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
+    let mut phases = Phases::new(started);
     crate::stack::progress::set_verbose(opts.verbose);
     let compose_version = std::thread::spawn(environment::compose_version);
     let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
@@ -147,6 +148,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         true => Some(start_stack(opts, &target).await?),
         false => None,
     };
+    phases.mark("preflight");
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
     let up = stack.as_ref().map(|(_, s)| {
         let s = s.clone();
@@ -162,6 +164,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     for (layering, m) in &models {
         target.check_names(layering, m)?;
     }
+    phases.mark("up and the layerings resolved");
 
     let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
@@ -180,6 +183,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let run: std::collections::BTreeSet<String> =
         selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
     let (json, junit, collector) = run_cucumber(sources, run).await;
+    phases.mark("scenarios");
 
     // An engine that went away mid-run: its watchdog ends the run (and
     // removes the stack once the engine is back); teardown cannot run now.
@@ -190,7 +194,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     }
     let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
     let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
+    phases.mark("environment read");
     drop(guard);
+    phases.mark("teardown");
+    ctx.measure(phases.line());
     not_run.extend(unselected);
     let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
     let layering = stack.map(|(l, _)| l);
@@ -264,6 +271,29 @@ async fn run_cucumber(sources: Vec<(String, String)>, run: std::collections::BTr
         .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))
         .await;
     (json, junit, collector)
+}
+
+/// When each phase of a run ended: where a run's time goes (`measured:`).
+struct Phases {
+    last: Instant,
+    spent: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn new(started: Instant) -> Self {
+        Self { last: started, spent: Vec::new() }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.spent.push((phase, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+
+    fn line(&self) -> String {
+        let parts: Vec<String> = self.spent.iter().map(|(p, s)| format!("{p} {s:.2} s")).collect();
+        format!("run phases: {}", parts.join(", "))
+    }
 }
 
 /// The typed outcome: each scenario with what its steps observed and warned.
