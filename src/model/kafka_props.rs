@@ -88,6 +88,9 @@ pub fn image_settings(env: &BTreeMap<String, Option<String>>, mounted: Option<&s
         .filter(|(k, _)| !EXCLUDED.contains(&k.as_str()))
         .filter_map(|(k, v)| Some((property_name(k.strip_prefix("KAFKA_")?), v.clone())))
         .collect();
+    if mounted.is_some() {
+        out.notes.push("server.properties mounted at /mnt/shared/config: the image appends the KAFKA_* settings to it".into());
+    }
     let mut text = mounted.unwrap_or_default().to_string();
     for (k, v) in &from_env {
         text.push_str(&format!("\n{k}={v}"));
