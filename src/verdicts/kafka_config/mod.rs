@@ -114,7 +114,9 @@ mod tests {
             (with("KAFKA_CONTROLLER_LISTENER_NAMES", "CTRL"), "controller.listener.names must contain at least one value appearing in the 'listeners' configuration when running the KRaft controller role"),
             (with("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER,CTRL"), "controller.listener.names must only contain values appearing in the 'listeners' configuration when running the KRaft controller role"),
             (with("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,OTHER://x:1"), "advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found INTERNAL,OTHER. The valid options based on the current configuration are CONTROLLER,EXTERNAL,INTERNAL"),
-            (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different port, listeners: INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"),
+            (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"), "If you have two listeners on the same port then one needs to be IPv4 and the other IPv6, listeners: INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094, port: 9092"),
+            (with("KAFKA_LISTENERS", "INTERNAL://:9092,EXTERNAL://kafka:9092,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different port, listeners: INTERNAL://:9092,EXTERNAL://kafka:9092,CONTROLLER://0.0.0.0:9094"),
+            (with("KAFKA_LISTENERS", "INTERNAL://:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different port unless exactly one listener has an IPv4 address and the other IPv6 address, listeners: INTERNAL://:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094, port: 9092"),
             (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,INTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different name"),
             (with("KAFKA_CONTROL_PLANE_LISTENER_NAME", "INTERNAL"), "control.plane.listener.name is not supported in KRaft mode."),
             (with("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181"), "zookeeper.connect is set (zookeeper:2181): this migration's criterion"),
@@ -316,6 +318,10 @@ mod tests {
     /// controller.listener.names, and not process.roles.
     #[test]
     fn kafkas_case_rules() {
+        // One IPv4 and one IPv6 address may share a port.
+        let dual = with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://[::]:9092,CONTROLLER://0.0.0.0:9094");
+        let dual: Vec<String> = kraft_violations(&dual).into_iter().filter(|m| m.contains("port")).collect();
+        assert_eq!(dual, Vec::<String>::new());
         let lower_map = with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "internal:plaintext,external:PLAINTEXT,controller:Plaintext");
         assert_eq!(kraft_violations(&lower_map), Vec::<String>::new());
         let lower_listeners = with("KAFKA_LISTENERS", "internal://0.0.0.0:9092,external://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094");

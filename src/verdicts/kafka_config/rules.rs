@@ -118,21 +118,43 @@ fn connections(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
     }
 }
 
-/// Listeners have distinct names and ports (one IPv4 and one IPv6 listener
-/// may share a port).
+/// Listeners have distinct names, and distinct ports unless exactly one
+/// IPv4 and one IPv6 address share one (CoreUtils.listenerListToEndPoints,
+/// core/.../utils/CoreUtils.scala:157-209); advertised listeners need
+/// distinct names only.
 pub fn distinct_listeners(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
-    let mut names = BTreeSet::new();
-    if n.listeners.iter().any(|l| !names.insert(l.name.as_str())) {
-        v.push(format!("Each listener must have a different name, listeners: {}", n.listeners_raw));
+    let raw_advertised = n.get("advertised.listeners");
+    for (list, raw) in [(&n.listeners, Some(n.listeners_raw)), (&n.advertised, raw_advertised)] {
+        let Some(raw) = raw else { continue };
+        let mut names = BTreeSet::new();
+        if list.iter().any(|l| !names.insert(l.name.as_str())) {
+            v.push(format!("Each listener must have a different name, listeners: {raw}"));
+        }
     }
     let mut ports: BTreeMap<u16, Vec<&Listener>> = BTreeMap::new();
-    for l in &n.listeners {
+    for l in n.listeners.iter().filter(|l| l.port != 0) {
         ports.entry(l.port).or_default().push(l);
     }
-    let v6 = |l: &Listener| l.host.contains(':');
-    if ports.values().any(|ls| ls.len() > 2 || (ls.len() == 2 && v6(ls[0]) == v6(ls[1]))) {
-        v.push(format!("Each listener must have a different port, listeners: {}", n.listeners_raw));
+    let raw = n.listeners_raw;
+    for (port, eps) in ports.into_iter().filter(|(_, eps)| eps.len() > 1) {
+        let ip = |l: &&Listener| l.host.parse::<std::net::IpAddr>().ok();
+        let (with_ip, without): (Vec<&Listener>, Vec<&Listener>) = eps.into_iter().partition(|l| ip(l).is_some());
+        if without.len() > 1 {
+            v.push(format!("Each listener must have a different port, listeners: {raw}"));
+        }
+        match with_ip.as_slice() {
+            [] => {}
+            [a, b] => {
+                let one_of_each = ip(a).is_some_and(|x| x.is_ipv4()) != ip(b).is_some_and(|x| x.is_ipv4());
+                if !one_of_each || !without.is_empty() {
+                    v.push(format!("If you have two listeners on the same port then one needs to be IPv4 and the other IPv6, listeners: {raw}, port: {port}"));
+                }
+            }
+            _ => v.push(format!(
+                "Each listener must have a different port unless exactly one listener has an IPv4 address and the other IPv6 address, listeners: {raw}, port: {port}"
+            )),
+        }
     }
     v
 }
