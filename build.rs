@@ -26,8 +26,9 @@ fn main() {
     std::fs::write(dest, out).expect("write features.rs");
 }
 
-/// KRAFT_ACCEPTANCE_COMMIT (git's short hash, or "unknown" outside a
-/// checkout, as from `cargo package`) and KRAFT_ACCEPTANCE_TARGET.
+/// KRAFT_ACCEPTANCE_COMMIT (as given in the environment, else git's short
+/// hash, else "unknown" outside a checkout, as from `cargo package`) and
+/// KRAFT_ACCEPTANCE_TARGET.
 fn identity() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for f in [".git/HEAD", ".git/refs/heads"] {
@@ -35,14 +36,18 @@ fn identity() {
             println!("cargo:rerun-if-changed={}", root.join(f).display());
         }
     }
-    let commit = std::process::Command::new("git")
+    println!("cargo:rerun-if-env-changed=KRAFT_ACCEPTANCE_COMMIT");
+    let given = std::env::var("KRAFT_ACCEPTANCE_COMMIT").ok().filter(|c| !c.is_empty());
+    let commit = given.or_else(|| {
+        std::process::Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
         .current_dir(root)
         .output()
         .ok()
         .filter(|o| o.status.success() && root.join(".git").exists())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    });
+    let commit = commit.unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=KRAFT_ACCEPTANCE_COMMIT={commit}");
     println!("cargo:rustc-env=KRAFT_ACCEPTANCE_TARGET={}", std::env::var("TARGET").unwrap_or_default());
 }

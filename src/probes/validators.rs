@@ -94,7 +94,8 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
     let before = snapshot(dir)?;
     let started = Instant::now();
     // One pipe for both streams keeps the lines in the order they came.
-    let (mut reader, writer) = std::io::pipe().map_err(|source| spawn_err(dir, command, source))?;
+    let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| spawn_err(dir, command, e.into()))?;
+    let mut reader = std::fs::File::from(reader);
     let writer2 = writer.try_clone().map_err(|source| spawn_err(dir, command, source))?;
     // Its own process group, so a timeout ends whatever it started too.
     let mut child = Command::new("sh")
