@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 say() { printf 'dist: %s\n' "$*"; }
 
 root=$PWD
-cache=${KRAFT_ACCEPTANCE_CACHE:-/var/cache/kraft-acceptance}/dist
+cache=${KRAFT_ACCEPTANCE_DIST_CACHE:-${KRAFT_ACCEPTANCE_CACHE:-/var/cache/kraft-acceptance}/dist}
 as_root mkdir -p "$cache"
 apt_install rustc-web cargo-web rust-web-src musl-tools libunwind-14-dev python3-venv
 export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
@@ -81,15 +81,19 @@ build() {
   local env_t=${t//-/_}
   case "$t" in
     x86_64-unknown-linux-musl)
-      export CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc
+      # CC and AR too: librdkafka's own configure reads those, not CC_<target>.
+      export CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc CC=musl-gcc AR=ar
       flags="$flags -L /usr/lib/llvm-14/lib -C link-arg=$cache/shim/fortify.o" ;;
     aarch64-unknown-linux-musl)
       local cc; cc=$(zig_cc aarch64-linux-musl)
-      export CC_aarch64_unknown_linux_musl=$cc AR_aarch64_unknown_linux_musl="$cache/zig-venv/bin/python-zig ar" \
-        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$cc
+      printf '#!/bin/sh\nexec "%s" ar "$@"\n' "$cache/zig-venv/bin/python-zig" > "$cache/zig-ar"; chmod +x "$cache/zig-ar"
+      export CC_aarch64_unknown_linux_musl=$cc AR_aarch64_unknown_linux_musl=$cache/zig-ar \
+        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$cc CC=$cc AR=$cache/zig-ar
       flags="$flags -C link-arg=-lunwind" ;;
     *) die "unknown target $t (x86_64-unknown-linux-musl, aarch64-unknown-linux-musl)" ;;
   esac
+  # Build scripts and proc macros are built for this host, with its own cc.
+  export HOST_CC=cc CC_x86_64_unknown_linux_gnu=cc
   say "building $t (cache $cache/target)"
   local t0; t0=$(date +%s)
   RUSTFLAGS="$flags" RUSTC_WRAPPER="$root/scripts/dist/rustc-wrapper.sh" CARGO_TARGET_DIR="$cache/target" KRAFT_ACCEPTANCE_COMMIT="$commit" \
@@ -103,7 +107,7 @@ build() {
   (cd target/dist && sha256sum "$(basename "$out")" > "$(basename "$out").sha256")
   local size; size=$(stat -c %s "$out")
   say "$out: $(awk -v s="$size" 'BEGIN{printf "%.1f MiB", s/1048576}') ($size bytes), built in ${secs} s, sha256 $(cut -d' ' -f1 "$out.sha256")"
-  unset CC_$env_t
+  unset "CC_$env_t" CC AR
 }
 
 for t in "${targets[@]}"; do build "$t"; done
