@@ -53,7 +53,7 @@ cp scripts/dist/Cargo.lock "$stage/Cargo.lock"
 mkdir -p "$cache/shim"; musl-gcc -O2 -c scripts/dist/fortify-shim.c -o "$cache/shim/fortify.o"
 
 # Zig from PyPI, in a venv of the cache, for the arm64 link and C build.
-zig_cc() {
+zig_cc() {  # TARGET [cc|c++]
   local venv=$cache/zig-venv
   if [ ! -x "$venv/bin/python-zig" ]; then
     python3 -m venv "$venv" >/dev/null
@@ -63,14 +63,14 @@ zig_cc() {
   fi
   # Zig's cc, as a compiler and linker for TARGET; rustc's --target flag and
   # the self-contained objects it does not need are dropped.
-  local wrap=$cache/zig-cc-$1
+  local mode=${2:-cc} wrap=$cache/zig-${2:-cc}-$1
   cat > "$wrap" <<EOF
 #!/bin/sh
 args=""
 for a in "\$@"; do
   case "\$a" in --target=*|-lgcc_s|*crt1.o|*crti.o|*crtn.o|*crtbegin*.o|*crtend*.o) ;; *) args="\$args '\$(printf %s "\$a" | sed "s/'/'\\\\\\\\''/g")'" ;; esac
 done
-eval exec "$venv/bin/python-zig" cc -target $1 \$args
+eval exec "$venv/bin/python-zig" $mode -target $1 \$args
 EOF
   chmod +x "$wrap"
   printf '%s' "$wrap"
@@ -85,10 +85,11 @@ build() {
       export CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc CC=musl-gcc AR=ar
       flags="$flags -L /usr/lib/llvm-14/lib -C link-arg=$cache/shim/fortify.o" ;;
     aarch64-unknown-linux-musl)
-      local cc; cc=$(zig_cc aarch64-linux-musl)
+      local cc cxx; cc=$(zig_cc aarch64-linux-musl) cxx=$(zig_cc aarch64-linux-musl c++)
       printf '#!/bin/sh\nexec "%s" ar "$@"\n' "$cache/zig-venv/bin/python-zig" > "$cache/zig-ar"; chmod +x "$cache/zig-ar"
       export CC_aarch64_unknown_linux_musl=$cc AR_aarch64_unknown_linux_musl=$cache/zig-ar \
-        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$cc CC=$cc AR=$cache/zig-ar
+        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$cc CC=$cc CXX=$cxx AR=$cache/zig-ar \
+        LDFLAGS=-Wl,--undefined-version  # lld, unlike GNU ld, refuses librdkafka's version script otherwise
       flags="$flags -C link-arg=-lunwind" ;;
     *) die "unknown target $t (x86_64-unknown-linux-musl, aarch64-unknown-linux-musl)" ;;
   esac
@@ -107,7 +108,7 @@ build() {
   (cd target/dist && sha256sum "$(basename "$out")" > "$(basename "$out").sha256")
   local size; size=$(stat -c %s "$out")
   say "$out: $(awk -v s="$size" 'BEGIN{printf "%.1f MiB", s/1048576}') ($size bytes), built in ${secs} s, sha256 $(cut -d' ' -f1 "$out.sha256")"
-  unset "CC_$env_t" CC AR
+  unset "CC_$env_t" CC CXX AR LDFLAGS
 }
 
 for t in "${targets[@]}"; do build "$t"; done
