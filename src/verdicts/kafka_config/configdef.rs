@@ -71,32 +71,39 @@ pub fn refusals(props: &BTreeMap<String, String>) -> Vec<String> {
     props.iter().filter_map(|(name, value)| key(name).and_then(|k| refusal(k, value))).collect()
 }
 
-/// ConfigDef's refusal of one value, if any.
+/// ConfigDef's refusal of one value, if any: its type, then its validator.
 pub fn refusal(k: &Key, value: &str) -> Option<String> {
+    match parse(k, value) {
+        Err(message) => Some(invalid(k, value, &message)),
+        Ok(number) => validate(k, value.trim(), number),
+    }
+}
+
+/// `ConfigDef.parseType`: the value as a number for the numeric kinds, or
+/// the message it is refused with.
+fn parse(k: &Key, value: &str) -> Result<Option<f64>, String> {
     let trimmed = value.trim();
-    let invalid = |shown: &str, message: &str| Some(format!("Invalid value {shown} for configuration {}: {message}", k.name));
-    let not_a_number = || invalid(value, &format!("Not a number of type {}", format!("{:?}", k.kind).to_uppercase()));
     let number = match k.kind {
         Kind::Boolean if !trimmed.eq_ignore_ascii_case("true") && !trimmed.eq_ignore_ascii_case("false") => {
-            return invalid(value, "Expected value to be either true or false")
+            return Err("Expected value to be either true or false".into())
         }
-        Kind::Int => Some(trimmed.parse::<i32>().map(f64::from).ok()),
-        Kind::Short => Some(trimmed.parse::<i16>().map(f64::from).ok()),
-        Kind::Long => Some(trimmed.parse::<i64>().map(|n| n as f64).ok()),
-        Kind::Double => Some(java_double(trimmed)),
-        Kind::Class if !is_class_name(trimmed) => return invalid(value, &format!("Class {value} could not be found.")),
-        _ => None,
+        Kind::Class if !is_class_name(trimmed) => return Err(format!("Class {value} could not be found.")),
+        Kind::Int => trimmed.parse::<i32>().map(f64::from).ok(),
+        Kind::Short => trimmed.parse::<i16>().map(f64::from).ok(),
+        Kind::Long => trimmed.parse::<i64>().map(|n| n as f64).ok(),
+        Kind::Double => java_double(trimmed),
+        _ => return Ok(None),
     };
-    let number = match number {
-        Some(None) => return not_a_number(),
-        Some(Some(n)) => Some(n),
-        None => None,
-    };
-    validate(k, trimmed, number)
+    number.map(Some).ok_or_else(|| format!("Not a number of type {}", format!("{:?}", k.kind).to_uppercase()))
+}
+
+/// `ConfigException(name, value, message)`.
+fn invalid(k: &Key, shown: &str, message: &str) -> String {
+    format!("Invalid value {shown} for configuration {}: {message}", k.name)
 }
 
 fn validate(k: &Key, trimmed: &str, number: Option<f64>) -> Option<String> {
-    let invalid = |shown: &str, message: String| Some(format!("Invalid value {shown} for configuration {}: {message}", k.name));
+    let invalid = |shown: &str, message: String| Some(invalid(k, shown, &message));
     let shown_number = || shown_java(trimmed, k.kind);
     match k.check {
         Check::NoCheck => None,
