@@ -9,7 +9,6 @@ use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::binds::{self, Bind};
-use kraft_acceptance::model::kafka_props::env_to_properties;
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, neighbour as lan, none_of, observe};
 
@@ -73,8 +72,7 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
     let s = w.ready(&service).await?;
     let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
     let pid = w.judge(earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
-    let svc = w.defined(&s.model, &service)?;
-    let props = env_to_properties(&svc.environment);
+    let props = w.image_settings_in(&s.model, &service)?.properties;
     let socks = w.judge(observe(format!("the listening sockets of {}", c.name), proc_net::listeners_of(pid)))?;
     w.judge(listeners::every_advertised_listens(&c.name, &props, &socks))?;
     w.saw(format!("{} listens on [{}]", c.name, socks.iter().map(|s| s.port.to_string()).collect::<Vec<_>>().join(", ")));

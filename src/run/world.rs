@@ -234,7 +234,12 @@ impl AcceptanceWorld {
     /// /mnt/shared/config.
     pub fn image_settings(&mut self, service: &str) -> Result<ImageSettings, StepError> {
         let m = self.model()?;
-        let svc = self.defined(&m, service)?;
+        self.image_settings_in(&m, service)
+    }
+
+    /// [`Self::image_settings`] of a service of `model` (e.g. the running stack's).
+    pub fn image_settings_in(&mut self, model: &ComposeModel, service: &str) -> Result<ImageSettings, StepError> {
+        let svc = self.defined(model, service)?;
         let mounted = match svc.host_path_of(MOUNTED_SERVER_PROPERTIES) {
             Some(path) if path.exists() => {
                 let what = format!("{} (mounted at {MOUNTED_SERVER_PROPERTIES})", path.display());
