@@ -5,8 +5,8 @@ use super::outcome::Environment;
 use crate::probes::engine::Engine;
 use crate::stack::Stack;
 
-/// `docker compose version`, said in words; started early, it costs the run
-/// nothing.
+/// `docker compose version`, said in words; read while the scenarios run,
+/// it costs the run nothing (before `up` it would compete with the preflight).
 pub fn compose_version() -> String {
     std::process::Command::new("docker")
         .args(["compose", "version", "--short"])

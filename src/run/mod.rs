@@ -72,7 +72,10 @@ fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose:
 
 /// Resolves every layering through the compose CLI, concurrently (each is a
 /// `docker compose config`). Bad input fails here, before any scenario runs.
-fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, Arc<crate::model::compose::ComposeModel>>, RunError> {
+/// Each layering's model, as compose resolved it.
+type Models = BTreeMap<String, Arc<crate::model::compose::ComposeModel>>;
+
+fn resolve_all(target: &Target, skip: Option<&str>) -> Result<Models, RunError> {
     std::thread::scope(|s| {
         let handles: Vec<_> = target
             .layerings
@@ -87,6 +90,27 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<BTreeMap<String, A
                 h.join().unwrap_or_else(|_| Err(panicked())).map(|m| (l, m))
             })
             .collect()
+    })
+}
+
+/// Every layering but the one an owned stack resolves itself, on a
+/// blocking thread beside the preflight: `up` then runs alone, and bad
+/// input fails before anything starts.
+fn resolve_others(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> tokio::task::JoinHandle<Result<Models, RunError>> {
+    let owned = needs_stack && opts.attached().is_none();
+    let skip = owned.then(|| opts.runtime_layering(target.layerings.contains_key("hemma")));
+    let target = target.clone();
+    tokio::task::spawn_blocking(move || resolve_all(&target, skip.as_deref()))
+}
+
+/// The criterion's `up`, on a blocking thread (an interrupt is still heard).
+async fn up(s: Arc<Stack>) -> crate::model::UpResult {
+    let project = s.project.clone();
+    tokio::task::spawn_blocking(move || s.up().clone()).await.unwrap_or_else(|e| crate::model::UpResult {
+        command: format!("docker compose -p {project} up"),
+        ok: false,
+        output: format!("the thread running it failed: {e}"),
+        seconds: 0.0,
     })
 }
 
@@ -130,46 +154,44 @@ impl SharedBuf {
 }
 
 /// Runs the selected scenarios and returns what happened to each:
-/// selection, the stack (started or attached) while the other layerings
-/// resolve, what will not run and why, cucumber, and the typed outcome.
+/// selection, the stack's preflight (or attach) while the other layerings
+/// resolve, `up`, what will not run and why, cucumber, and the typed outcome.
 pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
     let mut phases = Phases::new(started);
     crate::stack::progress::set_verbose(opts.verbose);
-    let compose_version = std::thread::spawn(environment::compose_version);
     let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
     let target = Target::load(&opts.project_dir)?;
     let sources = selection::feature_sources(opts.features.as_deref())?;
     let (selected, unselected) = selection::select(selection::scenarios(&sources)?, filter.as_ref(), opts.tags.as_deref());
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
 
-    // The stack starts first; the other layerings resolve while it comes up.
+    let rest = resolve_others(opts, &target, needs_stack);
     let stack = match needs_stack {
         true => Some(start_stack(opts, &target).await?),
         false => None,
     };
-    phases.mark("preflight");
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
-    let up = stack.as_ref().map(|(_, s)| {
-        let s = s.clone();
-        std::thread::spawn(move || s.up().clone())
-    });
-    let mut models = BTreeMap::new();
+    let mut models = rest.await.map_err(|e| RunError::Io { what: "resolving the layerings".into(), source: io::Error::other(e) })??;
     if let Some((layering, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
         models.insert(layering.clone(), s.target_model.clone());
     }
-    let rest = resolve_all(&target, models.keys().next().map(String::as_str));
-    let up = up.map(|h| h.join());
-    models.extend(rest?);
     for (layering, m) in &models {
         target.check_names(layering, m)?;
     }
-    phases.mark("up and the layerings resolved");
+    phases.mark("preflight");
+    let up = match stack.as_ref() {
+        Some((_, s)) => Some(up(s.clone()).await),
+        None => None,
+    };
+    // Only the environment section needs it: read while the scenarios run.
+    let compose_version = std::thread::spawn(environment::compose_version);
+    phases.mark("up");
 
     let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
     if let (Some((layering, s)), Some(up)) = (&stack, up) {
-        let command = up.map(|u| u.command).unwrap_or_else(|_| "docker compose up (panicked)".into());
+        let command = up.command;
         println!("kraft-acceptance: stack {} ({command}, layering {layering}), images: {}", s.project, s.images.description);
         stack_policy(&mut policy, opts, &ctx.target, s);
         ctx.read_only = s.attached();
