@@ -21,6 +21,8 @@ cargo build --release --locked --quiet
 bin=target/release/kraft-acceptance
 
 now() { date +%s.%N; }
+# compose on this run's project ($p), output dropped
+dc() { docker compose -p "$p" --project-directory "$ref" "${files[@]}" "$@" >/dev/null 2>&1; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 a_times=() b_times=() c_times=() healthy=()
 for i in $(seq 1 "$runs"); do
@@ -32,7 +34,6 @@ for i in $(seq 1 "$runs"); do
   a=$(awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}'); a_times+=("$a")
 
   t0=$(now)
-  dc() { docker compose -p "$p" --project-directory "$ref" "${files[@]}" "$@" >/dev/null 2>&1; }
   { dc up -d kafka redis && dc run --rm kafka_topic_setup && dc run --rm --no-deps kafka_topic_setup; } \
     || { dc down -v; echo "bench: the criteria's commands failed" >&2; exit 1; }
   dc down -v

@@ -70,11 +70,11 @@ fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose:
         .config().map(Arc::new).map_err(|source| RunError::Compose { layering: layering.into(), source })
 }
 
-/// Resolves every layering through the compose CLI, concurrently (each is a
-/// `docker compose config`). Bad input fails here, before any scenario runs.
 /// Each layering's model, as compose resolved it.
 type Models = BTreeMap<String, Arc<crate::model::compose::ComposeModel>>;
 
+/// Resolves every layering through the compose CLI, concurrently (each is a
+/// `docker compose config`). Bad input fails here, before any scenario runs.
 fn resolve_all(target: &Target, skip: Option<&str>) -> Result<Models, RunError> {
     std::thread::scope(|s| {
         let handles: Vec<_> = target
@@ -103,15 +103,10 @@ fn resolve_others(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> t
     tokio::task::spawn_blocking(move || resolve_all(&target, skip.as_deref()))
 }
 
-/// The criterion's `up`, on a blocking thread (an interrupt is still heard).
-async fn up(s: Arc<Stack>) -> crate::model::UpResult {
-    let project = s.project.clone();
-    tokio::task::spawn_blocking(move || s.up().clone()).await.unwrap_or_else(|e| crate::model::UpResult {
-        command: format!("docker compose -p {project} up"),
-        ok: false,
-        output: format!("the thread running it failed: {e}"),
-        seconds: 0.0,
-    })
+/// The criterion's `up`, on a blocking thread (an interrupt is still
+/// heard); returns its command, said. The result stays with the stack.
+async fn up(s: Arc<Stack>) -> String {
+    tokio::task::spawn_blocking(move || s.up().command.clone()).await.unwrap_or_else(|_| "docker compose up (panicked)".into())
 }
 
 /// Whether the registries can be asked, measured on Kafka's image: `Some`
@@ -190,8 +185,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
 
     let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
-    if let (Some((layering, s)), Some(up)) = (&stack, up) {
-        let command = up.command;
+    if let (Some((layering, s)), Some(command)) = (&stack, up) {
         println!("kraft-acceptance: stack {} ({command}, layering {layering}), images: {}", s.project, s.images.description);
         stack_policy(&mut policy, opts, &ctx.target, s);
         ctx.read_only = s.attached();
