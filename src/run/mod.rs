@@ -93,12 +93,10 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<Models, RunError> 
     })
 }
 
-/// Every layering but the one an owned stack resolves itself, on a
-/// blocking thread beside the preflight: `up` then runs alone, and bad
+/// Every layering but `skip` (the one an owned stack resolves itself), on
+/// a blocking thread beside the preflight: `up` then runs alone, and bad
 /// input fails before anything starts.
-fn resolve_others(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> tokio::task::JoinHandle<Result<Models, RunError>> {
-    let owned = needs_stack && opts.attached().is_none();
-    let skip = owned.then(|| opts.runtime_layering(target.layerings.contains_key("hemma")));
+fn resolve_others(target: &Target, skip: Option<String>) -> tokio::task::JoinHandle<Result<Models, RunError>> {
     let target = target.clone();
     tokio::task::spawn_blocking(move || resolve_all(&target, skip.as_deref()))
 }
@@ -161,9 +159,11 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let (selected, unselected) = selection::select(selection::scenarios(&sources)?, filter.as_ref(), opts.tags.as_deref());
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
 
-    let rest = resolve_others(opts, &target, needs_stack);
+    let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
+    let owned = needs_stack && opts.attached().is_none();
+    let rest = resolve_others(&target, owned.then(|| layering.clone()));
     let stack = match needs_stack {
-        true => Some(start_stack(opts, &target).await?),
+        true => Some(start_stack(opts, &target, layering).await?),
         false => None,
     };
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
@@ -223,8 +223,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
 /// The stack the runtime scenarios use: the deployment attached to, or one
 /// prepared (preflight) for `up`, with its teardown on a signal or an engine
 /// that goes away.
-async fn start_stack(opts: &VerifyOptions, target: &Target) -> Result<(String, Arc<Stack>), RunError> {
-    let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
+async fn start_stack(opts: &VerifyOptions, target: &Target, layering: String) -> Result<(String, Arc<Stack>), RunError> {
     let cli = compose_for(target, &layering)?;
     let wait_limit = Duration::from_secs_f64(opts.wait_limit);
     let services = crate::stack::Services::of(target);
