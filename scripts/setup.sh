@@ -13,10 +13,12 @@
 #   Prometheus       with --with-standin: Debian's prometheus and
 #                    prometheus-node-exporter (promtool, the watch test)
 #   Images           the reference's own (apache/kafka:3.8.0, redis) pulled
-#                    first; the stand-in images only when that pull fails
-#                    (or with --with-standin, for the harness's tests): tansu
-#                    broker built once and cached outside the repo, keyed by
-#                    version; images rebuilt only when their inputs change.
+#                    first; the images built here only when that pull fails
+#                    (or with --with-standin, for the harness's tests): Apache
+#                    Kafka 3.8.0 from the release's jars (Maven Central, cached
+#                    outside the repo, keyed by the POM's hash) on a Java 17
+#                    runtime, and Debian's redis-server; each image rebuilt
+#                    only when its inputs change (scripts/standin-images.sh).
 #
 # Usage: scripts/setup.sh [--with-standin] [--target DIR]...
 # Environment:
@@ -29,7 +31,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KRAFT_ACCEPTANCE_CACHE:-/var/cache/kraft-acceptance}
-tansu_version=0.6.0
 compose_version=2.40.3
 pdm_version=2.29.4
 # shellcheck source=scripts/lib.sh
@@ -110,8 +111,8 @@ if [ -n "$needs_pdm" ]; then
 fi
 
 # --- Images -------------------------------------------------------------------
-# Real images first: the reference's own images are pulled; the stand-in
-# (and the slow tansu build) only when that pull fails, saying what failed.
+# Real images first: the reference's own images are pulled; the images built
+# here only when that pull fails, saying what failed.
 # --with-standin builds it regardless: the harness's own tests need a broker
 # they can make fail on purpose.
 mode=${KRAFT_ACCEPTANCE_IMAGES:-auto}
@@ -139,7 +140,7 @@ if [ "$mode" != standin ]; then
   [ "$mode" = real ] && [ "$pulled" = 0 ] && die "KRAFT_ACCEPTANCE_IMAGES=real, but the reference's images could not be pulled"
   [ "$pulled" = 0 ] && say "building the stand-in images instead (runs on them are never a release sign-off)"
 fi
-"$here/scripts/standin-images.sh" "$cache" "$tansu_version"
+"$here/scripts/standin-images.sh" "$cache"
 if [ "$with_standin" = 1 ]; then
   # The registry tests start a real registry (Debian's docker-registry 2.8,
   # as an image) on 127.0.0.1 through testcontainers.

@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Builds the stand-in images (FROM scratch, no registry) for
-# fixtures/standin/docker-compose.standin.yml. Usage: standin-images.sh CACHE TANSU_VERSION
+# Builds the images a run uses where the target's own cannot be pulled (no
+# registry), for fixtures/standin/docker-compose.standin.yml:
+#
+#   kraft-acceptance/standin-kafka:3.8.0   Apache Kafka 3.8.0 from the release's
+#       own jars (Maven Central, fixtures/standin/kafka/pom.xml), on a Java 17
+#       runtime made by jlink from this machine's JDK; the apache/kafka image's
+#       paths, user (uid 1000), volumes and entrypoint contract, with scripts of
+#       this project (fixtures/standin/kafka/{bin,docker,config}).
+#   kraft-acceptance/standin-redis:debian-7.0   Debian's redis-server.
+#
+# Each image is rebuilt only when the hash of its inputs changes; the jars are
+# cached outside the repo, keyed by the POM's hash. Usage: standin-images.sh CACHE
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-cache=$1 tansu_version=$2
+cache=$1
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
+
+kafka_tag=kraft-acceptance/standin-kafka:3.8.0
+redis_tag=kraft-acceptance/standin-redis:debian-7.0
+src="$here/fixtures/standin"
 
 for p in redis-server busybox-static; do
   dpkg -s "$p" >/dev/null 2>&1 && continue
@@ -16,70 +30,118 @@ for p in redis-server busybox-static; do
     disable_packaged_service redis-server
   fi
 done
+# A JDK (jlink and the jmods) and Maven, for the Kafka image.
+command -v jlink >/dev/null 2>&1 && [ -d "$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")/jmods" ] \
+  || apt_install openjdk-17-jdk-headless
+command -v mvn >/dev/null 2>&1 || apt_install maven
+jdk=$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")
 
-# tansu: the slow part (~20 min cold on 2 cores), cached by version + features.
-tansu_dir="$cache/tansu-$tansu_version-dynostore"
-tansu="$tansu_dir/bin/tansu"
-if [ ! -x "$tansu" ]; then
-  say "building tansu $tansu_version (cold: ~20 min; cached in $tansu_dir)"
-  mkdir -p "$cache"
-  rm -rf "$tansu_dir.tmp"
-  cargo install tansu --version "$tansu_version" --locked --features dynostore \
-    --root "$tansu_dir.tmp" --quiet || die "cargo install tansu $tansu_version failed"
-  rm -rf "$tansu_dir" && mv "$tansu_dir.tmp" "$tansu_dir"
-fi
-say "tansu: $tansu"
-
-# copy_with_libs ROOT BIN...: each binary at its path plus what ldd lists.
-copy_with_libs() {
+# copy_with_libs ROOT FILE...: each shared library FILE needs, at its path.
+copy_libs() {
   local root=$1; shift
-  for bin in "$@"; do
-    install -D -m 0755 "$bin" "$root/usr/bin/$(basename "$bin")"
-    ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
-      # The ELF interpreter must be executable, so libraries keep 0755.
-      [ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
-    done
+  ldd "$@" 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+    # The ELF interpreter must be executable, so libraries keep 0755.
+    [ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
   done
 }
-
-# build_image TAG INPUTS... : rebuilds only when the hash of its inputs changed.
-build_image() {
-  local tag=$1 root=$2 hash
-  # Contents, modes and symlinks: a mode change alone must rebuild.
-  hash=$(cd "$root" && { find . -printf '%y %m %p %l\n' | sort; find . -type f -print0 | sort -z | xargs -0 sha256sum; } \
-    | sha256sum | cut -c1-16)
-  if [ "$(docker image inspect -f '{{index .Config.Labels "kraft-acceptance.inputs"}}' "$tag" 2>/dev/null)" = "$hash" ]; then
-    say "image $tag up to date ($hash)"
-    return
-  fi
-  say "building image $tag ($hash)"
-  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin:/bin\nLABEL kraft-acceptance.inputs=%s kraft-acceptance.standin=true\n' "$hash" > "$root/../Dockerfile"
-  docker build -q -t "$tag" "$root/.." >"$root/../build.log" 2>&1 || { cat "$root/../build.log" >&2; die "docker build $tag failed"; }
+copy_bins() { # ROOT BIN...: at /usr/bin, with their libraries
+  local root=$1; shift
+  for bin in "$@"; do install -D -m 0755 "$bin" "$root/usr/bin/$(basename "$bin")"; done
+  copy_libs "$root" "$@"
 }
 
-base_rootfs() { # ROOT: busybox as /bin/sh and its applets, /tmp
+base_rootfs() { # ROOT: busybox as /bin/sh and its applets, /tmp, root in /etc/passwd
   local root=$1
   rm -rf "$root" && mkdir -p "$root/bin" "$root/tmp" "$root/etc"
   cp /bin/busybox "$root/bin/busybox"
-  for a in sh ash cat echo grep head sed tr sleep kill nc ls env id printf test '[' mkdir rm cut sort; do
+  for a in sh ash cat echo grep head tail sed tr sleep kill nc ls env id printf test '[' mkdir rm cut sort \
+    hostname ps wc dirname basename chown chmod cp mv ln touch uname date find xargs awk tee true false expr readlink; do
     ln -sf busybox "$root/bin/$a"
   done
   chmod 1777 "$root/tmp"
   echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+  echo 'root:x:0:' > "$root/etc/group"
 }
 
-work="$cache/images"
-k="$work/kafka/rootfs"
-base_rootfs "$k"
-copy_with_libs "$k" "$tansu"
-install -D -m 0755 "$here/fixtures/standin/kafka/kafka-entrypoint.sh" "$k/standin/kafka-entrypoint.sh"
-install -D -m 0755 "$here/fixtures/standin/kafka/kafka-broker-api-versions.sh" "$k/opt/kafka/bin/kafka-broker-api-versions.sh"
-install -D -m 0755 "$here/fixtures/standin/kafka/kafka-topics.sh" "$k/opt/kafka/bin/kafka-topics.sh"
-build_image "kraft-acceptance/standin-kafka:tansu-$tansu_version" "$k"
+# image_current TAG HASH: the image exists and was built from these inputs.
+image_current() {
+  [ "$(docker image inspect -f '{{index .Config.Labels "kraft-acceptance.inputs"}}' "$1" 2>/dev/null)" = "$2" ]
+}
+docker_build() { # TAG DIR
+  say "building image $1"
+  docker build -q -t "$1" "$2" >"$2/build.log" 2>&1 || { cat "$2/build.log" >&2; die "docker build $1 failed"; }
+}
 
-r="$work/redis/rootfs"
-base_rootfs "$r"
-copy_with_libs "$r" "$(command -v redis-server)" "$(command -v redis-cli)"
-install -D -m 0755 "$here/fixtures/standin/redis/redis-entrypoint.sh" "$r/standin/redis-entrypoint.sh"
-mkdir -p "$r/data"
-build_image "kraft-acceptance/standin-redis:debian-7.0" "$r"
+# --- Kafka ----------------------------------------------------------------------
+# The jars: the POM's runtime closure, in a directory keyed by the POM's hash.
+pom_hash=$(sha256sum "$src/kafka/pom.xml" | cut -c1-16)
+libs="$cache/kafka-3.8.0-libs-$pom_hash"
+if [ ! -e "$libs/.complete" ]; then
+  say "resolving Apache Kafka 3.8.0's jars from Maven Central (fixtures/standin/kafka/pom.xml; cached in $libs)"
+  rm -rf "$libs.tmp" && mkdir -p "$libs.tmp"
+  (cd "$src/kafka" && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime \
+      -DoutputDirectory="$libs.tmp" -Dmaven.repo.local="$cache/m2" \
+      -Dmaven.build.directory="$libs.tmp.build") >"$cache/kafka-libs.log" 2>&1 \
+    || { tail -n 30 "$cache/kafka-libs.log" >&2; die "mvn could not resolve the Kafka 3.8.0 jars (log: $cache/kafka-libs.log)"; }
+  rm -rf "$libs.tmp.build" "$src/kafka/target"
+  touch "$libs.tmp/.complete"
+  rm -rf "$libs" && mv "$libs.tmp" "$libs"
+fi
+# The Java runtime: the modules Kafka, its tools and JMX use.
+java_modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.attach,jdk.crypto.ec,jdk.jcmd,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.security.jgss,jdk.unsupported,jdk.zipfs
+kafka_hash=$( {
+  echo "$java_modules"; "$jdk/bin/java" -version 2>&1; bash --version | head -n 1; dpkg -s busybox-static | grep '^Version'
+  (cd "$src/kafka" && find pom.xml bin docker config Dockerfile -type f -printf '%m %p\n' | sort && find pom.xml bin docker config Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
+  sha256sum "$0"
+} | sha256sum | cut -c1-16)
+if image_current "$kafka_tag" "$kafka_hash"; then
+  say "image $kafka_tag up to date ($kafka_hash)"
+else
+  work="$cache/images/kafka" root="$cache/images/kafka/rootfs"
+  base_rootfs "$root"
+  copy_bins "$root" "$(readlink -f "$(command -v bash)")"
+  ln -sf ../usr/bin/bash "$root/bin/bash"
+  say "making a Java runtime with jlink from $jdk"
+  "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
+    --strip-debug --no-man-pages --no-header-files --generate-cds-archive 2>"$work/jlink.log" \
+    || "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
+         --strip-debug --no-man-pages --no-header-files \
+    || { cat "$work/jlink.log" >&2; die "jlink failed"; }
+  copy_libs "$root" $(find "$root/opt/java/openjdk" -name '*.so' -o -path '*/bin/*' -type f)
+  # The C runtime whole: the jars' own native parts (zstd-jni, snappy, lz4,
+  # netty), unpacked at run time, link libpthread, libdl, libstdc++...
+  dpkg -L libc6 libgcc-s1 libstdc++6 | grep -E '^/(usr/)?lib/[^/]+/[^/]+\.so[.0-9]*$' | while read -r lib; do
+    [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -a "$lib" "$root$lib"; }
+  done
+  mkdir -p "$root/opt/kafka/libs" "$root/opt/kafka/logs" "$root/etc/kafka/docker" "$root/etc/kafka/secrets" \
+    "$root/var/lib/kafka/data" "$root/mnt/shared/config" "$root/usr/logs" "$root/home/appuser"
+  cp "$libs"/*.jar "$root/opt/kafka/libs/"
+  install -m 0755 "$src"/kafka/bin/* -t "$root/opt/kafka/bin" -D
+  install -D -m 0644 "$src/kafka/config/log4j.properties" "$root/opt/kafka/config/log4j.properties"
+  install -D -m 0644 "$src/kafka/config/tools-log4j.properties" "$root/opt/kafka/config/tools-log4j.properties"
+  install -D -m 0644 "$src/kafka/config/server.properties" "$root/opt/kafka/config/kraft/server.properties"
+  # The defaults KafkaDockerWrapper falls back on, beside the entrypoint's scripts.
+  install -m 0644 "$src"/kafka/config/*.properties -t "$root/etc/kafka/docker"
+  install -m 0755 "$src"/kafka/docker/* -t "$root/etc/kafka/docker"
+  echo 'appuser:x:1000:1000::/home/appuser:/bin/bash' >> "$root/etc/passwd"
+  echo 'appuser:x:1000:' >> "$root/etc/group"
+  sed "s/@INPUTS@/$kafka_hash/" "$src/kafka/Dockerfile" > "$work/Dockerfile"
+  docker_build "$kafka_tag" "$work"
+fi
+
+# --- Redis ----------------------------------------------------------------------
+redis_hash=$( {
+  redis-server --version; dpkg -s busybox-static | grep '^Version'; sha256sum "$src/redis/redis-entrypoint.sh" "$0"
+} | sha256sum | cut -c1-16)
+if image_current "$redis_tag" "$redis_hash"; then
+  say "image $redis_tag up to date ($redis_hash)"
+else
+  work="$cache/images/redis" root="$cache/images/redis/rootfs"
+  base_rootfs "$root"
+  copy_bins "$root" "$(command -v redis-server)" "$(command -v redis-cli)"
+  install -D -m 0755 "$src/redis/redis-entrypoint.sh" "$root/standin/redis-entrypoint.sh"
+  mkdir -p "$root/data"
+  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin:/bin\nLABEL kraft-acceptance.inputs=%s kraft-acceptance.standin=true\n' \
+    "$redis_hash" > "$work/Dockerfile"
+  docker_build "$redis_tag" "$work"
+fi

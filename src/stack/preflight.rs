@@ -23,8 +23,8 @@ pub const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-c
 /// The bootstrap's image, for a bootstrap that runs one (not one it builds:
 /// setting `image` beside `build` would tag the build as the stand-in).
 pub const STANDIN_BOOTSTRAP_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
-pub const STANDIN_NOTE: &str = "stand-in images: tansu 0.6.0 Kafka-protocol broker for apache/kafka:3.8.0, \
-Debian redis-server 7.0 for redis; tansu has no KRaft quorum";
+pub const STANDIN_NOTE: &str = "stand-in images: Apache Kafka 3.8.0 (release jars, image built locally; \
+not the apache/kafka image) for apache/kafka:3.8.0, Debian redis-server 7.0 for redis";
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
