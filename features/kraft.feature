@@ -14,4 +14,4 @@ Feature: Kafka runs in KRaft mode
     Given the running stack
     When a client asks the broker at "localhost:9093" for ApiVersions and DescribeQuorum
     Then ApiVersions lists the finalized feature metadata.version
-    And DescribeQuorum answers with a leader
+    And DescribeQuorum names the leader and voters of service "kafka"'s settings

@@ -14,6 +14,9 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
         w.saw(format!("{service}: {note}"));
     }
     w.judge(kafka_config::kraft_rules(&service, &image))?;
+    for warning in kafka_config::single_node_warnings(&image.properties) {
+        w.warn(format!("{service}: {warning}"));
+    }
     let props = &image.properties;
     let roles = props.get("process.roles").cloned().unwrap_or_default();
     w.saw(format!("{service}: process.roles={roles}, node.id={}", props.get("node.id").cloned().unwrap_or_default()));
@@ -38,11 +41,14 @@ fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
     Ok(())
 }
 
-#[then("DescribeQuorum answers with a leader")]
-fn quorum_leader(w: &mut AcceptanceWorld) -> StepResult {
+#[then(expr = "DescribeQuorum names the leader and voters of service {string}'s settings")]
+async fn quorum_leader(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
     let wire = w.judge(earlier("a DescribeQuorum answer", w.wire.clone()))?;
-    let id = w.judge(kraft_wire::quorum_has_leader(&wire))?;
-    w.ctx.measure(format!("KRaft quorum leader: node {id}"));
-    w.saw(format!("quorum leader: node {id}"));
+    let s = w.ready(&service).await?;
+    let configured = kafka_config::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
+    let (id, voters) = w.judge(kraft_wire::quorum_is_configured(&wire, &configured))?;
+    w.ctx.measure(format!("KRaft quorum leader: node {id}, voters {voters:?}"));
+    w.saw(format!("quorum leader: node {id}, voters {voters:?} (node.id={}, controller.quorum.voters ids {:?})", configured.node_id, configured.voters));
     Ok(())
 }

@@ -121,9 +121,11 @@ fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
 }
 
 #[then("its data path works (a produce/consume round trip, read-only offsets when attached)")]
-fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
+async fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
     let obs = w.judge(earlier("a Kafka client's data path", w.kafka.clone()))?;
-    let done = w.judge(listeners::data_path_works(&obs))?;
+    let s = w.ready(SEED_KAFKA).await?;
+    let props = w.image_settings_in(&s.model, &w.ctx.target.service(SEED_KAFKA))?.properties;
+    let done = w.judge(listeners::data_path_works(&obs, &props))?;
     w.saw(done);
     Ok(())
 }

@@ -20,7 +20,8 @@ pub struct KafkaObservation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DataCheck {
     None,
-    /// Create the topic, produce a record, consume it back (owned stacks).
+    /// Create the topic, produce a record, consume it back in a consumer
+    /// group, commit and read the committed offset back (owned stacks).
     RoundTrip(String),
     /// Read the offsets of an existing topic from its leader, through the
     /// advertised address, and write nothing (attach mode). None: the first
@@ -46,7 +47,7 @@ impl DataPath {
     /// What the check set out to show, through `bootstrap`.
     pub fn expected(&self, bootstrap: &str) -> String {
         match self {
-            DataPath::RoundTrip(_) => format!("create, produce and consume through {bootstrap}"),
+            DataPath::RoundTrip(_) => format!("create, produce, consume in a consumer group and commit through {bootstrap}"),
             DataPath::ReadOnly(_) => format!("a topic's offsets read from its leader through {bootstrap}, nothing written"),
         }
     }
@@ -65,8 +66,9 @@ pub enum DataStep {
     Client,
     CreateTopic,
     Produce,
-    Assign,
-    Consume,
+    /// Joining the consumer group and consuming the record through it.
+    Group,
+    Commit,
     NoTopic,
     Offsets,
 }

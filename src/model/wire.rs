@@ -19,6 +19,17 @@ pub struct QuorumObservation {
     pub error_code: i16,
     pub leader_id: i32,
     pub leader_epoch: i32,
+    /// Replica ids of the current voters, as the leader reports them.
+    pub voters: Vec<i32>,
+    pub observers: Vec<i32>,
+}
+
+/// What the settings say the quorum is: this node's id and the voters' ids.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfiguredQuorum {
+    pub node_id: i64,
+    /// `controller.quorum.voters`' ids, ascending; empty when unset.
+    pub voters: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

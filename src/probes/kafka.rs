@@ -1,18 +1,21 @@
 //! Kafka through a real protocol client (librdkafka via rdkafka): metadata
 //! (which brokers a client is told), topics, and a create/produce/consume
-//! round trip. Blocking: call from `spawn_blocking` or a child process.
+//! round trip in a consumer group. Blocking: call from `spawn_blocking` or a child process.
 
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
+/// Joining a group takes the coordinator's initial rebalance delay (3 s by
+/// Kafka's default) on top of the join itself.
+const GROUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub use crate::model::kafka::{DataCheck, DataFailure, DataPath, DataStep, KafkaObservation};
 use crate::model::topics::is_application_topic;
@@ -90,29 +93,62 @@ fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
         .map(|d| (d.partition, d.offset))
         .map_err(|(e, _)| DataStep::Produce.failed(format!("produce to {topic}: {e}")))?;
 
+    let group = format!("{topic}.group");
+    let consumed = consume_in_group(bootstrap, topic, &group, &payload, offset)?;
+    Ok(format!(
+        "created {topic}, produced to partition {partition} offset {offset}, {consumed}, in {:.2} s",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// As an application consumes: joins consumer group `group` (subscribe, so
+/// the broker's group coordinator assigns the partition), reads the record
+/// at `offset` back, commits it and reads the committed offset back.
+fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, offset: i64) -> Result<String, DataFailure> {
     let consumer: BaseConsumer = config(bootstrap)
-        .set("group.id", format!("kraft-acceptance-{topic}"))
+        .set("group.id", group)
         .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
         .create()
         .map_err(|e| DataStep::Client.failed(format!("consumer: {e}")))?;
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
-        .map_err(|e| DataStep::Assign.failed(format!("assign {topic}/{partition}@{offset}: {e}")))?;
-    consumer.assign(&tpl).map_err(|e| DataStep::Assign.failed(format!("assign {topic}: {e}")))?;
-    let deadline = Instant::now() + TIMEOUT;
+    consumer.subscribe(&[topic]).map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
+    let deadline = Instant::now() + GROUP_TIMEOUT;
     let mut last = String::from("nothing received");
-    while Instant::now() < deadline {
+    let record = loop {
+        if Instant::now() >= deadline {
+            let coordinator = match super::wire::find_coordinator(bootstrap, group) {
+                Ok(Ok(c)) => format!("FindCoordinator for {group} answered {c}"),
+                Ok(Err(e)) => format!("FindCoordinator for {group} answered {e}"),
+                Err(e) => format!("FindCoordinator for {group}: {e}"),
+            };
+            return Err(DataStep::Group.failed(format!(
+                "consumer group {group} read nothing from {topic} within {} s ({last}); {coordinator}",
+                GROUP_TIMEOUT.as_secs()
+            )));
+        }
         match consumer.poll(Duration::from_millis(500)) {
-            Some(Ok(m)) if m.payload() == Some(payload.as_bytes()) => {
-                return Ok(format!(
-                    "created {topic}, produced to partition {partition} offset {offset}, consumed it back in {:.2} s",
-                    started.elapsed().as_secs_f64()
-                ));
-            }
+            Some(Ok(m)) if m.payload() == Some(payload.as_bytes()) => break m,
             Some(Ok(m)) => last = format!("other record at offset {}", m.offset()),
             Some(Err(e)) => last = format!("consume error: {e}"),
             None => {}
         }
+    };
+    let partition = record.partition();
+    consumer
+        .commit_message(&record, CommitMode::Sync)
+        .map_err(|e| DataStep::Commit.failed(format!("commit {topic}/{partition} offset {} for {group}: {e}", offset + 1)))?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(topic, partition);
+    let committed = consumer
+        .committed_offsets(tpl, TIMEOUT)
+        .map_err(|e| DataStep::Commit.failed(format!("read {group}'s committed offset of {topic}/{partition}: {e}")))?;
+    match committed.find_partition(topic, partition).map(|p| p.offset()) {
+        Some(Offset::Offset(o)) if o == offset + 1 => {
+            Ok(format!("consumed it in group {group}, committed and read back committed offset {o}"))
+        }
+        other => Err(DataStep::Commit.failed(format!(
+            "group {group} committed offset {} of {topic}/{partition}, the broker answered {other:?}",
+            offset + 1
+        ))),
     }
-    Err(DataStep::Consume.failed(format!("consume from {topic}: produced at offset {offset}, not read back within {}s ({last})", TIMEOUT.as_secs())))
 }

@@ -13,9 +13,11 @@ use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData};
+use kafka_protocol::messages::describe_quorum_response;
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse, MetadataRequest,
-    MetadataResponse, RequestHeader, ResponseHeader, TopicName,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
+    FindCoordinatorRequest, FindCoordinatorResponse, MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
+    TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
@@ -27,6 +29,8 @@ pub const API_VERSIONS_VERSION: i16 = 3;
 pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
 /// Metadata v4: null topics means every topic; understood by Kafka 1.0+ and tansu.
 pub const METADATA_VERSION: i16 = 4;
+/// FindCoordinator v3: one key, the answer's error message (Kafka 2.4+).
+pub const FIND_COORDINATOR_VERSION: i16 = 3;
 const METADATA_TOPIC: &str = "__cluster_metadata";
 
 /// What went wrong talking to a broker: each external step, with its cause.
@@ -114,7 +118,14 @@ pub fn decode_describe_quorum(payload: &[u8], correlation: i32) -> Result<Quorum
         .next()
         .ok_or_else(|| WireError::Decode(format!("no partition in the answer (error code {})", r.error_code)))?;
     let error_code = if r.error_code != 0 { r.error_code } else { p.error_code };
-    Ok(QuorumObservation { error_code, leader_id: p.leader_id.0, leader_epoch: p.leader_epoch })
+    let ids = |r: &[describe_quorum_response::ReplicaState]| r.iter().map(|v| v.replica_id.0).collect();
+    Ok(QuorumObservation {
+        error_code,
+        leader_id: p.leader_id.0,
+        leader_epoch: p.leader_epoch,
+        voters: ids(&p.current_voters),
+        observers: ids(&p.observers),
+    })
 }
 
 fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, WireError> {
@@ -166,6 +177,31 @@ pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
     })
 }
 
+pub fn find_coordinator_request(correlation: i32, group: &str) -> Result<Vec<u8>, WireError> {
+    let body = FindCoordinatorRequest::default().with_key(StrBytes::from_string(group.to_string())).with_key_type(0);
+    frame(ApiKey::FindCoordinator, FIND_COORDINATOR_VERSION, correlation, &body)
+}
+
+/// The broker's answer to FindCoordinator for a consumer group, in words:
+/// the coordinator's address, or the error code and message it gave.
+pub fn decode_find_coordinator(payload: &[u8], correlation: i32) -> Result<Result<String, String>, WireError> {
+    let r: FindCoordinatorResponse = decode(payload, FIND_COORDINATOR_VERSION, correlation)?;
+    Ok(match r.error_code {
+        0 => Ok(format!("coordinator node {} at {}:{}", r.node_id.0, r.host, r.port)),
+        code => Err(format!(
+            "error code {code}{}{}",
+            if code == 15 { " (COORDINATOR_NOT_AVAILABLE)" } else { "" },
+            r.error_message.map(|m| format!(": {m}")).unwrap_or_default()
+        )),
+    })
+}
+
+/// One FindCoordinator request for consumer group `group` on a fresh connection.
+pub fn find_coordinator(address: &str, group: &str) -> Result<Result<String, String>, WireError> {
+    let mut s = connect(address)?;
+    decode_find_coordinator(&exchange(&mut s, &find_coordinator_request(3, group)?)?, 3)
+}
+
 /// ApiVersions on a connection someone else opened (the neighbour probe's,
 /// inside another network namespace).
 pub fn api_versions_on(stream: &mut TcpStream) -> Result<ApiVersionsObservation, WireError> {
@@ -189,7 +225,6 @@ pub fn probe(address: &str) -> Result<WireObservation, WireError> {
 mod tests {
     use super::*;
     use kafka_protocol::messages::api_versions_response::{ApiVersion, FinalizedFeatureKey};
-    use kafka_protocol::messages::describe_quorum_response;
     use kafka_protocol::messages::BrokerId;
 
     /// Encodes a response as a broker would: header then body.
@@ -223,6 +258,7 @@ mod tests {
         let p = describe_quorum_response::PartitionData::default()
             .with_leader_id(BrokerId(leader))
             .with_leader_epoch(3)
+            .with_current_voters(vec![describe_quorum_response::ReplicaState::default().with_replica_id(BrokerId(leader))])
             .with_error_code(error);
         let t = describe_quorum_response::TopicData::default()
             .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
@@ -236,7 +272,7 @@ mod tests {
         assert_eq!(a.finalized, vec![("metadata.version".to_string(), 20)]);
         assert!(a.api_keys.contains(&DESCRIBE_QUORUM_KEY));
         let q = decode_describe_quorum(&quorum(1, 0), 2).unwrap();
-        assert_eq!(q, QuorumObservation { error_code: 0, leader_id: 1, leader_epoch: 3 });
+        assert_eq!(q, QuorumObservation { error_code: 0, leader_id: 1, leader_epoch: 3, voters: vec![1], observers: vec![] });
     }
 
     #[test]
@@ -270,6 +306,17 @@ mod tests {
         let m = decode_metadata(&encode(&r, METADATA_VERSION, 1), 1).unwrap();
         assert_eq!(m.brokers, vec!["localhost:9093"]);
         assert_eq!(m.topics, std::collections::BTreeMap::from([("a".to_string(), 3)]));
+    }
+
+    #[test]
+    fn decodes_find_coordinator_answers() {
+        let ok = FindCoordinatorResponse::default().with_node_id(BrokerId(1)).with_host(StrBytes::from_static_str("localhost")).with_port(9093);
+        assert_eq!(decode_find_coordinator(&encode(&ok, FIND_COORDINATOR_VERSION, 3), 3).unwrap(), Ok("coordinator node 1 at localhost:9093".into()));
+        let no = FindCoordinatorResponse::default().with_error_code(15).with_error_message(Some(StrBytes::from_static_str("The coordinator is not available."))).with_node_id(BrokerId(-1));
+        assert_eq!(
+            decode_find_coordinator(&encode(&no, FIND_COORDINATOR_VERSION, 3), 3).unwrap(),
+            Err("error code 15 (COORDINATOR_NOT_AVAILABLE): The coordinator is not available.".into())
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! KRaft on the wire, judged on what a broker answered.
 
 use super::{Failure, Verdict};
-use crate::model::wire::{WireObservation, DESCRIBE_QUORUM_KEY};
+use crate::model::wire::{ConfiguredQuorum, QuorumObservation, WireObservation, DESCRIBE_QUORUM_KEY};
 
 /// ApiVersions lists the finalized feature `metadata.version` (KRaft only).
 pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
@@ -21,14 +21,39 @@ pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
 
 /// DescribeQuorum is offered and answers without error, naming a leader.
 pub fn quorum_has_leader(o: &WireObservation) -> Verdict<i32> {
-    let expected = format!("DescribeQuorum (key {DESCRIBE_QUORUM_KEY}) via {} answers with a leader", o.address);
+    answered_quorum(o, "answers with a leader").map(|q| q.leader_id)
+}
+
+fn answered_quorum<'a>(o: &'a WireObservation, what: &str) -> Verdict<&'a QuorumObservation> {
+    let expected = format!("DescribeQuorum (key {DESCRIBE_QUORUM_KEY}) via {} {what}", o.address);
     match &o.quorum {
         None => Err(Failure::new(expected, "the broker does not offer DescribeQuorum in ApiVersions")),
         Some(Err(e)) => Err(Failure::new(expected, e.clone())),
         Some(Ok(q)) if q.error_code != 0 => Err(Failure::new(expected, format!("error code {}", q.error_code))),
         Some(Ok(q)) if q.leader_id < 0 => Err(Failure::new(expected, format!("no leader (leader id {})", q.leader_id))),
-        Some(Ok(q)) => Ok(q.leader_id),
+        Some(Ok(q)) => Ok(q),
     }
+}
+
+/// The quorum the broker runs is the one its settings configure: the
+/// voters are exactly `controller.quorum.voters`' ids and the leader is
+/// one of them (a single voter leads itself: `node.id`).
+pub fn quorum_is_configured(o: &WireObservation, c: &ConfiguredQuorum) -> Verdict<(i32, Vec<i32>)> {
+    let shown = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let what = match c.voters.as_slice() {
+        [only] => format!("names leader {only} (node.id={}) and voters [{only}] (controller.quorum.voters)", c.node_id),
+        v => format!("names voters [{}] (controller.quorum.voters) and a leader among them", shown(v)),
+    };
+    let q = answered_quorum(o, &what)?;
+    let mut voters: Vec<i64> = q.voters.iter().map(|&v| i64::from(v)).collect();
+    voters.sort_unstable();
+    let leader = i64::from(q.leader_id);
+    let observed = format!("leader {} (epoch {}), voters [{}], observers [{}]", q.leader_id, q.leader_epoch, shown(&voters), q.observers.iter().map(i32::to_string).collect::<Vec<_>>().join(", "));
+    let expected = format!("DescribeQuorum (key {DESCRIBE_QUORUM_KEY}) via {} {what}", o.address);
+    if (!c.voters.is_empty() && voters != c.voters) || !voters.contains(&leader) {
+        return Err(Failure::new(expected, observed));
+    }
+    Ok((q.leader_id, q.voters.clone()))
 }
 
 #[cfg(test)]
@@ -46,7 +71,21 @@ mod tests {
     }
 
     fn quorum(leader_id: i32, error_code: i16) -> QuorumObservation {
-        QuorumObservation { error_code, leader_id, leader_epoch: 3 }
+        QuorumObservation { error_code, leader_id, leader_epoch: 3, voters: vec![1], observers: vec![] }
+    }
+
+    #[test]
+    fn the_quorum_is_the_configured_one() {
+        let one = ConfiguredQuorum { node_id: 1, voters: vec![1] };
+        assert_eq!(quorum_is_configured(&obs(kraft(), Some(quorum(1, 0))), &one).unwrap(), (1, vec![1]));
+        let f = quorum_is_configured(&obs(kraft(), Some(quorum(1, 0))), &ConfiguredQuorum { node_id: 2, voters: vec![2] }).unwrap_err();
+        assert!(f.expected.contains("names leader 2 (node.id=2) and voters [2]"), "{f}");
+        assert!(f.observed.contains("leader 1 (epoch 3), voters [1]"), "{f}");
+        let three = ConfiguredQuorum { node_id: 1, voters: vec![1, 2, 3] };
+        let mut q = quorum(3, 0);
+        q.voters = vec![3, 1, 2];
+        assert_eq!(quorum_is_configured(&obs(kraft(), Some(q)), &three).unwrap().0, 3, "any voter may lead");
+        assert!(quorum_is_configured(&obs(kraft(), Some(quorum(-1, 0))), &one).unwrap_err().observed.contains("no leader"));
     }
 
     fn obs(api_versions: ApiVersionsObservation, q: Option<QuorumObservation>) -> WireObservation {

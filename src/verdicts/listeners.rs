@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::kafka_props::{parse_listeners, Listener};
 use super::{none_of, Failure, Verdict};
 use crate::model::compose::{ComposeModel, PortBinding};
-use crate::model::kafka::KafkaObservation;
+use crate::model::kafka::{DataStep, KafkaObservation};
 use crate::model::sockets::Socket;
 
 /// The brokers a client was told are exactly `want`, nothing else.
@@ -22,12 +22,31 @@ pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
     .with_evidence([format!("Metadata v4 answer on a connection to {}", obs.bootstrap)]))
 }
 
-/// The client's data path (round trip, or read-only offsets) worked.
-pub fn data_path_works(obs: &KafkaObservation) -> Verdict<String> {
-    match &obs.data {
-        Some(d) => d.outcome().clone().map_err(|e| Failure::new(d.expected(&obs.bootstrap), e.to_string())),
-        None => Err(Failure::new(format!("a data path through {}", obs.bootstrap), "the client made no data check")),
-    }
+/// The client's data path (round trip, or read-only offsets) worked. A
+/// consumer group that got nowhere names the broker setting behind the
+/// usual cause: `offsets.topic.replication.factor` (Kafka's default 3)
+/// above the brokers the cluster has, so `__consumer_offsets` cannot be
+/// created and no group ever finds a coordinator.
+pub fn data_path_works(obs: &KafkaObservation, props: &BTreeMap<String, String>) -> Verdict<String> {
+    let d = obs
+        .data
+        .as_ref()
+        .ok_or_else(|| Failure::new(format!("a data path through {}", obs.bootstrap), "the client made no data check"))?;
+    d.outcome().clone().map_err(|e| {
+        let mut f = Failure::new(d.expected(&obs.bootstrap), e.to_string());
+        let factor = props.get("offsets.topic.replication.factor").and_then(|v| v.trim().parse::<usize>().ok());
+        let brokers = obs.brokers.len();
+        if matches!(e.step, DataStep::Group | DataStep::Commit) && factor.unwrap_or(3) > brokers {
+            let set = match factor {
+                Some(n) => format!("offsets.topic.replication.factor={n}"),
+                None => "offsets.topic.replication.factor is not set (Kafka's default: 3)".into(),
+            };
+            f.observed.push_str(&format!(
+                "; {set}, but the cluster has {brokers} broker(s): Kafka cannot create __consumer_offsets, so no consumer group gets a coordinator (set KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 on a single node)"
+            ));
+        }
+        f
+    })
 }
 
 /// Inside the container something listens on the port of every advertised
@@ -190,12 +209,19 @@ mod tests {
     #[test]
     fn data_path_must_work() {
         use crate::model::kafka::{DataPath, DataStep};
-        assert_eq!(data_path_works(&told(&[], Some(DataPath::RoundTrip(Ok("done".into()))))).unwrap(), "done");
-        let f = data_path_works(&told(&[], Some(DataPath::RoundTrip(Err(DataStep::Produce.failed("produce: timed out")))))).unwrap_err();
-        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("create, produce and consume through localhost:9093", "produce: timed out"));
-        let f = data_path_works(&told(&[], Some(DataPath::ReadOnly(Err(DataStep::NoTopic.failed("no application topic")))))).unwrap_err();
+        let none = BTreeMap::new();
+        assert_eq!(data_path_works(&told(&[], Some(DataPath::RoundTrip(Ok("done".into())))), &none).unwrap(), "done");
+        let f = data_path_works(&told(&[], Some(DataPath::RoundTrip(Err(DataStep::Produce.failed("produce: timed out"))))), &none).unwrap_err();
+        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("create, produce, consume in a consumer group and commit through localhost:9093", "produce: timed out"));
+        let f = data_path_works(&told(&[], Some(DataPath::ReadOnly(Err(DataStep::NoTopic.failed("no application topic"))))), &none).unwrap_err();
         assert!(f.expected.contains("nothing written"), "{}", f.expected);
-        assert!(data_path_works(&told(&[], None)).is_err());
+        assert!(data_path_works(&told(&[], None), &none).is_err());
+        let group = || Some(DataPath::RoundTrip(Err(DataStep::Group.failed("consumer group g read nothing"))));
+        let f = data_path_works(&told(&["localhost:9093"], group()), &none).unwrap_err();
+        assert!(f.observed.contains("offsets.topic.replication.factor is not set (Kafka's default: 3), but the cluster has 1 broker(s)"), "{f}");
+        let one = BTreeMap::from([("offsets.topic.replication.factor".to_string(), "1".to_string())]);
+        let f = data_path_works(&told(&["localhost:9093"], group()), &one).unwrap_err();
+        assert!(!f.observed.contains("replication.factor"), "a factor the cluster can meet is not blamed: {f}");
     }
 
     #[test]

@@ -94,7 +94,7 @@ fn sigterm_tears_the_stack_down() {
 
 #[test]
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
-fn the_kraft_wire_checks_fail_on_a_broker_without_a_quorum() {
+fn a_kept_stack_stays_up_answers_kraft_on_the_wire_and_is_never_reaped() {
     // --keep leaves the stack up and says how to remove it.
     let _g = common::stack_lock();
     let out = run_runtime(&[], &["--keep"]);
@@ -107,13 +107,12 @@ fn the_kraft_wire_checks_fail_on_a_broker_without_a_quorum() {
         assert!(!f.starts_with(&std::env::temp_dir().display().to_string()), "the kept stack's files are not in the temp directory: {f}");
     }
     assert!(!project_containers(&project).is_empty(), "--keep must leave {project} running");
-    // The kept stand-in is a real Kafka-protocol broker without a KRaft
-    // quorum: the @kraft-wire checks must fail on it over the wire.
-    let wire = kraft_acceptance::probes::wire::probe("localhost:9093").expect("ApiVersions from the stand-in");
-    let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
-    assert!(f.observed.contains("finalized features []"), "{f}");
-    assert!(f.to_string().contains("expected: ApiVersions v3 from localhost:9093 lists finalized feature metadata.version"), "{f}");
-    assert!(kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).is_err());
+    // The kept broker is Kafka 3.8.0 on fresh storage: metadata.version
+    // finalized at 3.8-IV0 (level 20), one voter leading itself.
+    let wire = kraft_acceptance::probes::wire::probe("localhost:9093").expect("ApiVersions from the kept broker");
+    assert_eq!(kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap(), 20, "{wire:?}");
+    let q = wire.quorum.clone().expect("DescribeQuorum offered").expect("DescribeQuorum answered");
+    assert_eq!((q.leader_id, q.voters.clone(), q.observers.clone()), (1, vec![1], vec![]), "{q:?}");
     let listed = common::bin().args(["clean", "--dry-run"]).output().expect("clean");
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(listed.contains(&format!("leave {project}: kept on purpose")), "a kept stack is never reaped: {listed}");

@@ -99,7 +99,7 @@ fn auto_pulls_a_targets_images_from_its_registry_and_runs_on_them() {
     let (_registry, reg) = registry();
     let (kafka, redis) = (format!("{reg}/standin-kafka:1"), format!("{reg}/standin-redis:1"));
     let _tags = Tags(vec![kafka.clone(), redis.clone()]);
-    for (local, remote) in [("kraft-acceptance/standin-kafka:tansu-0.6.0", &kafka), ("kraft-acceptance/standin-redis:debian-7.0", &redis)] {
+    for (local, remote) in [("kraft-acceptance/standin-kafka:3.8.0", &kafka), ("kraft-acceptance/standin-redis:debian-7.0", &redis)] {
         docker(&["tag", local, remote]);
         docker(&["push", "-q", remote]);
         docker(&["rmi", remote]);
@@ -108,14 +108,13 @@ fn auto_pulls_a_targets_images_from_its_registry_and_runs_on_them() {
     target(
         dir.path(),
         &format!(
-            "services:\n  kafka: {{image: \"{kafka}\", entrypoint: [\"/standin/kafka-entrypoint.sh\"]}}\n  redis: {{image: \"{redis}\", entrypoint: [\"/standin/redis-entrypoint.sh\"]}}\n  kafka_topic_setup: {{image: \"{kafka}\"}}\n"
+            "services:\n  kafka: {{image: \"{kafka}\"}}\n  redis: {{image: \"{redis}\", entrypoint: [\"/standin/redis-entrypoint.sh\"]}}\n  kafka_topic_setup: {{image: \"{kafka}\"}}\n"
         ),
     );
-    // The broker behind these images is tansu: no KRaft quorum on the wire.
     let mut cmd = common::bin();
     let report = tempfile::tempdir().unwrap();
     cmd.env("KRAFT_ACCEPTANCE_IMAGES", "auto")
-        .args(["verify", "--tags", "@runtime and not @kraft-wire", "--project-dir"])
+        .args(["verify", "--tags", "@runtime", "--project-dir"])
         .arg(dir.path())
         .arg("--report")
         .arg(report.path());

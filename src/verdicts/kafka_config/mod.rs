@@ -5,7 +5,7 @@
 //! Kafka has them; two are this migration's own and say so.
 
 mod configdef;
-mod node;
+pub(crate) mod node;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -19,6 +19,38 @@ pub fn kraft_rules(service: &str, image: &ImageSettings) -> super::Verdict {
     let mut v = image.refusals.clone();
     v.extend(kraft_violations(&image.properties));
     super::none_of(&format!("{service}'s KAFKA_* settings accepted by the apache/kafka image and KafkaConfig in KRaft mode"), "violations", v)
+}
+
+/// The quorum a node's settings configure, as KafkaConfig reads them: its
+/// `node.id` and the ids of `controller.quorum.voters`.
+pub fn configured_quorum(props: &BTreeMap<String, String>) -> crate::model::wire::ConfiguredQuorum {
+    let n = Node::read(props, &mut Vec::new());
+    crate::model::wire::ConfiguredQuorum { node_id: n.node_id, voters: n.voter_ids().into_iter().collect() }
+}
+
+/// Settings Kafka starts with but a single-node cluster cannot meet: the
+/// internal topics' replication (Kafka's defaults: offsets and transaction
+/// log factor 3, transaction log min ISR 2). The broker starts and answers
+/// metadata and produce, and then no consumer group finds a coordinator
+/// (or no transaction a coordinator). One warning per setting.
+pub fn single_node_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
+    let n = Node::read(props, &mut Vec::new());
+    if !(n.kraft && n.broker && n.voter_ids().len() == 1) {
+        return Vec::new();
+    }
+    let mut w = Vec::new();
+    for (key, default, effect) in [
+        ("offsets.topic.replication.factor", 3, "__consumer_offsets cannot be created, so consumer groups never get a coordinator"),
+        ("transaction.state.log.replication.factor", 3, "__transaction_state cannot be created, so transactions never start"),
+        ("transaction.state.log.min.isr", 2, "writes to __transaction_state need more in-sync replicas than one node has"),
+    ] {
+        let value = node::number(props, key, default);
+        if value > 1 {
+            let how = if node::get(props, key).is_some() { format!("{key}={value}") } else { format!("{key} is not set (Kafka's default: {default})") };
+            w.push(format!("WARNING: {how} on a single-node cluster (one voter, {}): {effect}; set it to 1", n.voters_shown()));
+        }
+    }
+    w
 }
 
 /// Every violation of the settings a compose file sets, in the order Kafka
@@ -69,6 +101,22 @@ mod tests {
             g.push((k, val));
         }
         env(&g)
+    }
+
+    #[test]
+    fn a_single_node_is_warned_of_internal_topic_factors_it_cannot_meet() {
+        let w = single_node_warnings(&env(&good()));
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].contains("offsets.topic.replication.factor is not set (Kafka's default: 3) on a single-node cluster"), "{w:?}");
+        let mut g = good();
+        g.extend([
+            ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"),
+            ("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1"),
+            ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"),
+        ]);
+        assert!(single_node_warnings(&env(&g)).is_empty());
+        let three = with("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9094,2@kafka-2:9094,3@kafka-3:9094");
+        assert!(single_node_warnings(&three).is_empty(), "three voters may be three brokers");
     }
 
     #[test]
