@@ -14,7 +14,7 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
         w.saw(format!("{service}: {note}"));
     }
     w.judge(kafka_config::kraft_rules(&service, &image))?;
-    for warning in kafka_config::single_node_warnings(&image.properties) {
+    for warning in kafka_config::kraft_warnings(&image.properties) {
         w.warn(format!("{service}: {warning}"));
     }
     let props = &image.properties;

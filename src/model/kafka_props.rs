@@ -191,3 +191,4 @@ pub fn parse_listeners(value: &str) -> Result<Vec<Listener>, String> {
         })
         .collect()
 }
+

@@ -59,7 +59,7 @@ pub struct Finished {
 
 /// The compose CLI for a layering: its files, the project directory, the
 /// target's profiles.
-fn compose_for(target: &Target, layering: &str) -> Result<ComposeCli, RunError> {
+pub fn compose_for(target: &Target, layering: &str) -> Result<ComposeCli, RunError> {
     let files = target.layerings.get(layering).cloned().ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
     let env_files = target.env_files.get(layering).cloned().unwrap_or_default();
     Ok(ComposeCli::new(files, &target.project_directory).with_profiles(&target.profiles).with_env_files(&env_files))

@@ -16,6 +16,7 @@ mod engine_restart;
 mod host_probes;
 mod lifecycle;
 mod neighbour;
+mod oracle;
 mod ownership;
 mod redaction;
 mod references;

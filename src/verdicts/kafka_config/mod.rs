@@ -28,17 +28,20 @@ pub fn configured_quorum(props: &BTreeMap<String, String>) -> crate::model::wire
     crate::model::wire::ConfiguredQuorum { node_id: n.node_id, voters: n.voter_ids().into_iter().collect() }
 }
 
-/// Settings Kafka starts with but a single-node cluster cannot meet: the
-/// internal topics' replication (Kafka's defaults: offsets and transaction
-/// log factor 3, transaction log min ISR 2). The broker starts and answers
-/// metadata and produce, and then no consumer group finds a coordinator
-/// (or no transaction a coordinator). One warning per setting.
-pub fn single_node_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
+/// Settings Kafka starts with that do not do what they mean: bitnami-era
+/// `KAFKA_CFG_*` variables, `zookeeper.connect` on a KRaft node, and what
+/// a single-node cluster cannot meet: the internal topics' replication
+/// (Kafka's defaults: offsets and transaction log factor 3, transaction log
+/// min ISR 2). The broker starts and answers metadata and produce, and then
+/// no consumer group finds a coordinator (or no transaction a coordinator).
+/// One warning per setting.
+pub fn kraft_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
     let n = Node::read(props, &mut Vec::new());
+    let mut w = rules::bitnami_variables(props);
+    w.extend(rules::zookeeper_connect_ignored(&n));
     if !(n.kraft && n.broker && n.voter_ids().len() == 1) {
-        return Vec::new();
+        return w;
     }
-    let mut w = Vec::new();
     for (key, default, effect) in [
         ("offsets.topic.replication.factor", 3, "__consumer_offsets cannot be created, so consumer groups never get a coordinator"),
         ("transaction.state.log.replication.factor", 3, "__transaction_state cannot be created, so transactions never start"),
@@ -56,8 +59,7 @@ pub fn single_node_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
 /// Every violation of the settings a compose file sets, in the order Kafka
 /// would meet them: what cannot be read first, then each rule.
 pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
-    let mut v = rules::bitnami_variables(props);
-    v.extend(configdef::refusals(props));
+    let mut v = configdef::refusals(props);
     let n = Node::read(props, &mut v);
     v.extend(rules::mode(&n));
     rules::limits(props, &mut v);
@@ -105,7 +107,7 @@ mod tests {
 
     #[test]
     fn a_single_node_is_warned_of_internal_topic_factors_it_cannot_meet() {
-        let w = single_node_warnings(&env(&good()));
+        let w = kraft_warnings(&env(&good()));
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(w[0].contains("offsets.topic.replication.factor is not set (Kafka's default: 3) on a single-node cluster"), "{w:?}");
         let mut g = good();
@@ -114,9 +116,9 @@ mod tests {
             ("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1"),
             ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"),
         ]);
-        assert!(single_node_warnings(&env(&g)).is_empty());
+        assert!(kraft_warnings(&env(&g)).is_empty());
         let three = with("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9094,2@kafka-2:9094,3@kafka-3:9094");
-        assert!(single_node_warnings(&three).is_empty(), "three voters may be three brokers");
+        assert!(kraft_warnings(&three).is_empty(), "three voters may be three brokers");
     }
 
     #[test]
@@ -167,7 +169,6 @@ mod tests {
             (with("KAFKA_LISTENERS", "INTERNAL://:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different port unless exactly one listener has an IPv4 address and the other IPv6 address, listeners: INTERNAL://:9092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9094, port: 9092"),
             (with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,INTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"), "Each listener must have a different name"),
             (with("KAFKA_CONTROL_PLANE_LISTENER_NAME", "INTERNAL"), "control.plane.listener.name is not supported in KRaft mode."),
-            (with("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181"), "zookeeper.connect is set (zookeeper:2181): this migration's criterion"),
             (with("KAFKA_ZOOKEEPER_METADATA_MIGRATION_ENABLE", "true"), "If using `zookeeper.metadata.migration.enable` in KRaft mode, `zookeeper.connect` must also be set."),
             (with("KAFKA_LOG_ROLL_MS", "0"), "log.roll.ms must be greater than or equal to 1"),
             (with("KAFKA_LOG_RETENTION_MS", "0"), "log.retention.ms must be unlimited (-1) or, greater than or equal to 1"),
@@ -301,10 +302,16 @@ mod tests {
     }
 
     #[test]
-    fn bitnami_variables_are_named_for_what_they_are() {
-        let v = kraft_violations(&env(&[("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"), ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181")]));
-        assert!(v[0].starts_with("KAFKA_CFG_* variables set (listeners, zookeeper.connect): that is the bitnami/kafka image's convention"), "{v:?}");
+    fn bitnami_variables_and_zookeeper_connect_are_warnings_kafka_starts_with() {
+        let bitnami = env(&[("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"), ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181")]);
+        let w = kraft_warnings(&bitnami);
+        assert!(w[0].starts_with("WARNING: KAFKA_CFG_* variables set (listeners, zookeeper.connect): that is the bitnami/kafka image's convention"), "{w:?}");
+        let v = kraft_violations(&bitnami);
         assert!(v.iter().any(|m| m == "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"));
+        assert!(!v.iter().any(|m| m.contains("KAFKA_CFG")), "Kafka starts with them: not a startup refusal: {v:?}");
+        let zk = with("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181");
+        assert!(kraft_violations(&zk).is_empty(), "Kafka 3.8 starts a KRaft node with zookeeper.connect set");
+        assert!(kraft_warnings(&zk).iter().any(|m| m.starts_with("WARNING: zookeeper.connect is set (zookeeper:2181) on a KRaft node: Kafka ignores it")));
     }
 
     #[test]

@@ -6,21 +6,30 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::node::{get, number, Node};
 use crate::model::kafka_props::Listener;
 
-/// bitnami/kafka reads KAFKA_CFG_*; apache/kafka reads KAFKA_* and would
-/// take KAFKA_CFG_LISTENERS as a property "cfg.listeners".
+/// bitnami/kafka reads KAFKA_CFG_*; apache/kafka reads KAFKA_* and takes
+/// KAFKA_CFG_LISTENERS as a property "cfg.listeners", which Kafka ignores
+/// (it starts: the broker itself says so), so what was meant is not applied.
 pub fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
     let bitnami: Vec<String> = props.keys().filter_map(|k| k.strip_prefix("cfg.")).map(str::to_string).collect();
     if bitnami.is_empty() {
         return Vec::new();
     }
     vec![format!(
-        "KAFKA_CFG_* variables set ({}): that is the bitnami/kafka image's convention (ZooKeeper mode unless KAFKA_CFG_PROCESS_ROLES is set); apache/kafka reads KAFKA_<PROPERTY> and ignores them",
+        "WARNING: KAFKA_CFG_* variables set ({}): that is the bitnami/kafka image's convention; apache/kafka writes them as cfg.* properties, which Kafka ignores, so these settings are not applied",
         bitnami.join(", ")
     )]
 }
 
-/// KRaft or ZooKeeper mode, the node id it needs, and this migration's own
-/// rule: no ZooKeeper setting on a KRaft node.
+/// zookeeper.connect on a KRaft node: Kafka 3.8 starts and ignores it
+/// (outside a ZooKeeper migration); the ZooKeeper scenarios fail it.
+pub fn zookeeper_connect_ignored(n: &Node) -> Vec<String> {
+    match n.get("zookeeper.connect").filter(|_| n.kraft && n.get("zookeeper.metadata.migration.enable") != Some("true")) {
+        Some(zk) => vec![format!("WARNING: zookeeper.connect is set ({zk}) on a KRaft node: Kafka ignores it; remove it (the ZooKeeper scenarios fail it)")],
+        None => Vec::new(),
+    }
+}
+
+/// KRaft or ZooKeeper mode, and the node id it needs.
 pub fn mode(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     // validateValues (KafkaConfig.scala:1228)
@@ -36,9 +45,6 @@ pub fn mode(n: &Node) -> Vec<String> {
         }
     } else if n.node_id < 0 {
         v.push("Missing configuration `node.id` which is required when `process.roles` is defined (i.e. when running in KRaft mode).".into());
-    }
-    if let Some(zk) = n.get("zookeeper.connect").filter(|_| n.kraft) {
-        v.push(format!("zookeeper.connect is set ({zk}): this migration's criterion is a KRaft node with no ZooKeeper setting"));
     }
     if n.kraft && n.get("zookeeper.metadata.migration.enable") == Some("true") && n.get("zookeeper.connect").is_none() {
         v.push("If using `zookeeper.metadata.migration.enable` in KRaft mode, `zookeeper.connect` must also be set.".into());

@@ -1,0 +1,202 @@
+//! Kafka judges Kafka: the broker itself (Apache Kafka 3.8.0, the image
+//! scripts/setup.sh builds from the release's jars) is started on the Kafka
+//! service of every fixture whose defect is a KRaft startup rule, and of
+//! every passing reference. Where the harness says the settings fail Kafka's
+//! startup, the container must exit non-zero with the setting named in its
+//! log; where the harness passes them, the broker must start and answer
+//! ApiVersions. Each case is its own container on the engine's default
+//! bridge, nothing published, removed at the end.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kraft_acceptance::model::kafka_props::parse_listeners;
+use kraft_acceptance::target::Target;
+use kraft_acceptance::verdicts::kafka_config::{image_settings, kraft_rules};
+
+use crate::common;
+
+const IMAGE: &str = "kraft-acceptance/standin-kafka:3.8.0";
+const KRAFT_SCENARIO: &str = "Kafka's KRaft settings pass Kafka's startup rules";
+/// Longest a broker may take from `docker run` to "Kafka Server started".
+const START_LIMIT: Duration = Duration::from_secs(90);
+
+/// What the harness says of one fixture's Kafka service, and how to run it.
+struct Case {
+    name: String,
+    /// The harness's refusals (empty: it says Kafka starts).
+    refusals: Vec<String>,
+    hostname: String,
+    env: Vec<(String, String)>,
+    mounted: Option<PathBuf>,
+    /// A port a client listener binds, to ask for ApiVersions.
+    client_port: Option<u16>,
+}
+
+fn case(dir: &Path) -> Case {
+    let name = dir.strip_prefix(common::root().join("fixtures")).unwrap_or(dir).display().to_string();
+    let target = Target::load(dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let model = kraft_acceptance::run::compose_for(&target, "infrastructure")
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .config()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let service = target.service("kafka");
+    let svc = model.service(&service).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mounted = svc.host_path_of("/mnt/shared/config/server.properties").filter(|p| p.exists());
+    let text = mounted.as_ref().map(|p| std::fs::read_to_string(p).expect("mounted server.properties"));
+    let image = image_settings(&svc.environment, text.as_deref());
+    let refusals = match kraft_rules(&service, &image) {
+        Ok(()) => Vec::new(),
+        Err(f) => if f.evidence.is_empty() { vec![f.observed] } else { f.evidence },
+    };
+    let controllers: Vec<String> = image.properties.get("controller.listener.names").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let client_port = image
+        .properties
+        .get("listeners")
+        .and_then(|l| parse_listeners(l).ok())
+        .and_then(|ls| ls.into_iter().find(|l| !controllers.contains(&l.name)).map(|l| l.port));
+    Case {
+        name,
+        refusals,
+        hostname: svc.hostname.clone().unwrap_or(service),
+        env: svc.environment.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect(),
+        mounted,
+        client_port,
+    }
+}
+
+/// The fixtures the oracle judges: the broken ones whose failing scenario is
+/// the KRaft startup rules, and every passing reference.
+fn cases() -> Vec<Case> {
+    let fixtures = common::root().join("fixtures");
+    let mut dirs: Vec<PathBuf> = common::all_variants()
+        .into_iter()
+        .filter(|(_, e)| e.fails.iter().any(|f| f == KRAFT_SCENARIO))
+        .map(|(d, _)| d)
+        .collect();
+    dirs.extend(["reference", "monorepo", "kafka-init", "host-script"].iter().map(|r| fixtures.join(r)));
+    let passing = std::fs::read_dir(fixtures.join("passing")).expect("fixtures/passing");
+    dirs.extend(passing.map(|e| e.expect("entry").path()).filter(|p| p.join("kraft-acceptance.toml").is_file()));
+    dirs.iter().map(|d| case(d)).collect()
+}
+
+fn docker(args: &[&str]) -> (bool, String) {
+    let out = Command::new("docker").args(args).output().expect("docker");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// What the broker did with the settings.
+enum Broker {
+    Refused { code: String, log: String },
+    Answered { log: String },
+    Neither(String),
+}
+
+fn run_broker(c: &Case, n: usize) -> Broker {
+    let name = format!("kraftacc-oracle-{}-{n}", std::process::id());
+    let mut args: Vec<String> = ["run", "-d", "--name", &name, "--label", "kraft-acceptance.test=oracle", "--hostname", &c.hostname]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for (k, v) in &c.env {
+        args.extend(["-e".into(), format!("{k}={v}")]);
+    }
+    if let Some(p) = &c.mounted {
+        args.extend(["-v".into(), format!("{}:/mnt/shared/config/server.properties:ro", p.display())]);
+    }
+    args.push(IMAGE.into());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, out) = docker(&argv);
+    if !ok {
+        return Broker::Neither(format!("docker run: {out}"));
+    }
+    let started = Instant::now();
+    let result = loop {
+        let (_, state) = docker(&["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.NetworkSettings.IPAddress}}", &name]);
+        let (_, log) = docker(&["logs", &name]);
+        let mut f = state.split_whitespace();
+        let (status, code, ip) = (f.next().unwrap_or(""), f.next().unwrap_or("").to_string(), f.next().unwrap_or("").to_string());
+        if status == "exited" || status == "dead" {
+            break if code == "0" { Broker::Neither(format!("exited 0\n{log}")) } else { Broker::Refused { code, log } };
+        }
+        if log.contains("Kafka Server started") {
+            let Some(port) = c.client_port else { break Broker::Neither(format!("started, but no client listener to ask\n{log}")) };
+            break match kraft_acceptance::probes::wire::probe(&format!("{ip}:{port}")) {
+                Ok(w) if w.api_versions.error_code == 0 => Broker::Answered { log },
+                other => Broker::Neither(format!("started, ApiVersions at {ip}:{port}: {other:?}")),
+            };
+        }
+        if started.elapsed() > START_LIMIT {
+            break Broker::Neither(format!("neither exited nor started within {} s\n{log}", START_LIMIT.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    docker(&["rm", "-f", "-v", &name]);
+    result
+}
+
+/// Property names a refusal speaks of (`node.id`, `controller.quorum.voters`).
+fn settings_named(refusals: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in refusals {
+        for w in r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+            let w = w.trim_matches('.');
+            if w.contains('.') && w.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && !w.chars().any(|c| c.is_ascii_digit()) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The lines of a broker's log that say why it stopped.
+fn why(log: &str) -> String {
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("Exception") || l.contains("ERROR") || l.contains("requirement failed") || l.contains("does not appear"))
+        .take(3)
+        .collect();
+    if lines.is_empty() { log.lines().rev().take(3).collect::<Vec<_>>().join(" | ") } else { lines.join(" | ") }
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn kafka_refuses_every_kraft_rule_fixture_and_starts_every_reference() {
+    let cases = cases();
+    assert!(cases.len() >= 14, "want the KRaft-rule fixtures and the references, found {}", cases.len());
+    let verdicts: Vec<(usize, Broker)> = std::thread::scope(|s| {
+        // Two brokers at a time on two cores.
+        let chunks: Vec<Vec<(usize, &Case)>> = (0..2).map(|k| cases.iter().enumerate().filter(|(i, _)| i % 2 == k).collect()).collect();
+        let handles: Vec<_> = chunks.into_iter().map(|chunk| s.spawn(move || chunk.into_iter().map(|(i, c)| (i, run_broker(c, i))).collect::<Vec<_>>())).collect();
+        let mut all: Vec<(usize, Broker)> = handles.into_iter().flat_map(|h| h.join().expect("oracle thread")).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all
+    });
+    let (mut agreed, mut disagreed) = (Vec::new(), Vec::new());
+    for (i, broker) in verdicts {
+        let c = &cases[i];
+        let harness = if c.refusals.is_empty() { "passes".to_string() } else { format!("refuses: {}", c.refusals.join("; ")) };
+        let line = match (&broker, c.refusals.is_empty()) {
+            (Broker::Answered { .. }, true) => Ok("both: Kafka starts and answers".to_string()),
+            (Broker::Refused { code, log }, false) => {
+                let named = settings_named(&c.refusals);
+                let in_words = c.refusals.iter().any(|r| log.contains(&r.chars().take(60).collect::<String>()));
+                if in_words || named.iter().any(|k| log.contains(k.as_str())) {
+                    Ok(format!("both refuse (exit {code}): {}", why(log)))
+                } else {
+                    Err(format!("both refuse, but Kafka's log has neither the harness's words nor any of {named:?}: {}", why(log)))
+                }
+            }
+            (Broker::Answered { log }, false) => Err(format!("harness {harness}; Kafka started and answered ({})", log.lines().count())),
+            (Broker::Refused { code, log }, true) => Err(format!("harness passes; Kafka exited {code}: {}", why(log))),
+            (Broker::Neither(what), _) => Err(format!("harness {harness}; Kafka: {what}")),
+        };
+        match line {
+            Ok(l) => agreed.push(format!("{}: {l}", c.name)),
+            Err(l) => disagreed.push(format!("{}: {l}", c.name)),
+        }
+    }
+    eprintln!("oracle: {} agreed, {} disagreed\n{}", agreed.len(), disagreed.len(), agreed.join("\n"));
+    assert!(disagreed.is_empty(), "Kafka and the harness disagree on {}:\n{}", disagreed.len(), disagreed.join("\n"));
+}
