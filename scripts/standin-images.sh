@@ -113,16 +113,20 @@ else
   dpkg -L libc6 libgcc-s1 libstdc++6 | grep -E '^/(usr/)?lib/[^/]+/[^/]+\.so[.0-9]*$' | while read -r lib; do
     [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -a "$lib" "$root$lib"; }
   done
-  mkdir -p "$root/opt/kafka/libs" "$root/opt/kafka/logs" "$root/etc/kafka/docker" "$root/etc/kafka/secrets" \
-    "$root/var/lib/kafka/data" "$root/mnt/shared/config" "$root/usr/logs" "$root/home/appuser"
-  cp "$libs"/*.jar "$root/opt/kafka/libs/"
-  install -m 0755 "$src"/kafka/bin/* -t "$root/opt/kafka/bin" -D
-  install -D -m 0644 "$src/kafka/config/log4j.properties" "$root/opt/kafka/config/log4j.properties"
-  install -D -m 0644 "$src/kafka/config/tools-log4j.properties" "$root/opt/kafka/config/tools-log4j.properties"
-  install -D -m 0644 "$src/kafka/config/server.properties" "$root/opt/kafka/config/kraft/server.properties"
+  # Owned by appuser (uid 1000) in the image: /opt/kafka, /mnt/shared/config,
+  # /usr/logs, its home; by appuser:root, group-writable: /var/lib/kafka,
+  # /etc/kafka. Each is a tree of its own, copied with --chown (Dockerfile).
+  owned="$work/owned"
+  rm -rf "$owned" && mkdir -p "$owned"/{kafka/libs,kafka/logs,kafka/config/kraft,shared-config,logs,home,var-lib-kafka/data,etc-kafka/docker,etc-kafka/secrets}
+  cp "$libs"/*.jar "$owned/kafka/libs/"
+  install -D -m 0755 "$src"/kafka/bin/* -t "$owned/kafka/bin"
+  install -m 0644 "$src/kafka/config/log4j.properties" "$src/kafka/config/tools-log4j.properties" -t "$owned/kafka/config"
+  install -m 0644 "$src/kafka/config/server.properties" -t "$owned/kafka/config/kraft"
   # The defaults KafkaDockerWrapper falls back on, beside the entrypoint's scripts.
-  install -m 0644 "$src"/kafka/config/*.properties -t "$root/etc/kafka/docker"
-  install -m 0755 "$src"/kafka/docker/* -t "$root/etc/kafka/docker"
+  install -m 0644 "$src"/kafka/config/*.properties -t "$owned/etc-kafka/docker"
+  install -m 0755 "$src"/kafka/docker/* -t "$owned/etc-kafka/docker"
+  chmod -R ug+w "$owned/var-lib-kafka" "$owned/etc-kafka"
+  mkdir -p "$root/opt" "$root/var/lib" "$root/mnt/shared" "$root/usr" "$root/home"
   echo 'appuser:x:1000:1000::/home/appuser:/bin/bash' >> "$root/etc/passwd"
   echo 'appuser:x:1000:' >> "$root/etc/group"
   sed "s/@INPUTS@/$kafka_hash/" "$src/kafka/Dockerfile" > "$work/Dockerfile"
@@ -141,7 +145,7 @@ else
   copy_bins "$root" "$(command -v redis-server)" "$(command -v redis-cli)"
   install -D -m 0755 "$src/redis/redis-entrypoint.sh" "$root/standin/redis-entrypoint.sh"
   mkdir -p "$root/data"
-  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin:/bin\nLABEL kraft-acceptance.inputs=%s kraft-acceptance.standin=true\n' \
+  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin:/bin\nWORKDIR /data\nVOLUME /data\nLABEL kraft-acceptance.inputs=%s kraft-acceptance.standin=true\n' \
     "$redis_hash" > "$work/Dockerfile"
   docker_build "$redis_tag" "$work"
 fi

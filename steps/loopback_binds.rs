@@ -102,6 +102,11 @@ async fn lan_targets(w: &mut AcceptanceWorld, s: &Stack, services: &[String]) ->
 #[when(expr = "a test host on the LAN tries every port that services {services} publish")]
 async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let s = w.stack()?;
+    // Only a service that listens can answer: a port tried before it does
+    // is refused by the container itself, which proves nothing.
+    for service in services.of(w) {
+        w.ready(&service).await?;
+    }
     let targets = lan_targets(w, &s, &services.of(w)).await?;
     let owner = Owner::current();
     let needed = "a test host on the LAN (a network namespace joined to this host by a veth pair)";

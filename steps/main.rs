@@ -16,6 +16,7 @@ mod listeners;
 mod loopback_binds;
 mod no_zookeeper;
 mod no_zookeeper_docs;
+mod redeploy;
 mod redis;
 mod topic_setup;
 mod validators;

@@ -52,11 +52,24 @@ pub struct Service {
     pub profiles: Vec<String>,
     #[serde(default)]
     pub volumes: Vec<ServiceVolume>,
+    /// `tmpfs:` mounts, `PATH[:OPTIONS]`.
+    #[serde(default)]
+    pub tmpfs: Vec<String>,
     pub deploy: Option<Deploy>,
 }
 
 impl Service {
     /// `deploy.replicas: 0`: compose defines it but runs no container of it.
+    /// Every mount: the volumes, then each tmpfs as a mount of kind `tmpfs`.
+    pub fn mounts(&self) -> Vec<ServiceVolume> {
+        let tmpfs = self.tmpfs.iter().map(|t| ServiceVolume {
+            kind: "tmpfs".into(),
+            source: None,
+            target: t.split(':').next().unwrap_or_default().to_string(),
+        });
+        self.volumes.iter().cloned().chain(tmpfs).collect()
+    }
+
     pub fn disabled(&self) -> bool {
         self.deploy.as_ref().and_then(|d| d.replicas) == Some(0)
     }
@@ -82,7 +95,7 @@ impl Service {
 }
 
 /// One `volumes:` entry, as compose writes it (long syntax, absolute sources).
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 pub struct ServiceVolume {
     #[serde(rename = "type", default)]
     pub kind: String,

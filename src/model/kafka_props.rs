@@ -103,6 +103,9 @@ pub fn image_settings(env: &BTreeMap<String, Option<String>>, mounted: Option<&s
     out
 }
 
+/// The image's CLUSTER_ID when none is set (configureDefaults).
+pub const DEFAULT_CLUSTER_ID: &str = "5L6g3nShT-eMCtK--X86sw";
+
 /// The image's env -> server properties, the refusals and notes aside.
 pub fn env_to_properties(env: &BTreeMap<String, Option<String>>) -> BTreeMap<String, String> {
     image_settings(env, None).properties

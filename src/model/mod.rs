@@ -7,6 +7,7 @@ pub mod engine;
 pub mod kafka;
 pub mod kafka_props;
 pub mod neighbour;
+pub mod redeploy;
 pub mod sockets;
 pub mod topics;
 pub mod validators;

@@ -18,6 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 const GROUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub use crate::model::kafka::{DataCheck, DataFailure, DataPath, DataStep, KafkaObservation};
+use crate::model::redeploy::Held;
 use crate::model::topics::is_application_topic;
 
 #[derive(Debug, thiserror::Error)]
@@ -151,4 +152,82 @@ fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, of
             offset + 1
         ))),
     }
+}
+
+/// Writes what a redeploy must keep: `count` records with known keys to a
+/// new topic of one partition, then consumer group `group`'s committed
+/// offset at `commit_at` (a partway commit, as a consumer leaves it), and
+/// reads back what the broker holds (see [`read_held`]).
+pub fn write_held(bootstrap: &str, topic: &str, group: &str, count: i64, commit_at: i64) -> Result<Held, String> {
+    let admin: AdminClient<DefaultClientContext> = config(bootstrap).create().map_err(|e| format!("admin client: {e}"))?;
+    let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
+    let created = futures::executor::block_on(admin.create_topics(&[NewTopic::new(topic, 1, TopicReplication::Fixed(1))], &opts))
+        .map_err(|e| format!("CreateTopics {topic}: {e}"))?;
+    for r in created {
+        r.map_err(|(t, code)| format!("CreateTopics {t}: {code}"))?;
+    }
+    let producer: FutureProducer = config(bootstrap).create().map_err(|e| format!("producer: {e}"))?;
+    for i in 0..count {
+        let (key, value) = held_record(topic, i);
+        futures::executor::block_on(producer.send(FutureRecord::to(topic).partition(0).key(&key).payload(&value), TIMEOUT))
+            .map_err(|(e, _)| format!("produce record {i} to {topic}: {e}"))?;
+    }
+    let consumer = group_consumer(bootstrap, group)?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, Offset::Offset(commit_at)).map_err(|e| format!("offset {commit_at}: {e}"))?;
+    // A group's first commit may meet a coordinator that is still loading
+    // (the broker creates __consumer_offsets on first use): bounded retries.
+    let deadline = Instant::now() + GROUP_TIMEOUT;
+    while let Err(e) = consumer.commit(&tpl, CommitMode::Sync) {
+        if Instant::now() >= deadline {
+            return Err(format!("commit {group} {topic}/0 at {commit_at}: {e} (still after {} s)", GROUP_TIMEOUT.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    read_held(bootstrap, topic, group, count)
+}
+
+/// The key and value of record `i` of `topic`.
+pub fn held_record(topic: &str, i: i64) -> (String, String) {
+    (format!("key-{i}"), format!("{topic} record {i}"))
+}
+
+fn group_consumer(bootstrap: &str, group: &str) -> Result<BaseConsumer, String> {
+    config(bootstrap)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .map_err(|e| format!("consumer: {e}"))
+}
+
+/// What the broker holds now: its cluster id, every topic id, the records
+/// of `topic`/0 from its start (up to `expect` of them), and `group`'s
+/// committed offset there. Writes nothing.
+pub fn read_held(bootstrap: &str, topic: &str, group: &str, expect: i64) -> Result<Held, String> {
+    let consumer = group_consumer(bootstrap, group)?;
+    let cluster_id = consumer.client().fetch_cluster_id(TIMEOUT);
+    let topic_ids = super::wire::topic_ids(bootstrap).map_err(|e| format!("topic ids: {e}"))?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(topic, 0);
+    let committed = consumer
+        .committed_offsets(tpl, TIMEOUT)
+        .ok()
+        .and_then(|c| c.find_partition(topic, 0).map(|p| p.offset()))
+        .and_then(|o| if let Offset::Offset(n) = o { Some(n) } else { None });
+    let mut records = Vec::new();
+    if topic_ids.contains_key(topic) {
+        let (_, high) = consumer.fetch_watermarks(topic, 0, TIMEOUT).map_err(|e| format!("offsets of {topic}/0: {e}"))?;
+        let mut from = TopicPartitionList::new();
+        from.add_partition_offset(topic, 0, Offset::Beginning).map_err(|e| e.to_string())?;
+        consumer.assign(&from).map_err(|e| format!("assign {topic}/0: {e}"))?;
+        let deadline = Instant::now() + TIMEOUT;
+        while (records.len() as i64) < high.min(expect) && Instant::now() < deadline {
+            if let Some(Ok(m)) = consumer.poll(Duration::from_millis(500)) {
+                let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                records.push((m.offset(), text(m.key()), text(m.payload())));
+            }
+        }
+    }
+    Ok(Held { cluster_id, topic_ids, records, committed, redis: None })
 }

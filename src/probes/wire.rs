@@ -167,6 +167,17 @@ fn connect(address: &str) -> Result<TcpStream, WireError> {
     Ok(s)
 }
 
+/// Metadata v12: every topic with its topic id (Kafka 2.8+).
+pub const METADATA_IDS_VERSION: i16 = 12;
+
+/// Topic -> topic id, as the broker at `address` answers Metadata v12.
+pub fn topic_ids(address: &str) -> Result<std::collections::BTreeMap<String, String>, WireError> {
+    let mut s = connect(address)?;
+    let request = frame(ApiKey::Metadata, METADATA_IDS_VERSION, 4, &MetadataRequest::default().with_topics(None))?;
+    let r: MetadataResponse = decode(&exchange(&mut s, &request)?, METADATA_IDS_VERSION, 4)?;
+    Ok(r.topics.iter().filter(|t| t.error_code == 0).filter_map(|t| Some((t.name.as_ref()?.0.to_string(), t.topic_id.to_string()))).collect())
+}
+
 /// One Metadata request on a fresh connection to `address`.
 pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
     let mut s = connect(address)?;

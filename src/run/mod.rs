@@ -198,6 +198,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let ctx = world::install(ctx);
     let run: std::collections::BTreeSet<String> =
         selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
+    ctx.scenarios.store(run.len(), std::sync::atomic::Ordering::SeqCst);
     let (json, junit, collector) = run_cucumber(sources, run).await;
     phases.mark("scenarios");
 
@@ -281,6 +282,12 @@ async fn run_cucumber(sources: Vec<(String, String)>, run: std::collections::BTr
         .with_default_cli()
         .before(|_, _, scenario, world| {
             world.scenario = scenario.name.clone();
+            Box::pin(async {})
+        })
+        .after(|_, _, _, _, world| {
+            if let Some(w) = world {
+                w.ctx.finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             Box::pin(async {})
         })
         .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))

@@ -14,6 +14,8 @@ pub const RUNTIME_TAG: &str = "runtime";
 pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
 /// Scenarios that change the stack (run only on owned stacks, or when asked).
 pub const CHANGES_TAG: &str = "changes-stack";
+/// Recreates the stack's containers (the redeploy): owned runs only.
+pub const RECREATES_TAG: &str = "recreates";
 /// Scenarios that stand in, on an attached deployment, for a changing one.
 pub const ATTACH_TAG: &str = "attach";
 /// Scenarios that probe this host's own non-loopback addresses.
@@ -199,6 +201,8 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
         ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Skipped)
     } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
         ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Skipped)
+    } else if s.has(RECREATES_TAG) && p.attached {
+        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Skipped)
     } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
         ("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment", Skipped)
     } else if s.has(ATTACH_TAG) && !p.attached {

@@ -46,6 +46,10 @@ pub struct RunContext {
     pub observed: Mutex<BTreeMap<String, Vec<String>>>,
     /// Scenario -> warnings: a scenario that passes with one passes WITH WARNING.
     pub warnings: Mutex<BTreeMap<String, Vec<String>>>,
+    /// Scenarios this run executes, and how many have finished: a step that
+    /// recreates the stack waits until it is the last one running.
+    pub scenarios: std::sync::atomic::AtomicUsize,
+    pub finished: std::sync::atomic::AtomicUsize,
 }
 
 impl RunContext {
@@ -59,7 +63,23 @@ impl RunContext {
             evidence: Default::default(),
             observed: Default::default(),
             warnings: Default::default(),
+            scenarios: Default::default(),
+            finished: Default::default(),
         }
+    }
+
+    /// Waits until every other scenario of the run has finished, up to
+    /// `limit`; false when the limit passed first.
+    pub async fn wait_last_running(&self, limit: std::time::Duration) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        let deadline = std::time::Instant::now() + limit;
+        while self.finished.load(SeqCst) + 1 < self.scenarios.load(SeqCst) {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        true
     }
 
     pub fn measure(&self, line: String) {
@@ -148,6 +168,8 @@ pub struct AcceptanceWorld {
     pub validators: Option<Vec<CommandRun>>,
     /// What a test host on the LAN got back from the stack.
     pub neighbour: Option<NeighbourObservation>,
+    /// What the broker and Redis held before a redeploy.
+    pub held: Option<crate::model::redeploy::Held>,
     /// The failure of the step that failed, typed.
     pub failure: Option<Failure>,
 }
@@ -167,6 +189,7 @@ impl AcceptanceWorld {
             topics_after: None,
             validators: None,
             neighbour: None,
+            held: None,
             failure: None,
         }
     }

@@ -14,6 +14,7 @@ pub mod owner;
 pub mod preflight;
 pub mod progress;
 pub mod readiness;
+pub mod redeploy;
 pub mod reaper;
 
 use std::collections::BTreeMap;

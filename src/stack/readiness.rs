@@ -24,6 +24,12 @@ impl Stack {
     }
 
     async fn wait_ready(&self, service: &str) -> Readiness {
+        self.wait_ready_since(service, self.since_s).await
+    }
+
+    /// A fresh bounded wait for `service`, its time to healthy from the
+    /// engine's events since `since_s` (the last start after it).
+    pub(crate) async fn wait_ready_since(&self, service: &str, since_s: i64) -> Readiness {
         let started = Instant::now();
         let budget = self.wait_limit.as_secs_f64();
         let mut progress = Progress::new();
@@ -72,7 +78,7 @@ impl Stack {
         drop(progress);
         if r.healthy {
             // The measurement comes from the engine's own event timestamps.
-            if let Ok(ev) = self.engine.project_events(&self.project, self.since_s).await {
+            if let Ok(ev) = self.engine.project_events(&self.project, since_s).await {
                 r.time_to_healthy = time_to_healthy(&ev, service);
             }
         }

@@ -12,6 +12,7 @@ pub mod kafka_config;
 pub mod kraft_wire;
 pub mod listeners;
 pub mod neighbour;
+pub mod redeploy;
 pub mod redis;
 pub mod stack;
 pub mod topics;

@@ -10,7 +10,7 @@ use crate::common;
 /// Scenarios a fixture directory cannot fail on its own, and the test that
 /// fails them instead (a function of this test crate).
 const BY_TEST: &[(&str, &str)] = &[
-    ("The broker speaks KRaft on the wire", "the_kraft_wire_checks_fail_on_a_broker_without_a_quorum"),
+    ("The broker speaks KRaft on the wire", "the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker"),
     ("Kafka and Redis ports are refused on every non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
     ("Only allowed public services listen on a non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
     ("No neighbour on the LAN reaches Kafka or Redis", "the_neighbour_probe_fails_without_the_guard_and_passes_with_it"),

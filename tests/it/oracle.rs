@@ -163,6 +163,8 @@ fn why(log: &str) -> String {
 #[test]
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn kafka_refuses_every_kraft_rule_fixture_and_starts_every_reference() {
+    // Other tests count the engine's containers and volumes before and after.
+    let _engine = common::stack_lock();
     let cases = cases();
     assert!(cases.len() >= 14, "want the KRaft-rule fixtures and the references, found {}", cases.len());
     let verdicts: Vec<(usize, Broker)> = std::thread::scope(|s| {
@@ -199,4 +201,61 @@ fn kafka_refuses_every_kraft_rule_fixture_and_starts_every_reference() {
     }
     eprintln!("oracle: {} agreed, {} disagreed\n{}", agreed.len(), disagreed.len(), agreed.join("\n"));
     assert!(disagreed.is_empty(), "Kafka and the harness disagree on {}:\n{}", disagreed.len(), disagreed.join("\n"));
+}
+
+/// Removes the containers and the network of a test, however it ends.
+struct Scratch {
+    containers: Vec<String>,
+    network: String,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for c in &self.containers {
+            docker(&["rm", "-f", "-v", c]);
+        }
+        docker(&["network", "rm", &self.network]);
+    }
+}
+
+/// The @kraft-wire checks can fail: Kafka 3.8.0 in ZooKeeper mode (the same
+/// image, its ZooKeeper from the zookeeper jar Kafka ships, the broker from a
+/// ZooKeeper-mode server.properties: the image's own entrypoint formats
+/// storage, which only KRaft allows) finalizes no metadata.version and offers
+/// no DescribeQuorum, and both verdicts say so.
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker() {
+    let _engine = common::stack_lock();
+    let id = format!("kraftacc-zkmode-{}", std::process::id());
+    let s = Scratch { containers: vec![format!("{id}-zk"), format!("{id}-kafka")], network: id.clone() };
+    assert!(docker(&["network", "create", "--label", "kraft-acceptance.test=oracle", &s.network]).0);
+    let zk = "printf 'dataDir=/tmp/zookeeper\\nclientPort=2181\\nadmin.enableServer=false\\n' > /tmp/zk.properties && \
+              exec /opt/kafka/bin/kafka-run-class.sh org.apache.zookeeper.server.quorum.QuorumPeerMain /tmp/zk.properties";
+    let (ok, out) = docker(&["run", "-d", "--name", &s.containers[0], "--network", &s.network, "--network-alias", "zookeeper", "--entrypoint", "sh", IMAGE, "-c", zk]);
+    assert!(ok, "{out}");
+    let broker = format!(
+        "printf 'broker.id=1\\nzookeeper.connect=zookeeper:2181\\nlisteners=PLAINTEXT://0.0.0.0:9092\\nadvertised.listeners=PLAINTEXT://{}:9092\\n\
+         log.dirs=/tmp/kafka-logs\\noffsets.topic.replication.factor=1\\n' > /tmp/server.properties && \
+         exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties",
+        s.containers[1]
+    );
+    let (ok, out) = docker(&["run", "-d", "--name", &s.containers[1], "--network", &s.network, "--entrypoint", "sh", IMAGE, "-c", &broker]);
+    assert!(ok, "{out}");
+    let deadline = Instant::now() + START_LIMIT;
+    let log = loop {
+        let (_, log) = docker(&["logs", &s.containers[1]]);
+        if log.contains("started (kafka.server.KafkaServer)") {
+            break log;
+        }
+        assert!(Instant::now() < deadline, "the ZooKeeper-mode broker did not start within {} s:\n{log}", START_LIMIT.as_secs());
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(!log.contains("KafkaRaftServer"), "a ZooKeeper-mode broker, not a KRaft node");
+    let (_, ip) = docker(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", &s.containers[1]]);
+    let wire = kraft_acceptance::probes::wire::probe(&format!("{}:9092", ip.trim())).expect("ApiVersions from the ZooKeeper-mode broker");
+    let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
+    assert!(f.observed.contains("finalized features []"), "{f}");
+    let q = kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).unwrap_err();
+    assert!(q.observed.contains("does not offer DescribeQuorum"), "{q}");
 }

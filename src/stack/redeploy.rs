@@ -1,0 +1,44 @@
+//! A redeploy as a deploy does it: the target's own compose command with the
+//! run's layering, `up -d --force-recreate kafka redis` (new containers, the
+//! same volumes), then a fresh bounded wait for each to be healthy again.
+
+use std::time::{Duration, Instant};
+
+use super::{Stack, StackError};
+use crate::model::Readiness;
+use crate::probes::engine::Engine;
+
+/// What a redeploy did: the command, its wall time, each service's
+/// readiness after it (time to healthy from the engine's events).
+pub struct Redeployed {
+    pub command: String,
+    pub seconds: f64,
+    pub after: Vec<Readiness>,
+}
+
+impl Stack {
+    pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
+        let [kafka, redis] = &self.services.up;
+        let args = ["up", "-d", "--force-recreate", kafka.as_str(), redis.as_str()];
+        let shown = args.join(" ");
+        let since_s = Engine::now_s() - 1;
+        let started = Instant::now();
+        let mut cmd = tokio::process::Command::new("docker");
+        cmd.args(self.cli.base_args()).args(args).stdin(std::process::Stdio::null()).kill_on_drop(true);
+        let limit = self.wait_limit + Duration::from_secs(120);
+        let out = tokio::time::timeout(limit, cmd.output())
+            .await
+            .map_err(|_| StackError::Run { args: shown.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
+            .map_err(|e| StackError::Run { args: shown.clone(), reason: e.to_string() })?;
+        if !out.status.success() {
+            let text = String::from_utf8_lossy(&out.stderr);
+            return Err(StackError::Run { args: shown, reason: crate::probes::compose::one_line(&text) });
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let mut after = Vec::new();
+        for service in [kafka, redis] {
+            after.push(self.wait_ready_since(service, since_s).await);
+        }
+        Ok(Redeployed { command: format!("docker compose {shown}"), seconds, after })
+    }
+}

@@ -1,0 +1,173 @@
+//! features/redeploy.feature
+
+use cucumber::{then, when};
+use kraft_acceptance::model::kafka_props::DEFAULT_CLUSTER_ID;
+use kraft_acceptance::model::redeploy::{Held, Persistence};
+use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
+use kraft_acceptance::probes::{kafka, redis};
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
+use kraft_acceptance::verdicts::redeploy::{self, ClusterIdUse};
+use kraft_acceptance::verdicts::{self, observe};
+
+#[then(expr = "every directory service {string} writes is on a named volume or a bind mount")]
+fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
+    let m = w.model()?;
+    let volumes = w.defined(&m, &service)?.mounts();
+    let dirs = redeploy::kafka_dirs(&w.image_settings(&service)?.properties);
+    let layering = w.layering_name();
+    for line in w.judge(redeploy::kafka_data_kept(&service, &layering, &dirs, &volumes))? {
+        w.saw(format!("{service}: {line}"));
+    }
+    Ok(())
+}
+
+#[then(expr = "service {string} keeps what it persists on a named volume or a bind mount")]
+fn redis_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
+    let m = w.model()?;
+    let svc = w.defined(&m, &service)?;
+    let (command, volumes) = (svc.command.clone().unwrap_or_default(), svc.mounts());
+    let layering = w.layering_name();
+    let kept = w.judge(redeploy::redis_data_kept(&service, &layering, &redeploy::redis_persistence(&command), &volumes))?;
+    w.saw(kept);
+    Ok(())
+}
+
+#[then(expr = "every layering that keeps service {string}'s storage on one volume sets one CLUSTER_ID")]
+fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
+    let mut uses = Vec::new();
+    for (layering, model) in w.ctx.models.clone() {
+        let Ok(svc) = model.service(&service) else { continue };
+        let volumes = svc.mounts();
+        let cluster_id = svc.environment.get("CLUSTER_ID").cloned().flatten().filter(|v| !v.is_empty());
+        let dirs = redeploy::kafka_dirs(&w.image_settings_in(&model, &service)?.properties);
+        uses.push(ClusterIdUse {
+            layering,
+            cluster_id: cluster_id.unwrap_or_else(|| format!("{DEFAULT_CLUSTER_ID} (the image's default)")),
+            storage: dirs.log_dirs.first().and_then(|d| redeploy::storage_of(d, &volumes)),
+        });
+    }
+    for line in w.judge(redeploy::cluster_ids_agree(&uses))? {
+        w.saw(line);
+    }
+    Ok(())
+}
+
+/// Records written before the redeploy, and where the group commits.
+const RECORDS: i64 = 5;
+const COMMIT_AT: i64 = 3;
+
+fn names(project: &str) -> (String, String, String) {
+    let topic = format!("{HARNESS_TOPIC_PREFIX}{project}.redeploy");
+    (topic.clone(), format!("{topic}.group"), format!("{topic}.redis-key"))
+}
+
+#[when("records with known keys are produced to a topic of the run and a consumer group commits partway")]
+async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
+    let s = w.ready(SEED_KAFKA).await?;
+    let bootstrap = w.ctx.target.address("localhost:9093");
+    let (topic, group, key) = names(&s.project);
+    let (t, g, b) = (topic.clone(), group.clone(), bootstrap.clone());
+    let needed = format!("{RECORDS} records produced to {topic} through {bootstrap}, group {group} committed at {COMMIT_AT}");
+    let mut held = crate::common::blocking(w, needed, move || kafka::write_held(&b, &t, &g, RECORDS, COMMIT_AT)).await?;
+    let redis_service = w.ctx.target.service(SEED_REDIS);
+    let command = w.defined(&s.model, &redis_service)?.command.clone().unwrap_or_default();
+    if !matches!(redeploy::redis_persistence(&command).persistence, Persistence::Cache | Persistence::Unsaid) {
+        let s = w.ready(SEED_REDIS).await?;
+        let addr = w.ctx.target.address("127.0.0.1:6379");
+        let password = w.redis_password(&s.model)?;
+        w.judge(observe(format!("SET {key} on {addr}"), redis::set(&addr, password.as_deref(), &key, &topic).await))?;
+        held.redis = Some((key, Some(topic.clone())));
+    }
+    let none = || "none".to_string();
+    w.saw(format!(
+        "before: {} records of {topic}/0, group {group} committed at {}, cluster id {}, {} topic ids{}",
+        held.records.len(),
+        held.committed.map(|c| c.to_string()).unwrap_or_else(none),
+        held.cluster_id.clone().unwrap_or_else(none),
+        held.topic_ids.len(),
+        if held.redis.is_some() { ", a Redis key" } else { "" }
+    ));
+    w.held = Some(held);
+    Ok(())
+}
+
+#[when("the stack is redeployed as a deploy does, with `docker compose up -d --force-recreate kafka redis`")]
+async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
+    let s = w.stack()?;
+    // A redeploy recreates the containers every other scenario probes.
+    let limit = s.wait_limit + std::time::Duration::from_secs(600);
+    let last = w.ctx.wait_last_running(limit).await;
+    w.judge(verdicts::earlier("every other scenario of the run finished before the redeploy", last.then_some(())))?;
+    let r = w.judge(observe("a redeploy of the running stack", s.redeploy().await))?;
+    w.ctx.measure(format!("redeploy: `{}` {:.2} s", r.command, r.seconds));
+    for ready in &r.after {
+        w.judge(verdicts::stack::ready(ready))?;
+        if let Some(t) = ready.time_to_healthy {
+            w.ctx.measure(format!("{} time-to-healthy after the redeploy: {t:.2} s (engine events `start` -> `health_status: healthy`)", ready.service));
+        }
+    }
+    w.saw(format!("{} in {:.2} s; healthy again", r.command, r.seconds));
+    Ok(())
+}
+
+#[then("every record reads back at its offset and the group's committed offset is unchanged")]
+async fn records_kept(w: &mut AcceptanceWorld) -> StepResult {
+    let after = read_after(w).await?;
+    let before = w.judge(verdicts::earlier("what the broker held before the redeploy", w.held.clone()))?;
+    let records_only = Held { cluster_id: None, topic_ids: Default::default(), redis: None, ..before.clone() };
+    let after_records = Held { cluster_id: None, topic_ids: Default::default(), redis: None, ..after.clone() };
+    let written = written(w)?;
+    let s = w.stack()?;
+    let (topic, group, _) = names(&s.project);
+    for line in w.judge(redeploy::kept_across(&topic, &group, &records_only, &after_records, &written))? {
+        w.saw(line);
+    }
+    w.held = Some(before);
+    Ok(())
+}
+
+#[then("the cluster id and the topic ids are unchanged, and Redis still holds its key")]
+async fn ids_kept(w: &mut AcceptanceWorld) -> StepResult {
+    let mut after = read_after(w).await?;
+    let before = w.judge(verdicts::earlier("what the broker held before the redeploy", w.held.clone()))?;
+    if let Some((key, _)) = &before.redis {
+        let s = w.ready(SEED_REDIS).await?;
+        let addr = w.ctx.target.address("127.0.0.1:6379");
+        let password = w.redis_password(&s.model)?;
+        let now = w.judge(observe(format!("GET {key} on {addr}"), redis::get(&addr, password.as_deref(), key).await))?;
+        after.redis = Some((key.clone(), now));
+    }
+    let ids = |h: &Held| Held { records: Vec::new(), committed: None, ..h.clone() };
+    let written = written(w)?;
+    let s = w.stack()?;
+    let (topic, group, _) = names(&s.project);
+    for line in w.judge(redeploy::kept_across(&topic, &group, &ids(&before), &ids(&after), &written))? {
+        w.saw(line);
+    }
+    Ok(())
+}
+
+/// What the broker holds now, read through the host listener.
+async fn read_after(w: &mut AcceptanceWorld) -> Result<Held, StepError> {
+    let s = w.stack()?;
+    let bootstrap = w.ctx.target.address("localhost:9093");
+    let (topic, group, _) = names(&s.project);
+    let b = bootstrap.clone();
+    crate::common::blocking(w, format!("what {bootstrap} holds after the redeploy"), move || kafka::read_held(&b, &topic, &group, RECORDS)).await
+}
+
+/// Where the running broker's settings say it writes, for a loss to name.
+fn written(w: &mut AcceptanceWorld) -> Result<Vec<String>, StepError> {
+    let s = w.stack()?;
+    let service = w.ctx.target.service(SEED_KAFKA);
+    let mounts = w.defined(&s.model, &service)?.mounts();
+    let dirs = redeploy::kafka_dirs(&w.image_settings_in(&s.model, &service)?.properties);
+    Ok(match redeploy::kafka_data_kept(&service, "running", &dirs, &mounts) {
+        Ok(kept) => kept,
+        Err(f) => f.evidence.into_iter().filter(|e| e.contains(": in ")).collect(),
+    })
+}
