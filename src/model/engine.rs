@@ -27,6 +27,8 @@ pub struct ContainerInfo {
     pub bindings: Vec<EngineBinding>,
     /// The networks it is attached to, with its addresses there.
     pub networks: Vec<ContainerNetwork>,
+    /// Names of the volumes mounted in it (`type: volume`).
+    pub volumes: Vec<String>,
 }
 
 /// A container's place on one network, as the engine reports it.

@@ -172,6 +172,14 @@ impl Engine {
             })
             .collect();
         networks.sort_by(|a, b| a.name.cmp(&b.name));
+        let volumes = c
+            .mounts
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.typ.as_ref().is_some_and(|t| t.to_string() == "volume"))
+            .filter_map(|m| m.name)
+            .collect();
         Ok(ContainerInfo {
             id: c.id.clone().unwrap_or_default(),
             name: c.name.clone().unwrap_or_default().trim_start_matches('/').to_string(),
@@ -189,6 +197,7 @@ impl Engine {
                 .map(|r| (r.exit_code.unwrap_or(-1), r.output.unwrap_or_default().trim().to_string())),
             bindings,
             networks,
+            volumes,
         })
     }
 

@@ -82,6 +82,13 @@ impl Stack {
             args.extend(["--rmi", "local"]);
         }
         self.cli.run(&args)?;
+        for v in self.carried.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            // Gone already is fine; anything else is said, not fatal.
+            let out = std::process::Command::new("docker").args(["volume", "rm", "-f", &v]).output();
+            if let Err(e) = out {
+                super::progress::notice(&format!("removing volume {v} that a redeploy carried over: {e}"));
+            }
+        }
         *done = true;
         let _ = std::fs::remove_file(owner_file);
         Ok(())

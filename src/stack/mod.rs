@@ -119,6 +119,10 @@ pub struct Stack {
     /// The services `up` starts and the bootstrap, in the target's names.
     pub services: Services,
     ready: Mutex<BTreeMap<String, Arc<OnceCell<Readiness>>>>,
+    /// Anonymous volumes a recreate carried over to new containers: `down
+    /// -v` no longer counts them as the containers' own, so teardown
+    /// removes them by name.
+    carried: Mutex<Vec<String>>,
 }
 
 impl Stack {

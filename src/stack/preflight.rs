@@ -183,6 +183,7 @@ impl Stack {
             wait_limit: opts.wait_limit,
             services: opts.services,
             ready: Mutex::new(BTreeMap::new()),
+            carried: Mutex::new(Vec::new()),
         }))
     }
 
@@ -224,6 +225,7 @@ impl Stack {
             wait_limit,
             services,
             ready: Mutex::new(BTreeMap::new()),
+            carried: Mutex::new(Vec::new()),
         }))
     }
 }

@@ -144,6 +144,7 @@ mod tests {
             last_check: None,
             bindings: vec![],
             networks: vec![],
+            volumes: vec![],
         }
     }
 
