@@ -21,6 +21,11 @@ Feature: Kafka keeps its topics, messages and consumer offsets across a redeploy
   Scenario: Every layering that shares Kafka's storage sets one cluster id
     Then every layering that keeps service "kafka"'s storage on one volume sets one CLUSTER_ID
 
+  @runtime
+  Scenario: The running broker writes its log directories to volumes that outlive its container
+    Given the running stack
+    Then the running service "kafka" writes every log directory to a named volume or a bind mount
+
   @runtime @recreates
   Scenario: A redeploy keeps Kafka's records, offsets and ids, and Redis's keys
     Given the running stack

@@ -1,7 +1,7 @@
 //! features/redeploy.feature
 
 use cucumber::{then, when};
-use kraft_acceptance::model::kafka_props::DEFAULT_CLUSTER_ID;
+use kraft_acceptance::model::kafka_props::{parse_properties, DEFAULT_CLUSTER_ID};
 use kraft_acceptance::model::redeploy::{Held, Persistence};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::{kafka, redis};
@@ -16,7 +16,7 @@ fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let m = w.model()?;
     let volumes = w.defined(&m, &service)?.mounts();
     let dirs = redeploy::kafka_dirs(&w.image_settings(&service)?.properties);
-    let layering = w.layering_name();
+    let layering = format!("layering {}", w.layering_name());
     for line in w.judge(redeploy::kafka_data_kept(&service, &layering, &dirs, &volumes))? {
         w.saw(format!("{service}: {line}"));
     }
@@ -55,6 +55,28 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
     }
     Ok(())
 }
+
+/// Read-only, so a deployment too: the container's mounts as the engine made
+/// them, and the server.properties its broker was started with, read
+/// through the process's root (`/proc/PID/root`) without entering it.
+#[then(expr = "the running service {string} writes every log directory to a named volume or a bind mount")]
+async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let service = w.ctx.target.service(&service);
+    let s = w.ready(&service).await?;
+    let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
+    let pid = w.judge(verdicts::earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
+    let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
+    let text = w.judge(observe(format!("the server.properties {} runs with ({path})", c.name), std::fs::read_to_string(&path)))?;
+    let dirs = redeploy::kafka_dirs(&parse_properties(&text));
+    let what = format!("running container {}", c.name);
+    for line in w.judge(redeploy::kafka_data_kept(&service, &what, &dirs, &c.mounts))? {
+        w.saw(format!("{}: {line} (engine mounts, {path})", c.name));
+    }
+    Ok(())
+}
+
+/// Where the apache/kafka image writes the configuration its broker runs.
+const RUNNING_SERVER_PROPERTIES: &str = "/opt/kafka/config/server.properties";
 
 /// Records written before the redeploy, and where the group commits.
 const RECORDS: i64 = 5;
@@ -166,7 +188,7 @@ fn written(w: &mut AcceptanceWorld) -> Result<Vec<String>, StepError> {
     let service = w.ctx.target.service(SEED_KAFKA);
     let mounts = w.defined(&s.model, &service)?.mounts();
     let dirs = redeploy::kafka_dirs(&w.image_settings_in(&s.model, &service)?.properties);
-    Ok(match redeploy::kafka_data_kept(&service, "running", &dirs, &mounts) {
+    Ok(match redeploy::kafka_data_kept(&service, "as running", &dirs, &mounts) {
         Ok(kept) => kept,
         Err(f) => f.evidence.into_iter().filter(|e| e.contains(": in ")).collect(),
     })

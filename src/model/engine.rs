@@ -29,6 +29,10 @@ pub struct ContainerInfo {
     pub networks: Vec<ContainerNetwork>,
     /// Names of the volumes mounted in it (`type: volume`).
     pub volumes: Vec<String>,
+    /// Its mounts as the engine made them: a named volume (source: its
+    /// name), an anonymous one (source: none), a bind (source: the host
+    /// path), a tmpfs.
+    pub mounts: Vec<crate::model::compose::ServiceVolume>,
 }
 
 /// A container's place on one network, as the engine reports it.

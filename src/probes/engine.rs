@@ -11,6 +11,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures::StreamExt;
 
+use crate::model::compose::ServiceVolume;
 pub use crate::model::engine::{ContainerInfo, ContainerNetwork, EngineBinding, EngineEvent};
 
 /// A container, network or volume, with its labels.
@@ -172,14 +173,23 @@ impl Engine {
             })
             .collect();
         networks.sort_by(|a, b| a.name.cmp(&b.name));
-        let volumes = c
-            .mounts
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| m.typ.as_ref().is_some_and(|t| t.to_string() == "volume"))
-            .filter_map(|m| m.name)
+        let raw = c.mounts.clone().unwrap_or_default();
+        let volumes = raw.iter().filter(|m| m.typ.as_ref().is_some_and(|t| t.to_string() == "volume")).filter_map(|m| m.name.clone()).collect();
+        let anonymous = |n: &str| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit());
+        let mut mounts: Vec<ServiceVolume> = raw
+            .iter()
+            .map(|m| {
+                let kind = m.typ.as_ref().map(|t| t.to_string()).unwrap_or_default();
+                let source = match kind.as_str() {
+                    "volume" => m.name.clone().filter(|n| !anonymous(n)),
+                    "bind" => m.source.clone(),
+                    _ => None,
+                };
+                ServiceVolume { kind, source, target: m.destination.clone().unwrap_or_default() }
+            })
             .collect();
+        let tmpfs = c.host_config.as_ref().and_then(|h| h.tmpfs.clone()).unwrap_or_default();
+        mounts.extend(tmpfs.into_keys().map(|target| ServiceVolume { kind: "tmpfs".into(), source: None, target }));
         Ok(ContainerInfo {
             id: c.id.clone().unwrap_or_default(),
             name: c.name.clone().unwrap_or_default().trim_start_matches('/').to_string(),
@@ -198,6 +208,7 @@ impl Engine {
             bindings,
             networks,
             volumes,
+            mounts,
         })
     }
 

@@ -141,6 +141,7 @@ mod tests {
             bindings: vec![EngineBinding { container_port: "6379/tcp".into(), host_ip: "0.0.0.0".into(), host_port: "6379".into() }],
             networks: vec![],
             volumes: vec![],
+            mounts: vec![],
         };
         let owners = BTreeMap::from([(1, (100, "docker-proxy".to_string())), (2, (200, "sshd".to_string())), (3, (300, "docker-proxy".to_string()))]);
         let l = attribute(&[sock(6379, 1), sock(22, 2), sock(8080, 3), sock(9, 4)], &owners, &[redis]);

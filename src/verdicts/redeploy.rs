@@ -111,7 +111,7 @@ pub fn kafka_data_kept(service: &str, layering: &str, dirs: &KafkaDirs, mounts: 
     };
     evidence.push(fix);
     Err(Failure::new(
-        format!("every directory service {service} writes (log.dirs, metadata.log.dir) on a named volume or a bind mount, layering {layering}"),
+        format!("every directory service {service} writes (log.dirs, metadata.log.dir) on a named volume or a bind mount, {layering}"),
         format!("{} of {} directories Kafka writes would be lost on the next recreate", evidence.iter().filter(|e| e.contains(": in ")).count(), all.len()),
     )
     .with_evidence(evidence))

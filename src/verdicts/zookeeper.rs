@@ -145,6 +145,7 @@ mod tests {
             bindings: vec![],
             networks: vec![],
             volumes: vec![],
+            mounts: vec![],
         }
     }
 
