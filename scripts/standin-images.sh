@@ -92,7 +92,7 @@ java_modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,j
 kafka_hash=$( {
   echo "$java_modules"; "$jdk/bin/java" -version 2>&1; bash --version | head -n 1; dpkg -s busybox-static | grep '^Version'
   (cd "$src/kafka" && find pom.xml bin docker config Dockerfile -type f -printf '%m %p\n' | sort && find pom.xml bin docker config Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
-  sha256sum "$0"
+  sha256sum < "$0"
 } | sha256sum | cut -c1-16)
 if image_current "$kafka_tag" "$kafka_hash"; then
   say "image $kafka_tag up to date ($kafka_hash)"
@@ -135,7 +135,7 @@ fi
 
 # --- Redis ----------------------------------------------------------------------
 redis_hash=$( {
-  redis-server --version; dpkg -s busybox-static | grep '^Version'; sha256sum "$src/redis/redis-entrypoint.sh" "$0"
+  redis-server --version; dpkg -s busybox-static | grep '^Version'; cat "$src/redis/redis-entrypoint.sh" "$0" | sha256sum
 } | sha256sum | cut -c1-16)
 if image_current "$redis_tag" "$redis_hash"; then
   say "image $redis_tag up to date ($redis_hash)"

@@ -14,6 +14,9 @@ pub enum ComposeError {
     Failed { args: String, code: i32, stderr: String },
     #[error("`docker compose config` printed JSON this harness cannot read: {0}")]
     Json(#[from] serde_json::Error),
+    /// A bug of this harness, not of the machine: said as such.
+    #[error("`docker compose {0}` ran on a thread of kraft-acceptance that panicked (a bug of kraft-acceptance; the panic's message is above)")]
+    Panicked(String),
     #[error("required variable {name} is not set ({message}); compose read {env_file}: set {name} there or in the environment")]
     RequiredVariable { name: String, message: String, env_file: String },
 }

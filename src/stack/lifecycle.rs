@@ -94,9 +94,13 @@ impl Stack {
         Ok(())
     }
 
+    /// The command that removes the stack, with every argument the run's
+    /// own compose commands get (project, directory, profiles, env files,
+    /// files), quoted for a shell where needed.
     pub fn down_command(&self) -> String {
-        let files: Vec<String> = self.cli.files.iter().map(|f| format!("-f {}", f.display())).collect();
-        format!("docker compose -p {} {} down -v", self.project, files.join(" "))
+        let quote = |a: &String| if a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') { format!("'{}'", a.replace('\'', "'\\''")) } else { a.clone() };
+        let args: Vec<String> = self.cli.base_args().iter().map(quote).collect();
+        format!("docker {} down -v", args.join(" "))
     }
 
     /// `docker compose run --rm SERVICE` with a hard time limit. With

@@ -271,7 +271,7 @@ impl Models {
         let (target_model, standin_model) = std::thread::scope(|s| {
             let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_image_bootstrap.config()));
             let target = target_cli.config();
-            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Missing("compose config panicked".into())))))
+            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Panicked("config".into())))))
         });
         let target_model = Arc::new(target_model?);
         // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
