@@ -67,6 +67,10 @@ base_rootfs() { # ROOT: busybox as /bin/sh and its applets, /tmp, root in /etc/p
 image_current() {
   [ "$(docker image inspect -f '{{index .Config.Labels "kraft-acceptance.inputs"}}' "$1" 2>/dev/null)" = "$2" ]
 }
+# ensure_image TAG HASH BUILD: runs BUILD only when the inputs changed.
+ensure_image() {
+  if image_current "$1" "$2"; then say "image $1 up to date ($2)"; else "$3"; fi
+}
 docker_build() { # TAG DIR
   say "building image $1"
   docker build -q -t "$1" "$2" >"$2/build.log" 2>&1 || { cat "$2/build.log" >&2; die "docker build $1 failed"; }
@@ -94,10 +98,8 @@ kafka_hash=$( {
   (cd "$src/kafka" && find pom.xml bin docker config Dockerfile -type f -printf '%m %p\n' | sort && find pom.xml bin docker config Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
   sha256sum < "$0"
 } | sha256sum | cut -c1-16)
-if image_current "$kafka_tag" "$kafka_hash"; then
-  say "image $kafka_tag up to date ($kafka_hash)"
-else
-  work="$cache/images/kafka" root="$cache/images/kafka/rootfs"
+kafka_image() {
+  local work="$cache/images/kafka" root="$cache/images/kafka/rootfs" owned
   base_rootfs "$root"
   copy_bins "$root" "$(readlink -f "$(command -v bash)")"
   ln -sf ../usr/bin/bash "$root/bin/bash"
@@ -131,16 +133,15 @@ else
   echo 'appuser:x:1000:' >> "$root/etc/group"
   sed "s/@INPUTS@/$kafka_hash/" "$src/kafka/Dockerfile" > "$work/Dockerfile"
   docker_build "$kafka_tag" "$work"
-fi
+}
+ensure_image "$kafka_tag" "$kafka_hash" kafka_image
 
 # --- Redis ----------------------------------------------------------------------
 redis_hash=$( {
   redis-server --version; dpkg -s busybox-static | grep '^Version'; cat "$src/redis/redis-entrypoint.sh" "$0" | sha256sum
 } | sha256sum | cut -c1-16)
-if image_current "$redis_tag" "$redis_hash"; then
-  say "image $redis_tag up to date ($redis_hash)"
-else
-  work="$cache/images/redis" root="$cache/images/redis/rootfs"
+redis_image() {
+  local work="$cache/images/redis" root="$cache/images/redis/rootfs"
   base_rootfs "$root"
   copy_bins "$root" "$(command -v redis-server)" "$(command -v redis-cli)"
   install -D -m 0755 "$src/redis/redis-entrypoint.sh" "$root/standin/redis-entrypoint.sh"
@@ -148,4 +149,5 @@ else
   printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin:/bin\nWORKDIR /data\nVOLUME /data\nLABEL kraft-acceptance.inputs=%s kraft-acceptance.standin=true\n' \
     "$redis_hash" > "$work/Dockerfile"
   docker_build "$redis_tag" "$work"
-fi
+}
+ensure_image "$redis_tag" "$redis_hash" redis_image

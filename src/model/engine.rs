@@ -35,6 +35,12 @@ pub struct ContainerInfo {
     pub mounts: Vec<crate::model::compose::ServiceVolume>,
 }
 
+/// The engine names an anonymous volume with 64 hex digits; compose names
+/// its own `PROJECT_KEY`.
+pub fn is_anonymous_volume(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// A container's place on one network, as the engine reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerNetwork {

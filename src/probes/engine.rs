@@ -173,23 +173,7 @@ impl Engine {
             })
             .collect();
         networks.sort_by(|a, b| a.name.cmp(&b.name));
-        let raw = c.mounts.clone().unwrap_or_default();
-        let volumes = raw.iter().filter(|m| m.typ.as_ref().is_some_and(|t| t.to_string() == "volume")).filter_map(|m| m.name.clone()).collect();
-        let anonymous = |n: &str| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit());
-        let mut mounts: Vec<ServiceVolume> = raw
-            .iter()
-            .map(|m| {
-                let kind = m.typ.as_ref().map(|t| t.to_string()).unwrap_or_default();
-                let source = match kind.as_str() {
-                    "volume" => m.name.clone().filter(|n| !anonymous(n)),
-                    "bind" => m.source.clone(),
-                    _ => None,
-                };
-                ServiceVolume { kind, source, target: m.destination.clone().unwrap_or_default() }
-            })
-            .collect();
-        let tmpfs = c.host_config.as_ref().and_then(|h| h.tmpfs.clone()).unwrap_or_default();
-        mounts.extend(tmpfs.into_keys().map(|target| ServiceVolume { kind: "tmpfs".into(), source: None, target }));
+        let (volumes, mounts) = mounts_of(&c);
         Ok(ContainerInfo {
             id: c.id.clone().unwrap_or_default(),
             name: c.name.clone().unwrap_or_default().trim_start_matches('/').to_string(),
@@ -321,4 +305,27 @@ impl Engine {
         }
         failed
     }
+}
+
+/// A container's volume names, and its mounts as the engine made them: a
+/// named volume (source: its name), an anonymous one (a 64-hex name, source:
+/// none), a bind (source: the host path), each `tmpfs:` entry.
+fn mounts_of(c: &bollard::models::ContainerInspectResponse) -> (Vec<String>, Vec<ServiceVolume>) {
+    let raw = c.mounts.clone().unwrap_or_default();
+    let volumes = raw.iter().filter(|m| m.typ.as_ref().is_some_and(|t| t.to_string() == "volume")).filter_map(|m| m.name.clone()).collect();
+    let mut mounts: Vec<ServiceVolume> = raw
+        .iter()
+        .map(|m| {
+            let kind = m.typ.as_ref().map(|t| t.to_string()).unwrap_or_default();
+            let source = match kind.as_str() {
+                "volume" => m.name.clone().filter(|n| !crate::model::engine::is_anonymous_volume(n)),
+                "bind" => m.source.clone(),
+                _ => None,
+            };
+            ServiceVolume { kind, source, target: m.destination.clone().unwrap_or_default() }
+        })
+        .collect();
+    let tmpfs = c.host_config.as_ref().and_then(|h| h.tmpfs.clone()).unwrap_or_default();
+    mounts.extend(tmpfs.into_keys().map(|target| ServiceVolume { kind: "tmpfs".into(), source: None, target }));
+    (volumes, mounts)
 }

@@ -27,7 +27,7 @@ pub use crate::model::wire::{
 
 pub const API_VERSIONS_VERSION: i16 = 3;
 pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
-/// Metadata v4: null topics means every topic; understood by Kafka 1.0+ and tansu.
+/// Metadata v4: null topics means every topic; understood by Kafka 1.0+.
 pub const METADATA_VERSION: i16 = 4;
 /// FindCoordinator v3: one key, the answer's error message (Kafka 2.4+).
 pub const FIND_COORDINATOR_VERSION: i16 = 3;

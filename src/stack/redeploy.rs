@@ -21,12 +21,11 @@ impl Stack {
         let [kafka, redis] = &self.services.up;
         let args = ["up", "-d", "--force-recreate", kafka.as_str(), redis.as_str()];
         let shown = args.join(" ");
-        // The containers' anonymous volumes (a 64-hex name, where compose
-        // names its own PROJECT_KEY): the new containers get them.
+        // The containers' anonymous volumes: the new containers get them.
         let mut anonymous = Vec::new();
         for service in [kafka, redis] {
             if let Ok(c) = self.service_container(service).await {
-                anonymous.extend(c.volumes.into_iter().filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())));
+                anonymous.extend(c.volumes.into_iter().filter(|v| crate::model::engine::is_anonymous_volume(v)));
             }
         }
         self.carried.lock().unwrap_or_else(|p| p.into_inner()).extend(anonymous);
