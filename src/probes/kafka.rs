@@ -70,20 +70,23 @@ fn read_offsets(bootstrap: &str, topic: &str) -> Result<Result<String, DataFailu
         .map_err(|e| DataStep::Offsets.failed(format!("offsets of {topic}/0 from its leader: {e}"))))
 }
 
-/// Creates `topic` (1 partition), produces a unique record, consumes it back.
-fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
-    let started = Instant::now();
+/// CreateTopics `topic`: one partition, replication factor 1.
+fn create_topic(bootstrap: &str, topic: &str) -> Result<(), DataFailure> {
     let admin: AdminClient<DefaultClientContext> =
         config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("admin client: {e}")))?;
     let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
-    let created = futures::executor::block_on(admin.create_topics(
-        &[NewTopic::new(topic, 1, TopicReplication::Fixed(1))],
-        &opts,
-    ))
-    .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
+    let created = futures::executor::block_on(admin.create_topics(&[NewTopic::new(topic, 1, TopicReplication::Fixed(1))], &opts))
+        .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
     for r in created {
         r.map_err(|(t, code)| DataStep::CreateTopic.failed(format!("CreateTopics {t}: {code}")))?;
     }
+    Ok(())
+}
+
+/// Creates `topic` (1 partition), produces a unique record, consumes it back.
+fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
+    let started = Instant::now();
+    create_topic(bootstrap, topic)?;
 
     let payload = format!("kraft-acceptance {topic} {}", std::process::id());
     let producer: FutureProducer = config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
@@ -106,12 +109,7 @@ fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
 /// the broker's group coordinator assigns the partition), reads the record
 /// at `offset` back, commits it and reads the committed offset back.
 fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, offset: i64) -> Result<String, DataFailure> {
-    let consumer: BaseConsumer = config(bootstrap)
-        .set("group.id", group)
-        .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .map_err(|e| DataStep::Client.failed(format!("consumer: {e}")))?;
+    let consumer = group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e))?;
     consumer.subscribe(&[topic]).map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
     let deadline = Instant::now() + GROUP_TIMEOUT;
     let mut last = String::from("nothing received");
@@ -159,13 +157,7 @@ fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, of
 /// offset at `commit_at` (a partway commit, as a consumer leaves it), and
 /// reads back what the broker holds (see [`read_held`]).
 pub fn write_held(bootstrap: &str, topic: &str, group: &str, count: i64, commit_at: i64) -> Result<Held, String> {
-    let admin: AdminClient<DefaultClientContext> = config(bootstrap).create().map_err(|e| format!("admin client: {e}"))?;
-    let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
-    let created = futures::executor::block_on(admin.create_topics(&[NewTopic::new(topic, 1, TopicReplication::Fixed(1))], &opts))
-        .map_err(|e| format!("CreateTopics {topic}: {e}"))?;
-    for r in created {
-        r.map_err(|(t, code)| format!("CreateTopics {t}: {code}"))?;
-    }
+    create_topic(bootstrap, topic).map_err(|e| e.to_string())?;
     let producer: FutureProducer = config(bootstrap).create().map_err(|e| format!("producer: {e}"))?;
     for i in 0..count {
         let (key, value) = held_record(topic, i);
@@ -192,6 +184,8 @@ pub fn held_record(topic: &str, i: i64) -> (String, String) {
     (format!("key-{i}"), format!("{topic} record {i}"))
 }
 
+/// A consumer in `group` that commits only when told, from the start of a
+/// partition it has no committed offset for.
 fn group_consumer(bootstrap: &str, group: &str) -> Result<BaseConsumer, String> {
     config(bootstrap)
         .set("group.id", group)

@@ -258,7 +258,6 @@ fn base_policy(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> Poli
 
 /// What the stack adds: its images, whether it is attached, its manifest.
 fn stack_policy(policy: &mut Policy, opts: &VerifyOptions, target: &Target, s: &Stack) {
-    policy.standin = s.standin();
     policy.attached = s.attached();
     policy.run_topic_setup = opts.run_topic_setup;
     // A manifest that cannot be read fails the scenarios that read it.

@@ -71,7 +71,6 @@ pub struct Policy {
     pub root: bool,
     /// A stack is part of the run (some selected scenario is @runtime).
     pub stack: bool,
-    pub standin: bool,
     pub attached: bool,
     pub run_topic_setup: bool,
     /// The bootstrap has no topics manifest.
@@ -281,8 +280,8 @@ mod tests {
     fn not_run_policy() {
         let sel = [s("wire", &["runtime", "kraft-wire"]), s("boot", &["runtime", "changes-stack"]), s("att", &["runtime", "attach"]), s("host", &["host", "runtime"]), s("st", &["static"])];
         let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| n.name).collect::<Vec<_>>();
-        let owned_standin = Policy { stack: true, standin: true, ..Default::default() };
-        assert_eq!(names(owned_standin), vec!["att", "host"], "the stand-in is Kafka 3.8.0 itself: the wire scenarios run on it");
+        let owned = Policy { stack: true, ..Default::default() };
+        assert_eq!(names(owned), vec!["att", "host"], "whatever images run, the stand-in being Kafka 3.8.0 itself, the wire scenarios run");
         let lan = [s("lan", &["runtime", "neighbour"])];
         let lan_reason = |p: Policy| not_run(&lan, &p).into_iter().map(|n| n.reason).next();
         assert_eq!(lan_reason(Policy { stack: true, root: true, ..Default::default() }), None, "owned runs as root run it");
