@@ -71,9 +71,15 @@ image_current() {
 ensure_image() {
   if image_current "$1" "$2"; then say "image $1 up to date ($2)"; else "$3"; fi
 }
-docker_build() { # TAG DIR
+docker_build() { # TAG DIR; the image the tag named before goes when nothing else names it
+  local before
+  before=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
   say "building image $1"
   docker build -q -t "$1" "$2" >"$2/build.log" 2>&1 || { cat "$2/build.log" >&2; die "docker build $1 failed"; }
+  if [ -n "$before" ] && [ "$before" != "$(docker image inspect -f '{{.Id}}' "$1")" ] \
+     && [ "$(docker image inspect -f '{{len .RepoTags}}' "$before" 2>/dev/null)" = 0 ]; then
+    docker rmi "$before" >/dev/null 2>&1 || say "the replaced image $before is still in use; kept"
+  fi
 }
 
 # --- Kafka ----------------------------------------------------------------------
@@ -105,7 +111,7 @@ kafka_image() {
   ln -sf ../usr/bin/bash "$root/bin/bash"
   say "making a Java runtime with jlink from $jdk"
   "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
-    --strip-debug --no-man-pages --no-header-files --generate-cds-archive 2>"$work/jlink.log" \
+    --strip-debug --no-man-pages --no-header-files --generate-cds-archive >"$work/jlink.log" 2>&1 \
     || "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
          --strip-debug --no-man-pages --no-header-files \
     || { cat "$work/jlink.log" >&2; die "jlink failed"; }
