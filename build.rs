@@ -13,13 +13,22 @@ fn main() {
         .expect("features/")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "feature"))
-        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     let mut out = String::from("/// Every feature file of features/, as (file name, text).\npub const FEATURES: &[(&str, &str)] = &[\n");
     for n in &names {
         println!("cargo:rerun-if-changed={}", dir.join(n).display());
-        let _ = writeln!(out, "    ({n:?}, include_str!({:?})),", dir.join(n).display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({n:?}, include_str!({:?})),",
+            dir.join(n).display().to_string()
+        );
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("features.rs");
@@ -37,17 +46,22 @@ fn identity() {
         }
     }
     println!("cargo:rerun-if-env-changed=KRAFT_ACCEPTANCE_COMMIT");
-    let given = std::env::var("KRAFT_ACCEPTANCE_COMMIT").ok().filter(|c| !c.is_empty());
+    let given = std::env::var("KRAFT_ACCEPTANCE_COMMIT")
+        .ok()
+        .filter(|c| !c.is_empty());
     let commit = given.or_else(|| {
         std::process::Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .current_dir(root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success() && root.join(".git").exists())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .args(["rev-parse", "--short=12", "HEAD"])
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success() && root.join(".git").exists())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     });
     let commit = commit.unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=KRAFT_ACCEPTANCE_COMMIT={commit}");
-    println!("cargo:rustc-env=KRAFT_ACCEPTANCE_TARGET={}", std::env::var("TARGET").unwrap_or_default());
+    println!(
+        "cargo:rustc-env=KRAFT_ACCEPTANCE_TARGET={}",
+        std::env::var("TARGET").unwrap_or_default()
+    );
 }

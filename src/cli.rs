@@ -30,6 +30,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Verify a target repo (and, for @runtime scenarios, its stack).
@@ -85,7 +87,14 @@ pub async fn main() -> ExitCode {
     if let Command::Clean { dry_run } = command {
         return clean(dry_run).await;
     }
-    let Command::Verify { run: opts, report, metrics_file, baseline, save_baseline } = command else {
+    let Command::Verify {
+        run: opts,
+        report,
+        metrics_file,
+        baseline,
+        save_baseline,
+    } = command
+    else {
         return ExitCode::from(2);
     };
     let result = crate::run::verify(&opts).await;
@@ -100,13 +109,21 @@ pub async fn main() -> ExitCode {
         }
         Ok(f) => f,
     };
-    if let Err(e) = watch_outputs(&mut finished, baseline.as_deref(), save_baseline, metrics_file.as_deref()) {
+    if let Err(e) = watch_outputs(
+        &mut finished,
+        baseline.as_deref(),
+        save_baseline,
+        metrics_file.as_deref(),
+    ) {
         eprintln!("kraft-acceptance: {e}");
         return ExitCode::from(2);
     }
     if let Some(dir) = &report {
         if let Err(e) = crate::report::write(dir, &finished) {
-            eprintln!("kraft-acceptance: writing the report to {}: {e}", dir.display());
+            eprintln!(
+                "kraft-acceptance: writing the report to {}: {e}",
+                dir.display()
+            );
             return ExitCode::from(2);
         }
     }
@@ -118,18 +135,36 @@ pub async fn main() -> ExitCode {
     // What a person may make of it: stand-in runs and unproven criteria say so.
     let head = crate::report::Headline::of(outcome);
     if head.qualified {
-        println!("kraft-acceptance: {}{}", head.text, if head.signable { "" } else { " (not a release sign-off)" });
+        println!(
+            "kraft-acceptance: {}{}",
+            head.text,
+            if head.signable {
+                ""
+            } else {
+                " (not a release sign-off)"
+            }
+        );
     }
-    if outcome.success() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if outcome.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// What the watch reads: drift since the baseline (or a baseline saved),
 /// into the outcome, and the metrics file.
-fn watch_outputs(finished: &mut crate::run::Finished, baseline: Option<&Path>, save: bool, metrics: Option<&Path>) -> Result<(), String> {
+fn watch_outputs(
+    finished: &mut crate::run::Finished,
+    baseline: Option<&Path>,
+    save: bool,
+    metrics: Option<&Path>,
+) -> Result<(), String> {
     let drift = match baseline {
         None => None,
         Some(b) => {
-            let (drift, saved) = crate::report::drift::apply(b, &finished.outcome, save).map_err(|e| e.to_string())?;
+            let (drift, saved) = crate::report::drift::apply(b, &finished.outcome, save)
+                .map_err(|e| e.to_string())?;
             if saved {
                 println!("kraft-acceptance: baseline saved to {}", b.display());
             }
@@ -138,10 +173,20 @@ fn watch_outputs(finished: &mut crate::run::Finished, baseline: Option<&Path>, s
         }
     };
     if let Some(file) = metrics {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
         let layering = finished.layering.clone().unwrap_or_default();
-        let text = crate::report::metrics::exposition(&finished.outcome, &finished.target, &layering, drift.as_deref(), now);
-        crate::dirs::write_atomic(file, &text).map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
+        let text = crate::report::metrics::exposition(
+            &finished.outcome,
+            &finished.target,
+            &layering,
+            drift.as_deref(),
+            now,
+        );
+        crate::dirs::write_atomic(file, &text)
+            .map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
     }
     Ok(())
 }
@@ -149,7 +194,9 @@ fn watch_outputs(finished: &mut crate::run::Finished, baseline: Option<&Path>, s
 async fn clean(dry_run: bool) -> ExitCode {
     use crate::stack::reaper::{self, Swept};
     let swept = match crate::probes::engine::Engine::connect().await {
-        Ok(engine) => reaper::sweep(&engine, dry_run).await.map_err(|e| e.to_string()),
+        Ok(engine) => reaper::sweep(&engine, dry_run)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
     let swept = match swept {
@@ -163,25 +210,54 @@ async fn clean(dry_run: bool) -> ExitCode {
     for s in &swept {
         match s {
             Swept::StaleFile(f) => println!("{verb} {} (its stack is gone)", f.display()),
-            Swept::Left(stack, why) => println!("leave {}: {why} ({})", stack.project, stack.inventory()),
-            Swept::Reaped { stack, why, failed: errors } if errors.is_empty() => {
+            Swept::Left(stack, why) => {
+                println!("leave {}: {why} ({})", stack.project, stack.inventory())
+            }
+            Swept::Reaped {
+                stack,
+                why,
+                failed: errors,
+            } if errors.is_empty() => {
                 println!("{verb} {}: {why} ({})", stack.project, stack.inventory())
             }
-            Swept::Reaped { stack, failed: errors, .. } => {
+            Swept::Reaped {
+                stack,
+                failed: errors,
+                ..
+            } => {
                 failed = true;
-                println!("could not remove all of {}: {}", stack.project, errors.join("; "));
+                println!(
+                    "could not remove all of {}: {}",
+                    stack.project,
+                    errors.join("; ")
+                );
             }
-            Swept::TestHost { name, why, failed: None } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
-            Swept::TestHost { name, failed: Some(e), .. } => {
+            Swept::TestHost {
+                name,
+                why,
+                failed: None,
+            } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
+            Swept::TestHost {
+                name,
+                failed: Some(e),
+                ..
+            } => {
                 failed = true;
                 println!("could not remove test host {name}: {e}");
             }
         }
     }
-    if !swept.iter().any(|s| matches!(s, Swept::Left(..) | Swept::Reaped { .. })) {
+    if !swept
+        .iter()
+        .any(|s| matches!(s, Swept::Left(..) | Swept::Reaped { .. }))
+    {
         println!("no stack of kraft-acceptance's on this engine");
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// The library's events on stderr.

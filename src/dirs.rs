@@ -49,9 +49,15 @@ pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
 /// Writes `text` beside `path` and renames it into place: a reader (the
 /// textfile collector) sees the old file or the new one, never half.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(text.as_bytes())?;
@@ -68,6 +74,10 @@ mod write_tests {
         super::write_atomic(&p, "a 1\n").unwrap();
         super::write_atomic(&p, "a 2\n").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "a 2\n");
-        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "nothing left beside it");
+        assert_eq!(
+            std::fs::read_dir(d.path()).unwrap().count(),
+            1,
+            "nothing left beside it"
+        );
     }
 }

@@ -7,7 +7,16 @@ use std::sync::OnceLock;
 use crate::model::compose::ComposeModel;
 
 pub const REDACTED: &str = "<redacted>";
-const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"];
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "KEY",
+    "CREDENTIAL",
+    "PRIVATE",
+    "AUTH",
+];
 /// Values shorter than this are too likely to be ordinary text ("1", "true").
 const MIN_LEN: usize = 4;
 
@@ -16,17 +25,35 @@ static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
 /// Does an environment key name a secret? (`KAFKA_SASL_JAAS_PASSWORD`, `API_KEY`...)
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_uppercase();
-    SECRET_WORDS.iter().any(|w| k.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == *w) || k.ends_with(w))
+    SECRET_WORDS.iter().any(|w| {
+        k.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| part == *w)
+            || k.ends_with(w)
+    })
 }
 
 /// Secret values of every service's environment in a model, and the
 /// password a Redis command line sets (`--requirepass VALUE`).
 pub fn secret_values(model: &ComposeModel) -> Vec<String> {
-    let env = model.services.values().flat_map(|s| s.environment.iter()).filter(|(k, _)| is_secret_key(k)).filter_map(|(_, v)| v.clone());
-    let requirepass = model.services.values().filter_map(|s| s.command.as_ref()).flat_map(|c| {
-        c.windows(2).filter(|w| w[0].trim_start_matches('-') == "requirepass").map(|w| w[1].clone()).collect::<Vec<_>>()
-    });
-    env.chain(requirepass).filter(|v| v.len() >= MIN_LEN).collect()
+    let env = model
+        .services
+        .values()
+        .flat_map(|s| s.environment.iter())
+        .filter(|(k, _)| is_secret_key(k))
+        .filter_map(|(_, v)| v.clone());
+    let requirepass = model
+        .services
+        .values()
+        .filter_map(|s| s.command.as_ref())
+        .flat_map(|c| {
+            c.windows(2)
+                .filter(|w| w[0].trim_start_matches('-') == "requirepass")
+                .map(|w| w[1].clone())
+                .collect::<Vec<_>>()
+        });
+    env.chain(requirepass)
+        .filter(|v| v.len() >= MIN_LEN)
+        .collect()
 }
 
 pub fn install(mut secrets: Vec<String>) {
@@ -42,7 +69,9 @@ pub fn redact(text: &str) -> String {
 }
 
 pub fn redact_with(text: &str, secrets: &[String]) -> String {
-    secrets.iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), REDACTED))
+    secrets
+        .iter()
+        .fold(text.to_string(), |t, s| t.replace(s.as_str(), REDACTED))
 }
 
 /// `KEY=value` as shown in output: the value redacted when the key is secret.
@@ -60,10 +89,22 @@ mod tests {
 
     #[test]
     fn secret_keys() {
-        for k in ["KAFKA_SASL_JAAS_PASSWORD", "API_KEY", "REDIS_AUTH", "GITHUB_TOKEN", "ZOOKEEPER_SECRET", "SSL_KEYSTORE_KEY"] {
+        for k in [
+            "KAFKA_SASL_JAAS_PASSWORD",
+            "API_KEY",
+            "REDIS_AUTH",
+            "GITHUB_TOKEN",
+            "ZOOKEEPER_SECRET",
+            "SSL_KEYSTORE_KEY",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["KAFKA_NODE_ID", "KAFKA_LISTENERS", "CLUSTER_ID", "KEYBOARD_LAYOUT"] {
+        for k in [
+            "KAFKA_NODE_ID",
+            "KAFKA_LISTENERS",
+            "CLUSTER_ID",
+            "KEYBOARD_LAYOUT",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }
@@ -71,7 +112,10 @@ mod tests {
     #[test]
     fn redacts_values_and_env_lines() {
         let s = vec!["hunter2-s3cret".to_string()];
-        assert_eq!(redact_with("pass=hunter2-s3cret; again hunter2-s3cret", &s), "pass=<redacted>; again <redacted>");
+        assert_eq!(
+            redact_with("pass=hunter2-s3cret; again hunter2-s3cret", &s),
+            "pass=<redacted>; again <redacted>"
+        );
         assert_eq!(show_env("DB_PASSWORD", "x"), "DB_PASSWORD=<redacted>");
         assert_eq!(show_env("KAFKA_NODE_ID", "1"), "KAFKA_NODE_ID=1");
     }

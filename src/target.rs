@@ -17,7 +17,10 @@ pub enum TargetError {
     #[error("target directory {0} does not exist")]
     NoDir(PathBuf),
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid {path}: {message}")]
     Config { path: PathBuf, message: String },
     #[error("layering \"{layering}\": compose file {path} does not exist; name the layering's files in kraft-acceptance.toml: [layerings] {layering} = [\"docker-compose.yml\", ...]")]
@@ -140,7 +143,6 @@ impl Default for Names {
     }
 }
 
-
 /// Database images a project must not run itself on Hemma (shared-postgres).
 pub const DEFAULT_DATABASE_IMAGES: &[&str] = &["postgres", "mariadb", "mysql"];
 
@@ -157,9 +159,18 @@ pub enum AdvisoryMode {
 /// Observability services the Hemma layering must not bring (Hemma uses the
 /// shared stack). Matched against service names and image repositories.
 pub const DEFAULT_OBSERVABILITY: &[&str] = &[
-    "prometheus", "grafana", "loki", "tempo", "jaeger", "otel-collector",
-    "opentelemetry-collector", "alertmanager", "promtail", "node-exporter",
-    "cadvisor", "zipkin",
+    "prometheus",
+    "grafana",
+    "loki",
+    "tempo",
+    "jaeger",
+    "otel-collector",
+    "opentelemetry-collector",
+    "alertmanager",
+    "promtail",
+    "node-exporter",
+    "cadvisor",
+    "zipkin",
 ];
 
 /// ADR-0028: the Kafka image must run on x86_64 and ARM64 hosts.
@@ -218,16 +229,26 @@ impl Config {
         if !self.path.exists() {
             return Ok(RawConfig::default());
         }
-        let text = std::fs::read_to_string(&self.path).map_err(|source| TargetError::Read { path: self.path.clone(), source })?;
+        let text = std::fs::read_to_string(&self.path).map_err(|source| TargetError::Read {
+            path: self.path.clone(),
+            source,
+        })?;
         toml::from_str::<RawConfig>(&text).map_err(|e| self.error(e.message()))
     }
 
     fn error(&self, message: impl Into<String>) -> TargetError {
-        TargetError::Config { path: self.path.clone(), message: message.into() }
+        TargetError::Config {
+            path: self.path.clone(),
+            message: message.into(),
+        }
     }
 
     fn abs(&self, p: PathBuf) -> PathBuf {
-        if p.is_absolute() { p } else { self.dir.join(p) }
+        if p.is_absolute() {
+            p
+        } else {
+            self.dir.join(p)
+        }
     }
 
     fn abs_all(&self, v: Vec<PathBuf>) -> Vec<PathBuf> {
@@ -244,8 +265,14 @@ impl Target {
         if !dir.is_dir() {
             return Err(TargetError::NoDir(dir.to_path_buf()));
         }
-        let dir = dir.canonicalize().map_err(|source| TargetError::Read { path: dir.into(), source })?;
-        let cfg = Config { path: dir.join(CONFIG_FILE), dir: dir.clone() };
+        let dir = dir.canonicalize().map_err(|source| TargetError::Read {
+            path: dir.into(),
+            source,
+        })?;
+        let cfg = Config {
+            path: dir.join(CONFIG_FILE),
+            dir: dir.clone(),
+        };
         let mut raw = cfg.read()?;
         let mut t = match raw.base.take() {
             Some(_) if depth > 8 => return Err(cfg.error("`base` chain is too deep")),
@@ -263,7 +290,10 @@ impl Target {
             Some(v) => (v, format!("validators in {CONFIG_FILE}")),
             None => {
                 let py = std::fs::read_to_string(dir.join("pyproject.toml")).unwrap_or_default();
-                (pdm_validators(&py), "pdm scripts of pyproject.toml".to_string())
+                (
+                    pdm_validators(&py),
+                    "pdm scripts of pyproject.toml".to_string(),
+                )
             }
         };
         t.check_files(&cfg)?;
@@ -273,7 +303,10 @@ impl Target {
     /// Layerings, overlays, paths and env files, relative to the target.
     fn apply_files(&mut self, cfg: &Config, raw: &mut RawConfig) -> Result<(), TargetError> {
         if let Some(l) = raw.layerings.take() {
-            self.layerings = l.into_iter().map(|(k, files)| (k, cfg.abs_all(files))).collect();
+            self.layerings = l
+                .into_iter()
+                .map(|(k, files)| (k, cfg.abs_all(files)))
+                .collect();
         }
         for (layering, files) in raw.overlays.take().unwrap_or_default() {
             let Some(existing) = self.layerings.get_mut(&layering) else {
@@ -290,7 +323,8 @@ impl Target {
         if let Some(p) = raw.scan_paths.take() {
             self.scan_paths = cfg.abs_all(p);
         }
-        self.scan_paths.extend(cfg.abs_all(raw.extra_scan_paths.take().unwrap_or_default()));
+        self.scan_paths
+            .extend(cfg.abs_all(raw.extra_scan_paths.take().unwrap_or_default()));
         for (layering, files) in raw.env_files.take().unwrap_or_default() {
             self.env_files.insert(layering, cfg.abs_all(files));
         }
@@ -306,13 +340,19 @@ impl Target {
         }
         set(&mut self.scan_allow, raw.scan_allow.take());
         set(&mut self.public_services, raw.public_services.take());
-        set(&mut self.observability_services, raw.observability_services.take());
+        set(
+            &mut self.observability_services,
+            raw.observability_services.take(),
+        );
         set(&mut self.engine_advisories, raw.engine_advisories.take());
         set(&mut self.platforms, raw.platforms.take());
         set(&mut self.gone_namespaces, raw.gone_namespaces.take());
         set(&mut self.profiles, raw.profiles.take());
         set(&mut self.database_images, raw.database_images.take());
-        set(&mut self.validators_leave_tree_clean, raw.validators_leave_tree_clean.take());
+        set(
+            &mut self.validators_leave_tree_clean,
+            raw.validators_leave_tree_clean.take(),
+        );
         if let Some(v) = raw.redis_password_env.take() {
             self.redis_password_env = Some(v);
         }
@@ -321,8 +361,16 @@ impl Target {
     fn apply_names(&mut self, cfg: &Config, names: Option<RawNames>) -> Result<(), TargetError> {
         let Some(n) = names else { return Ok(()) };
         let d = self.names.clone();
-        self.named_services.extend(n.kafka.iter().map(|k| ("[names] kafka".to_string(), k.clone())));
-        self.named_services.extend(n.redis.iter().map(|r| ("[names] redis".to_string(), r.clone())));
+        self.named_services.extend(
+            n.kafka
+                .iter()
+                .map(|k| ("[names] kafka".to_string(), k.clone())),
+        );
+        self.named_services.extend(
+            n.redis
+                .iter()
+                .map(|r| ("[names] redis".to_string(), r.clone())),
+        );
         self.names = Names {
             kafka: n.kafka.unwrap_or(d.kafka),
             redis: n.redis.unwrap_or(d.redis),
@@ -331,15 +379,26 @@ impl Target {
             redis_address: n.redis_address.unwrap_or(d.redis_address),
         };
         let n = &self.names;
-        for (key, a) in [("internal_address", &n.internal_address), ("host_address", &n.host_address), ("redis_address", &n.redis_address)] {
-            if !a.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()) {
+        for (key, a) in [
+            ("internal_address", &n.internal_address),
+            ("host_address", &n.host_address),
+            ("redis_address", &n.redis_address),
+        ] {
+            if !a
+                .rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
+            {
                 return Err(cfg.error(format!("[names] {key} = \"{a}\" is not HOST:PORT")));
             }
         }
         Ok(())
     }
 
-    fn apply_bootstrap(&mut self, cfg: &Config, bootstrap: Option<RawBootstrap>) -> Result<(), TargetError> {
+    fn apply_bootstrap(
+        &mut self,
+        cfg: &Config,
+        bootstrap: Option<RawBootstrap>,
+    ) -> Result<(), TargetError> {
         let Some(b) = bootstrap else { return Ok(()) };
         self.bootstrap = match (b.service, b.command, b.none.unwrap_or(false)) {
             (Some(s), None, false) => {
@@ -365,7 +424,9 @@ impl Target {
             replication: tp.replication_factor.unwrap_or(d.replication),
         };
         if self.topics_shape.partitions < 1 || self.topics_shape.replication < 1 {
-            return Err(cfg.error("[topics] partitions and replication_factor are positive numbers"));
+            return Err(
+                cfg.error("[topics] partitions and replication_factor are positive numbers")
+            );
         }
         Ok(())
     }
@@ -374,26 +435,48 @@ impl Target {
     fn check_files(&self, cfg: &Config) -> Result<(), TargetError> {
         for (layering, files) in &self.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
-                return Err(TargetError::MissingComposeFile { layering: layering.clone(), path: missing.clone() });
+                return Err(TargetError::MissingComposeFile {
+                    layering: layering.clone(),
+                    path: missing.clone(),
+                });
             }
         }
         for (layering, files) in &self.env_files {
             if !self.layerings.contains_key(layering) {
-                let known = self.layerings.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(cfg.error(format!("[env_files] {layering}: no such layering (layerings: {known})")));
+                let known = self
+                    .layerings
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(cfg.error(format!(
+                    "[env_files] {layering}: no such layering (layerings: {known})"
+                )));
             }
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
-                return Err(cfg.error(format!("[env_files] {layering}: {} does not exist", missing.display())));
+                return Err(cfg.error(format!(
+                    "[env_files] {layering}: {} does not exist",
+                    missing.display()
+                )));
             }
         }
         Ok(())
     }
 
     /// Every service the toml names exists in `model` (the layering `layering`).
-    pub fn check_names(&self, layering: &str, model: &crate::model::compose::ComposeModel) -> Result<(), TargetError> {
+    pub fn check_names(
+        &self,
+        layering: &str,
+        model: &crate::model::compose::ComposeModel,
+    ) -> Result<(), TargetError> {
         for (key, name) in &self.named_services {
             if !model.services.contains_key(name) {
-                let have = model.services.keys().cloned().collect::<Vec<_>>().join(", ");
+                let have = model
+                    .services
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 return Err(TargetError::Config {
                     path: self.dir.join(CONFIG_FILE),
                     message: format!("{key} = \"{name}\": layering \"{layering}\" has no such service (services: {have})"),
@@ -431,8 +514,16 @@ impl Target {
     /// The name containers resolve for Kafka: the internal address's host
     /// where the features spell the seed's (`kafka`).
     pub fn internal_host(&self, seed: &str) -> String {
-        let host = |a: &str| a.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_default();
-        if seed == host(SEED_INTERNAL_ADDRESS) { host(&self.names.internal_address) } else { seed.to_string() }
+        let host = |a: &str| {
+            a.rsplit_once(':')
+                .map(|(h, _)| h.to_string())
+                .unwrap_or_default()
+        };
+        if seed == host(SEED_INTERNAL_ADDRESS) {
+            host(&self.names.internal_address)
+        } else {
+            seed.to_string()
+        }
     }
 
     /// The host port of the host address where the features spell the seed's (9093).
@@ -465,16 +556,28 @@ impl Target {
             project_directory: dir.to_path_buf(),
             layerings: BTreeMap::from([
                 ("infrastructure".into(), vec![infra.clone()]),
-                ("hemma".into(), vec![infra, dir.join("docker-compose.hemma.yml")]),
+                (
+                    "hemma".into(),
+                    vec![infra, dir.join("docker-compose.hemma.yml")],
+                ),
             ]),
             topics_manifest: None,
-            scan_paths: ["docs", "scripts", "README.md", "Makefile"].iter().map(|p| dir.join(p)).collect(),
+            scan_paths: ["docs", "scripts", "README.md", "Makefile"]
+                .iter()
+                .map(|p| dir.join(p))
+                .collect(),
             scan_allow: vec!["docs/decisions/**".into()],
             public_services: vec!["nginx-proxy".into()],
-            observability_services: DEFAULT_OBSERVABILITY.iter().map(|s| s.to_string()).collect(),
+            observability_services: DEFAULT_OBSERVABILITY
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             engine_advisories: AdvisoryMode::default(),
             platforms: DEFAULT_PLATFORMS.iter().map(|s| s.to_string()).collect(),
-            gone_namespaces: DEFAULT_GONE_NAMESPACES.iter().map(|s| s.to_string()).collect(),
+            gone_namespaces: DEFAULT_GONE_NAMESPACES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             profiles: Vec::new(),
             validators: Vec::new(),
             validators_from: String::new(),
@@ -484,7 +587,10 @@ impl Target {
             topics_shape: TopicsShape::default(),
             env_files: BTreeMap::new(),
             redis_password_env: None,
-            database_images: DEFAULT_DATABASE_IMAGES.iter().map(|s| s.to_string()).collect(),
+            database_images: DEFAULT_DATABASE_IMAGES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             named_services: Vec::new(),
         }
     }

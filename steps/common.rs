@@ -19,7 +19,12 @@ impl FromStr for Services {
     type Err = std::convert::Infallible;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let list = s.trim_matches('"').split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let list = s
+            .trim_matches('"')
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         Ok(Services(list.collect()))
     }
 }
@@ -33,7 +38,11 @@ impl Services {
 
 /// A blocking probe on a thread of its own (never on a tokio worker),
 /// judged as the thread finishing, then as what the step needed of it.
-pub async fn blocking<T, E>(w: &mut AcceptanceWorld, needed: impl Into<String>, f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, StepError>
+pub async fn blocking<T, E>(
+    w: &mut AcceptanceWorld,
+    needed: impl Into<String>,
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, StepError>
 where
     T: Send + 'static,
     E: std::fmt::Display + Send + 'static,
@@ -45,9 +54,18 @@ where
 
 /// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
 /// and can do (`check`).
-pub async fn host_client(w: &mut AcceptanceWorld, bootstrap: &str, check: DataCheck) -> Result<KafkaObservation, StepError> {
+pub async fn host_client(
+    w: &mut AcceptanceWorld,
+    bootstrap: &str,
+    check: DataCheck,
+) -> Result<KafkaObservation, StepError> {
     let b = bootstrap.to_string();
-    blocking(w, format!("a Kafka client on the host gets metadata from {bootstrap}"), move || kafka::probe(&b, &check)).await
+    blocking(
+        w,
+        format!("a Kafka client on the host gets metadata from {bootstrap}"),
+        move || kafka::probe(&b, &check),
+    )
+    .await
 }
 
 /// The Docker Engine's version and where it was read: the engine's
@@ -77,7 +95,11 @@ fn layering(w: &mut AcceptanceWorld, name: String) -> StepResult {
 #[given("the stack started by `docker compose up -d kafka redis`")]
 fn started(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
-    w.saw(s.up_result().map(|u| format!("`{}` exited 0 in {:.2} s", u.command, u.seconds)).unwrap_or_default());
+    w.saw(
+        s.up_result()
+            .map(|u| format!("`{}` exited 0 in {:.2} s", u.command, u.seconds))
+            .unwrap_or_default(),
+    );
     Ok(())
 }
 
@@ -90,6 +112,9 @@ fn running(w: &mut AcceptanceWorld) -> StepResult {
 pub fn disabled_note(m: &ComposeModel) -> String {
     match m.disabled_services() {
         d if d.is_empty() => String::new(),
-        d => format!(" (disabled with deploy.replicas: 0, so not run: {})", d.join(", ")),
+        d => format!(
+            " (disabled with deploy.replicas: 0, so not run: {})",
+            d.join(", ")
+        ),
     }
 }

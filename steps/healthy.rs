@@ -9,13 +9,24 @@ fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> St
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
-    w.judge(health::healthcheck_fits(&service, svc.healthcheck.as_ref(), f64::from(budget)))?;
-    let hc = svc.healthcheck.as_ref().map(|h| format!("interval {}", h.interval.as_deref().unwrap_or("30s (default)")));
+    w.judge(health::healthcheck_fits(
+        &service,
+        svc.healthcheck.as_ref(),
+        f64::from(budget),
+    ))?;
+    let hc = svc.healthcheck.as_ref().map(|h| {
+        format!(
+            "interval {}",
+            h.interval.as_deref().unwrap_or("30s (default)")
+        )
+    });
     w.saw(format!("{service}: healthcheck {}", hc.unwrap_or_default()));
     Ok(())
 }
 
-#[then(expr = "service {string} becomes healthy within {int} s of its start, by the engine's clock")]
+#[then(
+    expr = "service {string} becomes healthy within {int} s of its start, by the engine's clock"
+)]
 async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
     let service = w.ctx.target.service(&service);
     let r = w.stack()?.readiness(&service).await;

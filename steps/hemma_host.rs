@@ -6,8 +6,8 @@ use std::path::Path;
 use cucumber::then;
 use kraft_acceptance::model::Reach;
 use kraft_acceptance::probes::host;
-use kraft_acceptance::target::AdvisoryMode;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::target::AdvisoryMode;
 use kraft_acceptance::verdicts::{hemma_host, observe};
 
 use crate::common::{engine_version, Services};
@@ -18,44 +18,90 @@ async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
     let found = w.judge(hemma_host::engine_advisories(&version))?;
     let mode = w.ctx.target.engine_advisories;
     for a in &found {
-        w.ctx.record("Engine advisories", &["advisory", "source", "profile"], vec![a.clone(), source.clone(), format!("{mode:?}").to_lowercase()], mode == AdvisoryMode::Fail);
+        w.ctx.record(
+            "Engine advisories",
+            &["advisory", "source", "profile"],
+            vec![
+                a.clone(),
+                source.clone(),
+                format!("{mode:?}").to_lowercase(),
+            ],
+            mode == AdvisoryMode::Fail,
+        );
     }
     let warnings = w.judge(hemma_host::advisory_policy(&version, &found, mode))?;
     for warning in warnings {
         w.warn(format!("{warning}; the neighbour probe (\"No neighbour on the LAN reaches Kafka or Redis\") measures what it leaves open"));
     }
-    w.saw(format!("Docker Engine {version} ({source}): {} advisory(ies)", found.len()));
+    w.saw(format!(
+        "Docker Engine {version} ({source}): {} advisory(ies)",
+        found.len()
+    ));
     Ok(())
 }
 
-#[then(expr = "the host ports of services {services} are refused on every non-loopback address of this host")]
+#[then(
+    expr = "the host ports of services {services} are refused on every non-loopback address of this host"
+)]
 async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let s = w.stack()?;
     let mut ports = BTreeSet::new();
     for svc in services.of(w) {
-        let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(&svc).await))?;
-        ports.extend(c.bindings.iter().filter_map(|b| b.host_port.parse::<u16>().ok()));
+        let c = w.judge(observe(
+            format!("service {svc}'s container"),
+            s.service_container(&svc).await,
+        ))?;
+        ports.extend(
+            c.bindings
+                .iter()
+                .filter_map(|b| b.host_port.parse::<u16>().ok()),
+        );
     }
     let ports: Vec<u16> = ports.into_iter().collect();
-    let addrs = w.judge(observe("this host's addresses", host::non_loopback_addresses()))?;
+    let addrs = w.judge(observe(
+        "this host's addresses",
+        host::non_loopback_addresses(),
+    ))?;
     let reach = move || Ok::<_, std::convert::Infallible>(host::reach(&addrs, &ports));
-    let results = crate::common::blocking(w, "connect attempts to this host's addresses", reach).await?;
+    let results =
+        crate::common::blocking(w, "connect attempts to this host's addresses", reach).await?;
     for (sa, r) in &results {
-        w.ctx.record("Outside view (this host's own addresses)", &["address", "result"], vec![sa.to_string(), format!("{r:?}")], *r == Reach::Accepted);
+        w.ctx.record(
+            "Outside view (this host's own addresses)",
+            &["address", "result"],
+            vec![sa.to_string(), format!("{r:?}")],
+            *r == Reach::Accepted,
+        );
     }
     w.judge(hemma_host::outside_view(&results))
 }
 
-#[then("every listener on a non-loopback address of this host belongs to an allowed public service")]
+#[then(
+    "every listener on a non-loopback address of this host belongs to an allowed public service"
+)]
 async fn inventory(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
-    let socks = w.judge(observe("this host's socket tables", host::non_loopback_listeners(Path::new("/proc/net"))))?;
-    let containers = w.judge(observe("the engine's containers", s.engine.all_containers().await))?;
+    let socks = w.judge(observe(
+        "this host's socket tables",
+        host::non_loopback_listeners(Path::new("/proc/net")),
+    ))?;
+    let containers = w.judge(observe(
+        "the engine's containers",
+        s.engine.all_containers().await,
+    ))?;
     let listeners = host::attribute(&socks, &host::socket_owners(), &containers);
     let allowed = w.ctx.target.public_services.clone();
     for l in &listeners {
         let failing = !hemma_host::is_allowed(l, &allowed);
-        w.ctx.record("Listeners on non-loopback addresses", &["address", "owner"], vec![l.addr.to_string(), l.owner.clone()], failing);
+        w.ctx.record(
+            "Listeners on non-loopback addresses",
+            &["address", "owner"],
+            vec![l.addr.to_string(), l.owner.clone()],
+            failing,
+        );
     }
-    w.judge(hemma_host::inventory(&listeners, &w.ctx.target.public_services))
+    w.judge(hemma_host::inventory(
+        &listeners,
+        &w.ctx.target.public_services,
+    ))
 }

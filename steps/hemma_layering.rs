@@ -12,7 +12,11 @@ fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
     let known = w.ctx.target.observability_services.clone();
     w.judge(hemma::no_observability(&m, &known))?;
     let running: Vec<&str> = m.running_services().map(|(n, _)| n.as_str()).collect();
-    w.saw(format!("services: {}{}", running.join(", "), crate::common::disabled_note(&m)));
+    w.saw(format!(
+        "services: {}{}",
+        running.join(", "),
+        crate::common::disabled_note(&m)
+    ));
     Ok(())
 }
 
@@ -21,8 +25,17 @@ fn no_own_database(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let images = w.ctx.target.database_images.clone();
     let shared = w.judge(hemma::no_own_database(&m, &images))?;
-    let users = if shared.is_empty() { "none names it".to_string() } else { shared.join(", ") };
-    w.saw(format!("no service runs {}{}; services using {}: {users}", images.join(", "), crate::common::disabled_note(&m), hemma::SHARED_DATABASE));
+    let users = if shared.is_empty() {
+        "none names it".to_string()
+    } else {
+        shared.join(", ")
+    };
+    w.saw(format!(
+        "no service runs {}{}; services using {}: {users}",
+        images.join(", "),
+        crate::common::disabled_note(&m),
+        hemma::SHARED_DATABASE
+    ));
     Ok(())
 }
 

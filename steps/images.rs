@@ -14,7 +14,9 @@ fn stack_images(w: &AcceptanceWorld, services: &Services) -> Vec<(String, String
     let mut out = Vec::new();
     for (layering, m) in &w.ctx.models {
         for svc in services.of(w) {
-            let Some(image) = m.services.get(&svc).and_then(|s| s.image.clone()) else { continue };
+            let Some(image) = m.services.get(&svc).and_then(|s| s.image.clone()) else {
+                continue;
+            };
             if seen.insert(image.clone()) {
                 out.push((format!("{layering} layering, service {svc}"), image));
             }
@@ -27,9 +29,18 @@ fn stack_images(w: &AcceptanceWorld, services: &Services) -> Vec<(String, String
 fn upstream(w: &mut AcceptanceWorld) -> StepResult {
     let models = w.ctx.models.clone();
     for (layering, m) in &models {
-        let image = m.services.get(&w.ctx.target.names.kafka).and_then(|s| s.image.clone());
-        w.judge(images::upstream_kafka(&format!("{layering} layering"), image.as_deref()))?;
-        w.saw(format!("{layering} layering: kafka image {}", image.unwrap_or_default()));
+        let image = m
+            .services
+            .get(&w.ctx.target.names.kafka)
+            .and_then(|s| s.image.clone());
+        w.judge(images::upstream_kafka(
+            &format!("{layering} layering"),
+            image.as_deref(),
+        ))?;
+        w.saw(format!(
+            "{layering} layering: kafka image {}",
+            image.unwrap_or_default()
+        ));
     }
     Ok(())
 }
@@ -39,23 +50,43 @@ fn not_gone(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let found = stack_images(w, &services);
     let gone = w.ctx.target.gone_namespaces.clone();
     w.judge(images::not_gone(&found, &gone))?;
-    w.saw(format!("images: {}", found.iter().map(|(_, i)| i.as_str()).collect::<Vec<_>>().join(", ")));
+    w.saw(format!(
+        "images: {}",
+        found
+            .iter()
+            .map(|(_, i)| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     Ok(())
 }
 
-#[then(expr = "every image of services {services} resolves in its registry for this host and every required platform")]
+#[then(
+    expr = "every image of services {services} resolves in its registry for this host and every required platform"
+)]
 async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let engine = w.ctx.engine().await;
-    let engine = w.judge(observe("the Docker Engine answering (it asks the registries)", engine))?;
+    let engine = w.judge(observe(
+        "the Docker Engine answering (it asks the registries)",
+        engine,
+    ))?;
     let required = images::required_platforms(std::env::consts::ARCH, &w.ctx.target.platforms);
     let mut found = Vec::new();
     for (_, image) in stack_images(w, &services) {
-        let offered = engine.distribution(&image).await.map_err(|e| kraft_acceptance::probes::compose::one_line(&e.to_string()));
+        let offered = engine
+            .distribution(&image)
+            .await
+            .map_err(|e| kraft_acceptance::probes::compose::one_line(&e.to_string()));
         let row = match &offered {
             Ok(p) => p.join(", "),
             Err(e) => format!("FAILED: {e}"),
         };
-        w.ctx.record("Images in their registries", &["image", "platforms offered"], vec![image.clone(), row.clone()], offered.is_err());
+        w.ctx.record(
+            "Images in their registries",
+            &["image", "platforms offered"],
+            vec![image.clone(), row.clone()],
+            offered.is_err(),
+        );
         w.saw(format!("{image}: {row}"));
         found.push((image, offered));
     }

@@ -2,8 +2,8 @@
 
 use cucumber::{then, when};
 use kraft_acceptance::probes::wire;
-use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire};
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
@@ -19,7 +19,10 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
     }
     let props = &image.properties;
     let roles = props.get("process.roles").cloned().unwrap_or_default();
-    w.saw(format!("{service}: process.roles={roles}, node.id={}", props.get("node.id").cloned().unwrap_or_default()));
+    w.saw(format!(
+        "{service}: process.roles={roles}, node.id={}",
+        props.get("node.id").cloned().unwrap_or_default()
+    ));
     Ok(())
 }
 
@@ -28,7 +31,12 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
     let address = w.ctx.target.address(&address);
     w.ready(SEED_KAFKA).await?;
     let a = address.clone();
-    w.wire = Some(crate::common::blocking(w, format!("ApiVersions answered by {address}"), move || wire::probe(&a)).await?);
+    w.wire = Some(
+        crate::common::blocking(w, format!("ApiVersions answered by {address}"), move || {
+            wire::probe(&a)
+        })
+        .await?,
+    );
     Ok(())
 }
 
@@ -36,7 +44,8 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
 fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
     let wire = w.judge(earlier("an ApiVersions answer", w.wire.clone()))?;
     let v = w.judge(kraft_wire::metadata_version_finalized(&wire))?;
-    w.ctx.measure(format!("metadata.version finalized at level {v}"));
+    w.ctx
+        .measure(format!("metadata.version finalized at level {v}"));
     w.saw(format!("metadata.version finalized at level {v}"));
     Ok(())
 }
@@ -46,9 +55,11 @@ async fn quorum_leader(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let wire = w.judge(earlier("a DescribeQuorum answer", w.wire.clone()))?;
     let s = w.ready(&service).await?;
-    let configured = kafka_config::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
+    let configured =
+        kafka_config::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
     let (id, voters) = w.judge(kraft_wire::quorum_is_configured(&wire, &configured))?;
-    w.ctx.measure(format!("KRaft quorum leader: node {id}, voters {voters:?}"));
+    w.ctx
+        .measure(format!("KRaft quorum leader: node {id}, voters {voters:?}"));
     w.saw(format!("quorum leader: node {id}, voters {voters:?} (node.id={}, controller.quorum.voters ids {:?})", configured.node_id, configured.voters));
     Ok(())
 }

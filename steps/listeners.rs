@@ -4,9 +4,9 @@ use cucumber::{then, when};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::netns;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{earlier, listeners, observe};
 
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
@@ -23,7 +23,10 @@ fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> Step
 
 #[then(expr = "{string} resolves to service {string} for the other services on its network")]
 fn resolvable(w: &mut AcceptanceWorld, host: String, service: String) -> StepResult {
-    let (host, service) = (w.ctx.target.internal_host(&host), w.ctx.target.service(&service));
+    let (host, service) = (
+        w.ctx.target.internal_host(&host),
+        w.ctx.target.service(&service),
+    );
     let m = w.model()?;
     let net = w.judge(listeners::resolvable_by_peers(&m, &service, &host))?;
     w.saw(format!("\"{host}\" resolves to {service} on network {net}"));
@@ -32,18 +35,30 @@ fn resolvable(w: &mut AcceptanceWorld, host: String, service: String) -> StepRes
 
 #[then(expr = "service {string} publishes that listener on host port {int}")]
 fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepResult {
-    let (service, host_port) = (w.ctx.target.service(&service), w.ctx.target.host_port(host_port));
-    let listener = w.judge(earlier("a listener chosen by a previous step", w.listener.clone()))?;
+    let (service, host_port) = (
+        w.ctx.target.service(&service),
+        w.ctx.target.host_port(host_port),
+    );
+    let listener = w.judge(earlier(
+        "a listener chosen by a previous step",
+        w.listener.clone(),
+    ))?;
     let props = w.props(&service)?;
     let port = w.judge(listeners::container_port(&props, &listener.name))?;
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
-    w.judge(listeners::published_on(&service, &svc.ports, port, host_port))?;
-    w.saw(format!("{service}: container port {port} published on host port {host_port}"));
+    w.judge(listeners::published_on(
+        &service, &svc.ports, port, host_port,
+    ))?;
+    w.saw(format!(
+        "{service}: container port {port} published on host port {host_port}"
+    ));
     Ok(())
 }
 
-#[then(expr = "a warning names every other host port of service {string} whose listener advertises a name the host cannot resolve")]
+#[then(
+    expr = "a warning names every other host port of service {string} whose listener advertises a name the host cannot resolve"
+)]
 fn host_traps(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let props = w.props(&service)?;
@@ -68,10 +83,19 @@ fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
     w.ctx.record(
         "Advertised listeners seen by clients",
         &["client", "bootstrap", "brokers it was told", "data path"],
-        vec![client.into(), obs.bootstrap.clone(), obs.brokers.join(", "), data],
+        vec![
+            client.into(),
+            obs.bootstrap.clone(),
+            obs.brokers.join(", "),
+            data,
+        ],
         obs.data.as_ref().is_some_and(|d| d.outcome().is_err()),
     );
-    w.saw(format!("{client} at {}: told [{}]", obs.bootstrap, obs.brokers.join(", ")));
+    w.saw(format!(
+        "{client} at {}: told [{}]",
+        obs.bootstrap,
+        obs.brokers.join(", ")
+    ));
 }
 
 /// Owned stacks get a create/produce/consume round trip on a topic of the
@@ -79,10 +103,15 @@ fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
 /// topic, else the first application topic the broker lists).
 fn data_check(w: &mut AcceptanceWorld, s: &Stack, tag: &str) -> Result<DataCheck, StepError> {
     if !w.ctx.read_only {
-        return Ok(DataCheck::RoundTrip(format!("{HARNESS_TOPIC_PREFIX}{}.{tag}", s.project)));
+        return Ok(DataCheck::RoundTrip(format!(
+            "{HARNESS_TOPIC_PREFIX}{}.{tag}",
+            s.project
+        )));
     }
     let manifest = w.manifest(&s.model)?;
-    Ok(DataCheck::ReadOnly(manifest.map(|m| m.topics[0].name.clone())))
+    Ok(DataCheck::ReadOnly(
+        manifest.map(|m| m.topics[0].name.clone()),
+    ))
 }
 
 #[when(expr = "a Kafka client on the host bootstraps from {string}")]
@@ -96,19 +125,32 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     Ok(())
 }
 
-#[when(expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}")]
+#[when(
+    expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}"
+)]
 async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
     let peer = w.ctx.target.service(&peer);
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready(SEED_KAFKA).await?;
-    let c = w.judge(observe(format!("service {peer} running"), s.service_container(&peer).await))?;
-    let pid = w.judge(earlier(&format!("a running process of service {peer} ({})", c.status), c.pid))?;
+    let c = w.judge(observe(
+        format!("service {peer} running"),
+        s.service_container(&peer).await,
+    ))?;
+    let pid = w.judge(earlier(
+        &format!("a running process of service {peer} ({})", c.status),
+        c.pid,
+    ))?;
     let check = data_check(w, &s, "internal")?;
     let b = bootstrap.clone();
     let from = format!("in the network namespace of service {peer} (pid {pid})");
     let needed = format!("a Kafka client {from} gets metadata from {bootstrap}");
-    let obs = crate::common::blocking(w, needed, move || netns::probe_in_netns(pid, &b, &check)).await?;
-    record_told(w, &format!("inside the compose network (beside {peer})"), &obs);
+    let obs =
+        crate::common::blocking(w, needed, move || netns::probe_in_netns(pid, &b, &check)).await?;
+    record_told(
+        w,
+        &format!("inside the compose network (beside {peer})"),
+        &obs,
+    );
     w.kafka = Some(obs);
     Ok(())
 }
@@ -124,7 +166,9 @@ fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
 async fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
     let obs = w.judge(earlier("a Kafka client's data path", w.kafka.clone()))?;
     let s = w.ready(SEED_KAFKA).await?;
-    let props = w.image_settings_in(&s.model, &w.ctx.target.service(SEED_KAFKA))?.properties;
+    let props = w
+        .image_settings_in(&s.model, &w.ctx.target.service(SEED_KAFKA))?
+        .properties;
     let done = w.judge(listeners::data_path_works(&obs, &props))?;
     w.saw(done);
     Ok(())

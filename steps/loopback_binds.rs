@@ -7,19 +7,34 @@ use cucumber::{then, when};
 use kraft_acceptance::model::neighbour::{Protocol, ServiceTarget};
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::binds::{self, Bind};
-use kraft_acceptance::stack::owner::Owner;
-use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, neighbour as lan, none_of, observe};
+use kraft_acceptance::verdicts::{
+    earlier, hemma_host, listeners, neighbour as lan, none_of, observe,
+};
 
 use crate::common::{blocking, engine_version, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
     for b in binds {
-        w.ctx.record("Host bindings", &["service", "seen in", "binding", "verdict"], vec![service.into(), seen_in.into(), b.shown(), b.verdict().into()], !b.on_loopback());
+        w.ctx.record(
+            "Host bindings",
+            &["service", "seen in", "binding", "verdict"],
+            vec![
+                service.into(),
+                seen_in.into(),
+                b.shown(),
+                b.verdict().into(),
+            ],
+            !b.on_loopback(),
+        );
     }
-    w.saw(format!("{service} ({seen_in}): {}", binds.iter().map(Bind::shown).collect::<Vec<_>>().join(", ")));
+    w.saw(format!(
+        "{service} ({seen_in}): {}",
+        binds.iter().map(Bind::shown).collect::<Vec<_>>().join(", ")
+    ));
 }
 
 #[then(expr = "every port published by service {string} binds host IP 127.0.0.1 only")]
@@ -27,10 +42,17 @@ fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
-    let binds: Vec<Bind> = svc.ports.iter().map(|p| Bind::from_config(&service, p)).collect();
+    let binds: Vec<Bind> = svc
+        .ports
+        .iter()
+        .map(|p| Bind::from_config(&service, p))
+        .collect();
     let seen_in = format!("compose config, {} layering", w.layering_name());
     record_binds(w, &service, &seen_in, &binds);
-    w.judge(binds::only_loopback_v4(&format!("{service} ({seen_in})"), &binds))
+    w.judge(binds::only_loopback_v4(
+        &format!("{service} ({seen_in})"),
+        &binds,
+    ))
 }
 
 #[then("only the allowed public services publish on a non-loopback address")]
@@ -38,8 +60,19 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let allowed = w.ctx.target.public_services.clone();
     let found = binds::public_publishers(&m, &allowed);
-    w.judge(none_of(&format!("only [{}] publish on a non-loopback address", allowed.join(", ")), "other public bindings", found))?;
-    w.saw(format!("no service but [{}] publishes on a non-loopback address{}", allowed.join(", "), crate::common::disabled_note(&m)));
+    w.judge(none_of(
+        &format!(
+            "only [{}] publish on a non-loopback address",
+            allowed.join(", ")
+        ),
+        "other public bindings",
+        found,
+    ))?;
+    w.saw(format!(
+        "no service but [{}] publishes on a non-loopback address{}",
+        allowed.join(", "),
+        crate::common::disabled_note(&m)
+    ));
     Ok(())
 }
 
@@ -47,21 +80,47 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
 async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.stack()?;
-    let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
-    let binds: Vec<Bind> = c.bindings.iter().map(|b| Bind::from_engine(&c, b)).collect();
+    let c = w.judge(observe(
+        format!("service {service}'s container"),
+        s.service_container(&service).await,
+    ))?;
+    let binds: Vec<Bind> = c
+        .bindings
+        .iter()
+        .map(|b| Bind::from_engine(&c, b))
+        .collect();
     record_binds(w, &service, "engine port bindings", &binds);
-    w.judge(binds::only_loopback_v4(&format!("{service} (engine port bindings)"), &binds))
+    w.judge(binds::only_loopback_v4(
+        &format!("{service} (engine port bindings)"),
+        &binds,
+    ))
 }
 
-#[then(expr = "the host's listening sockets on the ports of service {string} are on 127.0.0.1 only")]
+#[then(
+    expr = "the host's listening sockets on the ports of service {string} are on 127.0.0.1 only"
+)]
 async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.stack()?;
-    let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
-    let ports: BTreeSet<u16> = c.bindings.iter().filter_map(|b| b.host_port.parse().ok()).collect();
+    let c = w.judge(observe(
+        format!("service {service}'s container"),
+        s.service_container(&service).await,
+    ))?;
+    let ports: BTreeSet<u16> = c
+        .bindings
+        .iter()
+        .filter_map(|b| b.host_port.parse().ok())
+        .collect();
     // Re-read on every call: a cached table would lie.
-    let socks = w.judge(observe("this host's socket tables", proc_net::listeners(Path::new("/proc/net"))))?;
-    let on_ports: Vec<Bind> = socks.iter().filter(|s| ports.contains(&s.port)).map(Bind::from_socket).collect();
+    let socks = w.judge(observe(
+        "this host's socket tables",
+        proc_net::listeners(Path::new("/proc/net")),
+    ))?;
+    let on_ports: Vec<Bind> = socks
+        .iter()
+        .filter(|s| ports.contains(&s.port))
+        .map(Bind::from_socket)
+        .collect();
     record_binds(w, &service, "host sockets (/proc/net/tcp, tcp6)", &on_ports);
     w.judge(binds::host_sockets_only_loopback(&service, &ports, &socks))
 }
@@ -70,30 +129,73 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.ready(&service).await?;
-    let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
-    let pid = w.judge(earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
+    let c = w.judge(observe(
+        format!("service {service}'s container"),
+        s.service_container(&service).await,
+    ))?;
+    let pid = w.judge(earlier(
+        &format!("a running process of service {service} ({})", c.status),
+        c.pid,
+    ))?;
     let props = w.image_settings_in(&s.model, &service)?.properties;
-    let socks = w.judge(observe(format!("the listening sockets of {}", c.name), proc_net::listeners_of(pid)))?;
+    let socks = w.judge(observe(
+        format!("the listening sockets of {}", c.name),
+        proc_net::listeners_of(pid),
+    ))?;
     w.judge(listeners::every_advertised_listens(&c.name, &props, &socks))?;
-    w.saw(format!("{} listens on [{}]", c.name, socks.iter().map(|s| s.port.to_string()).collect::<Vec<_>>().join(", ")));
+    w.saw(format!(
+        "{} listens on [{}]",
+        c.name,
+        socks
+            .iter()
+            .map(|s| s.port.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     Ok(())
 }
 
 /// What the test host tries: the named services (Kafka asked for
 /// ApiVersions, Redis for PING: their own answers) and the public services
 /// that run (they may answer).
-async fn lan_targets(w: &mut AcceptanceWorld, s: &Stack, services: &[String]) -> Result<Vec<ServiceTarget>, StepError> {
+async fn lan_targets(
+    w: &mut AcceptanceWorld,
+    s: &Stack,
+    services: &[String],
+) -> Result<Vec<ServiceTarget>, StepError> {
     let names = w.ctx.target.names.clone();
-    let public: Vec<String> = w.ctx.target.public_services.iter().filter(|p| !services.contains(p)).cloned().collect();
+    let public: Vec<String> = w
+        .ctx
+        .target
+        .public_services
+        .iter()
+        .filter(|p| !services.contains(p))
+        .cloned()
+        .collect();
     let mut targets = Vec::new();
     for svc in services {
-        let c = w.judge(observe(format!("service {svc}'s container"), s.service_container(svc).await))?;
-        let protocol = if *svc == names.kafka { Protocol::Kafka } else if *svc == names.redis { Protocol::Redis } else { Protocol::Tcp };
-        targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, protocol, false).await))?);
+        let c = w.judge(observe(
+            format!("service {svc}'s container"),
+            s.service_container(svc).await,
+        ))?;
+        let protocol = if *svc == names.kafka {
+            Protocol::Kafka
+        } else if *svc == names.redis {
+            Protocol::Redis
+        } else {
+            Protocol::Tcp
+        };
+        targets.push(w.judge(observe(
+            format!("{svc}'s networks"),
+            neighbour::service_target(&s.engine, &c, protocol, false).await,
+        ))?);
     }
     for svc in &public {
         if let Ok(c) = s.service_container(svc).await {
-            targets.push(w.judge(observe(format!("{svc}'s networks"), neighbour::service_target(&s.engine, &c, Protocol::Tcp, true).await))?);
+            targets.push(w.judge(observe(
+                format!("{svc}'s networks"),
+                neighbour::service_target(&s.engine, &c, Protocol::Tcp, true).await,
+            ))?);
         }
     }
     Ok(targets)
@@ -110,13 +212,44 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
     let targets = lan_targets(w, &s, &services.of(w)).await?;
     let owner = Owner::current();
     let needed = "a test host on the LAN (a network namespace joined to this host by a veth pair)";
-    let obs = blocking(w, needed, move || neighbour::probe((owner.pid, owner.start_ticks), &targets)).await?;
-    let (table, header) = ("Neighbour on the LAN (test host)", ["service", "path", "address", "answer"]);
-    w.ctx.record(table, &header, vec!["(proof)".into(), "the probe's own listener on this host's veth address".into(), String::new(), obs.proof.describe()], false);
+    let obs = blocking(w, needed, move || {
+        neighbour::probe((owner.pid, owner.start_ticks), &targets)
+    })
+    .await?;
+    let (table, header) = (
+        "Neighbour on the LAN (test host)",
+        ["service", "path", "address", "answer"],
+    );
+    w.ctx.record(
+        table,
+        &header,
+        vec![
+            "(proof)".into(),
+            "the probe's own listener on this host's veth address".into(),
+            String::new(),
+            obs.proof.describe(),
+        ],
+        false,
+    );
     for a in &obs.attempts {
-        w.ctx.record(table, &header, vec![a.service.clone(), a.path.describe(), a.target.to_string(), a.answer.describe()], a.got_through());
+        w.ctx.record(
+            table,
+            &header,
+            vec![
+                a.service.clone(),
+                a.path.describe(),
+                a.target.to_string(),
+                a.answer.describe(),
+            ],
+            a.got_through(),
+        );
     }
-    w.ctx.measure(format!("neighbour probe: {} paths from test host {} in {:.2} s", obs.attempts.len(), obs.segment.neighbour, obs.seconds));
+    w.ctx.measure(format!(
+        "neighbour probe: {} paths from test host {} in {:.2} s",
+        obs.attempts.len(),
+        obs.segment.neighbour,
+        obs.seconds
+    ));
     w.neighbour = Some(obs);
     Ok(())
 }
@@ -131,6 +264,11 @@ async fn neighbour_reaches_nothing(w: &mut AcceptanceWorld, services: Services) 
     let hints = hemma_host::engine_advisories(&version).unwrap_or_default();
     w.judge(lan::nothing_reached(&obs, &services.0, &version, &hints))?;
     let tried = obs.attempts.iter().filter(|a| !a.public).count();
-    w.saw(format!("test host {} reached this host ({}); none of {tried} paths to [{}] got through", obs.segment.neighbour, obs.proof.describe(), services.0.join(", ")));
+    w.saw(format!(
+        "test host {} reached this host ({}); none of {tried} paths to [{}] got through",
+        obs.segment.neighbour,
+        obs.proof.describe(),
+        services.0.join(", ")
+    ));
     Ok(())
 }

@@ -10,30 +10,52 @@ fn no_zookeeper(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let layering = w.layering_name();
     w.judge(zookeeper::model_clean(&layering, &m))?;
-    w.saw(format!("{layering} layering: {} services, no ZooKeeper trace", m.services.len()));
+    w.saw(format!(
+        "{layering} layering: {} services, no ZooKeeper trace",
+        m.services.len()
+    ));
     Ok(())
 }
 
 #[then("no container of the project runs a ZooKeeper image")]
 async fn no_zk_container(w: &mut AcceptanceWorld) -> StepResult {
     let containers = w.stack()?.containers().await;
-    let containers = w.judge(observe("the project's containers from the engine", containers))?;
+    let containers = w.judge(observe(
+        "the project's containers from the engine",
+        containers,
+    ))?;
     w.judge(zookeeper::no_zookeeper_container(&containers))?;
-    w.saw(format!("containers: {}", containers.iter().map(|c| format!("{} ({})", c.name, c.image)).collect::<Vec<_>>().join(", ")));
+    w.saw(format!(
+        "containers: {}",
+        containers
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.image))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     Ok(())
 }
 
 #[then("no container of the project listens on port 2181")]
 async fn nothing_on_2181(w: &mut AcceptanceWorld) -> StepResult {
     let containers = w.stack()?.containers().await;
-    let containers = w.judge(observe("the project's containers from the engine", containers))?;
+    let containers = w.judge(observe(
+        "the project's containers from the engine",
+        containers,
+    ))?;
     let mut seen = Vec::new();
     for c in containers.into_iter().filter(|c| c.status == "running") {
         let Some(pid) = c.pid else { continue };
-        let socks = w.judge(observe(format!("the listening sockets of {}", c.name), proc_net::listeners_of(pid)))?;
+        let socks = w.judge(observe(
+            format!("the listening sockets of {}", c.name),
+            proc_net::listeners_of(pid),
+        ))?;
         seen.push((c, socks));
     }
     w.judge(zookeeper::nothing_on_2181(&seen))?;
-    w.saw(format!("{} running containers, none listens on or publishes 2181", seen.len()));
+    w.saw(format!(
+        "{} running containers, none listens on or publishes 2181",
+        seen.len()
+    ));
     Ok(())
 }

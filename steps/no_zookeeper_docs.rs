@@ -9,16 +9,37 @@ use kraft_acceptance::verdicts::{observe, zookeeper};
 fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
     let ctx = w.ctx.clone();
     let t = &ctx.target;
-    let r = w.judge(observe("the target's docs and scripts, read", repo::scan_zookeeper(t)))?;
-    for (list, status, failing) in [(&r.findings, "not allowed", true), (&r.allowed, "allowed (history)", false)] {
+    let r = w.judge(observe(
+        "the target's docs and scripts, read",
+        repo::scan_zookeeper(t),
+    ))?;
+    for (list, status, failing) in [
+        (&r.findings, "not allowed", true),
+        (&r.allowed, "allowed (history)", false),
+    ] {
         for m in list {
-            ctx.record("ZooKeeper mentions in docs and scripts", &["file:line: text", "status"], vec![m.clone(), status.into()], failing);
+            ctx.record(
+                "ZooKeeper mentions in docs and scripts",
+                &["file:line: text", "status"],
+                vec![m.clone(), status.into()],
+                failing,
+            );
         }
     }
-    let line = format!("ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed", r.files_scanned, r.findings.len(), r.allowed.len());
+    let line = format!(
+        "ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed",
+        r.files_scanned,
+        r.findings.len(),
+        r.allowed.len()
+    );
     ctx.measure(line.clone());
     let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
-    w.judge(zookeeper::docs_clean(r.files_scanned, &paths, &t.scan_allow, r.findings))?;
+    w.judge(zookeeper::docs_clean(
+        r.files_scanned,
+        &paths,
+        &t.scan_allow,
+        r.findings,
+    ))?;
     w.saw(line);
     Ok(())
 }

@@ -17,7 +17,9 @@ fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let volumes = w.defined(&m, &service)?.mounts();
     let dirs = redeploy::kafka_dirs(&w.image_settings(&service)?.properties);
     let layering = format!("layering {}", w.layering_name());
-    for line in w.judge(redeploy::kafka_data_kept(&service, &layering, &dirs, &volumes))? {
+    for line in w.judge(redeploy::kafka_data_kept(
+        &service, &layering, &dirs, &volumes,
+    ))? {
         w.saw(format!("{service}: {line}"));
     }
     Ok(())
@@ -30,24 +32,42 @@ fn redis_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let svc = w.defined(&m, &service)?;
     let (command, volumes) = (svc.command.clone().unwrap_or_default(), svc.mounts());
     let layering = w.layering_name();
-    let kept = w.judge(redeploy::redis_data_kept(&service, &layering, &redeploy::redis_persistence(&command), &volumes))?;
+    let kept = w.judge(redeploy::redis_data_kept(
+        &service,
+        &layering,
+        &redeploy::redis_persistence(&command),
+        &volumes,
+    ))?;
     w.saw(kept);
     Ok(())
 }
 
-#[then(expr = "every layering that keeps service {string}'s storage on one volume sets one CLUSTER_ID")]
+#[then(
+    expr = "every layering that keeps service {string}'s storage on one volume sets one CLUSTER_ID"
+)]
 fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let mut uses = Vec::new();
     for (layering, model) in w.ctx.models.clone() {
-        let Ok(svc) = model.service(&service) else { continue };
+        let Ok(svc) = model.service(&service) else {
+            continue;
+        };
         let volumes = svc.mounts();
-        let cluster_id = svc.environment.get("CLUSTER_ID").cloned().flatten().filter(|v| !v.is_empty());
+        let cluster_id = svc
+            .environment
+            .get("CLUSTER_ID")
+            .cloned()
+            .flatten()
+            .filter(|v| !v.is_empty());
         let dirs = redeploy::kafka_dirs(&w.image_settings_in(&model, &service)?.properties);
         uses.push(ClusterIdUse {
             layering,
-            cluster_id: cluster_id.unwrap_or_else(|| format!("{DEFAULT_CLUSTER_ID} (the image's default)")),
-            storage: dirs.log_dirs.first().and_then(|d| redeploy::storage_of(d, &volumes)),
+            cluster_id: cluster_id
+                .unwrap_or_else(|| format!("{DEFAULT_CLUSTER_ID} (the image's default)")),
+            storage: dirs
+                .log_dirs
+                .first()
+                .and_then(|d| redeploy::storage_of(d, &volumes)),
         });
     }
     for line in w.judge(redeploy::cluster_ids_agree(&uses))? {
@@ -59,14 +79,25 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
 /// Read-only, so a deployment too: the container's mounts as the engine made
 /// them, and the server.properties its broker was started with, read
 /// through the process's root (`/proc/PID/root`) without entering it.
-#[then(expr = "the running service {string} writes every log directory to a named volume or a bind mount")]
+#[then(
+    expr = "the running service {string} writes every log directory to a named volume or a bind mount"
+)]
 async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.ready(&service).await?;
-    let c = w.judge(observe(format!("service {service}'s container"), s.service_container(&service).await))?;
-    let pid = w.judge(verdicts::earlier(&format!("a running process of service {service} ({})", c.status), c.pid))?;
+    let c = w.judge(observe(
+        format!("service {service}'s container"),
+        s.service_container(&service).await,
+    ))?;
+    let pid = w.judge(verdicts::earlier(
+        &format!("a running process of service {service} ({})", c.status),
+        c.pid,
+    ))?;
     let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
-    let text = w.judge(observe(format!("the server.properties {} runs with ({path})", c.name), std::fs::read_to_string(&path)))?;
+    let text = w.judge(observe(
+        format!("the server.properties {} runs with ({path})", c.name),
+        std::fs::read_to_string(&path),
+    ))?;
     let dirs = redeploy::kafka_dirs(&parse_properties(&text));
     let what = format!("running container {}", c.name);
     for line in w.judge(redeploy::kafka_data_kept(&service, &what, &dirs, &c.mounts))? {
@@ -84,7 +115,11 @@ const COMMIT_AT: i64 = 3;
 
 fn names(project: &str) -> (String, String, String) {
     let topic = format!("{HARNESS_TOPIC_PREFIX}{project}.redeploy");
-    (topic.clone(), format!("{topic}.group"), format!("{topic}.redis-key"))
+    (
+        topic.clone(),
+        format!("{topic}.group"),
+        format!("{topic}.redis-key"),
+    )
 }
 
 #[when("records with known keys are produced to a topic of the run and a consumer group commits partway")]
@@ -94,14 +129,27 @@ async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
     let (topic, group, key) = names(&s.project);
     let (t, g, b) = (topic.clone(), group.clone(), bootstrap.clone());
     let needed = format!("{RECORDS} records produced to {topic} through {bootstrap}, group {group} committed at {COMMIT_AT}");
-    let mut held = crate::common::blocking(w, needed, move || kafka::write_held(&b, &t, &g, RECORDS, COMMIT_AT)).await?;
+    let mut held = crate::common::blocking(w, needed, move || {
+        kafka::write_held(&b, &t, &g, RECORDS, COMMIT_AT)
+    })
+    .await?;
     let redis_service = w.ctx.target.service(SEED_REDIS);
-    let command = w.defined(&s.model, &redis_service)?.command.clone().unwrap_or_default();
-    if !matches!(redeploy::redis_persistence(&command).persistence, Persistence::Cache | Persistence::Unsaid) {
+    let command = w
+        .defined(&s.model, &redis_service)?
+        .command
+        .clone()
+        .unwrap_or_default();
+    if !matches!(
+        redeploy::redis_persistence(&command).persistence,
+        Persistence::Cache | Persistence::Unsaid
+    ) {
         let s = w.ready(SEED_REDIS).await?;
         let addr = w.ctx.target.address("127.0.0.1:6379");
         let password = w.redis_password(&s.model)?;
-        w.judge(observe(format!("SET {key} on {addr}"), redis::set(&addr, password.as_deref(), &key, &topic).await))?;
+        w.judge(observe(
+            format!("SET {key} on {addr}"),
+            redis::set(&addr, password.as_deref(), &key, &topic).await,
+        ))?;
         held.redis = Some((key, Some(topic.clone())));
     }
     let none = || "none".to_string();
@@ -123,29 +171,58 @@ async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
     // A redeploy recreates the containers every other scenario probes.
     let limit = s.wait_limit + std::time::Duration::from_secs(600);
     let last = w.ctx.wait_last_running(limit).await;
-    w.judge(verdicts::earlier("every other scenario of the run finished before the redeploy", last.then_some(())))?;
-    let r = w.judge(observe("a redeploy of the running stack", s.redeploy().await))?;
-    w.ctx.measure(format!("redeploy: `{}` {:.2} s", r.command, r.seconds));
+    w.judge(verdicts::earlier(
+        "every other scenario of the run finished before the redeploy",
+        last.then_some(()),
+    ))?;
+    let r = w.judge(observe(
+        "a redeploy of the running stack",
+        s.redeploy().await,
+    ))?;
+    w.ctx
+        .measure(format!("redeploy: `{}` {:.2} s", r.command, r.seconds));
     for ready in &r.after {
         w.judge(verdicts::stack::ready(ready))?;
         if let Some(t) = ready.time_to_healthy {
             w.ctx.measure(format!("{} time-to-healthy after the redeploy: {t:.2} s (engine events `start` -> `health_status: healthy`)", ready.service));
         }
     }
-    w.saw(format!("{} in {:.2} s; healthy again", r.command, r.seconds));
+    w.saw(format!(
+        "{} in {:.2} s; healthy again",
+        r.command, r.seconds
+    ));
     Ok(())
 }
 
 #[then("every record reads back at its offset and the group's committed offset is unchanged")]
 async fn records_kept(w: &mut AcceptanceWorld) -> StepResult {
     let after = read_after(w).await?;
-    let before = w.judge(verdicts::earlier("what the broker held before the redeploy", w.held.clone()))?;
-    let records_only = Held { cluster_id: None, topic_ids: Default::default(), redis: None, ..before.clone() };
-    let after_records = Held { cluster_id: None, topic_ids: Default::default(), redis: None, ..after.clone() };
+    let before = w.judge(verdicts::earlier(
+        "what the broker held before the redeploy",
+        w.held.clone(),
+    ))?;
+    let records_only = Held {
+        cluster_id: None,
+        topic_ids: Default::default(),
+        redis: None,
+        ..before.clone()
+    };
+    let after_records = Held {
+        cluster_id: None,
+        topic_ids: Default::default(),
+        redis: None,
+        ..after.clone()
+    };
     let written = written(w)?;
     let s = w.stack()?;
     let (topic, group, _) = names(&s.project);
-    for line in w.judge(redeploy::kept_across(&topic, &group, &records_only, &after_records, &written))? {
+    for line in w.judge(redeploy::kept_across(
+        &topic,
+        &group,
+        &records_only,
+        &after_records,
+        &written,
+    ))? {
         w.saw(line);
     }
     w.held = Some(before);
@@ -155,19 +232,35 @@ async fn records_kept(w: &mut AcceptanceWorld) -> StepResult {
 #[then("the cluster id and the topic ids are unchanged, and Redis still holds its key")]
 async fn ids_kept(w: &mut AcceptanceWorld) -> StepResult {
     let mut after = read_after(w).await?;
-    let before = w.judge(verdicts::earlier("what the broker held before the redeploy", w.held.clone()))?;
+    let before = w.judge(verdicts::earlier(
+        "what the broker held before the redeploy",
+        w.held.clone(),
+    ))?;
     if let Some((key, _)) = &before.redis {
         let s = w.ready(SEED_REDIS).await?;
         let addr = w.ctx.target.address("127.0.0.1:6379");
         let password = w.redis_password(&s.model)?;
-        let now = w.judge(observe(format!("GET {key} on {addr}"), redis::get(&addr, password.as_deref(), key).await))?;
+        let now = w.judge(observe(
+            format!("GET {key} on {addr}"),
+            redis::get(&addr, password.as_deref(), key).await,
+        ))?;
         after.redis = Some((key.clone(), now));
     }
-    let ids = |h: &Held| Held { records: Vec::new(), committed: None, ..h.clone() };
+    let ids = |h: &Held| Held {
+        records: Vec::new(),
+        committed: None,
+        ..h.clone()
+    };
     let written = written(w)?;
     let s = w.stack()?;
     let (topic, group, _) = names(&s.project);
-    for line in w.judge(redeploy::kept_across(&topic, &group, &ids(&before), &ids(&after), &written))? {
+    for line in w.judge(redeploy::kept_across(
+        &topic,
+        &group,
+        &ids(&before),
+        &ids(&after),
+        &written,
+    ))? {
         w.saw(line);
     }
     Ok(())
@@ -179,7 +272,12 @@ async fn read_after(w: &mut AcceptanceWorld) -> Result<Held, StepError> {
     let bootstrap = w.ctx.target.address("localhost:9093");
     let (topic, group, _) = names(&s.project);
     let b = bootstrap.clone();
-    crate::common::blocking(w, format!("what {bootstrap} holds after the redeploy"), move || kafka::read_held(&b, &topic, &group, RECORDS)).await
+    crate::common::blocking(
+        w,
+        format!("what {bootstrap} holds after the redeploy"),
+        move || kafka::read_held(&b, &topic, &group, RECORDS),
+    )
+    .await
 }
 
 /// Where the running broker's settings say it writes, for a loss to name.
@@ -188,8 +286,14 @@ fn written(w: &mut AcceptanceWorld) -> Result<Vec<String>, StepError> {
     let service = w.ctx.target.service(SEED_KAFKA);
     let mounts = w.defined(&s.model, &service)?.mounts();
     let dirs = redeploy::kafka_dirs(&w.image_settings_in(&s.model, &service)?.properties);
-    Ok(match redeploy::kafka_data_kept(&service, "as running", &dirs, &mounts) {
-        Ok(kept) => kept,
-        Err(f) => f.evidence.into_iter().filter(|e| e.contains(": in ")).collect(),
-    })
+    Ok(
+        match redeploy::kafka_data_kept(&service, "as running", &dirs, &mounts) {
+            Ok(kept) => kept,
+            Err(f) => f
+                .evidence
+                .into_iter()
+                .filter(|e| e.contains(": in "))
+                .collect(),
+        },
+    )
 }

@@ -2,8 +2,8 @@
 
 use cucumber::then;
 use kraft_acceptance::probes::redis;
-use kraft_acceptance::target::SEED_REDIS;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use kraft_acceptance::target::SEED_REDIS;
 use kraft_acceptance::verdicts::{self, observe};
 
 #[then(expr = "Redis at {string} answers PING with PONG")]
@@ -11,7 +11,10 @@ async fn ping(w: &mut AcceptanceWorld, addr: String) -> StepResult {
     let addr = w.ctx.target.address(&addr);
     let s = w.ready(SEED_REDIS).await?;
     let password = w.redis_password(&s.model)?;
-    let answer = w.judge(observe(format!("PONG from {addr}"), redis::ping(&addr, password.as_deref()).await))?;
+    let answer = w.judge(observe(
+        format!("PONG from {addr}"),
+        redis::ping(&addr, password.as_deref()).await,
+    ))?;
     w.judge(verdicts::redis::pong(&addr, &answer))?;
     w.saw(format!("PING {addr}: {answer}"));
     Ok(())

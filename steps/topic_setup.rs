@@ -31,7 +31,14 @@ fn manifest(w: &mut AcceptanceWorld) -> StepResult {
         w.saw(format!("{f}: mounted into the bootstrap but not in the target's topics format, so not taken as its manifest (name it and its format in kraft-acceptance.toml: [topics] manifest, format)"));
     }
     match w.manifest(&model)? {
-        Some(m) => w.saw(format!("manifest {m}: {}", m.topics.iter().map(|t| format!("{} ({} partitions)", t.name, t.partitions)).collect::<Vec<_>>().join(", "))),
+        Some(m) => w.saw(format!(
+            "manifest {m}: {}",
+            m.topics
+                .iter()
+                .map(|t| format!("{} ({} partitions)", t.name, t.partitions))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         None => w.saw(NO_MANIFEST),
     }
     Ok(())
@@ -41,12 +48,22 @@ const NO_MANIFEST: &str = "no topics manifest (none named in kraft-acceptance.to
 
 /// The broker's topics, as a client at `bootstrap` is told them.
 async fn broker_topics(w: &mut AcceptanceWorld, bootstrap: &str) -> Result<Topics, StepError> {
-    Ok(crate::common::host_client(w, bootstrap, DataCheck::None).await?.topics)
+    Ok(crate::common::host_client(w, bootstrap, DataCheck::None)
+        .await?
+        .topics)
 }
 
 fn listed(t: &Topics) -> String {
-    let names: Vec<&str> = t.keys().map(String::as_str).filter(|n| is_application_topic(n)).collect();
-    if names.is_empty() { "none".into() } else { names.join(", ") }
+    let names: Vec<&str> = t
+        .keys()
+        .map(String::as_str)
+        .filter(|n| is_application_topic(n))
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
 }
 
 #[given(expr = "the broker's topics at {string} before the bootstrap, when it has no manifest")]
@@ -56,7 +73,9 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
     if let Some(m) = w.manifest(&s.model)? {
         // The manifest says what must exist; the bootstrap starts at once,
         // held by compose until Kafka is healthy.
-        w.saw(format!("manifest {m}: the broker's topics are checked against it"));
+        w.saw(format!(
+            "manifest {m}: the broker's topics are checked against it"
+        ));
         return Ok(());
     }
     w.ready(SEED_KAFKA).await?;
@@ -71,7 +90,12 @@ async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
     let service = match w.ctx.target.bootstrap.clone() {
         Bootstrap::Service(s) => s,
         Bootstrap::Command(c) => return run_command(w, &c).await,
-        Bootstrap::None => return w.judge(earlier::<()>("a bootstrap (the selection runs this scenario only with one)", None)),
+        Bootstrap::None => {
+            return w.judge(earlier::<()>(
+                "a bootstrap (the selection runs this scenario only with one)",
+                None,
+            ))
+        }
     };
     run_service(w, &service).await
 }
@@ -86,7 +110,10 @@ async fn run_service(w: &mut AcceptanceWorld, service: &str) -> StepResult {
         Err(BootstrapError::Run(e)) => Err(e),
         Ok(run) => Ok(run),
     };
-    w.oneoff = Some(w.judge(observe(format!("`docker compose run --rm {service}` finishing"), run))?);
+    w.oneoff = Some(w.judge(observe(
+        format!("`docker compose run --rm {service}` finishing"),
+        run,
+    ))?);
     Ok(())
 }
 
@@ -96,7 +123,9 @@ async fn run_command(w: &mut AcceptanceWorld, command: &str) -> StepResult {
     let s = w.ready(SEED_KAFKA).await?;
     let servers = w.ctx.target.names.host_address.clone();
     let dir = w.ctx.target.dir.clone();
-    let run = s.run_host_command(command, &dir, &servers, ONEOFF_LIMIT).await;
+    let run = s
+        .run_host_command(command, &dir, &servers, ONEOFF_LIMIT)
+        .await;
     w.oneoff = Some(w.judge(observe(format!("host command `{command}` finishing"), run))?);
     Ok(())
 }
@@ -108,7 +137,10 @@ fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
     let line = if w.ctx.target.bootstrap_service().is_some() {
         format!("{}: exit 0, ran {:.2} s (engine events `start` -> `die`; `docker compose run` {:.2} s)", run.service, run.seconds, run.wall_seconds)
     } else {
-        format!("{}: exit 0 in {:.2} s (its wall time)", run.service, run.wall_seconds)
+        format!(
+            "{}: exit 0 in {:.2} s (its wall time)",
+            run.service, run.wall_seconds
+        )
     };
     w.ctx.measure(line.clone());
     w.saw(line);
@@ -130,10 +162,18 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
 
 /// Without a manifest: the bootstrap created topics the broker did not have.
 fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
-    let before = w.judge(earlier("the broker's topics before the bootstrap", w.topics_before.clone()))?;
+    let before = w.judge(earlier(
+        "the broker's topics before the bootstrap",
+        w.topics_before.clone(),
+    ))?;
     let created = w.judge(topics::created(&before, after))?;
     for (name, partitions) in &created {
-        w.ctx.record("Topics the bootstrap created (no manifest)", &["topic", "partitions"], vec![name.clone(), partitions.to_string()], false);
+        w.ctx.record(
+            "Topics the bootstrap created (no manifest)",
+            &["topic", "partitions"],
+            vec![name.clone(), partitions.to_string()],
+            false,
+        );
     }
     w.saw(format!("the bootstrap created {}", listed(&created)));
     Ok(())
@@ -142,10 +182,16 @@ fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
 #[then(expr = "a Kafka client at {string} finds no topic changed by the second run")]
 async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let bootstrap = w.ctx.target.address(&bootstrap);
-    let first = w.judge(earlier("the broker's topics after the first run", w.topics_after.clone()))?;
+    let first = w.judge(earlier(
+        "the broker's topics after the first run",
+        w.topics_after.clone(),
+    ))?;
     let second = broker_topics(w, &bootstrap).await?;
     w.judge(topics::unchanged(&first, &second))?;
-    w.saw(format!("after the second run, the same topics: {}", listed(&second)));
+    w.saw(format!(
+        "after the second run, the same topics: {}",
+        listed(&second)
+    ));
     Ok(())
 }
 
@@ -154,17 +200,30 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.stack()?;
     let manifest = w.manifest(&s.model)?;
-    let m = w.judge(earlier("a topics manifest (the selection runs this scenario only with one)", manifest))?;
+    let m = w.judge(earlier(
+        "a topics manifest (the selection runs this scenario only with one)",
+        manifest,
+    ))?;
     let found = broker_topics(w, &bootstrap).await?;
     judge_manifest(w, &m, &found)
 }
 
 fn judge_manifest(w: &mut AcceptanceWorld, m: &Manifest, found: &Topics) -> StepResult {
     for t in &m.topics {
-        let on_broker = found.get(&t.name).map_or("missing".to_string(), |p| p.to_string());
-        w.ctx.record("Topics: manifest vs broker", &["topic", "manifest partitions", "found partitions"], vec![t.name.clone(), t.partitions.to_string(), on_broker], found.get(&t.name) != Some(&t.partitions));
+        let on_broker = found
+            .get(&t.name)
+            .map_or("missing".to_string(), |p| p.to_string());
+        w.ctx.record(
+            "Topics: manifest vs broker",
+            &["topic", "manifest partitions", "found partitions"],
+            vec![t.name.clone(), t.partitions.to_string(), on_broker],
+            found.get(&t.name) != Some(&t.partitions),
+        );
     }
     w.judge(topics::topics_match(&m.topics, found))?;
-    w.saw(format!("{} topics of manifest {m} on the broker with their partitions", m.topics.len()));
+    w.saw(format!(
+        "{} topics of manifest {m} on the broker with their partitions",
+        m.topics.len()
+    ));
     Ok(())
 }

@@ -5,10 +5,10 @@ use std::time::Duration;
 use cucumber::{then, when};
 use kraft_acceptance::model::validators::CommandRun;
 use kraft_acceptance::probes::validators;
-use kraft_acceptance::stack::progress;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::validators as verdict;
+use kraft_acceptance::stack::progress;
 use kraft_acceptance::verdicts::earlier;
+use kraft_acceptance::verdicts::validators as verdict;
 
 /// Longest one validation command may run.
 const LIMIT: Duration = Duration::from_secs(300);
@@ -18,9 +18,17 @@ async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
     let (dir, commands) = (w.ctx.target.dir.clone(), w.ctx.target.validators.clone());
     let mut runs = Vec::new();
     for command in commands {
-        progress::notice(&format!("validators: running `{command}` in {}", dir.display()));
+        progress::notice(&format!(
+            "validators: running `{command}` in {}",
+            dir.display()
+        ));
         let (d, c) = (dir.clone(), command.clone());
-        let r = crate::common::blocking(w, format!("`{command}` started in {}", dir.display()), move || validators::run(&d, &c, LIMIT)).await?;
+        let r = crate::common::blocking(
+            w,
+            format!("`{command}` started in {}", dir.display()),
+            move || validators::run(&d, &c, LIMIT),
+        )
+        .await?;
         record(w, &r);
         runs.push(r);
     }
@@ -30,26 +38,54 @@ async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
 
 /// One command's run: a report row, a measurement, what the step saw.
 fn record(w: &mut AcceptanceWorld, r: &CommandRun) {
-    let exit = r.exit_code.map_or("killed".to_string(), |c| format!("exit {c}"));
-    let row = vec![r.command.clone(), exit.clone(), format!("{:.2}", r.seconds), r.changed.join(", "), r.tail.join("\n")];
-    w.ctx.record("Repo validators", &["command", "exit", "seconds", "files changed", "last lines"], row, r.exit_code != Some(0));
-    w.ctx.measure(format!("validator `{}`: {exit} in {:.2} s", r.command, r.seconds));
+    let exit = r
+        .exit_code
+        .map_or("killed".to_string(), |c| format!("exit {c}"));
+    let row = vec![
+        r.command.clone(),
+        exit.clone(),
+        format!("{:.2}", r.seconds),
+        r.changed.join(", "),
+        r.tail.join("\n"),
+    ];
+    w.ctx.record(
+        "Repo validators",
+        &["command", "exit", "seconds", "files changed", "last lines"],
+        row,
+        r.exit_code != Some(0),
+    );
+    w.ctx.measure(format!(
+        "validator `{}`: {exit} in {:.2} s",
+        r.command, r.seconds
+    ));
     let from = w.ctx.target.validators_from.clone();
-    w.saw(format!("`{}` ({from}): {exit} in {:.2} s", r.command, r.seconds));
+    w.saw(format!(
+        "`{}` ({from}): {exit} in {:.2} s",
+        r.command, r.seconds
+    ));
 }
 
 #[then("each exits 0")]
 fn each_exits_zero(w: &mut AcceptanceWorld) -> StepResult {
-    let runs = w.judge(earlier("the validation commands' runs", w.validators.clone()))?;
+    let runs = w.judge(earlier(
+        "the validation commands' runs",
+        w.validators.clone(),
+    ))?;
     w.judge(verdict::each_exits_zero(&runs))
 }
 
 #[then("every file they change is reported, and none is changed where the target asks for a clean tree")]
 fn tree_changes(w: &mut AcceptanceWorld) -> StepResult {
-    let runs = w.judge(earlier("the validation commands' runs", w.validators.clone()))?;
+    let runs = w.judge(earlier(
+        "the validation commands' runs",
+        w.validators.clone(),
+    ))?;
     if w.ctx.target.validators_leave_tree_clean {
         w.judge(verdict::tree_unchanged(&runs))?;
-        w.saw(format!("{} command(s); the repo's files as they were (validators_leave_tree_clean)", runs.len()));
+        w.saw(format!(
+            "{} command(s); the repo's files as they were (validators_leave_tree_clean)",
+            runs.len()
+        ));
         return Ok(());
     }
     let changed = verdict::changes(&runs);
@@ -57,7 +93,10 @@ fn tree_changes(w: &mut AcceptanceWorld) -> StepResult {
         w.warn(format!("WARNING: {c} (exit 0 is the criterion; validators_leave_tree_clean = true makes a change fail)"));
     }
     if changed.is_empty() {
-        w.saw(format!("{} command(s); the repo's files as they were", runs.len()));
+        w.saw(format!(
+            "{} command(s); the repo's files as they were",
+            runs.len()
+        ));
     }
     Ok(())
 }

@@ -77,20 +77,26 @@ impl Service {
     /// The host file bind-mounted at `path` inside the container: mounted
     /// there itself, or as `path`'s name inside a mounted directory.
     pub fn host_path_of(&self, path: &str) -> Option<std::path::PathBuf> {
-        self.volumes.iter().filter(|v| v.kind == "bind").find_map(|v| {
-            let source = std::path::Path::new(v.source.as_deref()?);
-            let target = v.target.trim_end_matches('/');
-            if target == path {
-                return Some(source.to_path_buf());
-            }
-            let inside = path.strip_prefix(target)?.strip_prefix('/')?;
-            Some(source.join(inside))
-        })
+        self.volumes
+            .iter()
+            .filter(|v| v.kind == "bind")
+            .find_map(|v| {
+                let source = std::path::Path::new(v.source.as_deref()?);
+                let target = v.target.trim_end_matches('/');
+                if target == path {
+                    return Some(source.to_path_buf());
+                }
+                let inside = path.strip_prefix(target)?.strip_prefix('/')?;
+                Some(source.join(inside))
+            })
     }
 
     /// Host paths bind-mounted into the service's containers.
     pub fn bind_sources(&self) -> impl Iterator<Item = &str> {
-        self.volumes.iter().filter(|v| v.kind == "bind").filter_map(|v| v.source.as_deref())
+        self.volumes
+            .iter()
+            .filter(|v| v.kind == "bind")
+            .filter_map(|v| v.source.as_deref())
     }
 }
 
@@ -124,7 +130,12 @@ impl std::fmt::Display for PortBinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ip = self.host_ip.as_deref().unwrap_or("<all interfaces>");
         let published = self.published.as_deref().unwrap_or("<ephemeral>");
-        write!(f, "{ip}:{published}->{}/{}", self.target, self.protocol.as_deref().unwrap_or("tcp"))
+        write!(
+            f,
+            "{ip}:{published}->{}/{}",
+            self.target,
+            self.protocol.as_deref().unwrap_or("tcp")
+        )
     }
 }
 
@@ -176,19 +187,28 @@ impl ComposeModel {
 
     /// Names of the services disabled with `deploy.replicas: 0`.
     pub fn disabled_services(&self) -> Vec<String> {
-        self.services.iter().filter(|(_, s)| s.disabled()).map(|(n, _)| n.clone()).collect()
+        self.services
+            .iter()
+            .filter(|(_, s)| s.disabled())
+            .map(|(n, _)| n.clone())
+            .collect()
     }
 
     /// Whether `service` waits for `dep` to be healthy (depends_on condition
     /// service_healthy), as compose holds it on `run` and `up`.
     pub fn waits_healthy(&self, service: &str, dep: &str) -> bool {
-        self.services.get(service).and_then(|s| s.depends_on.get(dep)).and_then(|d| d.condition.as_deref()) == Some("service_healthy")
+        self.services
+            .get(service)
+            .and_then(|s| s.depends_on.get(dep))
+            .and_then(|d| d.condition.as_deref())
+            == Some("service_healthy")
     }
 
     pub fn service(&self, name: &str) -> Result<&Service, UnknownService> {
-        self.services
-            .get(name)
-            .ok_or_else(|| UnknownService { name: name.to_string(), defined: self.services.keys().cloned().collect() })
+        self.services.get(name).ok_or_else(|| UnknownService {
+            name: name.to_string(),
+            defined: self.services.keys().cloned().collect(),
+        })
     }
 }
 
@@ -253,7 +273,10 @@ mod tests {
         let m: ComposeModel = serde_json::from_str(j).unwrap();
         let k = &m.services["k"];
         assert_eq!(k.ports[0].to_string(), ":::9094->9094/tcp");
-        assert_eq!(k.ports[1].to_string(), "<all interfaces>:<ephemeral>->6000/tcp");
+        assert_eq!(
+            k.ports[1].to_string(),
+            "<all interfaces>:<ephemeral>->6000/tcp"
+        );
         assert_eq!(k.environment["FOO"], None);
         assert!(k.healthcheck.as_ref().unwrap().disable);
     }

@@ -60,10 +60,24 @@ pub struct EngineEvent {
 
 /// Seconds from the last `start` of `service` at or after `since_ns` to
 /// the first `action` after that start.
-fn last_start_to(events: &[EngineEvent], service: &str, since_ns: i64, action: &str) -> Option<f64> {
-    let mine = events.iter().filter(|e| e.service == service && e.time_ns >= since_ns);
-    let start = mine.clone().filter(|e| e.action == "start").map(|e| e.time_ns).last()?;
-    let end = mine.filter(|e| e.time_ns >= start && e.action.trim() == action).map(|e| e.time_ns).next()?;
+fn last_start_to(
+    events: &[EngineEvent],
+    service: &str,
+    since_ns: i64,
+    action: &str,
+) -> Option<f64> {
+    let mine = events
+        .iter()
+        .filter(|e| e.service == service && e.time_ns >= since_ns);
+    let start = mine
+        .clone()
+        .filter(|e| e.action == "start")
+        .map(|e| e.time_ns)
+        .next_back()?;
+    let end = mine
+        .filter(|e| e.time_ns >= start && e.action.trim() == action)
+        .map(|e| e.time_ns)
+        .next()?;
     Some((end - start) as f64 / 1e9)
 }
 
@@ -84,7 +98,11 @@ mod tests {
     use super::*;
 
     fn ev(t: i64, a: &str, s: &str) -> EngineEvent {
-        EngineEvent { time_ns: t, action: a.to_string(), service: s.to_string() }
+        EngineEvent {
+            time_ns: t,
+            action: a.to_string(),
+            service: s.to_string(),
+        }
     }
 
     #[test]
@@ -99,7 +117,11 @@ mod tests {
         assert_eq!(time_to_healthy(&e, "kafka"), Some(7.5));
         assert_eq!(time_to_healthy(&e, "redis"), Some(0.9));
         assert_eq!(time_to_healthy(&e, "zookeeper"), None);
-        assert_eq!(time_to_healthy(&e[..3], "kafka"), None, "no healthy event: not healthy");
+        assert_eq!(
+            time_to_healthy(&e[..3], "kafka"),
+            None,
+            "no healthy event: not healthy"
+        );
     }
 
     #[test]
@@ -112,7 +134,11 @@ mod tests {
             ev(5_750_000_000, "die", "setup"),
         ];
         assert_eq!(run_time(&e, "setup", 4_000_000_000), Some(0.25));
-        assert_eq!(run_time(&e, "setup", 0), Some(0.25), "the last start, its die");
+        assert_eq!(
+            run_time(&e, "setup", 0),
+            Some(0.25),
+            "the last start, its die"
+        );
         assert_eq!(run_time(&e[..1], "setup", 0), None, "still running: no die");
         assert_eq!(run_time(&e, "setup", 6_000_000_000), None);
     }

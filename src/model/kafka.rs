@@ -47,8 +47,12 @@ impl DataPath {
     /// What the check set out to show, through `bootstrap`.
     pub fn expected(&self, bootstrap: &str) -> String {
         match self {
-            DataPath::RoundTrip(_) => format!("create, produce, consume in a consumer group and commit through {bootstrap}"),
-            DataPath::ReadOnly(_) => format!("a topic's offsets read from its leader through {bootstrap}, nothing written"),
+            DataPath::RoundTrip(_) => format!(
+                "create, produce, consume in a consumer group and commit through {bootstrap}"
+            ),
+            DataPath::ReadOnly(_) => format!(
+                "a topic's offsets read from its leader through {bootstrap}, nothing written"
+            ),
         }
     }
 }
@@ -76,6 +80,9 @@ pub enum DataStep {
 impl DataStep {
     /// This step's failure: `detail` as the client put it.
     pub fn failed(self, detail: impl Into<String>) -> DataFailure {
-        DataFailure { step: self, detail: detail.into() }
+        DataFailure {
+            step: self,
+            detail: detail.into(),
+        }
     }
 }

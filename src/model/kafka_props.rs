@@ -62,15 +62,23 @@ log.retention.check.interval.ms=300000
 /// The image's handling of `env` (a `None` value is unset in the container),
 /// with `mounted` the text of a server.properties mounted at
 /// /mnt/shared/config, if any.
-pub fn image_settings(env: &BTreeMap<String, Option<String>>, mounted: Option<&str>) -> ImageSettings {
-    let mut env: BTreeMap<String, String> = env.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
+pub fn image_settings(
+    env: &BTreeMap<String, Option<String>>,
+    mounted: Option<&str>,
+) -> ImageSettings {
+    let mut env: BTreeMap<String, String> = env
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+        .collect();
     let mut out = ImageSettings::default();
-    let set = |env: &BTreeMap<String, String>, k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
+    let set =
+        |env: &BTreeMap<String, String>, k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
     let roles = set(&env, "KAFKA_PROCESS_ROLES");
     // configure: a controller-only node takes no advertised listeners.
     if roles.as_deref() == Some("controller") {
         if set(&env, "KAFKA_ADVERTISED_LISTENERS").is_some() {
-            out.refusals.push("KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.".into());
+            out.refusals
+                .push("KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.".into());
         } else {
             env.remove("KAFKA_ADVERTISED_LISTENERS");
         }
@@ -114,7 +122,10 @@ pub fn env_to_properties(env: &BTreeMap<String, Option<String>>) -> BTreeMap<Str
 /// KafkaDockerWrapper.getServerConfigsFromEnv: lowercase, `_`->`.`, then
 /// `...`->`-`, then `..`->`_`.
 fn property_name(rest: &str) -> String {
-    rest.to_lowercase().replace('_', ".").replace("...", "-").replace("..", "_")
+    rest.to_lowercase()
+        .replace('_', ".")
+        .replace("...", "-")
+        .replace("..", "_")
 }
 
 /// `sed -e 's|://[^:]*:|://0.0.0.0:|g'`, as configure runs it.
@@ -144,11 +155,16 @@ pub fn parse_properties(text: &str) -> BTreeMap<String, String> {
     let mut logical = String::new();
     for line in text.lines() {
         let line = line.trim_start();
-        if logical.is_empty() && (line.is_empty() || line.starts_with('#') || line.starts_with('!')) {
+        if logical.is_empty() && (line.is_empty() || line.starts_with('#') || line.starts_with('!'))
+        {
             continue;
         }
         let continued = line.ends_with('\\') && !line.ends_with("\\\\");
-        logical.push_str(if continued { &line[..line.len() - 1] } else { line });
+        logical.push_str(if continued {
+            &line[..line.len() - 1]
+        } else {
+            line
+        });
         if continued {
             continue;
         }
@@ -188,10 +204,18 @@ pub fn parse_listeners(value: &str) -> Result<Vec<Listener>, String> {
             let (host, port) = rest
                 .rsplit_once(':')
                 .ok_or_else(|| format!("listener \"{item}\" has no port"))?;
-            let port = port.parse().map_err(|_| format!("listener \"{item}\" has a bad port"))?;
-            let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-            Ok(Listener { name: name.to_uppercase(), host, port })
+            let port = port
+                .parse()
+                .map_err(|_| format!("listener \"{item}\" has a bad port"))?;
+            let host = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
+            Ok(Listener {
+                name: name.to_uppercase(),
+                host,
+                port,
+            })
         })
         .collect()
 }
-

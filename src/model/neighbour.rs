@@ -23,9 +23,13 @@ impl Path {
     pub fn describe(&self) -> String {
         match self {
             Path::LoopbackSpoof => "loopback spoof (127.0.0.1 routed via this host)".into(),
-            Path::LoopbackV6 => "IPv6 loopback ([::1] routed via this host's link-local address)".into(),
+            Path::LoopbackV6 => {
+                "IPv6 loopback ([::1] routed via this host's link-local address)".into()
+            }
             Path::HostAddress => "this host's address on the segment".into(),
-            Path::ContainerAddress { network, .. } => format!("container address on network {network} (routed via this host)"),
+            Path::ContainerAddress { network, .. } => {
+                format!("container address on network {network} (routed via this host)")
+            }
         }
     }
 }
@@ -143,6 +147,10 @@ impl NeighbourObservation {
     /// The path to this host works: the probe's own listener accepted, or a
     /// published port on the host's address was refused (an RST came back).
     pub fn path_proven(&self) -> bool {
-        self.proof.reached() || self.attempts.iter().any(|a| a.path == Path::HostAddress && a.answer == Answer::Refused)
+        self.proof.reached()
+            || self
+                .attempts
+                .iter()
+                .any(|a| a.path == Path::HostAddress && a.answer == Answer::Refused)
     }
 }

@@ -27,7 +27,16 @@ impl Socket {
     /// `/proc/net/tcp: 0.0.0.0:9093 listening (inode 43290)`: where it was
     /// seen and what it means, not the table's incidental line number.
     pub fn describe(&self) -> String {
-        let state = if self.listening { "listening" } else { "not listening" };
-        format!("{}: {} {state} (inode {})", self.table, SocketAddr::new(self.ip, self.port), self.inode)
+        let state = if self.listening {
+            "listening"
+        } else {
+            "not listening"
+        };
+        format!(
+            "{}: {} {state} (inode {})",
+            self.table,
+            SocketAddr::new(self.ip, self.port),
+            self.inode
+        )
     }
 }

@@ -25,7 +25,11 @@ pub struct TopicsShape {
 
 impl Default for TopicsShape {
     fn default() -> Self {
-        TopicsShape { format: TopicsFormat::Full, partitions: 1, replication: 1 }
+        TopicsShape {
+            format: TopicsFormat::Full,
+            partitions: 1,
+            replication: 1,
+        }
     }
 }
 
@@ -72,18 +76,38 @@ pub fn parse_topics(text: &str, shape: &TopicsShape) -> Result<Vec<TopicSpec>, M
         let f: Vec<&str> = line.split_whitespace().collect();
         if shape.format == TopicsFormat::Names {
             let [name] = f.as_slice() else {
-                return Err(ManifestError::NamesShape { line: i + 1, text: line.to_string() });
+                return Err(ManifestError::NamesShape {
+                    line: i + 1,
+                    text: line.to_string(),
+                });
             };
-            out.push(TopicSpec { name: name.to_string(), partitions: shape.partitions, replication: shape.replication });
+            out.push(TopicSpec {
+                name: name.to_string(),
+                partitions: shape.partitions,
+                replication: shape.replication,
+            });
             continue;
         }
         let [name, p, r] = f.as_slice() else {
-            return Err(ManifestError::Shape { line: i + 1, text: line.to_string() });
+            return Err(ManifestError::Shape {
+                line: i + 1,
+                text: line.to_string(),
+            });
         };
         let num = |s: &str| {
-            s.parse::<i32>().ok().filter(|n| *n > 0).ok_or(ManifestError::Number { line: i + 1, text: s.to_string() })
+            s.parse::<i32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ManifestError::Number {
+                    line: i + 1,
+                    text: s.to_string(),
+                })
         };
-        out.push(TopicSpec { name: name.to_string(), partitions: num(p)?, replication: num(r)? });
+        out.push(TopicSpec {
+            name: name.to_string(),
+            partitions: num(p)?,
+            replication: num(r)?,
+        });
     }
     if out.is_empty() {
         return Err(ManifestError::Empty);
@@ -99,18 +123,48 @@ mod tests {
     fn parses_and_rejects() {
         let m = parse_manifest("# c\n a.b 3 1 # x\n\nc 1 1\n").unwrap();
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0], TopicSpec { name: "a.b".into(), partitions: 3, replication: 1 });
-        assert!(matches!(parse_manifest("a 3"), Err(ManifestError::Shape { line: 1, .. })));
-        assert!(matches!(parse_manifest("a 0 1"), Err(ManifestError::Number { line: 1, .. })));
+        assert_eq!(
+            m[0],
+            TopicSpec {
+                name: "a.b".into(),
+                partitions: 3,
+                replication: 1
+            }
+        );
+        assert!(matches!(
+            parse_manifest("a 3"),
+            Err(ManifestError::Shape { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_manifest("a 0 1"),
+            Err(ManifestError::Number { line: 1, .. })
+        ));
         assert_eq!(parse_manifest("# only comments"), Err(ManifestError::Empty));
     }
 
     #[test]
     fn a_names_only_list_takes_the_declared_numbers() {
-        let shape = TopicsShape { format: TopicsFormat::Names, partitions: 6, replication: 1 };
+        let shape = TopicsShape {
+            format: TopicsFormat::Names,
+            partitions: 6,
+            replication: 1,
+        };
         let t = parse_topics("# topics\norders.v1\npayments.v1 # the ledger\n", &shape).unwrap();
-        assert_eq!(t[1], TopicSpec { name: "payments.v1".into(), partitions: 6, replication: 1 });
-        assert!(matches!(parse_topics("orders.v1 3 1", &shape), Err(ManifestError::NamesShape { line: 1, .. })));
-        assert!(matches!(parse_topics("orders.v1", &TopicsShape::default()), Err(ManifestError::Shape { .. })));
+        assert_eq!(
+            t[1],
+            TopicSpec {
+                name: "payments.v1".into(),
+                partitions: 6,
+                replication: 1
+            }
+        );
+        assert!(matches!(
+            parse_topics("orders.v1 3 1", &shape),
+            Err(ManifestError::NamesShape { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_topics("orders.v1", &TopicsShape::default()),
+            Err(ManifestError::Shape { .. })
+        ));
     }
 }

@@ -11,14 +11,22 @@ pub enum ComposeError {
     #[error("docker compose (Compose v2) is not available: {0}; run scripts/setup.sh or install the docker-compose CLI plugin")]
     Missing(String),
     #[error("`docker compose {args}` failed (exit {code}): {stderr}")]
-    Failed { args: String, code: i32, stderr: String },
+    Failed {
+        args: String,
+        code: i32,
+        stderr: String,
+    },
     #[error("`docker compose config` printed JSON this harness cannot read: {0}")]
     Json(#[from] serde_json::Error),
     /// A bug of this harness, not of the machine: said as such.
     #[error("`docker compose {0}` ran on a thread of kraft-acceptance that panicked (a bug of kraft-acceptance; the panic's message is above)")]
     Panicked(String),
     #[error("required variable {name} is not set ({message}); compose read {env_file}: set {name} there or in the environment")]
-    RequiredVariable { name: String, message: String, env_file: String },
+    RequiredVariable {
+        name: String,
+        message: String,
+        env_file: String,
+    },
 }
 
 /// One invocation context: the compose files (in `-f` order), the project
@@ -36,7 +44,13 @@ pub struct ComposeCli {
 
 impl ComposeCli {
     pub fn new(files: Vec<PathBuf>, project_directory: &Path) -> Self {
-        Self { files, project_directory: project_directory.to_path_buf(), project_name: None, profiles: Vec::new(), env_files: Vec::new() }
+        Self {
+            files,
+            project_directory: project_directory.to_path_buf(),
+            project_name: None,
+            profiles: Vec::new(),
+            env_files: Vec::new(),
+        }
     }
 
     pub fn with_env_files(mut self, env_files: &[PathBuf]) -> Self {
@@ -59,7 +73,10 @@ impl ComposeCli {
         if let Some(p) = &self.project_name {
             a.extend(["--project-name".into(), p.clone()]);
         }
-        a.extend(["--project-directory".into(), self.project_directory.display().to_string()]);
+        a.extend([
+            "--project-directory".into(),
+            self.project_directory.display().to_string(),
+        ]);
         for p in &self.profiles {
             a.extend(["--profile".into(), p.clone()]);
         }
@@ -91,24 +108,43 @@ impl ComposeCli {
             return Ok(out);
         }
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if stderr.contains("'compose' is not a docker command") || stderr.contains("unknown shorthand flag: 'f'") {
-            return Err(ComposeError::Missing(stderr.lines().next().unwrap_or_default().to_string()));
+        if stderr.contains("'compose' is not a docker command")
+            || stderr.contains("unknown shorthand flag: 'f'")
+        {
+            return Err(ComposeError::Missing(
+                stderr.lines().next().unwrap_or_default().to_string(),
+            ));
         }
         if let Some((name, message)) = required_variable(&stderr) {
             let env = self.project_directory.join(".env");
             let env_file = match self.env_files.as_slice() {
                 [] if env.is_file() => env.display().to_string(),
                 [] => format!("no .env ({} has none)", self.project_directory.display()),
-                files => files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+                files => files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             };
-            return Err(ComposeError::RequiredVariable { name, message, env_file });
+            return Err(ComposeError::RequiredVariable {
+                name,
+                message,
+                env_file,
+            });
         }
-        Err(ComposeError::Failed { args: args.join(" "), code: out.status.code().unwrap_or(-1), stderr: one_line(&stderr) })
+        Err(ComposeError::Failed {
+            args: args.join(" "),
+            code: out.status.code().unwrap_or(-1),
+            stderr: one_line(&stderr),
+        })
     }
 
     /// Runs `docker compose <args>`; stderr goes into the error, in one line.
     pub fn run(&self, args: &[&str]) -> Result<Output, ComposeError> {
-        let out = self.spawn(args)?.wait_with_output().map_err(|e| ComposeError::Missing(format!("waiting for `docker`: {e}")))?;
+        let out = self
+            .spawn(args)?
+            .wait_with_output()
+            .map_err(|e| ComposeError::Missing(format!("waiting for `docker`: {e}")))?;
         self.check(args, out)
     }
 
@@ -124,12 +160,19 @@ fn required_variable(stderr: &str) -> Option<(String, String)> {
     let line = stderr.lines().find(|l| l.contains("required variable "))?;
     let rest = &line[line.find("required variable ")? + "required variable ".len()..];
     let (name, message) = rest.split_once(" is missing a value")?;
-    Some((name.to_string(), message.trim_start_matches(':').trim().to_string()))
+    Some((
+        name.to_string(),
+        message.trim_start_matches(':').trim().to_string(),
+    ))
 }
 
 /// Compose errors span lines; a failure message should be one readable line.
 pub fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 #[cfg(test)]
@@ -139,13 +182,26 @@ mod tests {
     #[test]
     fn reads_compose_required_variable_refusal() {
         let e = "error while interpolating services.kafka.environment.CLUSTER_ID: required variable KAFKA_CLUSTER_ID is missing a value: set KAFKA_CLUSTER_ID in .env";
-        assert_eq!(required_variable(e), Some(("KAFKA_CLUSTER_ID".into(), "set KAFKA_CLUSTER_ID in .env".into())));
-        assert_eq!(required_variable("service \"x\" has neither an image nor a build context"), None);
+        assert_eq!(
+            required_variable(e),
+            Some((
+                "KAFKA_CLUSTER_ID".into(),
+                "set KAFKA_CLUSTER_ID in .env".into()
+            ))
+        );
+        assert_eq!(
+            required_variable("service \"x\" has neither an image nor a build context"),
+            None
+        );
     }
 
     #[test]
     fn profiles_go_before_the_files() {
-        let cli = ComposeCli::new(vec!["a.yml".into()], Path::new("/t")).with_profiles(&["tools".into()]);
-        assert_eq!(cli.base_args().join(" "), "compose --project-directory /t --profile tools -f a.yml");
+        let cli =
+            ComposeCli::new(vec!["a.yml".into()], Path::new("/t")).with_profiles(&["tools".into()]);
+        assert_eq!(
+            cli.base_args().join(" "),
+            "compose --project-directory /t --profile tools -f a.yml"
+        );
     }
 }

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::Duration;
 
-pub use crate::model::{HostListener, Reach};
 use crate::model::engine::ContainerInfo;
 use crate::model::sockets::Socket;
+pub use crate::model::{HostListener, Reach};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
@@ -67,21 +67,37 @@ pub fn reach(addrs: &[IpAddr], ports: &[u16]) -> Vec<(SocketAddr, Reach)> {
 /// tables under `base` (`/proc/net`, or `/proc/thread-self/net`).
 pub fn non_loopback_listeners(base: &std::path::Path) -> Result<Vec<Socket>, HostError> {
     let all = super::proc_net::listeners(base)?;
-    Ok(all.into_iter().filter(|s| !s.ip_unmapped().is_loopback()).collect())
+    Ok(all
+        .into_iter()
+        .filter(|s| !s.ip_unmapped().is_loopback())
+        .collect())
 }
 
 /// Socket inode -> (pid, command name), from /proc/*/fd.
 pub fn socket_owners() -> BTreeMap<u64, (u32, String)> {
     let mut out = BTreeMap::new();
-    let Ok(procs) = std::fs::read_dir("/proc") else { return out };
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
     for p in procs.flatten() {
-        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let comm = std::fs::read_to_string(p.path().join("comm")).unwrap_or_default().trim().to_string();
-        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else { continue };
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(p.path().join("comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
         for fd in fds.flatten() {
             if let Ok(link) = std::fs::read_link(fd.path()) {
                 let l = link.to_string_lossy();
-                if let Some(inode) = l.strip_prefix("socket:[").and_then(|r| r.strip_suffix(']')).and_then(|n| n.parse().ok()) {
+                if let Some(inode) = l
+                    .strip_prefix("socket:[")
+                    .and_then(|r| r.strip_suffix(']'))
+                    .and_then(|n| n.parse().ok())
+                {
                     out.insert(inode, (pid, comm.clone()));
                 }
             }
@@ -101,16 +117,29 @@ pub fn attribute(
     sockets
         .iter()
         .map(|sock| {
-            let (pid, comm) = owners.get(&sock.inode).cloned().unwrap_or((0, "unknown".into()));
+            let (pid, comm) = owners
+                .get(&sock.inode)
+                .cloned()
+                .unwrap_or((0, "unknown".into()));
             let service = (comm == "docker-proxy")
-                .then(|| containers.iter().find(|c| c.bindings.iter().any(|b| b.host_port == sock.port.to_string())))
+                .then(|| {
+                    containers.iter().find(|c| {
+                        c.bindings
+                            .iter()
+                            .any(|b| b.host_port == sock.port.to_string())
+                    })
+                })
                 .flatten()
                 .map(|c| c.service.clone());
             let owner = match &service {
                 Some(svc) => format!("compose service {svc} (docker-proxy pid {pid})"),
                 None => format!("{comm} (pid {pid})"),
             };
-            HostListener { addr: SocketAddr::new(sock.ip, sock.port), owner, service }
+            HostListener {
+                addr: SocketAddr::new(sock.ip, sock.port),
+                owner,
+                service,
+            }
         })
         .collect()
 }
@@ -121,7 +150,14 @@ mod tests {
     use crate::model::engine::EngineBinding;
 
     fn sock(port: u16, inode: u64) -> Socket {
-        Socket { table: "t".into(), ip: "0.0.0.0".parse().unwrap(), port, listening: true, inode, line: String::new() }
+        Socket {
+            table: "t".into(),
+            ip: "0.0.0.0".parse().unwrap(),
+            port,
+            listening: true,
+            inode,
+            line: String::new(),
+        }
     }
 
     #[test]
@@ -138,17 +174,35 @@ mod tests {
             pid: Some(9),
             health: None,
             last_check: None,
-            bindings: vec![EngineBinding { container_port: "6379/tcp".into(), host_ip: "0.0.0.0".into(), host_port: "6379".into() }],
+            bindings: vec![EngineBinding {
+                container_port: "6379/tcp".into(),
+                host_ip: "0.0.0.0".into(),
+                host_port: "6379".into(),
+            }],
             networks: vec![],
             volumes: vec![],
             mounts: vec![],
         };
-        let owners = BTreeMap::from([(1, (100, "docker-proxy".to_string())), (2, (200, "sshd".to_string())), (3, (300, "docker-proxy".to_string()))]);
-        let l = attribute(&[sock(6379, 1), sock(22, 2), sock(8080, 3), sock(9, 4)], &owners, &[redis]);
+        let owners = BTreeMap::from([
+            (1, (100, "docker-proxy".to_string())),
+            (2, (200, "sshd".to_string())),
+            (3, (300, "docker-proxy".to_string())),
+        ]);
+        let l = attribute(
+            &[sock(6379, 1), sock(22, 2), sock(8080, 3), sock(9, 4)],
+            &owners,
+            &[redis],
+        );
         assert_eq!(l[0].service.as_deref(), Some("redis"));
         assert_eq!(l[0].owner, "compose service redis (docker-proxy pid 100)");
-        assert_eq!((l[1].service.as_deref(), l[1].owner.as_str()), (None, "sshd (pid 200)"));
-        assert_eq!(l[2].service, None, "a docker-proxy port no container publishes is not attributed");
+        assert_eq!(
+            (l[1].service.as_deref(), l[1].owner.as_str()),
+            (None, "sshd (pid 200)")
+        );
+        assert_eq!(
+            l[2].service, None,
+            "a docker-proxy port no container publishes is not attributed"
+        );
         assert_eq!(l[3].owner, "unknown (pid 0)");
     }
 }

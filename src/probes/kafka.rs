@@ -26,7 +26,10 @@ pub enum KafkaError {
     #[error("{0}")]
     Wire(#[from] super::wire::WireError),
     #[error("creating a Kafka client for {bootstrap}: {source}")]
-    Client { bootstrap: String, source: rdkafka::error::KafkaError },
+    Client {
+        bootstrap: String,
+        source: rdkafka::error::KafkaError,
+    },
 }
 
 fn config(bootstrap: &str) -> ClientConfig {
@@ -48,14 +51,22 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Kaf
         DataCheck::None => None,
         DataCheck::RoundTrip(t) => Some(DataPath::RoundTrip(round_trip(bootstrap, t))),
         DataCheck::ReadOnly(named) => {
-            let topic = named.clone().or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned());
+            let topic = named
+                .clone()
+                .or_else(|| topics.keys().find(|n| is_application_topic(n)).cloned());
             Some(DataPath::ReadOnly(match topic {
-                None => Err(DataStep::NoTopic.failed("no application topic on the broker to read offsets from")),
+                None => Err(DataStep::NoTopic
+                    .failed("no application topic on the broker to read offsets from")),
                 Some(t) => read_offsets(bootstrap, &t)?,
             }))
         }
     };
-    Ok(KafkaObservation { bootstrap: bootstrap.to_string(), brokers, topics, data })
+    Ok(KafkaObservation {
+        bootstrap: bootstrap.to_string(),
+        brokers,
+        topics,
+        data,
+    })
 }
 
 /// The offsets of `topic`/0, read from its leader; writes nothing.
@@ -63,20 +74,29 @@ fn read_offsets(bootstrap: &str, topic: &str) -> Result<Result<String, DataFailu
     let consumer: BaseConsumer = config(bootstrap)
         .set("group.id", "kraft-acceptance-metadata")
         .create()
-        .map_err(|source| KafkaError::Client { bootstrap: bootstrap.to_string(), source })?;
+        .map_err(|source| KafkaError::Client {
+            bootstrap: bootstrap.to_string(),
+            source,
+        })?;
     Ok(consumer
         .fetch_watermarks(topic, 0, TIMEOUT)
         .map(|(lo, hi)| format!("read-only: offsets of {topic}/0 from its leader: {lo}..{hi}"))
-        .map_err(|e| DataStep::Offsets.failed(format!("offsets of {topic}/0 from its leader: {e}"))))
+        .map_err(|e| {
+            DataStep::Offsets.failed(format!("offsets of {topic}/0 from its leader: {e}"))
+        }))
 }
 
 /// CreateTopics `topic`: one partition, replication factor 1.
 fn create_topic(bootstrap: &str, topic: &str) -> Result<(), DataFailure> {
-    let admin: AdminClient<DefaultClientContext> =
-        config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("admin client: {e}")))?;
+    let admin: AdminClient<DefaultClientContext> = config(bootstrap)
+        .create()
+        .map_err(|e| DataStep::Client.failed(format!("admin client: {e}")))?;
     let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
-    let created = futures::executor::block_on(admin.create_topics(&[NewTopic::new(topic, 1, TopicReplication::Fixed(1))], &opts))
-        .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
+    let created = futures::executor::block_on(admin.create_topics(
+        &[NewTopic::new(topic, 1, TopicReplication::Fixed(1))],
+        &opts,
+    ))
+    .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
     for r in created {
         r.map_err(|(t, code)| DataStep::CreateTopic.failed(format!("CreateTopics {t}: {code}")))?;
     }
@@ -89,10 +109,13 @@ fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
     create_topic(bootstrap, topic)?;
 
     let payload = format!("kraft-acceptance {topic} {}", std::process::id());
-    let producer: FutureProducer = config(bootstrap).create().map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
-    let delivery = futures::executor::block_on(
-        producer.send(FutureRecord::to(topic).key("probe").payload(&payload), TIMEOUT),
-    );
+    let producer: FutureProducer = config(bootstrap)
+        .create()
+        .map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
+    let delivery = futures::executor::block_on(producer.send(
+        FutureRecord::to(topic).key("probe").payload(&payload),
+        TIMEOUT,
+    ));
     let (partition, offset) = delivery
         .map(|d| (d.partition, d.offset))
         .map_err(|(e, _)| DataStep::Produce.failed(format!("produce to {topic}: {e}")))?;
@@ -108,9 +131,17 @@ fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
 /// As an application consumes: joins consumer group `group` (subscribe, so
 /// the broker's group coordinator assigns the partition), reads the record
 /// at `offset` back, commits it and reads the committed offset back.
-fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, offset: i64) -> Result<String, DataFailure> {
+fn consume_in_group(
+    bootstrap: &str,
+    topic: &str,
+    group: &str,
+    payload: &str,
+    offset: i64,
+) -> Result<String, DataFailure> {
     let consumer = group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e))?;
-    consumer.subscribe(&[topic]).map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
+    consumer
+        .subscribe(&[topic])
+        .map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
     let deadline = Instant::now() + GROUP_TIMEOUT;
     let mut last = String::from("nothing received");
     let record = loop {
@@ -135,12 +166,19 @@ fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, of
     let partition = record.partition();
     consumer
         .commit_message(&record, CommitMode::Sync)
-        .map_err(|e| DataStep::Commit.failed(format!("commit {topic}/{partition} offset {} for {group}: {e}", offset + 1)))?;
+        .map_err(|e| {
+            DataStep::Commit.failed(format!(
+                "commit {topic}/{partition} offset {} for {group}: {e}",
+                offset + 1
+            ))
+        })?;
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition(topic, partition);
-    let committed = consumer
-        .committed_offsets(tpl, TIMEOUT)
-        .map_err(|e| DataStep::Commit.failed(format!("read {group}'s committed offset of {topic}/{partition}: {e}")))?;
+    let committed = consumer.committed_offsets(tpl, TIMEOUT).map_err(|e| {
+        DataStep::Commit.failed(format!(
+            "read {group}'s committed offset of {topic}/{partition}: {e}"
+        ))
+    })?;
     match committed.find_partition(topic, partition).map(|p| p.offset()) {
         Some(Offset::Offset(o)) if o == offset + 1 => {
             Ok(format!("consumed it in group {group}, committed and read back committed offset {o}"))
@@ -156,23 +194,43 @@ fn consume_in_group(bootstrap: &str, topic: &str, group: &str, payload: &str, of
 /// new topic of one partition, then consumer group `group`'s committed
 /// offset at `commit_at` (a partway commit, as a consumer leaves it), and
 /// reads back what the broker holds (see [`read_held`]).
-pub fn write_held(bootstrap: &str, topic: &str, group: &str, count: i64, commit_at: i64) -> Result<Held, String> {
+pub fn write_held(
+    bootstrap: &str,
+    topic: &str,
+    group: &str,
+    count: i64,
+    commit_at: i64,
+) -> Result<Held, String> {
     create_topic(bootstrap, topic).map_err(|e| e.to_string())?;
-    let producer: FutureProducer = config(bootstrap).create().map_err(|e| format!("producer: {e}"))?;
+    let producer: FutureProducer = config(bootstrap)
+        .create()
+        .map_err(|e| format!("producer: {e}"))?;
     for i in 0..count {
         let (key, value) = held_record(topic, i);
-        futures::executor::block_on(producer.send(FutureRecord::to(topic).partition(0).key(&key).payload(&value), TIMEOUT))
-            .map_err(|(e, _)| format!("produce record {i} to {topic}: {e}"))?;
+        futures::executor::block_on(
+            producer.send(
+                FutureRecord::to(topic)
+                    .partition(0)
+                    .key(&key)
+                    .payload(&value),
+                TIMEOUT,
+            ),
+        )
+        .map_err(|(e, _)| format!("produce record {i} to {topic}: {e}"))?;
     }
     let consumer = group_consumer(bootstrap, group)?;
     let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, Offset::Offset(commit_at)).map_err(|e| format!("offset {commit_at}: {e}"))?;
+    tpl.add_partition_offset(topic, 0, Offset::Offset(commit_at))
+        .map_err(|e| format!("offset {commit_at}: {e}"))?;
     // A group's first commit may meet a coordinator that is still loading
     // (the broker creates __consumer_offsets on first use): bounded retries.
     let deadline = Instant::now() + GROUP_TIMEOUT;
     while let Err(e) = consumer.commit(&tpl, CommitMode::Sync) {
         if Instant::now() >= deadline {
-            return Err(format!("commit {group} {topic}/0 at {commit_at}: {e} (still after {} s)", GROUP_TIMEOUT.as_secs()));
+            return Err(format!(
+                "commit {group} {topic}/0 at {commit_at}: {e} (still after {} s)",
+                GROUP_TIMEOUT.as_secs()
+            ));
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -208,20 +266,40 @@ pub fn read_held(bootstrap: &str, topic: &str, group: &str, expect: i64) -> Resu
         .committed_offsets(tpl, TIMEOUT)
         .ok()
         .and_then(|c| c.find_partition(topic, 0).map(|p| p.offset()))
-        .and_then(|o| if let Offset::Offset(n) = o { Some(n) } else { None });
+        .and_then(|o| {
+            if let Offset::Offset(n) = o {
+                Some(n)
+            } else {
+                None
+            }
+        });
     let mut records = Vec::new();
     if topic_ids.contains_key(topic) {
-        let (_, high) = consumer.fetch_watermarks(topic, 0, TIMEOUT).map_err(|e| format!("offsets of {topic}/0: {e}"))?;
+        let (_, high) = consumer
+            .fetch_watermarks(topic, 0, TIMEOUT)
+            .map_err(|e| format!("offsets of {topic}/0: {e}"))?;
         let mut from = TopicPartitionList::new();
-        from.add_partition_offset(topic, 0, Offset::Beginning).map_err(|e| e.to_string())?;
-        consumer.assign(&from).map_err(|e| format!("assign {topic}/0: {e}"))?;
+        from.add_partition_offset(topic, 0, Offset::Beginning)
+            .map_err(|e| e.to_string())?;
+        consumer
+            .assign(&from)
+            .map_err(|e| format!("assign {topic}/0: {e}"))?;
         let deadline = Instant::now() + TIMEOUT;
         while (records.len() as i64) < high.min(expect) && Instant::now() < deadline {
             if let Some(Ok(m)) = consumer.poll(Duration::from_millis(500)) {
-                let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                let text = |b: Option<&[u8]>| {
+                    b.map(|b| String::from_utf8_lossy(b).into_owned())
+                        .unwrap_or_default()
+                };
                 records.push((m.offset(), text(m.key()), text(m.payload())));
             }
         }
     }
-    Ok(Held { cluster_id, topic_ids, records, committed, redis: None })
+    Ok(Held {
+        cluster_id,
+        topic_ids,
+        records,
+        committed,
+        redis: None,
+    })
 }

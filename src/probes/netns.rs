@@ -20,14 +20,22 @@ use super::kafka::{self, DataCheck, KafkaObservation};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NetnsError {
-    #[error("entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {0}")]
+    #[error(
+        "entering a container's network namespace needs root (CAP_SYS_ADMIN); running as uid {0}"
+    )]
     NotRoot(u32),
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("in-network probe exited {code:?}: {stderr}")]
     Child { code: Option<i32>, stderr: String },
     #[error("in-network probe printed \"{line}\": {source}")]
-    Output { line: String, source: serde_json::Error },
+    Output {
+        line: String,
+        source: serde_json::Error,
+    },
     /// The probe ran inside the namespace and failed there.
     #[error("{0}")]
     Probe(String),
@@ -74,7 +82,11 @@ pub fn child_main_if_requested() {
 }
 
 /// Runs the Kafka probe inside the network namespace of process `pid`.
-pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, NetnsError> {
+pub fn probe_in_netns(
+    pid: i64,
+    bootstrap: &str,
+    check: &DataCheck,
+) -> Result<KafkaObservation, NetnsError> {
     let uid = nix::unistd::geteuid();
     if !uid.is_root() {
         return Err(NetnsError::NotRoot(uid.as_raw()));
@@ -83,15 +95,25 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
     let ns = File::open(&ns_path).map_err(io(format!("open {ns_path}")))?;
     // One file with fixed content in the cache directory, reused by every
     // probe: nothing is left in the temp directory.
-    let resolv = crate::dirs::cached_file("resolv.conf.docker-embedded-dns", EMBEDDED_DNS).map_err(io("write resolv.conf"))?;
-    let resolv_src = CString::new(resolv.as_os_str().as_encoded_bytes())
-        .map_err(|e| NetnsError::Io { what: "resolv.conf path".into(), source: e.into() })?;
+    let resolv = crate::dirs::cached_file("resolv.conf.docker-embedded-dns", EMBEDDED_DNS)
+        .map_err(io("write resolv.conf"))?;
+    let resolv_src =
+        CString::new(resolv.as_os_str().as_encoded_bytes()).map_err(|e| NetnsError::Io {
+            what: "resolv.conf path".into(),
+            source: e.into(),
+        })?;
     let exe = std::env::current_exe().map_err(io("locating this binary"))?;
 
     let mut cmd = Command::new(exe);
     cmd.env(CHILD_ENV, "1")
         .env(BOOTSTRAP_ENV, bootstrap)
-        .env(CHECK_ENV, serde_json::to_string(check).map_err(|e| NetnsError::Output { line: String::new(), source: e })?)
+        .env(
+            CHECK_ENV,
+            serde_json::to_string(check).map_err(|e| NetnsError::Output {
+                line: String::new(),
+                source: e,
+            })?,
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -101,14 +123,29 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
         cmd.pre_exec(move || {
             let errno = |e: nix::errno::Errno| std::io::Error::from_raw_os_error(e as i32);
             unshare(CloneFlags::CLONE_NEWNS).map_err(errno)?;
-            mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).map_err(errno)?;
-            mount(Some(resolv_src.as_c_str()), "/etc/resolv.conf", None::<&str>, MsFlags::MS_BIND, None::<&str>)
-                .map_err(errno)?;
+            mount(
+                None::<&str>,
+                "/",
+                None::<&str>,
+                MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+                None::<&str>,
+            )
+            .map_err(errno)?;
+            mount(
+                Some(resolv_src.as_c_str()),
+                "/etc/resolv.conf",
+                None::<&str>,
+                MsFlags::MS_BIND,
+                None::<&str>,
+            )
+            .map_err(errno)?;
             setns(ns.as_fd(), CloneFlags::CLONE_NEWNET).map_err(errno)?;
             Ok(())
         });
     }
-    let out = cmd.output().map_err(io(format!("starting the in-network probe (pid {pid} netns)")))?;
+    let out = cmd.output().map_err(io(format!(
+        "starting the in-network probe (pid {pid} netns)"
+    )))?;
     if !out.status.success() {
         return Err(NetnsError::Child {
             code: out.status.code(),
@@ -117,7 +154,10 @@ pub fn probe_in_netns(pid: i64, bootstrap: &str, check: &DataCheck) -> Result<Ka
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().last().unwrap_or("");
-    match serde_json::from_str::<ChildAnswer>(line).map_err(|source| NetnsError::Output { line: line.to_string(), source })? {
+    match serde_json::from_str::<ChildAnswer>(line).map_err(|source| NetnsError::Output {
+        line: line.to_string(),
+        source,
+    })? {
         ChildAnswer::Observed(o) => Ok(o),
         ChildAnswer::ProbeFailed(e) => Err(NetnsError::Probe(e)),
     }

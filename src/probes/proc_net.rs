@@ -14,7 +14,10 @@ const TCP_LISTEN: &str = "0A";
 #[derive(Debug, thiserror::Error)]
 pub enum ProcNetError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
     Parse { path: String, source: ParseError },
 }
@@ -31,7 +34,10 @@ pub struct ParseError {
 pub fn parse(table: &str, text: &str) -> Result<Vec<Socket>, ParseError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
-        let bad = |message: String| ParseError { line: i + 1, message };
+        let bad = |message: String| ParseError {
+            line: i + 1,
+            message,
+        };
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.is_empty() {
             continue;
@@ -39,7 +45,9 @@ pub fn parse(table: &str, text: &str) -> Result<Vec<Socket>, ParseError> {
         let (Some(local), Some(state), Some(inode)) = (f.get(1), f.get(3), f.get(9)) else {
             return Err(bad(format!("too few fields: \"{line}\"")));
         };
-        let (addr, port) = local.split_once(':').ok_or_else(|| bad(format!("bad local address {local}")))?;
+        let (addr, port) = local
+            .split_once(':')
+            .ok_or_else(|| bad(format!("bad local address {local}")))?;
         let port = u16::from_str_radix(port, 16).map_err(|_| bad(format!("bad port {port}")))?;
         let ip = parse_addr(addr).ok_or_else(|| bad(format!("bad address {addr}")))?;
         out.push(Socket {
@@ -47,7 +55,9 @@ pub fn parse(table: &str, text: &str) -> Result<Vec<Socket>, ParseError> {
             ip,
             port,
             listening: *state == TCP_LISTEN,
-            inode: inode.parse().map_err(|_| bad(format!("bad inode {inode}")))?,
+            inode: inode
+                .parse()
+                .map_err(|_| bad(format!("bad inode {inode}")))?,
             line: line.trim().to_string(),
         });
     }
@@ -83,9 +93,17 @@ pub fn listeners(base: &Path) -> Result<Vec<Socket>, ProcNetError> {
             Ok(t) => t,
             // No IPv6 in this namespace/kernel: the table is absent, not empty.
             Err(e) if table == "tcp6" && e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(ProcNetError::Read { path: shown, source }),
+            Err(source) => {
+                return Err(ProcNetError::Read {
+                    path: shown,
+                    source,
+                })
+            }
         };
-        let socks = parse(&shown, &text).map_err(|source| ProcNetError::Parse { path: shown.clone(), source })?;
+        let socks = parse(&shown, &text).map_err(|source| ProcNetError::Parse {
+            path: shown.clone(),
+            source,
+        })?;
         out.extend(socks.into_iter().filter(|s| s.listening));
     }
     Ok(out)
@@ -118,7 +136,10 @@ mod tests {
     fn parses_ipv4_table() {
         let s = parse("/proc/net/tcp", TCP).unwrap();
         assert_eq!(s.len(), 4);
-        assert_eq!((s[0].ip, s[0].port, s[0].listening), ("0.0.0.0".parse().unwrap(), 2024, true));
+        assert_eq!(
+            (s[0].ip, s[0].port, s[0].listening),
+            ("0.0.0.0".parse().unwrap(), 2024, true)
+        );
         assert_eq!((s[1].ip, s[1].port), ("127.0.0.1".parse().unwrap(), 9093));
         assert_eq!(s[2].port, 6379);
         assert!(!s[3].listening, "TIME_WAIT is not a listener");
@@ -133,13 +154,20 @@ mod tests {
         assert_eq!(s[2].ip, "::ffff:127.0.0.1".parse::<IpAddr>().unwrap());
         assert_eq!(s[2].ip_unmapped(), "127.0.0.1".parse::<IpAddr>().unwrap());
         assert_eq!(s[0].ip_unmapped(), s[0].ip);
-        assert_eq!(s[0].describe(), "/proc/net/tcp6: [::]:9093 listening (inode 5551)");
+        assert_eq!(
+            s[0].describe(),
+            "/proc/net/tcp6: [::]:9093 listening (inode 5551)"
+        );
     }
 
     #[test]
     fn rejects_garbage_with_its_line() {
         assert_eq!(parse("t", "header\n 0: zz:1 x 0A").unwrap_err().line, 2);
-        assert!(parse("t", "header\n 0: 0100007F:GGGG 00000000:0000 0A 0 0 0 0 0 1").is_err());
+        assert!(parse(
+            "t",
+            "header\n 0: 0100007F:GGGG 00000000:0000 0A 0 0 0 0 0 1"
+        )
+        .is_err());
     }
 
     #[test]

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,11 @@ const TAIL_LINES: usize = 12;
 #[derive(Debug, thiserror::Error)]
 pub enum ValidatorsError {
     #[error("cannot start `sh -c {command}` in {dir}: {source}")]
-    Spawn { command: String, dir: PathBuf, source: std::io::Error },
+    Spawn {
+        command: String,
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error("listing the files of {dir}: {message}")]
     Tree { dir: PathBuf, message: String },
 }
@@ -34,7 +38,10 @@ pub type Tree = BTreeMap<String, ([u8; 32], Option<String>)>;
 
 /// The files of `dir` and their content.
 pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
-    let tree_err = |message: String| ValidatorsError::Tree { dir: dir.to_path_buf(), message };
+    let tree_err = |message: String| ValidatorsError::Tree {
+        dir: dir.to_path_buf(),
+        message,
+    };
     let in_git = Command::new("git")
         .args(["rev-parse", "--is-inside-work-tree"])
         .current_dir(dir)
@@ -43,21 +50,45 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
         .is_ok_and(|o| o.status.success());
     let files: Vec<String> = if in_git {
         let o = Command::new("git")
-            .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."])
+            .args([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                ".",
+            ])
             .current_dir(dir)
             .output()
             .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
         if !o.status.success() {
-            return Err(tree_err(format!("git ls-files: {}", String::from_utf8_lossy(&o.stderr).trim())));
+            return Err(tree_err(format!(
+                "git ls-files: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            )));
         }
-        o.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect()
+        o.stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect()
     } else {
         walkdir::WalkDir::new(dir)
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || e.file_name() == "__pycache__"))
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_name().to_string_lossy().starts_with('.')
+                        || e.file_name() == "__pycache__")
+            })
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .filter_map(|e| e.path().strip_prefix(dir).ok().map(|p| p.display().to_string()))
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(dir)
+                    .ok()
+                    .map(|p| p.display().to_string())
+            })
             .collect()
     };
     let mut tree = Tree::new();
@@ -65,7 +96,9 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
         // A tracked file that was deleted is listed by git but absent.
         if let Ok(bytes) = std::fs::read(dir.join(&f)) {
             let hash = Sha256::digest(&bytes).into();
-            let text = (bytes.len() <= KEEP_TEXT).then(|| String::from_utf8(bytes).ok()).flatten();
+            let text = (bytes.len() <= KEEP_TEXT)
+                .then(|| String::from_utf8(bytes).ok())
+                .flatten();
             tree.insert(f, (hash, text));
         }
     }
@@ -78,14 +111,20 @@ pub fn changes(before: &Tree, after: &Tree) -> Vec<String> {
     for (p, (h, new)) in after {
         match before.get(p) {
             None => out.push(format!("{p} (added)")),
-            Some((old, Some(was))) if old != h && new.is_some() => {
-                out.push(format!("{p} (changed: {})", describe_change(was, new.as_deref().unwrap_or_default())))
-            }
+            Some((old, Some(was))) if old != h && new.is_some() => out.push(format!(
+                "{p} (changed: {})",
+                describe_change(was, new.as_deref().unwrap_or_default())
+            )),
             Some((old, _)) if old != h => out.push(format!("{p} (changed)")),
             Some(_) => {}
         }
     }
-    out.extend(before.keys().filter(|p| !after.contains_key(*p)).map(|p| format!("{p} (removed)")));
+    out.extend(
+        before
+            .keys()
+            .filter(|p| !after.contains_key(*p))
+            .map(|p| format!("{p} (removed)")),
+    );
     out
 }
 
@@ -94,9 +133,12 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
     let before = snapshot(dir)?;
     let started = Instant::now();
     // One pipe for both streams keeps the lines in the order they came.
-    let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| spawn_err(dir, command, e.into()))?;
+    let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .map_err(|e| spawn_err(dir, command, e.into()))?;
     let mut reader = std::fs::File::from(reader);
-    let writer2 = writer.try_clone().map_err(|source| spawn_err(dir, command, source))?;
+    let writer2 = writer
+        .try_clone()
+        .map_err(|source| spawn_err(dir, command, source))?;
     // Its own process group, so a timeout ends whatever it started too.
     let mut child = Command::new("sh")
         .args(["-c", command])
@@ -127,14 +169,29 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
     };
     let seconds = started.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&output.join().unwrap_or_default()).into_owned();
-    let lines: Vec<String> = text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
     let tail = lines[lines.len().saturating_sub(TAIL_LINES)..].to_vec();
     let changed = changes(&before, &snapshot(dir)?);
-    Ok(CommandRun { command: command.to_string(), exit_code, seconds, tail, changed })
+    Ok(CommandRun {
+        command: command.to_string(),
+        exit_code,
+        seconds,
+        tail,
+        changed,
+    })
 }
 
 fn spawn_err(dir: &Path, command: &str, source: std::io::Error) -> ValidatorsError {
-    ValidatorsError::Spawn { command: command.to_string(), dir: dir.to_path_buf(), source }
+    ValidatorsError::Spawn {
+        command: command.to_string(),
+        dir: dir.to_path_buf(),
+        source,
+    }
 }
 
 #[cfg(test)]
@@ -146,10 +203,22 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("keep.txt"), "a").unwrap();
         std::fs::write(d.path().join("gone.txt"), "b").unwrap();
-        let r = run(d.path(), "echo out; echo err >&2; echo x >> keep.txt; rm gone.txt; touch new.txt; exit 3", Duration::from_secs(10)).unwrap();
+        let r = run(
+            d.path(),
+            "echo out; echo err >&2; echo x >> keep.txt; rm gone.txt; touch new.txt; exit 3",
+            Duration::from_secs(10),
+        )
+        .unwrap();
         assert_eq!(r.exit_code, Some(3));
         assert_eq!(r.tail, vec!["out", "err"]);
-        assert_eq!(r.changed, vec!["keep.txt (changed: content: 1 line(s) added, 1 removed)", "new.txt (added)", "gone.txt (removed)"]);
+        assert_eq!(
+            r.changed,
+            vec![
+                "keep.txt (changed: content: 1 line(s) added, 1 removed)",
+                "new.txt (added)",
+                "gone.txt (removed)"
+            ]
+        );
         let r = run(d.path(), "true", Duration::from_secs(10)).unwrap();
         assert_eq!((r.exit_code, r.changed.len()), (Some(0), 0));
     }
@@ -157,7 +226,12 @@ mod tests {
     #[test]
     fn a_command_past_its_limit_is_killed() {
         let d = tempfile::tempdir().unwrap();
-        let r = run(d.path(), "echo started; sleep 30", Duration::from_millis(300)).unwrap();
+        let r = run(
+            d.path(),
+            "echo started; sleep 30",
+            Duration::from_millis(300),
+        )
+        .unwrap();
         assert_eq!(r.exit_code, None);
         assert!(r.seconds < 5.0, "{}", r.seconds);
         assert_eq!(r.tail, vec!["started"]);
@@ -166,11 +240,27 @@ mod tests {
     #[test]
     fn in_a_git_work_tree_ignored_files_do_not_count() {
         let d = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| assert!(Command::new("git").args(args).current_dir(d.path()).output().unwrap().status.success());
+        let git = |args: &[&str]| {
+            assert!(Command::new("git")
+                .args(args)
+                .current_dir(d.path())
+                .output()
+                .unwrap()
+                .status
+                .success())
+        };
         git(&["init", "-q"]);
         std::fs::write(d.path().join(".gitignore"), ".venv/\n.pdm-python\n").unwrap();
         std::fs::write(d.path().join("INDEX.md"), "old\n").unwrap();
-        let r = run(d.path(), "mkdir -p .venv && touch .venv/x .pdm-python && echo new > INDEX.md", Duration::from_secs(10)).unwrap();
-        assert_eq!(r.changed, vec!["INDEX.md (changed: content: 1 line(s) added, 1 removed)"]);
+        let r = run(
+            d.path(),
+            "mkdir -p .venv && touch .venv/x .pdm-python && echo new > INDEX.md",
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(
+            r.changed,
+            vec!["INDEX.md (changed: content: 1 line(s) added, 1 removed)"]
+        );
     }
 }

@@ -4,6 +4,7 @@
 //!   brokers it learns, so what it reports depends on timing);
 //! - KRaft: ApiVersions v3 (a KRaft node lists the finalized feature
 //!   `metadata.version`) and DescribeQuorum (key 55, answered with a leader).
+//!
 //! Encoding and decoding are pure functions, tested on encoded responses;
 //! only [`probe`] and [`metadata`] touch the network.
 
@@ -16,13 +17,14 @@ use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData
 use kafka_protocol::messages::describe_quorum_response;
 use kafka_protocol::messages::{
     ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
-    FindCoordinatorRequest, FindCoordinatorResponse, MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
-    TopicName,
+    FindCoordinatorRequest, FindCoordinatorResponse, MetadataRequest, MetadataResponse,
+    RequestHeader, ResponseHeader, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
 pub use crate::model::wire::{
-    ApiVersionsObservation, MetadataObservation, QuorumObservation, WireObservation, DESCRIBE_QUORUM_KEY,
+    ApiVersionsObservation, MetadataObservation, QuorumObservation, WireObservation,
+    DESCRIBE_QUORUM_KEY,
 };
 
 pub const API_VERSIONS_VERSION: i16 = 3;
@@ -41,30 +43,48 @@ pub enum WireError {
     #[error("resolve {address}: {reason}")]
     Resolve { address: String, reason: String },
     #[error("connect {address}: {source}")]
-    Connect { address: String, source: std::io::Error },
+    Connect {
+        address: String,
+        source: std::io::Error,
+    },
     #[error("{step}: {source}")]
-    Io { step: &'static str, source: std::io::Error },
+    Io {
+        step: &'static str,
+        source: std::io::Error,
+    },
     #[error("implausible response length {0}")]
     Length(i32),
     #[error("{0}")]
     Decode(String),
     #[error("{what} from {address}: {source}")]
-    Answer { what: &'static str, address: String, source: Box<WireError> },
+    Answer {
+        what: &'static str,
+        address: String,
+        source: Box<WireError>,
+    },
 }
 
 fn io(step: &'static str) -> impl FnOnce(std::io::Error) -> WireError {
     move |source| WireError::Io { step, source }
 }
 
-fn frame<T: Encodable + HeaderVersion>(key: ApiKey, version: i16, correlation: i32, body: &T) -> Result<Vec<u8>, WireError> {
+fn frame<T: Encodable + HeaderVersion>(
+    key: ApiKey,
+    version: i16,
+    correlation: i32,
+    body: &T,
+) -> Result<Vec<u8>, WireError> {
     let header = RequestHeader::default()
         .with_request_api_key(key as i16)
         .with_request_api_version(version)
         .with_correlation_id(correlation)
         .with_client_id(Some(StrBytes::from_static_str("kraft-acceptance")));
     let mut buf = BytesMut::new();
-    header.encode(&mut buf, T::header_version(version)).map_err(|e| WireError::Encode(e.to_string()))?;
-    body.encode(&mut buf, version).map_err(|e| WireError::Encode(e.to_string()))?;
+    header
+        .encode(&mut buf, T::header_version(version))
+        .map_err(|e| WireError::Encode(e.to_string()))?;
+    body.encode(&mut buf, version)
+        .map_err(|e| WireError::Encode(e.to_string()))?;
     let mut out = (buf.len() as i32).to_be_bytes().to_vec();
     out.extend_from_slice(&buf);
     Ok(out)
@@ -74,51 +94,91 @@ pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = ApiVersionsRequest::default()
         .with_client_software_name(StrBytes::from_static_str("kraft-acceptance"))
         .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
-    frame(ApiKey::ApiVersions, API_VERSIONS_VERSION, correlation, &body)
+    frame(
+        ApiKey::ApiVersions,
+        API_VERSIONS_VERSION,
+        correlation,
+        &body,
+    )
 }
 
 pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = DescribeQuorumRequest::default().with_topics(vec![TopicData::default()
         .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
         .with_partitions(vec![PartitionData::default().with_partition_index(0)])]);
-    frame(ApiKey::DescribeQuorum, DESCRIBE_QUORUM_VERSION, correlation, &body)
+    frame(
+        ApiKey::DescribeQuorum,
+        DESCRIBE_QUORUM_VERSION,
+        correlation,
+        &body,
+    )
 }
 
 /// Decodes a response payload (after the length prefix): header, then body.
-fn decode<T: Decodable + HeaderVersion>(payload: &[u8], version: i16, correlation: i32) -> Result<T, WireError> {
+fn decode<T: Decodable + HeaderVersion>(
+    payload: &[u8],
+    version: i16,
+    correlation: i32,
+) -> Result<T, WireError> {
     let bad = WireError::Decode;
     let mut b = bytes::Bytes::copy_from_slice(payload);
-    let header =
-        ResponseHeader::decode(&mut b, T::header_version(version)).map_err(|e| bad(format!("response header: {e}")))?;
+    let header = ResponseHeader::decode(&mut b, T::header_version(version))
+        .map_err(|e| bad(format!("response header: {e}")))?;
     if header.correlation_id != correlation {
-        return Err(bad(format!("correlation id {} answered, {correlation} asked", header.correlation_id)));
+        return Err(bad(format!(
+            "correlation id {} answered, {correlation} asked",
+            header.correlation_id
+        )));
     }
     let body = T::decode(&mut b, version).map_err(|e| bad(format!("response body: {e}")))?;
     if b.has_remaining() {
-        return Err(bad(format!("{} bytes left after the response", b.remaining())));
+        return Err(bad(format!(
+            "{} bytes left after the response",
+            b.remaining()
+        )));
     }
     Ok(body)
 }
 
-pub fn decode_api_versions(payload: &[u8], correlation: i32) -> Result<ApiVersionsObservation, WireError> {
+pub fn decode_api_versions(
+    payload: &[u8],
+    correlation: i32,
+) -> Result<ApiVersionsObservation, WireError> {
     let r: ApiVersionsResponse = decode(payload, API_VERSIONS_VERSION, correlation)?;
     Ok(ApiVersionsObservation {
         error_code: r.error_code,
         api_keys: r.api_keys.iter().map(|k| k.api_key).collect(),
-        finalized: r.finalized_features.iter().map(|f| (f.name.to_string(), f.max_version_level)).collect(),
+        finalized: r
+            .finalized_features
+            .iter()
+            .map(|f| (f.name.to_string(), f.max_version_level))
+            .collect(),
     })
 }
 
-pub fn decode_describe_quorum(payload: &[u8], correlation: i32) -> Result<QuorumObservation, WireError> {
+pub fn decode_describe_quorum(
+    payload: &[u8],
+    correlation: i32,
+) -> Result<QuorumObservation, WireError> {
     let r: DescribeQuorumResponse = decode(payload, DESCRIBE_QUORUM_VERSION, correlation)?;
     let p = r
         .topics
         .iter()
         .flat_map(|t| &t.partitions)
         .next()
-        .ok_or_else(|| WireError::Decode(format!("no partition in the answer (error code {})", r.error_code)))?;
-    let error_code = if r.error_code != 0 { r.error_code } else { p.error_code };
-    let ids = |r: &[describe_quorum_response::ReplicaState]| r.iter().map(|v| v.replica_id.0).collect();
+        .ok_or_else(|| {
+            WireError::Decode(format!(
+                "no partition in the answer (error code {})",
+                r.error_code
+            ))
+        })?;
+    let error_code = if r.error_code != 0 {
+        r.error_code
+    } else {
+        p.error_code
+    };
+    let ids =
+        |r: &[describe_quorum_response::ReplicaState]| r.iter().map(|v| v.replica_id.0).collect();
     Ok(QuorumObservation {
         error_code,
         leader_id: p.leader_id.0,
@@ -137,18 +197,29 @@ fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, WireError
         return Err(WireError::Length(len));
     }
     let mut payload = vec![0u8; len as usize];
-    stream.read_exact(&mut payload).map_err(io("read response"))?;
+    stream
+        .read_exact(&mut payload)
+        .map_err(io("read response"))?;
     Ok(payload)
 }
 
 pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, WireError> {
-    frame(ApiKey::Metadata, METADATA_VERSION, correlation, &MetadataRequest::default().with_topics(None))
+    frame(
+        ApiKey::Metadata,
+        METADATA_VERSION,
+        correlation,
+        &MetadataRequest::default().with_topics(None),
+    )
 }
 
 pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, WireError> {
     let r: MetadataResponse = decode(payload, METADATA_VERSION, correlation)?;
     Ok(MetadataObservation {
-        brokers: r.brokers.iter().map(|b| format!("{}:{}", b.host, b.port)).collect(),
+        brokers: r
+            .brokers
+            .iter()
+            .map(|b| format!("{}:{}", b.host, b.port))
+            .collect(),
         topics: r
             .topics
             .iter()
@@ -159,11 +230,23 @@ pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObser
 }
 
 fn connect(address: &str) -> Result<TcpStream, WireError> {
-    let resolve = |reason: String| WireError::Resolve { address: address.to_string(), reason };
-    let addr = address.to_socket_addrs().map_err(|e| resolve(e.to_string()))?.next().ok_or_else(|| resolve("no address".into()))?;
-    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
-        .map_err(|source| WireError::Connect { address: address.to_string(), source })?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).map_err(io("set read timeout"))?;
+    let resolve = |reason: String| WireError::Resolve {
+        address: address.to_string(),
+        reason,
+    };
+    let addr = address
+        .to_socket_addrs()
+        .map_err(|e| resolve(e.to_string()))?
+        .next()
+        .ok_or_else(|| resolve("no address".into()))?;
+    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|source| {
+        WireError::Connect {
+            address: address.to_string(),
+            source,
+        }
+    })?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(io("set read timeout"))?;
     Ok(s)
 }
 
@@ -173,9 +256,18 @@ pub const METADATA_IDS_VERSION: i16 = 12;
 /// Topic -> topic id, as the broker at `address` answers Metadata v12.
 pub fn topic_ids(address: &str) -> Result<std::collections::BTreeMap<String, String>, WireError> {
     let mut s = connect(address)?;
-    let request = frame(ApiKey::Metadata, METADATA_IDS_VERSION, 4, &MetadataRequest::default().with_topics(None))?;
+    let request = frame(
+        ApiKey::Metadata,
+        METADATA_IDS_VERSION,
+        4,
+        &MetadataRequest::default().with_topics(None),
+    )?;
     let r: MetadataResponse = decode(&exchange(&mut s, &request)?, METADATA_IDS_VERSION, 4)?;
-    Ok(r.topics.iter().filter(|t| t.error_code == 0).filter_map(|t| Some((t.name.as_ref()?.0.to_string(), t.topic_id.to_string()))).collect())
+    Ok(r.topics
+        .iter()
+        .filter(|t| t.error_code == 0)
+        .filter_map(|t| Some((t.name.as_ref()?.0.to_string(), t.topic_id.to_string())))
+        .collect())
 }
 
 /// One Metadata request on a fresh connection to `address`.
@@ -189,20 +281,39 @@ pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
 }
 
 pub fn find_coordinator_request(correlation: i32, group: &str) -> Result<Vec<u8>, WireError> {
-    let body = FindCoordinatorRequest::default().with_key(StrBytes::from_string(group.to_string())).with_key_type(0);
-    frame(ApiKey::FindCoordinator, FIND_COORDINATOR_VERSION, correlation, &body)
+    let body = FindCoordinatorRequest::default()
+        .with_key(StrBytes::from_string(group.to_string()))
+        .with_key_type(0);
+    frame(
+        ApiKey::FindCoordinator,
+        FIND_COORDINATOR_VERSION,
+        correlation,
+        &body,
+    )
 }
 
 /// The broker's answer to FindCoordinator for a consumer group, in words:
 /// the coordinator's address, or the error code and message it gave.
-pub fn decode_find_coordinator(payload: &[u8], correlation: i32) -> Result<Result<String, String>, WireError> {
+pub fn decode_find_coordinator(
+    payload: &[u8],
+    correlation: i32,
+) -> Result<Result<String, String>, WireError> {
     let r: FindCoordinatorResponse = decode(payload, FIND_COORDINATOR_VERSION, correlation)?;
     Ok(match r.error_code {
-        0 => Ok(format!("coordinator node {} at {}:{}", r.node_id.0, r.host, r.port)),
+        0 => Ok(format!(
+            "coordinator node {} at {}:{}",
+            r.node_id.0, r.host, r.port
+        )),
         code => Err(format!(
             "error code {code}{}{}",
-            if code == 15 { " (COORDINATOR_NOT_AVAILABLE)" } else { "" },
-            r.error_message.map(|m| format!(": {m}")).unwrap_or_default()
+            if code == 15 {
+                " (COORDINATOR_NOT_AVAILABLE)"
+            } else {
+                ""
+            },
+            r.error_message
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
         )),
     })
 }
@@ -229,7 +340,11 @@ pub fn probe(address: &str) -> Result<WireObservation, WireError> {
             .and_then(|p| decode_describe_quorum(&p, 2))
             .map_err(|e| e.to_string())
     });
-    Ok(WireObservation { address: address.to_string(), api_versions: api, quorum })
+    Ok(WireObservation {
+        address: address.to_string(),
+        api_versions: api,
+        quorum,
+    })
 }
 
 #[cfg(test)]
@@ -241,25 +356,40 @@ mod tests {
     /// Encodes a response as a broker would: header then body.
     fn encode<T: Encodable + HeaderVersion>(body: &T, version: i16, correlation: i32) -> Vec<u8> {
         let mut buf = BytesMut::new();
-        ResponseHeader::default().with_correlation_id(correlation).encode(&mut buf, T::header_version(version)).unwrap();
+        ResponseHeader::default()
+            .with_correlation_id(correlation)
+            .encode(&mut buf, T::header_version(version))
+            .unwrap();
         body.encode(&mut buf, version).unwrap();
         buf.to_vec()
     }
 
     fn api(keys: &[i16], finalized: &[(&'static str, i16)]) -> ApiVersionsResponse {
         ApiVersionsResponse::default()
-            .with_api_keys(keys.iter().map(|k| ApiVersion::default().with_api_key(*k).with_max_version(3)).collect())
+            .with_api_keys(
+                keys.iter()
+                    .map(|k| ApiVersion::default().with_api_key(*k).with_max_version(3))
+                    .collect(),
+            )
             .with_finalized_features(
                 finalized
                     .iter()
-                    .map(|(n, v)| FinalizedFeatureKey::default().with_name(StrBytes::from_static_str(n)).with_max_version_level(*v))
+                    .map(|(n, v)| {
+                        FinalizedFeatureKey::default()
+                            .with_name(StrBytes::from_static_str(n))
+                            .with_max_version_level(*v)
+                    })
                     .collect(),
             )
     }
 
     /// A KRaft 3.8 node and a ZooKeeper-mode broker, as encoded responses.
     fn kraft_api_versions() -> Vec<u8> {
-        encode(&api(&[0, 1, 3, 18, 55], &[("metadata.version", 20)]), API_VERSIONS_VERSION, 1)
+        encode(
+            &api(&[0, 1, 3, 18, 55], &[("metadata.version", 20)]),
+            API_VERSIONS_VERSION,
+            1,
+        )
     }
     fn zk_api_versions() -> Vec<u8> {
         encode(&api(&[0, 1, 3, 18], &[]), API_VERSIONS_VERSION, 1)
@@ -269,12 +399,18 @@ mod tests {
         let p = describe_quorum_response::PartitionData::default()
             .with_leader_id(BrokerId(leader))
             .with_leader_epoch(3)
-            .with_current_voters(vec![describe_quorum_response::ReplicaState::default().with_replica_id(BrokerId(leader))])
+            .with_current_voters(vec![
+                describe_quorum_response::ReplicaState::default().with_replica_id(BrokerId(leader))
+            ])
             .with_error_code(error);
         let t = describe_quorum_response::TopicData::default()
             .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
             .with_partitions(vec![p]);
-        encode(&DescribeQuorumResponse::default().with_topics(vec![t]), DESCRIBE_QUORUM_VERSION, 2)
+        encode(
+            &DescribeQuorumResponse::default().with_topics(vec![t]),
+            DESCRIBE_QUORUM_VERSION,
+            2,
+        )
     }
 
     #[test]
@@ -283,7 +419,16 @@ mod tests {
         assert_eq!(a.finalized, vec![("metadata.version".to_string(), 20)]);
         assert!(a.api_keys.contains(&DESCRIBE_QUORUM_KEY));
         let q = decode_describe_quorum(&quorum(1, 0), 2).unwrap();
-        assert_eq!(q, QuorumObservation { error_code: 0, leader_id: 1, leader_epoch: 3, voters: vec![1], observers: vec![] });
+        assert_eq!(
+            q,
+            QuorumObservation {
+                error_code: 0,
+                leader_id: 1,
+                leader_epoch: 3,
+                voters: vec![1],
+                observers: vec![]
+            }
+        );
     }
 
     #[test]
@@ -295,14 +440,19 @@ mod tests {
 
     #[test]
     fn rejects_mismatched_or_truncated_answers() {
-        assert!(decode_api_versions(&kraft_api_versions(), 7).unwrap_err().to_string().contains("correlation id 1 answered, 7 asked"));
+        assert!(decode_api_versions(&kraft_api_versions(), 7)
+            .unwrap_err()
+            .to_string()
+            .contains("correlation id 1 answered, 7 asked"));
         let b = kraft_api_versions();
         assert!(decode_api_versions(&b[..b.len() - 3], 1).is_err());
     }
 
     #[test]
     fn decodes_metadata_brokers_and_topics() {
-        use kafka_protocol::messages::metadata_response::{MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic};
+        use kafka_protocol::messages::metadata_response::{
+            MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+        };
         let r = MetadataResponse::default()
             .with_brokers(vec![MetadataResponseBroker::default()
                 .with_node_id(BrokerId(1))
@@ -312,30 +462,58 @@ mod tests {
                 MetadataResponseTopic::default()
                     .with_name(Some(TopicName(StrBytes::from_static_str("a"))))
                     .with_partitions(vec![MetadataResponsePartition::default(); 3]),
-                MetadataResponseTopic::default().with_name(Some(TopicName(StrBytes::from_static_str("gone")))).with_error_code(3),
+                MetadataResponseTopic::default()
+                    .with_name(Some(TopicName(StrBytes::from_static_str("gone"))))
+                    .with_error_code(3),
             ]);
         let m = decode_metadata(&encode(&r, METADATA_VERSION, 1), 1).unwrap();
         assert_eq!(m.brokers, vec!["localhost:9093"]);
-        assert_eq!(m.topics, std::collections::BTreeMap::from([("a".to_string(), 3)]));
+        assert_eq!(
+            m.topics,
+            std::collections::BTreeMap::from([("a".to_string(), 3)])
+        );
     }
 
     #[test]
     fn decodes_find_coordinator_answers() {
-        let ok = FindCoordinatorResponse::default().with_node_id(BrokerId(1)).with_host(StrBytes::from_static_str("localhost")).with_port(9093);
-        assert_eq!(decode_find_coordinator(&encode(&ok, FIND_COORDINATOR_VERSION, 3), 3).unwrap(), Ok("coordinator node 1 at localhost:9093".into()));
-        let no = FindCoordinatorResponse::default().with_error_code(15).with_error_message(Some(StrBytes::from_static_str("The coordinator is not available."))).with_node_id(BrokerId(-1));
+        let ok = FindCoordinatorResponse::default()
+            .with_node_id(BrokerId(1))
+            .with_host(StrBytes::from_static_str("localhost"))
+            .with_port(9093);
+        assert_eq!(
+            decode_find_coordinator(&encode(&ok, FIND_COORDINATOR_VERSION, 3), 3).unwrap(),
+            Ok("coordinator node 1 at localhost:9093".into())
+        );
+        let no = FindCoordinatorResponse::default()
+            .with_error_code(15)
+            .with_error_message(Some(StrBytes::from_static_str(
+                "The coordinator is not available.",
+            )))
+            .with_node_id(BrokerId(-1));
         assert_eq!(
             decode_find_coordinator(&encode(&no, FIND_COORDINATOR_VERSION, 3), 3).unwrap(),
-            Err("error code 15 (COORDINATOR_NOT_AVAILABLE): The coordinator is not available.".into())
+            Err(
+                "error code 15 (COORDINATOR_NOT_AVAILABLE): The coordinator is not available."
+                    .into()
+            )
         );
     }
 
     #[test]
     fn requests_are_framed_with_their_length() {
         let r = api_versions_request(1).unwrap();
-        assert_eq!(i32::from_be_bytes(r[..4].try_into().unwrap()) as usize, r.len() - 4);
-        assert_eq!(i16::from_be_bytes(r[4..6].try_into().unwrap()), ApiKey::ApiVersions as i16);
+        assert_eq!(
+            i32::from_be_bytes(r[..4].try_into().unwrap()) as usize,
+            r.len() - 4
+        );
+        assert_eq!(
+            i16::from_be_bytes(r[4..6].try_into().unwrap()),
+            ApiKey::ApiVersions as i16
+        );
         let q = describe_quorum_request(2).unwrap();
-        assert_eq!(i16::from_be_bytes(q[4..6].try_into().unwrap()), DESCRIBE_QUORUM_KEY);
+        assert_eq!(
+            i16::from_be_bytes(q[4..6].try_into().unwrap()),
+            DESCRIBE_QUORUM_KEY
+        );
     }
 }

@@ -20,9 +20,21 @@ pub fn html(r: &SignOff) -> String {
     let head = Headline::of(o);
     let mut h = String::new();
     let warned = o.scenarios.iter().any(|s| s.passed_with_warning());
-    let badge = if head.failed { "fail" } else if !head.signable { "notrun" } else if warned { "warned" } else { "pass" };
+    let badge = if head.failed {
+        "fail"
+    } else if !head.signable {
+        "notrun"
+    } else if warned {
+        "warned"
+    } else {
+        "pass"
+    };
     let _ = write!(h, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>KRaft migration acceptance: {}</title><style>{CSS}</style></head><body>", head.text);
-    let _ = write!(h, "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>", head.text);
+    let _ = write!(
+        h,
+        "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>",
+        head.text
+    );
     let _ = write!(h, "<p class=\"sub\">Generated {} by kraft-acceptance {}. <b>{}</b> passed, <b>{}</b> failed, <b>{}</b> skipped, <b>{}</b> not run; suite wall time {:.2} s.</p>",
         esc(&o.generated_at), env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
     if let Some(note) = &head.note {
@@ -32,11 +44,24 @@ pub fn html(r: &SignOff) -> String {
     for c in criteria(o) {
         for (i, row) in c.rows.iter().enumerate() {
             let crit = if i == 0 {
-                format!("<td rowspan=\"{}\" class=\"crit {}\">{}<br><small>{}</small></td>", c.rows.len(), class(c.verdict), esc(&c.feature), c.verdict.label())
+                format!(
+                    "<td rowspan=\"{}\" class=\"crit {}\">{}<br><small>{}</small></td>",
+                    c.rows.len(),
+                    class(c.verdict),
+                    esc(&c.feature),
+                    c.verdict.label()
+                )
             } else {
                 String::new()
             };
-            let _ = write!(h, "<tr><td class=\"{}\">{}</td>{crit}<td>{}</td><td><pre>{}</pre></td></tr>", class(row.status), row.status.label(), esc(&row.scenario), esc(&row.evidence));
+            let _ = write!(
+                h,
+                "<tr><td class=\"{}\">{}</td>{crit}<td>{}</td><td><pre>{}</pre></td></tr>",
+                class(row.status),
+                row.status.label(),
+                esc(&row.scenario),
+                esc(&row.evidence)
+            );
         }
     }
     h.push_str("</table>");
@@ -47,7 +72,11 @@ pub fn html(r: &SignOff) -> String {
     for (svc, t, budget) in o.evidence.healthy_times() {
         let scale = budget.unwrap_or(t).max(t);
         let pct = (t / scale * 100.0).clamp(0.5, 100.0);
-        let cls = if budget.is_none_or(|b| t <= b) { "pass" } else { "fail" };
+        let cls = if budget.is_none_or(|b| t <= b) {
+            "pass"
+        } else {
+            "fail"
+        };
         let of = budget.map_or(String::new(), |b| format!(" / {b:.0} s"));
         let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s{of}</span></div>", esc(svc));
     }
@@ -55,13 +84,24 @@ pub fn html(r: &SignOff) -> String {
     evidence_tables(&mut h, o);
     h.push_str("<h2>Target</h2><table>");
     for (k, v) in &r.target_rows {
-        let _ = write!(h, "<tr><th>{}</th><td><code>{}</code></td></tr>", esc(&k), esc(&v));
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td><code>{}</code></td></tr>",
+            esc(k),
+            esc(v)
+        );
     }
     let e = &o.environment;
     let _ = write!(h, "</table><h2>Environment</h2><table><tr><th>engine</th><td>{}</td></tr><tr><th>compose</th><td>{}</td></tr><tr><th>stack</th><td>{}</td></tr><tr><th>images</th><td>{}</td></tr>",
         esc(&e.engine), esc(&e.compose), esc(&e.stack), esc(&e.images));
     for (c, i, id) in &e.containers {
-        let _ = write!(h, "<tr><th>{}</th><td>{} <code>{}</code></td></tr>", esc(c), esc(i), esc(id));
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td>{} <code>{}</code></td></tr>",
+            esc(c),
+            esc(i),
+            esc(id)
+        );
     }
     h.push_str("</table>");
     if !o.drift.is_empty() {
@@ -81,7 +121,11 @@ pub fn html(r: &SignOff) -> String {
     if head.signable {
         h.push_str("<h2>Sign-off</h2><p class=\"sign\">Verified by ____________________ &nbsp; Date __________ &nbsp; Release __________</p>");
     } else {
-        let _ = write!(h, "<h2>Sign-off</h2><p class=\"warn\">Not a release sign-off: {}</p>", esc(head.note.as_deref().unwrap_or("")));
+        let _ = write!(
+            h,
+            "<h2>Sign-off</h2><p class=\"warn\">Not a release sign-off: {}</p>",
+            esc(head.note.as_deref().unwrap_or(""))
+        );
     }
     h.push_str("</body></html>");
     redact(&h)
@@ -94,7 +138,11 @@ fn evidence_tables(h: &mut String, o: &crate::run::outcome::Outcome) {
         let failing = o.evidence.failing_rows.get(section);
         for (i, row) in rows.iter().enumerate() {
             let tag = if i == 0 { "th" } else { "td" };
-            let cls = if failing.is_some_and(|f| f.contains(&i)) { " class=\"fail\"" } else { "" };
+            let cls = if failing.is_some_and(|f| f.contains(&i)) {
+                " class=\"fail\""
+            } else {
+                ""
+            };
             let _ = write!(h, "<tr{cls}>");
             for c in row {
                 let _ = write!(h, "<{tag}>{}</{tag}>", esc(c));
@@ -115,4 +163,3 @@ th{background:#f1f3f7}pre{margin:0;white-space:pre-wrap;font:12px/1.35 ui-monosp
 .bar{display:flex;align-items:center;gap:10px;margin:6px 0}.lbl{width:80px}.track{flex:1;background:#eef0f4;height:16px;border-radius:3px;position:relative}\
 .fill{display:block;height:16px;border-radius:3px}.fill.pass{background:#2e9a5c}.fill.fail{background:#c62828}.val{width:130px;font-variant-numeric:tabular-nums}\
 .sign{margin-top:24px}";
-

@@ -28,27 +28,62 @@ pub fn markdown(r: &SignOff) -> String {
     }
     let _ = writeln!(md, "\n## Criteria\n");
     for c in criteria(o) {
-        let _ = writeln!(md, "### {} — {}\n\n| verdict | scenario | evidence |\n|---|---|---|", c.verdict.label(), c.feature);
+        let _ = writeln!(
+            md,
+            "### {} — {}\n\n| verdict | scenario | evidence |\n|---|---|---|",
+            c.verdict.label(),
+            c.feature
+        );
         for row in &c.rows {
-            let _ = writeln!(md, "| {} | {} | {} |", row.status.label(), row.scenario, row.evidence.replace('\n', "<br>").replace('|', "\\|"));
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                row.status.label(),
+                row.scenario,
+                row.evidence.replace('\n', "<br>").replace('|', "\\|")
+            );
         }
         md.push('\n');
     }
-    let _ = writeln!(md, "## Time to healthy (engine events, against the scenario's budget)\n");
+    let _ = writeln!(
+        md,
+        "## Time to healthy (engine events, against the scenario's budget)\n"
+    );
     if o.evidence.time_to_healthy.is_empty() {
-        let _ = writeln!(md, "Not measured in this run (no runtime scenario selected).\n");
+        let _ = writeln!(
+            md,
+            "Not measured in this run (no runtime scenario selected).\n"
+        );
     }
     for (svc, t, budget) in o.evidence.healthy_times() {
-        let n = ((t / budget.unwrap_or(t).max(t)) * 40.0).round().clamp(0.0, 40.0) as usize;
+        let n = ((t / budget.unwrap_or(t).max(t)) * 40.0)
+            .round()
+            .clamp(0.0, 40.0) as usize;
         let of = budget.map_or("no budget judged".to_string(), |b| format!("{b:.0} s"));
-        let _ = writeln!(md, "    {svc:<8} {t:>6.2} s |{}{}| {of}", "#".repeat(n), " ".repeat(40 - n));
+        let _ = writeln!(
+            md,
+            "    {svc:<8} {t:>6.2} s |{}{}| {of}",
+            "#".repeat(n),
+            " ".repeat(40 - n)
+        );
     }
     for (section, rows) in &o.evidence.tables {
         let _ = writeln!(md, "\n## {section}\n");
         let failing = o.evidence.failing_rows.get(section);
         for (i, row) in rows.iter().enumerate() {
-            let mark = if failing.is_some_and(|f| f.contains(&i)) { "**✗** " } else { "" };
-            let _ = writeln!(md, "| {mark}{} |", row.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
+            let mark = if failing.is_some_and(|f| f.contains(&i)) {
+                "**✗** "
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                md,
+                "| {mark}{} |",
+                row.iter()
+                    .map(|c| c.replace('|', "\\|"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
             if i == 0 {
                 let _ = writeln!(md, "|{}", "---|".repeat(row.len()));
             }
@@ -69,7 +104,11 @@ pub fn markdown(r: &SignOff) -> String {
     if head.signable {
         let _ = writeln!(md, "\n## Sign-off\n\nVerified by: ____________________  Date: __________  Release: __________");
     } else {
-        let _ = writeln!(md, "\n## Sign-off\n\nNot a release sign-off: {}", head.note.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            md,
+            "\n## Sign-off\n\nNot a release sign-off: {}",
+            head.note.as_deref().unwrap_or("")
+        );
     }
     redact(&md)
 }

@@ -13,10 +13,18 @@ use crate::run::outcome::{NotRunKind, Outcome, Status};
 use crate::target::Target;
 
 /// The states a criterion or a scenario can be in.
-const STATES: &[&str] = &["passed", "passed_with_warning", "failed", "not_proven", "not_run"];
+const STATES: &[&str] = &[
+    "passed",
+    "passed_with_warning",
+    "failed",
+    "not_proven",
+    "not_run",
+];
 
 fn label(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// The state label of a verdict, as the metrics and their readers name it.
@@ -37,43 +45,125 @@ fn head(out: &mut String, name: &str, kind: &str, help: &str) {
 /// Every state of a state set, 1 for the one it is in.
 fn state_set(out: &mut String, name: &str, labels: &str, state: &str) {
     for s in STATES {
-        let _ = writeln!(out, "{name}{{{labels},state=\"{s}\"}} {}", u8::from(*s == state));
+        let _ = writeln!(
+            out,
+            "{name}{{{labels},state=\"{s}\"}} {}",
+            u8::from(*s == state)
+        );
     }
 }
 
 /// The exposition of one run: criteria and scenarios (state sets),
 /// time-to-healthy, run duration and time, the target and environment, drift.
-pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[Drift]>, now_s: f64) -> String {
+pub fn exposition(
+    o: &Outcome,
+    target: &Target,
+    layering: &str,
+    drift: Option<&[Drift]>,
+    now_s: f64,
+) -> String {
     let mut out = String::new();
     head(&mut out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
     for c in criteria(o) {
-        state_set(&mut out, "kraft_acceptance_criterion_state", &format!("criterion=\"{}\"", label(&c.feature)), state_of(c.verdict));
+        state_set(
+            &mut out,
+            "kraft_acceptance_criterion_state",
+            &format!("criterion=\"{}\"", label(&c.feature)),
+            state_of(c.verdict),
+        );
     }
-    head(&mut out, "kraft_acceptance_scenario_state", "gauge", "1 for the state each scenario is in after the last run.");
+    head(
+        &mut out,
+        "kraft_acceptance_scenario_state",
+        "gauge",
+        "1 for the state each scenario is in after the last run.",
+    );
     for s in &o.scenarios {
         let state = match s.status {
             Status::Passed if s.passed_with_warning() => "passed_with_warning",
             Status::Passed => "passed",
             Status::Failed | Status::Skipped => "failed",
         };
-        state_set(&mut out, "kraft_acceptance_scenario_state", &format!("criterion=\"{}\",scenario=\"{}\"", label(&s.feature), label(&s.name)), state);
+        state_set(
+            &mut out,
+            "kraft_acceptance_scenario_state",
+            &format!(
+                "criterion=\"{}\",scenario=\"{}\"",
+                label(&s.feature),
+                label(&s.name)
+            ),
+            state,
+        );
     }
-    for n in o.not_run.iter().filter(|n| n.kind != NotRunKind::NotSelected) {
-        state_set(&mut out, "kraft_acceptance_scenario_state", &format!("criterion=\"{}\",scenario=\"{}\"", label(&n.feature), label(&n.name)), "not_run");
+    for n in o
+        .not_run
+        .iter()
+        .filter(|n| n.kind != NotRunKind::NotSelected)
+    {
+        state_set(
+            &mut out,
+            "kraft_acceptance_scenario_state",
+            &format!(
+                "criterion=\"{}\",scenario=\"{}\"",
+                label(&n.feature),
+                label(&n.name)
+            ),
+            "not_run",
+        );
     }
-    head(&mut out, "kraft_acceptance_time_to_healthy_seconds", "gauge", "Container start to the engine's healthy transition, per service (engine events).");
+    head(
+        &mut out,
+        "kraft_acceptance_time_to_healthy_seconds",
+        "gauge",
+        "Container start to the engine's healthy transition, per service (engine events).",
+    );
     for (svc, t) in &o.evidence.time_to_healthy {
-        let _ = writeln!(out, "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {t}", label(svc));
+        let _ = writeln!(
+            out,
+            "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {t}",
+            label(svc)
+        );
     }
-    head(&mut out, "kraft_acceptance_run_success", "gauge", "1 when every selected scenario of the last run passed.");
-    let _ = writeln!(out, "kraft_acceptance_run_success {}", u8::from(o.success()));
-    head(&mut out, "kraft_acceptance_run_duration_seconds", "gauge", "Wall time of the last run.");
-    let _ = writeln!(out, "kraft_acceptance_run_duration_seconds {}", o.wall_seconds);
-    head(&mut out, "kraft_acceptance_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");
-    let _ = writeln!(out, "kraft_acceptance_last_run_timestamp_seconds {now_s:.3}");
+    head(
+        &mut out,
+        "kraft_acceptance_run_success",
+        "gauge",
+        "1 when every selected scenario of the last run passed.",
+    );
+    let _ = writeln!(
+        out,
+        "kraft_acceptance_run_success {}",
+        u8::from(o.success())
+    );
+    head(
+        &mut out,
+        "kraft_acceptance_run_duration_seconds",
+        "gauge",
+        "Wall time of the last run.",
+    );
+    let _ = writeln!(
+        out,
+        "kraft_acceptance_run_duration_seconds {}",
+        o.wall_seconds
+    );
+    head(
+        &mut out,
+        "kraft_acceptance_last_run_timestamp_seconds",
+        "gauge",
+        "Unix time the last run finished.",
+    );
+    let _ = writeln!(
+        out,
+        "kraft_acceptance_last_run_timestamp_seconds {now_s:.3}"
+    );
     let commit = super::git_commit(target).unwrap_or_default();
     let e = &o.environment;
-    head(&mut out, "kraft_acceptance_run_info", "gauge", "The target and environment of the last run (always 1).");
+    head(
+        &mut out,
+        "kraft_acceptance_run_info",
+        "gauge",
+        "The target and environment of the last run (always 1).",
+    );
     let _ = writeln!(
         out,
         "kraft_acceptance_run_info{{project=\"{}\",layering=\"{}\",commit=\"{}\",engine=\"{}\",images=\"{}\"}} 1",
@@ -84,9 +174,18 @@ pub fn exposition(o: &Outcome, target: &Target, layering: &str, drift: Option<&[
         if e.standin { "standin" } else if e.containers.is_empty() { "none" } else { "real" }
     );
     if let Some(drift) = drift {
-        head(&mut out, "kraft_acceptance_drift", "gauge", "Changes since the baseline, per category (0: as at the baseline).");
+        head(
+            &mut out,
+            "kraft_acceptance_drift",
+            "gauge",
+            "Changes since the baseline, per category (0: as at the baseline).",
+        );
         for what in CATEGORIES {
-            let _ = writeln!(out, "kraft_acceptance_drift{{what=\"{what}\"}} {}", drift.iter().filter(|d| d.what == *what).count());
+            let _ = writeln!(
+                out,
+                "kraft_acceptance_drift{{what=\"{what}\"}} {}",
+                drift.iter().filter(|d| d.what == *what).count()
+            );
         }
     }
     crate::redact::redact(&out)
@@ -101,26 +200,62 @@ mod tests {
 
     #[test]
     fn criteria_are_state_sets_and_labels_are_escaped() {
-        let sc = |name: &str, status| ScenarioResult { feature: "Redis \"serves\"".into(), name: name.into(), tags: vec![], status, step: None, failure: None, observed: vec![], warnings: vec![] };
+        let sc = |name: &str, status| ScenarioResult {
+            feature: "Redis \"serves\"".into(),
+            name: name.into(),
+            tags: vec![],
+            status,
+            step: None,
+            failure: None,
+            observed: vec![],
+            warnings: vec![],
+        };
         let o = Outcome {
             scenarios: vec![sc("PING", Status::Failed)],
-            not_run: vec![NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped }],
+            not_run: vec![NotRun {
+                feature: "KRaft".into(),
+                name: "wire".into(),
+                reason: "stand-in".into(),
+                kind: NotRunKind::Skipped,
+            }],
             measurements: vec![],
-            evidence: Evidence { time_to_healthy: [("redis".to_string(), 5.1)].into(), ..Default::default() },
-            environment: Environment { engine: "Docker Engine 20.10.24 (API 1.41)".into(), project: "huledu".into(), ..Default::default() },
+            evidence: Evidence {
+                time_to_healthy: [("redis".to_string(), 5.1)].into(),
+                ..Default::default()
+            },
+            environment: Environment {
+                engine: "Docker Engine 20.10.24 (API 1.41)".into(),
+                project: "huledu".into(),
+                ..Default::default()
+            },
             wall_seconds: 8.5,
             generated_at: String::new(),
             drift: vec![],
         };
-        let t = Target::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference"))).unwrap();
+        let t = Target::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/reference"
+        )))
+        .unwrap();
         let m = exposition(&o, &t, "hemma", Some(&[]), 1_764_500_000.0);
         assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"failed\"} 1\n"), "{m}");
         assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"passed\"} 0\n"), "{m}");
-        assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"KRaft\",state=\"not_proven\"} 1\n"), "{m}");
+        assert!(
+            m.contains(
+                "kraft_acceptance_criterion_state{criterion=\"KRaft\",state=\"not_proven\"} 1\n"
+            ),
+            "{m}"
+        );
         assert!(m.contains("kraft_acceptance_scenario_state{criterion=\"KRaft\",scenario=\"wire\",state=\"not_run\"} 1\n"), "{m}");
-        assert!(m.contains("kraft_acceptance_time_to_healthy_seconds{service=\"redis\"} 5.1\n"), "{m}");
-        assert!(m.contains("kraft_acceptance_run_success 0\n") && m.contains("kraft_acceptance_drift{what=\"images\"} 0\n"), "{m}");
+        assert!(
+            m.contains("kraft_acceptance_time_to_healthy_seconds{service=\"redis\"} 5.1\n"),
+            "{m}"
+        );
+        assert!(
+            m.contains("kraft_acceptance_run_success 0\n")
+                && m.contains("kraft_acceptance_drift{what=\"images\"} 0\n"),
+            "{m}"
+        );
         assert!(m.contains("engine=\"Docker Engine 20.10.24\""), "{m}");
     }
-
 }

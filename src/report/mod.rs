@@ -31,13 +31,19 @@ pub struct SignOff<'a> {
 
 impl<'a> SignOff<'a> {
     pub fn new(outcome: &'a Outcome, target: &Target) -> Self {
-        SignOff { outcome, target_rows: target_rows(target) }
+        SignOff {
+            outcome,
+            target_rows: target_rows(target),
+        }
     }
 }
 
 /// Text as HTML or XML character data and attribute values.
 pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,28 +96,69 @@ pub fn criteria(o: &Outcome) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
     let mut add = |feature: &str, row: Row| match out.iter_mut().find(|c| c.feature == feature) {
         Some(c) => c.rows.push(row),
-        None => out.push(Criterion { feature: feature.to_string(), verdict: RowStatus::Passed, rows: vec![row] }),
+        None => out.push(Criterion {
+            feature: feature.to_string(),
+            verdict: RowStatus::Passed,
+            rows: vec![row],
+        }),
     };
     for s in &o.scenarios {
         let (status, evidence) = match s.status {
-            Status::Passed if s.passed_with_warning() => {
-                (RowStatus::PassedWithWarning, s.warnings.iter().chain(&s.observed).cloned().collect::<Vec<_>>().join("\n"))
-            }
+            Status::Passed if s.passed_with_warning() => (
+                RowStatus::PassedWithWarning,
+                s.warnings
+                    .iter()
+                    .chain(&s.observed)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
-            Status::Failed => (RowStatus::Failed, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
-            Status::Skipped => (RowStatus::Skipped, s.failure.as_ref().map(|f| f.to_string()).unwrap_or_default()),
+            Status::Failed => (
+                RowStatus::Failed,
+                s.failure
+                    .as_ref()
+                    .map(|f| f.to_string())
+                    .unwrap_or_default(),
+            ),
+            Status::Skipped => (
+                RowStatus::Skipped,
+                s.failure
+                    .as_ref()
+                    .map(|f| f.to_string())
+                    .unwrap_or_default(),
+            ),
         };
-        add(&s.feature, Row { status, scenario: s.name.clone(), evidence });
+        add(
+            &s.feature,
+            Row {
+                status,
+                scenario: s.name.clone(),
+                evidence,
+            },
+        );
     }
     for n in &o.not_run {
-        let status = if n.kind == NotRunKind::Alternative { RowStatus::NotNeeded } else { RowStatus::NotRun };
-        add(&n.feature, Row { status, scenario: n.name.clone(), evidence: n.reason.clone() });
+        let status = if n.kind == NotRunKind::Alternative {
+            RowStatus::NotNeeded
+        } else {
+            RowStatus::NotRun
+        };
+        add(
+            &n.feature,
+            Row {
+                status,
+                scenario: n.name.clone(),
+                evidence: n.reason.clone(),
+            },
+        );
     }
     for c in &mut out {
         let any = |s: RowStatus| c.rows.iter().any(|r| r.status == s);
         c.verdict = if any(RowStatus::Failed) || any(RowStatus::Skipped) {
             RowStatus::Failed
-        } else if any(RowStatus::NotRun) || c.rows.iter().all(|r| r.status == RowStatus::NotNeeded) {
+        } else if any(RowStatus::NotRun) || c.rows.iter().all(|r| r.status == RowStatus::NotNeeded)
+        {
             RowStatus::NotProven
         } else if any(RowStatus::PassedWithWarning) {
             RowStatus::PassedWithWarning
@@ -139,9 +186,20 @@ impl Headline {
     pub fn of(o: &Outcome) -> Self {
         let failed = !o.success();
         let standin = o.environment.standin;
-        let unproven = criteria(o).iter().filter(|c| c.verdict == RowStatus::NotProven).count();
-        let warned = o.scenarios.iter().filter(|s| s.passed_with_warning()).count();
-        let passed = if warned > 0 { "PASSED WITH WARNINGS" } else { "PASSED" };
+        let unproven = criteria(o)
+            .iter()
+            .filter(|c| c.verdict == RowStatus::NotProven)
+            .count();
+        let warned = o
+            .scenarios
+            .iter()
+            .filter(|s| s.passed_with_warning())
+            .count();
+        let passed = if warned > 0 {
+            "PASSED WITH WARNINGS"
+        } else {
+            "PASSED"
+        };
         let text = match (failed, standin) {
             (true, true) => "FAILED ON STAND-IN IMAGES".to_string(),
             (true, false) => "FAILED".to_string(),
@@ -159,7 +217,13 @@ impl Headline {
             None
         };
         let qualified = standin || (!failed && (warned > 0 || unproven > 0));
-        Headline { text, failed, signable: !failed && !standin && unproven == 0, note, qualified }
+        Headline {
+            text,
+            failed,
+            signable: !failed && !standin && unproven == 0,
+            note,
+            qualified,
+        }
     }
 }
 
@@ -178,23 +242,54 @@ pub(crate) fn git_commit(t: &Target) -> Option<String> {
 /// Target identity: git commit (if any) and each compose file's sha256.
 fn target_rows(t: &Target) -> Vec<(String, String)> {
     let commit = git_commit(t).unwrap_or_else(|| "not a git checkout".into());
-    let mut rows = vec![("target".to_string(), t.dir.display().to_string()), ("git commit".into(), commit)];
+    let mut rows = vec![
+        ("target".to_string(), t.dir.display().to_string()),
+        ("git commit".into(), commit),
+    ];
     let mut files: Vec<&PathBuf> = t.layerings.values().flatten().collect();
     files.sort();
     files.dedup();
     for f in files {
-        let hash = std::fs::read(f).map(|b| format!("{:x}", Sha256::digest(b))).unwrap_or_else(|e| e.to_string());
-        rows.push((format!("compose file {}", t.display(f)), format!("sha256 {hash}")));
+        let hash = std::fs::read(f)
+            .map(|b| format!("{:x}", Sha256::digest(b)))
+            .unwrap_or_else(|e| e.to_string());
+        rows.push((
+            format!("compose file {}", t.display(f)),
+            format!("sha256 {hash}"),
+        ));
     }
     for (name, files) in &t.layerings {
-        rows.push((format!("layering {name}"), files.iter().map(|f| t.display(f)).collect::<Vec<_>>().join(" + ")));
+        rows.push((
+            format!("layering {name}"),
+            files
+                .iter()
+                .map(|f| t.display(f))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        ));
     }
     for (name, files) in &t.env_files {
-        rows.push((format!("env files of {name}"), files.iter().map(|f| t.display(f)).collect::<Vec<_>>().join(", ")));
+        rows.push((
+            format!("env files of {name}"),
+            files
+                .iter()
+                .map(|f| t.display(f))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
     }
     let n = &t.names;
-    rows.push(("services (Kafka, Redis)".into(), format!("{}, {}", n.kafka, n.redis)));
-    rows.push(("addresses (internal, host, Redis)".into(), format!("{}, {}, {}", n.internal_address, n.host_address, n.redis_address)));
+    rows.push((
+        "services (Kafka, Redis)".into(),
+        format!("{}, {}", n.kafka, n.redis),
+    ));
+    rows.push((
+        "addresses (internal, host, Redis)".into(),
+        format!(
+            "{}, {}, {}",
+            n.internal_address, n.host_address, n.redis_address
+        ),
+    ));
     let bootstrap = match &t.bootstrap {
         crate::target::Bootstrap::Service(s) => format!("compose service {s}"),
         crate::target::Bootstrap::Command(c) => format!("host command `{c}`"),
@@ -211,8 +306,20 @@ pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
     let o = &run.outcome;
-    std::fs::write(dir.join("cucumber.json"), ci::cucumber_json(&ci::cucumber_json_warnings(&run.cucumber_json, &o.scenarios), &o.not_run))?;
-    std::fs::write(dir.join("junit.xml"), ci::junit_xml(&ci::junit_warnings(&run.junit_xml, &o.scenarios), &o.not_run))?;
+    std::fs::write(
+        dir.join("cucumber.json"),
+        ci::cucumber_json(
+            &ci::cucumber_json_warnings(&run.cucumber_json, &o.scenarios),
+            &o.not_run,
+        ),
+    )?;
+    std::fs::write(
+        dir.join("junit.xml"),
+        ci::junit_xml(
+            &ci::junit_warnings(&run.junit_xml, &o.scenarios),
+            &o.not_run,
+        ),
+    )?;
     std::fs::write(dir.join("report.md"), markdown::markdown(&r))?;
     std::fs::write(dir.join("report.html"), html::html(&r))
 }
@@ -224,8 +331,18 @@ mod tests {
     use crate::verdicts::Failure;
 
     fn sc(feature: &str, name: &str, status: Status) -> ScenarioResult {
-        let failure = (status != Status::Passed).then(|| Failure::new("exactly localhost:9093", "brokers [kafka:9092]"));
-        ScenarioResult { feature: feature.into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec!["told localhost:9093".into()], warnings: vec![] }
+        let failure = (status != Status::Passed)
+            .then(|| Failure::new("exactly localhost:9093", "brokers [kafka:9092]"));
+        ScenarioResult {
+            feature: feature.into(),
+            name: name.into(),
+            tags: vec![],
+            status,
+            step: None,
+            failure,
+            observed: vec!["told localhost:9093".into()],
+            warnings: vec![],
+        }
     }
 
     fn outcome(scenarios: Vec<ScenarioResult>, not_run: Vec<NotRun>, standin: bool) -> Outcome {
@@ -234,7 +351,15 @@ mod tests {
             not_run,
             measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
             evidence: Evidence::default(),
-            environment: Environment { images: if standin { "stand-in images".into() } else { "the target's own images".into() }, standin, ..Default::default() },
+            environment: Environment {
+                images: if standin {
+                    "stand-in images".into()
+                } else {
+                    "the target's own images".into()
+                },
+                standin,
+                ..Default::default()
+            },
             wall_seconds: 9.5,
             generated_at: "2026-11-25 12:00:00 UTC".into(),
             drift: vec![],
@@ -242,81 +367,187 @@ mod tests {
     }
 
     fn target() -> Target {
-        Target::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference"))).unwrap()
+        Target::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/reference"
+        )))
+        .unwrap()
     }
 
     /// Each measured time carries the budget its scenario judged it against.
     #[test]
     fn time_to_healthy_is_shown_against_its_own_budget() {
         let mut o = outcome(vec![], vec![], false);
-        o.evidence.time_to_healthy = [("kafka".to_string(), 5.1), ("redis".to_string(), 45.0)].into();
-        o.evidence.healthy_budget = [("kafka".to_string(), 60.0), ("redis".to_string(), 30.0)].into();
-        let s = SignOff { outcome: &o, target_rows: vec![] };
+        o.evidence.time_to_healthy =
+            [("kafka".to_string(), 5.1), ("redis".to_string(), 45.0)].into();
+        o.evidence.healthy_budget =
+            [("kafka".to_string(), 60.0), ("redis".to_string(), 30.0)].into();
+        let s = SignOff {
+            outcome: &o,
+            target_rows: vec![],
+        };
         let md = markdown::markdown(&s);
-        assert!(md.contains("kafka      5.10 s |###") && md.contains("| 60 s") && md.contains("| 30 s"), "{md}");
+        assert!(
+            md.contains("kafka      5.10 s |###") && md.contains("| 60 s") && md.contains("| 30 s"),
+            "{md}"
+        );
         let h = html::html(&s);
-        assert!(h.contains("fill pass") && h.contains("5.10 s / 60 s") && h.contains("fill fail") && h.contains("45.00 s / 30 s"), "{h}");
+        assert!(
+            h.contains("fill pass")
+                && h.contains("5.10 s / 60 s")
+                && h.contains("fill fail")
+                && h.contains("45.00 s / 30 s"),
+            "{h}"
+        );
     }
 
     #[test]
     fn a_criterion_with_a_scenario_not_run_is_not_proven() {
-        let nr = NotRun { feature: "KRaft".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped };
-        let alt = NotRun { feature: "Listeners".into(), name: "attach form".into(), reason: "owned".into(), kind: NotRunKind::Alternative };
-        let o = outcome(vec![sc("KRaft", "rules", Status::Passed), sc("Listeners", "host", Status::Passed)], vec![nr, alt], false);
+        let nr = NotRun {
+            feature: "KRaft".into(),
+            name: "wire".into(),
+            reason: "stand-in".into(),
+            kind: NotRunKind::Skipped,
+        };
+        let alt = NotRun {
+            feature: "Listeners".into(),
+            name: "attach form".into(),
+            reason: "owned".into(),
+            kind: NotRunKind::Alternative,
+        };
+        let o = outcome(
+            vec![
+                sc("KRaft", "rules", Status::Passed),
+                sc("Listeners", "host", Status::Passed),
+            ],
+            vec![nr, alt],
+            false,
+        );
         let c = criteria(&o);
-        assert_eq!(c.iter().map(|c| (c.feature.as_str(), c.verdict)).collect::<Vec<_>>(), vec![("KRaft", RowStatus::NotProven), ("Listeners", RowStatus::Passed)]);
-        assert_eq!(c[0].rows[1], Row { status: RowStatus::NotRun, scenario: "wire".into(), evidence: "stand-in".into() });
-        assert_eq!(c[1].rows[0].evidence, "told localhost:9093", "a pass carries what was observed");
-        assert_eq!(c[1].rows[1].status, RowStatus::NotNeeded, "another mode's form of a scenario that ran proves nothing less");
+        assert_eq!(
+            c.iter()
+                .map(|c| (c.feature.as_str(), c.verdict))
+                .collect::<Vec<_>>(),
+            vec![
+                ("KRaft", RowStatus::NotProven),
+                ("Listeners", RowStatus::Passed)
+            ]
+        );
+        assert_eq!(
+            c[0].rows[1],
+            Row {
+                status: RowStatus::NotRun,
+                scenario: "wire".into(),
+                evidence: "stand-in".into()
+            }
+        );
+        assert_eq!(
+            c[1].rows[0].evidence, "told localhost:9093",
+            "a pass carries what was observed"
+        );
+        assert_eq!(
+            c[1].rows[1].status,
+            RowStatus::NotNeeded,
+            "another mode's form of a scenario that ran proves nothing less"
+        );
         let h = Headline::of(&o);
-        assert_eq!((h.text.as_str(), h.signable), ("PASSED, 1 CRITERIA NOT PROVEN", false));
+        assert_eq!(
+            (h.text.as_str(), h.signable),
+            ("PASSED, 1 CRITERIA NOT PROVEN", false)
+        );
     }
 
     #[test]
     fn a_pass_with_a_warning_is_never_a_bare_pass() {
         let mut warned = sc("Hemma host", "engine", Status::Passed);
-        warned.warnings = vec!["WARNING (engine_advisories = \"warn\"): engine 20.10.24 is before 28.0.0".into()];
-        let o = outcome(vec![warned, sc("KRaft", "rules", Status::Passed)], vec![], false);
+        warned.warnings =
+            vec!["WARNING (engine_advisories = \"warn\"): engine 20.10.24 is before 28.0.0".into()];
+        let o = outcome(
+            vec![warned, sc("KRaft", "rules", Status::Passed)],
+            vec![],
+            false,
+        );
         let c = criteria(&o);
-        assert_eq!((c[0].feature.as_str(), c[0].verdict), ("Hemma host", RowStatus::PassedWithWarning));
+        assert_eq!(
+            (c[0].feature.as_str(), c[0].verdict),
+            ("Hemma host", RowStatus::PassedWithWarning)
+        );
         assert_eq!(c[0].rows[0].status.label(), "PASSED WITH WARNING");
-        assert!(c[0].rows[0].evidence.starts_with("WARNING (engine_advisories"), "the warning comes first: {}", c[0].rows[0].evidence);
+        assert!(
+            c[0].rows[0]
+                .evidence
+                .starts_with("WARNING (engine_advisories"),
+            "the warning comes first: {}",
+            c[0].rows[0].evidence
+        );
         assert_eq!(c[1].verdict, RowStatus::Passed);
         assert_eq!(Headline::of(&o).text, "PASSED WITH WARNINGS");
         let t = target();
         let md = markdown::markdown(&SignOff::new(&o, &t));
-        assert!(md.contains("### PASSED WITH WARNING — Hemma host") && md.contains("| PASSED WITH WARNING | engine | WARNING"), "{md}");
+        assert!(
+            md.contains("### PASSED WITH WARNING — Hemma host")
+                && md.contains("| PASSED WITH WARNING | engine | WARNING"),
+            "{md}"
+        );
         let page = html::html(&SignOff::new(&o, &t));
         assert!(page.contains(">PASSED WITH WARNING</td>"), "{page}");
     }
 
     #[test]
     fn rows_are_marked_failing_by_the_step_that_judged_them_never_by_their_text() {
-        let mut o = outcome(vec![sc("Loopback", "neighbour", Status::Failed)], vec![], false);
+        let mut o = outcome(
+            vec![sc("Loopback", "neighbour", Status::Failed)],
+            vec![],
+            false,
+        );
         let t = "Neighbour on the LAN (test host)".to_string();
-        o.evidence.tables.insert(t.clone(), vec![
-            vec!["service".into(), "answer".into()],
-            vec!["redis".into(), "ANSWERED: Redis replied +PONG to PING".into()],
-            vec!["nginx-proxy".into(), "CONNECTED: TCP connection accepted (FAILED is only a word here)".into()],
-        ]);
+        o.evidence.tables.insert(
+            t.clone(),
+            vec![
+                vec!["service".into(), "answer".into()],
+                vec![
+                    "redis".into(),
+                    "ANSWERED: Redis replied +PONG to PING".into(),
+                ],
+                vec![
+                    "nginx-proxy".into(),
+                    "CONNECTED: TCP connection accepted (FAILED is only a word here)".into(),
+                ],
+            ],
+        );
         o.evidence.failing_rows.insert(t, [1].into());
         let target = target();
         let page = html::html(&SignOff::new(&o, &target));
         assert!(page.contains("<tr class=\"fail\"><td>redis</td>"), "{page}");
-        assert!(page.contains("<tr><td>nginx-proxy</td>"), "a public service's answer is not a failure, whatever its text: {page}");
+        assert!(
+            page.contains("<tr><td>nginx-proxy</td>"),
+            "a public service's answer is not a failure, whatever its text: {page}"
+        );
         let md = markdown::markdown(&SignOff::new(&o, &target));
-        assert!(md.contains("| **✗** redis | ANSWERED") && md.contains("| nginx-proxy |"), "{md}");
+        assert!(
+            md.contains("| **✗** redis | ANSWERED") && md.contains("| nginx-proxy |"),
+            "{md}"
+        );
     }
 
     #[test]
     fn a_stand_in_run_is_never_a_sign_off() {
         let o = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], true);
         let h = Headline::of(&o);
-        assert_eq!((h.text.as_str(), h.signable), ("PASSED ON STAND-IN IMAGES", false));
+        assert_eq!(
+            (h.text.as_str(), h.signable),
+            ("PASSED ON STAND-IN IMAGES", false)
+        );
         let t = target();
         let md = markdown::markdown(&SignOff::new(&o, &t));
-        assert!(md.starts_with("# KRaft migration acceptance: PASSED ON STAND-IN IMAGES\n"), "{md}");
-        assert!(md.contains("Not a release sign-off") && !md.contains("Verified by"), "{md}");
+        assert!(
+            md.starts_with("# KRaft migration acceptance: PASSED ON STAND-IN IMAGES\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Not a release sign-off") && !md.contains("Verified by"),
+            "{md}"
+        );
         let page = html::html(&SignOff::new(&o, &t));
         assert!(page.contains("id=\"verdicts\"") && !page.contains("Verified by"));
     }

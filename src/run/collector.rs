@@ -18,15 +18,28 @@ pub struct Collector(Arc<Mutex<BTreeMap<String, ScenarioResult>>>);
 
 impl Collector {
     pub fn results(&self) -> Vec<ScenarioResult> {
-        self.0.lock().map(|m| m.values().cloned().collect()).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
-    fn on_scenario(&self, feature: &gherkin::Feature, sc: &gherkin::Scenario, ev: &event::Scenario<AcceptanceWorld>) {
+    fn on_scenario(
+        &self,
+        feature: &gherkin::Feature,
+        sc: &gherkin::Scenario,
+        ev: &event::Scenario<AcceptanceWorld>,
+    ) {
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let r = m.entry(sc.name.clone()).or_insert_with(|| ScenarioResult {
             feature: feature.name.clone(),
             name: sc.name.clone(),
-            tags: sc.tags.iter().chain(&feature.tags).map(|t| t.trim_start_matches('@').to_string()).collect(),
+            tags: sc
+                .tags
+                .iter()
+                .chain(&feature.tags)
+                .map(|t| t.trim_start_matches('@').to_string())
+                .collect(),
             status: Status::Passed,
             step: None,
             failure: None,
@@ -41,19 +54,29 @@ impl Collector {
                 // A step that failed outside a verdict (no match, a panic)
                 // still says what was expected and what happened.
                 r.failure = world.as_ref().and_then(|w| w.failure.clone()).or_else(|| {
-                    Some(Failure::new(format!("step \"{}\" runs", step.value), crate::redact::redact(&err.to_string())))
+                    Some(Failure::new(
+                        format!("step \"{}\" runs", step.value),
+                        crate::redact::redact(&err.to_string()),
+                    ))
                 });
             }
-            event::Scenario::Step(step, event::Step::Skipped) | event::Scenario::Background(step, event::Step::Skipped)
+            event::Scenario::Step(step, event::Step::Skipped)
+            | event::Scenario::Background(step, event::Step::Skipped)
                 if r.status == Status::Passed =>
             {
                 r.status = Status::Skipped;
                 r.step = Some(format!("{}{}", step.keyword, step.value));
-                r.failure = Some(Failure::new(format!("step \"{}\" has a definition", step.value), "no step matches it"));
+                r.failure = Some(Failure::new(
+                    format!("step \"{}\" has a definition", step.value),
+                    "no step matches it",
+                ));
             }
             event::Scenario::Hook(which, event::Hook::Failed(_, info)) => {
                 r.status = Status::Failed;
-                let why = info.downcast_ref::<String>().cloned().unwrap_or_else(|| "a panic".into());
+                let why = info
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| "a panic".into());
                 r.failure = Some(Failure::new(format!("the {which} hook runs"), why));
             }
             _ => {}
@@ -64,11 +87,19 @@ impl Collector {
 impl Writer<AcceptanceWorld> for Collector {
     type Cli = cli::Empty;
 
-    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<AcceptanceWorld>>>, _: &Self::Cli) {
+    async fn handle_event(
+        &mut self,
+        event: parser::Result<Event<Cucumber<AcceptanceWorld>>>,
+        _: &Self::Cli,
+    ) {
         let Ok(ev) = event else { return };
-        let Cucumber::Feature(feature, fe) = &ev.value else { return };
+        let Cucumber::Feature(feature, fe) = &ev.value else {
+            return;
+        };
         match fe {
-            event::Feature::Scenario(sc, RetryableScenario { event, .. }) => self.on_scenario(feature, sc, event),
+            event::Feature::Scenario(sc, RetryableScenario { event, .. }) => {
+                self.on_scenario(feature, sc, event)
+            }
             event::Feature::Rule(_, event::Rule::Scenario(sc, RetryableScenario { event, .. })) => {
                 self.on_scenario(feature, sc, event)
             }

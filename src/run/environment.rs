@@ -13,7 +13,12 @@ pub fn compose_version() -> String {
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| format!("Docker Compose {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .map(|o| {
+            format!(
+                "Docker Compose {}",
+                String::from_utf8_lossy(&o.stdout).trim()
+            )
+        })
         .unwrap_or_else(|| "not available".into())
 }
 
@@ -23,7 +28,11 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
         None => Engine::connect().await,
     };
     let engine = match &engine {
-        Ok(e) => e.version().await.map(|(v, api)| format!("Docker Engine {v} (API {api})")).unwrap_or_else(|e| e.to_string()),
+        Ok(e) => e
+            .version()
+            .await
+            .map(|(v, api)| format!("Docker Engine {v} (API {api})"))
+            .unwrap_or_else(|e| e.to_string()),
         Err(e) => format!("not reachable: {e}"),
     };
     let Some(s) = stack else {
@@ -44,11 +53,19 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
         .into_iter()
         .map(|c| (c.name, c.image, c.image_id.chars().take(19).collect()))
         .collect();
-    let mode = if s.attached() { "attached to" } else { "owned project" };
+    let mode = if s.attached() {
+        "attached to"
+    } else {
+        "owned project"
+    };
     Environment {
         engine,
         compose,
-        stack: format!("{mode} {} ({})", s.project, s.up_result().map(|u| u.command.clone()).unwrap_or_default()),
+        stack: format!(
+            "{mode} {} ({})",
+            s.project,
+            s.up_result().map(|u| u.command.clone()).unwrap_or_default()
+        ),
         images: s.images.description.clone(),
         standin: s.standin(),
         containers,

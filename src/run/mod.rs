@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use cucumber::writer::{self, Coloring};
 use cucumber::{World as _, WriterExt as _};
 
-use crate::probes::repo::find_manifest;
 use crate::probes::compose::{ComposeCli, ComposeError};
+use crate::probes::repo::find_manifest;
 use crate::stack::lifecycle::StackGuard;
 use crate::stack::{Stack, StackError, StackOptions};
 use crate::target::{Target, TargetError};
@@ -36,7 +36,10 @@ pub enum RunError {
     #[error("{0}")]
     Target(#[from] TargetError),
     #[error("layering \"{layering}\": {source}")]
-    Compose { layering: String, source: ComposeError },
+    Compose {
+        layering: String,
+        source: ComposeError,
+    },
     #[error("{0}")]
     Selection(#[from] SelectionError),
     #[error("{what}: {source}")]
@@ -60,14 +63,28 @@ pub struct Finished {
 /// The compose CLI for a layering: its files, the project directory, the
 /// target's profiles.
 pub fn compose_for(target: &Target, layering: &str) -> Result<ComposeCli, RunError> {
-    let files = target.layerings.get(layering).cloned().ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
+    let files = target
+        .layerings
+        .get(layering)
+        .cloned()
+        .ok_or_else(|| RunError::NoRuntimeLayering(layering.into()))?;
     let env_files = target.env_files.get(layering).cloned().unwrap_or_default();
-    Ok(ComposeCli::new(files, &target.project_directory).with_profiles(&target.profiles).with_env_files(&env_files))
+    Ok(ComposeCli::new(files, &target.project_directory)
+        .with_profiles(&target.profiles)
+        .with_env_files(&env_files))
 }
 
-fn resolve(target: &Target, layering: &str) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
+fn resolve(
+    target: &Target,
+    layering: &str,
+) -> Result<Arc<crate::model::compose::ComposeModel>, RunError> {
     compose_for(target, layering)?
-        .config().map(Arc::new).map_err(|source| RunError::Compose { layering: layering.into(), source })
+        .config()
+        .map(Arc::new)
+        .map_err(|source| RunError::Compose {
+            layering: layering.into(),
+            source,
+        })
 }
 
 /// Each layering's model, as compose resolved it.
@@ -86,7 +103,10 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<Models, RunError> 
         handles
             .into_iter()
             .map(|(l, h)| {
-                let panicked = || RunError::Io { what: format!("resolving layering \"{l}\""), source: io::Error::other("the thread panicked") };
+                let panicked = || RunError::Io {
+                    what: format!("resolving layering \"{l}\""),
+                    source: io::Error::other("the thread panicked"),
+                };
                 h.join().unwrap_or_else(|_| Err(panicked())).map(|m| (l, m))
             })
             .collect()
@@ -96,7 +116,10 @@ fn resolve_all(target: &Target, skip: Option<&str>) -> Result<Models, RunError> 
 /// Every layering but `skip` (the one an owned stack resolves itself), on
 /// a blocking thread beside the preflight: `up` then runs alone, and bad
 /// input fails before anything starts.
-fn resolve_others(target: &Target, skip: Option<String>) -> tokio::task::JoinHandle<Result<Models, RunError>> {
+fn resolve_others(
+    target: &Target,
+    skip: Option<String>,
+) -> tokio::task::JoinHandle<Result<Models, RunError>> {
     let target = target.clone();
     tokio::task::spawn_blocking(move || resolve_all(&target, skip.as_deref()))
 }
@@ -104,7 +127,9 @@ fn resolve_others(target: &Target, skip: Option<String>) -> tokio::task::JoinHan
 /// The criterion's `up`, on a blocking thread (an interrupt is still
 /// heard); returns its command, said. The result stays with the stack.
 async fn up(s: Arc<Stack>) -> String {
-    tokio::task::spawn_blocking(move || s.up().command.clone()).await.unwrap_or_else(|_| "docker compose up (panicked)".into())
+    tokio::task::spawn_blocking(move || s.up().command.clone())
+        .await
+        .unwrap_or_else(|_| "docker compose up (panicked)".into())
 }
 
 /// Whether the registries can be asked, measured on Kafka's image: `Some`
@@ -114,13 +139,23 @@ async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
     use crate::verdicts::images::{classify, Lookup};
     let engine = match ctx.engine().await {
         Ok(e) => e,
-        Err(e) => return Some(format!("the registries are asked through the Docker Engine, which does not answer: {e}")),
+        Err(e) => {
+            return Some(format!(
+                "the registries are asked through the Docker Engine, which does not answer: {e}"
+            ))
+        }
     };
-    let image = ctx.models.values().find_map(|m| m.services.get(&ctx.target.names.kafka).and_then(|s| s.image.clone()))?;
+    let image = ctx.models.values().find_map(|m| {
+        m.services
+            .get(&ctx.target.names.kafka)
+            .and_then(|s| s.image.clone())
+    })?;
     match engine.distribution(&image).await {
         Ok(_) => None,
         Err(e) => match classify(&crate::probes::compose::one_line(&e.to_string())) {
-            Lookup::Unreachable(why) => Some(format!("registry not reachable (measured: looking up {image}: {why})")),
+            Lookup::Unreachable(why) => Some(format!(
+                "registry not reachable (measured: looking up {image}: {why})"
+            )),
             Lookup::Answered(_) => None,
         },
     }
@@ -132,7 +167,10 @@ struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
 impl Write for SharedBuf {
     fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(b);
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -142,7 +180,10 @@ impl Write for SharedBuf {
 
 impl SharedBuf {
     fn text(&self) -> String {
-        self.0.lock().map(|v| crate::redact::redact(&String::from_utf8_lossy(&v))).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|v| crate::redact::redact(&String::from_utf8_lossy(&v)))
+            .unwrap_or_default()
     }
 }
 
@@ -153,10 +194,18 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
     let mut phases = Phases::new(started);
     crate::stack::progress::set_verbose(opts.verbose);
-    let filter = opts.tags.as_deref().map(selection::parse_tags).transpose()?;
+    let filter = opts
+        .tags
+        .as_deref()
+        .map(selection::parse_tags)
+        .transpose()?;
     let target = Target::load(&opts.project_dir)?;
     let sources = selection::feature_sources(opts.features.as_deref())?;
-    let (selected, unselected) = selection::select(selection::scenarios(&sources)?, filter.as_ref(), opts.tags.as_deref());
+    let (selected, unselected) = selection::select(
+        selection::scenarios(&sources)?,
+        filter.as_ref(),
+        opts.tags.as_deref(),
+    );
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
 
     let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
@@ -167,7 +216,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         false => None,
     };
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
-    let mut models = rest.await.map_err(|e| RunError::Io { what: "resolving the layerings".into(), source: io::Error::other(e) })??;
+    let mut models = rest.await.map_err(|e| RunError::Io {
+        what: "resolving the layerings".into(),
+        source: io::Error::other(e),
+    })??;
     if let Some((layering, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
         models.insert(layering.clone(), s.target_model.clone());
     }
@@ -186,7 +238,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
     if let (Some((layering, s)), Some(command)) = (&stack, up) {
-        println!("kraft-acceptance: stack {} ({command}, layering {layering}), images: {}", s.project, s.images.description);
+        println!(
+            "kraft-acceptance: stack {} ({command}, layering {layering}), images: {}",
+            s.project, s.images.description
+        );
         stack_policy(&mut policy, opts, &ctx.target, s);
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
@@ -196,9 +251,13 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     }
     let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);
-    let run: std::collections::BTreeSet<String> =
-        selected.iter().map(|s| s.name.clone()).filter(|n| !not_run.iter().any(|x| &x.name == n)).collect();
-    ctx.scenarios.store(run.len(), std::sync::atomic::Ordering::SeqCst);
+    let run: std::collections::BTreeSet<String> = selected
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|n| !not_run.iter().any(|x| &x.name == n))
+        .collect();
+    ctx.scenarios
+        .store(run.len(), std::sync::atomic::Ordering::SeqCst);
     let (json, junit, collector) = run_cucumber(sources, run).await;
     phases.mark("scenarios");
 
@@ -209,8 +268,11 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
             signals::wait_for_teardown().await;
         }
     }
-    let compose_version = compose_version.join().unwrap_or_else(|_| "not available".into());
-    let environment = environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
+    let compose_version = compose_version
+        .join()
+        .unwrap_or_else(|_| "not available".into());
+    let environment =
+        environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
     phases.mark("environment read");
     drop(guard);
     phases.mark("teardown");
@@ -218,23 +280,46 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     not_run.extend(unselected);
     let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
     let layering = stack.map(|(l, _)| l);
-    Ok(Finished { outcome, target: ctx.target.clone(), layering, cucumber_json: json.text(), junit_xml: junit.text() })
+    Ok(Finished {
+        outcome,
+        target: ctx.target.clone(),
+        layering,
+        cucumber_json: json.text(),
+        junit_xml: junit.text(),
+    })
 }
 
 /// The stack the runtime scenarios use: the deployment attached to, or one
 /// prepared (preflight) for `up`, with its teardown on a signal or an engine
 /// that goes away.
-async fn start_stack(opts: &VerifyOptions, target: &Target, layering: String) -> Result<(String, Arc<Stack>), RunError> {
+async fn start_stack(
+    opts: &VerifyOptions,
+    target: &Target,
+    layering: String,
+) -> Result<(String, Arc<Stack>), RunError> {
     let cli = compose_for(target, &layering)?;
     let wait_limit = Duration::from_secs_f64(opts.wait_limit);
     let services = crate::stack::Services::of(target);
     if let Some(project) = opts.attached() {
-        return Ok((layering, Stack::attach(project, cli, wait_limit, services).await?));
+        return Ok((
+            layering,
+            Stack::attach(project, cli, wait_limit, services).await?,
+        ));
     }
-    let options = StackOptions { cli, images: opts.images, keep: opts.keep, wait_limit, lock_wait: Duration::from_secs_f64(opts.lock_wait), services };
+    let options = StackOptions {
+        cli,
+        images: opts.images,
+        keep: opts.keep,
+        wait_limit,
+        lock_wait: Duration::from_secs_f64(opts.lock_wait),
+        services,
+    };
     let stack = Stack::prepare(options).await.map_err(|e| match e {
         // Preflight runs compose only to resolve the files.
-        StackError::Compose(source) => RunError::Compose { layering: layering.clone(), source },
+        StackError::Compose(source) => RunError::Compose {
+            layering: layering.clone(),
+            source,
+        },
         e => e.into(),
     })?;
     // From here on an interrupt tears down whatever `up` created.
@@ -261,18 +346,33 @@ fn stack_policy(policy: &mut Policy, opts: &VerifyOptions, target: &Target, s: &
     policy.attached = s.attached();
     policy.run_topic_setup = opts.run_topic_setup;
     // A manifest that cannot be read fails the scenarios that read it.
-    policy.no_manifest = matches!(find_manifest(target, &s.model, target.bootstrap_service()), Ok(None));
+    policy.no_manifest = matches!(
+        find_manifest(target, &s.model, target.bootstrap_service()),
+        Ok(None)
+    );
 }
 
 /// Cucumber on exactly the scenarios named in `run`, its JSON and JUnit
 /// writers and the run's own collector side by side.
-async fn run_cucumber(sources: Vec<(String, String)>, run: std::collections::BTreeSet<String>) -> (SharedBuf, SharedBuf, Collector) {
-    let (json, junit, collector) = (SharedBuf::default(), SharedBuf::default(), Collector::default());
+async fn run_cucumber(
+    sources: Vec<(String, String)>,
+    run: std::collections::BTreeSet<String>,
+) -> (SharedBuf, SharedBuf, Collector) {
+    let (json, junit, collector) = (
+        SharedBuf::default(),
+        SharedBuf::default(),
+        Collector::default(),
+    );
     let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
         .summarized()
         .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
         .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
-        .tee::<AcceptanceWorld, _>(collector.clone().discard_stats_writes().discard_arbitrary_writes())
+        .tee::<AcceptanceWorld, _>(
+            collector
+                .clone()
+                .discard_stats_writes()
+                .discard_arbitrary_writes(),
+        )
         .normalized();
     AcceptanceWorld::cucumber::<&str>()
         .with_parser(parser::Texts)
@@ -285,7 +385,9 @@ async fn run_cucumber(sources: Vec<(String, String)>, run: std::collections::BTr
         })
         .after(|_, _, _, _, world| {
             if let Some(w) = world {
-                w.ctx.finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                w.ctx
+                    .finished
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }
             Box::pin(async {})
         })
@@ -302,7 +404,10 @@ struct Phases {
 
 impl Phases {
     fn new(started: Instant) -> Self {
-        Self { last: started, spent: Vec::new() }
+        Self {
+            last: started,
+            spent: Vec::new(),
+        }
     }
 
     fn mark(&mut self, phase: &'static str) {
@@ -312,13 +417,23 @@ impl Phases {
     }
 
     fn line(&self) -> String {
-        let parts: Vec<String> = self.spent.iter().map(|(p, s)| format!("{p} {s:.2} s")).collect();
+        let parts: Vec<String> = self
+            .spent
+            .iter()
+            .map(|(p, s)| format!("{p} {s:.2} s"))
+            .collect();
         format!("run phases: {}", parts.join(", "))
     }
 }
 
 /// The typed outcome: each scenario with what its steps observed and warned.
-fn outcome(ctx: &RunContext, mut scenarios: Vec<outcome::ScenarioResult>, not_run: Vec<outcome::NotRun>, environment: outcome::Environment, started: Instant) -> Outcome {
+fn outcome(
+    ctx: &RunContext,
+    mut scenarios: Vec<outcome::ScenarioResult>,
+    not_run: Vec<outcome::NotRun>,
+    environment: outcome::Environment,
+    started: Instant,
+) -> Outcome {
     let observed = ctx.observed.lock().map(|o| o.clone()).unwrap_or_default();
     let warnings = ctx.warnings.lock().map(|o| o.clone()).unwrap_or_default();
     for s in &mut scenarios {
@@ -328,7 +443,11 @@ fn outcome(ctx: &RunContext, mut scenarios: Vec<outcome::ScenarioResult>, not_ru
     Outcome {
         scenarios,
         not_run,
-        measurements: ctx.measurements.lock().map(|m| m.clone()).unwrap_or_default(),
+        measurements: ctx
+            .measurements
+            .lock()
+            .map(|m| m.clone())
+            .unwrap_or_default(),
         evidence: ctx.evidence.lock().map(|e| e.clone()).unwrap_or_default(),
         environment,
         wall_seconds: started.elapsed().as_secs_f64(),
@@ -336,4 +455,3 @@ fn outcome(ctx: &RunContext, mut scenarios: Vec<outcome::ScenarioResult>, not_ru
         drift: Vec::new(),
     }
 }
-

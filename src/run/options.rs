@@ -14,7 +14,12 @@ pub struct VerifyOptions {
     /// compose`): compose files named as in the seed
     /// (docker-compose.infrastructure.yml, docker-compose.hemma.yml) or
     /// listed in its kraft-acceptance.toml.
-    #[arg(long, value_name = "DIR", env = "KRAFT_ACCEPTANCE_PROJECT_DIR", default_value = ".")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "KRAFT_ACCEPTANCE_PROJECT_DIR",
+        default_value = "."
+    )]
     pub project_dir: PathBuf,
     /// Cucumber tag expression selecting scenarios, e.g. "@static",
     /// "@runtime and not @kraft-wire". Default: every scenario.
@@ -99,7 +104,12 @@ impl VerifyOptions {
     /// The layering the runtime scenarios use.
     pub fn runtime_layering(&self, has_hemma: bool) -> String {
         self.layering.clone().unwrap_or_else(|| {
-            if self.attached().is_some() && has_hemma { "hemma" } else { "infrastructure" }.to_string()
+            if self.attached().is_some() && has_hemma {
+                "hemma"
+            } else {
+                "infrastructure"
+            }
+            .to_string()
         })
     }
 }

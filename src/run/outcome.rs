@@ -80,7 +80,10 @@ pub struct Evidence {
 impl Evidence {
     /// Each service's time to healthy with the budget it was judged against.
     pub fn healthy_times(&self) -> Vec<(&str, f64, Option<f64>)> {
-        self.time_to_healthy.iter().map(|(s, t)| (s.as_str(), *t, self.healthy_budget.get(s).copied())).collect()
+        self.time_to_healthy
+            .iter()
+            .map(|(s, t)| (s.as_str(), *t, self.healthy_budget.get(s).copied()))
+            .collect()
     }
 }
 
@@ -128,17 +131,28 @@ impl Outcome {
             }
         }
         for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
-            out.push_str(&format!("NOT PASSED [{:?}] {} / {}\n", s.status, s.feature, s.name));
+            out.push_str(&format!(
+                "NOT PASSED [{:?}] {} / {}\n",
+                s.status, s.feature, s.name
+            ));
             if let Some(f) = &s.failure {
                 for l in f.to_string().lines() {
                     out.push_str(&format!("    {l}\n"));
                 }
             }
         }
-        for n in self.not_run.iter().filter(|n| n.kind != NotRunKind::NotSelected) {
+        for n in self
+            .not_run
+            .iter()
+            .filter(|n| n.kind != NotRunKind::NotSelected)
+        {
             out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
         }
-        let unselected = self.not_run.iter().filter(|n| n.kind == NotRunKind::NotSelected).count();
+        let unselected = self
+            .not_run
+            .iter()
+            .filter(|n| n.kind == NotRunKind::NotSelected)
+            .count();
         if unselected > 0 {
             out.push_str(&format!("not selected: {unselected} scenario(s) left out by --tags (listed in the report)\n"));
         }
@@ -148,7 +162,10 @@ impl Outcome {
         for m in &self.measurements {
             out.push_str(&format!("measured: {m}\n"));
         }
-        out.push_str(&format!("measured: suite wall time {:.2} s\n", self.wall_seconds));
+        out.push_str(&format!(
+            "measured: suite wall time {:.2} s\n",
+            self.wall_seconds
+        ));
         for d in &self.drift {
             out.push_str(&format!("drift: {d}\n"));
         }
@@ -156,11 +173,19 @@ impl Outcome {
         if not_run > 0 {
             out.push_str(&format!("not run: {not_run} scenario(s), listed above\n"));
         }
-        let warned = self.scenarios.iter().filter(|s| s.passed_with_warning()).count();
+        let warned = self
+            .scenarios
+            .iter()
+            .filter(|s| s.passed_with_warning())
+            .count();
         out.push_str(&format!(
             "kraft-acceptance: {} passed{}, {} failed, {} skipped, {} not run\n",
             self.count(Status::Passed),
-            if warned > 0 { format!(" ({warned} with warnings)") } else { String::new() },
+            if warned > 0 {
+                format!(" ({warned} with warnings)")
+            } else {
+                String::new()
+            },
             self.count(Status::Failed),
             self.count(Status::Skipped),
             not_run,
@@ -183,19 +208,41 @@ mod tests {
     use super::*;
 
     fn sc(name: &str, status: Status, failure: Option<Failure>) -> ScenarioResult {
-        ScenarioResult { feature: "F".into(), name: name.into(), tags: vec![], status, step: None, failure, observed: vec![], warnings: vec![] }
+        ScenarioResult {
+            feature: "F".into(),
+            name: name.into(),
+            tags: vec![],
+            status,
+            step: None,
+            failure,
+            observed: vec![],
+            warnings: vec![],
+        }
     }
 
     fn outcome(scenarios: Vec<ScenarioResult>) -> Outcome {
         Outcome {
             scenarios,
             not_run: vec![
-                NotRun { feature: "F".into(), name: "wire".into(), reason: "stand-in".into(), kind: NotRunKind::Skipped },
-                NotRun { feature: "G".into(), name: "other".into(), reason: "--tags".into(), kind: NotRunKind::NotSelected },
+                NotRun {
+                    feature: "F".into(),
+                    name: "wire".into(),
+                    reason: "stand-in".into(),
+                    kind: NotRunKind::Skipped,
+                },
+                NotRun {
+                    feature: "G".into(),
+                    name: "other".into(),
+                    reason: "--tags".into(),
+                    kind: NotRunKind::NotSelected,
+                },
             ],
             measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
             evidence: Evidence::default(),
-            environment: Environment { images: "stand-in".into(), ..Default::default() },
+            environment: Environment {
+                images: "stand-in".into(),
+                ..Default::default()
+            },
             wall_seconds: 9.5,
             generated_at: String::new(),
             drift: vec![],
@@ -204,13 +251,31 @@ mod tests {
 
     #[test]
     fn summary_says_what_failed_what_was_not_run_and_what_was_measured() {
-        let o = outcome(vec![sc("ok", Status::Passed, None), sc("bad", Status::Failed, Some(Failure::new("x", "y")))]);
+        let o = outcome(vec![
+            sc("ok", Status::Passed, None),
+            sc("bad", Status::Failed, Some(Failure::new("x", "y"))),
+        ]);
         let s = o.summary();
-        assert!(s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"), "{s}");
+        assert!(
+            s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"),
+            "{s}"
+        );
         assert!(s.contains("NOT RUN wire: stand-in\n"), "{s}");
-        assert!(!s.contains("NOT RUN other") && s.contains("not selected: 1 scenario(s) left out by --tags"), "{s}");
-        assert!(s.contains("measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"), "{s}");
-        assert!(s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"), "{s}");
+        assert!(
+            !s.contains("NOT RUN other")
+                && s.contains("not selected: 1 scenario(s) left out by --tags"),
+            "{s}"
+        );
+        assert!(
+            s.contains(
+                "measured: kafka time-to-healthy: 5.10 s\nmeasured: suite wall time 9.50 s\n"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"),
+            "{s}"
+        );
         assert!(!o.success());
     }
 
@@ -220,8 +285,18 @@ mod tests {
         warned.warnings = vec!["WARNING: engine 20.10.24 is before 28.0.0".into()];
         let o = outcome(vec![sc("ok", Status::Passed, None), warned]);
         let s = o.summary();
-        assert!(s.contains("PASSED WITH WARNING F / engine\n    WARNING: engine 20.10.24 is before 28.0.0\n"), "{s}");
-        assert!(s.ends_with("kraft-acceptance: 2 passed (1 with warnings), 0 failed, 0 skipped, 1 not run\n"), "{s}");
+        assert!(
+            s.contains(
+                "PASSED WITH WARNING F / engine\n    WARNING: engine 20.10.24 is before 28.0.0\n"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.ends_with(
+                "kraft-acceptance: 2 passed (1 with warnings), 0 failed, 0 skipped, 1 not run\n"
+            ),
+            "{s}"
+        );
         assert!(o.success(), "a warning fails nothing");
     }
 

@@ -19,7 +19,11 @@ impl parser::Parser<Vec<(String, String)>> for Texts {
             .map(|(name, text)| {
                 let path = PathBuf::from("features").join(&name);
                 let parsed = gherkin::Feature::parse(&text, gherkin::GherkinEnv::default())
-                    .map_err(|source| gherkin::ParseFileError::Parsing { path: path.clone(), error: None, source })
+                    .map_err(|source| gherkin::ParseFileError::Parsing {
+                        path: path.clone(),
+                        error: None,
+                        source,
+                    })
                     .map_err(parser::Error::from)?;
                 let mut f = parsed.expand_examples().map_err(parser::Error::from)?;
                 f.path = Some(path);

@@ -84,7 +84,11 @@ pub struct Policy {
 }
 
 pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
-    expr.parse::<TagOperation>().map_err(|e| SelectionError::Tags { expr: expr.into(), message: e.to_string() })
+    expr.parse::<TagOperation>()
+        .map_err(|e| SelectionError::Tags {
+            expr: expr.into(),
+            message: e.to_string(),
+        })
 }
 
 /// Evaluates a tag expression against a scenario's tags (with or without
@@ -97,14 +101,24 @@ pub fn tags_match(op: &TagOperation, tags: &[String]) -> bool {
 /// (file name, text) of the features: the compiled-in ones, or `dir`'s.
 pub fn feature_sources(dir: Option<&Path>) -> Result<Vec<(String, String)>, SelectionError> {
     let Some(dir) = dir else {
-        return Ok(FEATURES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect());
+        return Ok(FEATURES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect());
     };
-    let io = |source| SelectionError::Io { dir: dir.display().to_string(), source };
+    let io = |source| SelectionError::Io {
+        dir: dir.display().to_string(),
+        source,
+    };
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).map_err(io)? {
         let p = e.map_err(io)?.path();
         if p.extension().is_some_and(|x| x == "feature") {
-            let name = p.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             out.push((name, std::fs::read_to_string(&p).map_err(io)?));
         }
     }
@@ -118,9 +132,14 @@ pub fn scenarios(sources: &[(String, String)]) -> Result<Vec<Selected>, Selectio
     let mut out = Vec::new();
     let mut names = BTreeSet::new();
     for (file, text) in sources {
-        let f = cucumber::gherkin::Feature::parse(text, Default::default())
-            .map_err(|e| SelectionError::Feature { file: file.clone(), message: e.to_string() })?;
-        let mut all: Vec<(&cucumber::gherkin::Scenario, Vec<String>)> = f.scenarios.iter().map(|s| (s, Vec::new())).collect();
+        let f = cucumber::gherkin::Feature::parse(text, Default::default()).map_err(|e| {
+            SelectionError::Feature {
+                file: file.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let mut all: Vec<(&cucumber::gherkin::Scenario, Vec<String>)> =
+            f.scenarios.iter().map(|s| (s, Vec::new())).collect();
         for r in &f.rules {
             all.extend(r.scenarios.iter().map(|s| (s, r.tags.clone())));
         }
@@ -131,9 +150,24 @@ pub fn scenarios(sources: &[(String, String)]) -> Result<Vec<Selected>, Selectio
                     message: format!("scenario name \"{}\" is used twice; names select scenarios, so they must be unique", sc.name),
                 });
             }
-            let tags = sc.tags.iter().chain(&rule_tags).chain(&f.tags).map(|t| t.trim_start_matches('@').to_string()).collect();
-            let layerings = sc.steps.iter().filter_map(|st| named_layering(&st.value)).collect();
-            out.push(Selected { feature: f.name.clone(), name: sc.name.clone(), tags, layerings });
+            let tags = sc
+                .tags
+                .iter()
+                .chain(&rule_tags)
+                .chain(&f.tags)
+                .map(|t| t.trim_start_matches('@').to_string())
+                .collect();
+            let layerings = sc
+                .steps
+                .iter()
+                .filter_map(|st| named_layering(&st.value))
+                .collect();
+            out.push(Selected {
+                feature: f.name.clone(),
+                name: sc.name.clone(),
+                tags,
+                layerings,
+            });
         }
     }
     Ok(out)
@@ -148,8 +182,14 @@ fn named_layering(step: &str) -> Option<String> {
 
 /// The scenarios a tag expression selects, and those it leaves out (as
 /// not run, so a report never reads a criterion as proven by them).
-pub fn select(all: Vec<Selected>, filter: Option<&TagOperation>, expr: Option<&str>) -> (Vec<Selected>, Vec<NotRun>) {
-    let (selected, left): (Vec<Selected>, Vec<Selected>) = all.into_iter().partition(|s| filter.is_none_or(|op| tags_match(op, &s.tags)));
+pub fn select(
+    all: Vec<Selected>,
+    filter: Option<&TagOperation>,
+    expr: Option<&str>,
+) -> (Vec<Selected>, Vec<NotRun>) {
+    let (selected, left): (Vec<Selected>, Vec<Selected>) = all
+        .into_iter()
+        .partition(|s| filter.is_none_or(|op| tags_match(op, &s.tags)));
     let left = left
         .into_iter()
         .map(|s| NotRun {
@@ -168,7 +208,12 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
         .iter()
         .filter_map(|s| {
             let (reason, kind) = why_not(s, p)?;
-            Some(NotRun { feature: s.feature.clone(), name: s.name.clone(), reason, kind })
+            Some(NotRun {
+                feature: s.feature.clone(),
+                name: s.name.clone(),
+                reason,
+                kind,
+            })
         })
         .collect()
 }
@@ -181,14 +226,23 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
         let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
         return Some((reason, Skipped));
     }
-    if let Some(why) = p.registry_unreachable.as_ref().filter(|_| s.has(REGISTRY_TAG)) {
+    if let Some(why) = p
+        .registry_unreachable
+        .as_ref()
+        .filter(|_| s.has(REGISTRY_TAG))
+    {
         return Some((why.clone(), Skipped));
     }
-    let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG) && matches!(p.bootstrap, Some(Bootstrap::Command(_))) {
+    let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG)
+        && matches!(p.bootstrap, Some(Bootstrap::Command(_)))
+    {
         ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Skipped)
-    } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG)) && p.bootstrap == Some(Bootstrap::None) {
+    } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG))
+        && p.bootstrap == Some(Bootstrap::None)
+    {
         ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Skipped)
-    } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached {
+    } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached
+    {
         ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Skipped)
     } else if s.has(VALIDATORS_TAG) && p.no_validators {
         ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Skipped)
@@ -203,9 +257,15 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
     } else if s.has(RECREATES_TAG) && p.attached {
         ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Skipped)
     } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
-        ("attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment", Skipped)
+        (
+            "attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment",
+            Skipped,
+        )
     } else if s.has(ATTACH_TAG) && !p.attached {
-        ("owned stack: the bootstrap scenario creates and checks the topics itself", Alternative)
+        (
+            "owned stack: the bootstrap scenario creates and checks the topics itself",
+            Alternative,
+        )
     } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
         ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", Alternative)
     } else if s.has(MANIFEST_TAG) && p.no_manifest {
@@ -221,35 +281,101 @@ mod tests {
     use super::*;
 
     fn s(name: &str, tags: &[&str]) -> Selected {
-        Selected { feature: "F".into(), name: name.into(), tags: tags.iter().map(|t| t.to_string()).collect(), layerings: vec![] }
+        Selected {
+            feature: "F".into(),
+            name: name.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            layerings: vec![],
+        }
     }
 
     #[test]
     fn a_bootstrap_that_is_a_command_or_none_is_told_apart() {
         use crate::target::Bootstrap;
-        let sel = [s("waits", &["static", "bootstrap-service"]), s("runs", &["runtime", "changes-stack", "bootstrap"]), s("exists", &["runtime", "attach", "manifest"])];
-        let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| (n.name, n.kind)).collect::<Vec<_>>();
-        let owned = Policy { stack: true, ..Default::default() };
-        let cmd = Policy { bootstrap: Some(Bootstrap::Command("./topics.sh".into())), ..owned.clone() };
-        assert_eq!(names(cmd), vec![("waits".into(), NotRunKind::Skipped), ("exists".into(), NotRunKind::Alternative)], "the command itself runs");
-        let none = Policy { bootstrap: Some(Bootstrap::None), ..owned.clone() };
-        assert_eq!(names(none.clone()).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["waits", "runs", "exists"]);
-        assert!(not_run(&sel, &none)[2].reason.contains("attach to a deployment"));
-        let attached = Policy { attached: true, ..none };
-        assert_eq!(names(attached).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["waits", "runs"], "attached, the applications' topics are checked");
+        let sel = [
+            s("waits", &["static", "bootstrap-service"]),
+            s("runs", &["runtime", "changes-stack", "bootstrap"]),
+            s("exists", &["runtime", "attach", "manifest"]),
+        ];
+        let names = |p: Policy| {
+            not_run(&sel, &p)
+                .into_iter()
+                .map(|n| (n.name, n.kind))
+                .collect::<Vec<_>>()
+        };
+        let owned = Policy {
+            stack: true,
+            ..Default::default()
+        };
+        let cmd = Policy {
+            bootstrap: Some(Bootstrap::Command("./topics.sh".into())),
+            ..owned.clone()
+        };
+        assert_eq!(
+            names(cmd),
+            vec![
+                ("waits".into(), NotRunKind::Skipped),
+                ("exists".into(), NotRunKind::Alternative)
+            ],
+            "the command itself runs"
+        );
+        let none = Policy {
+            bootstrap: Some(Bootstrap::None),
+            ..owned.clone()
+        };
+        assert_eq!(
+            names(none.clone())
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>(),
+            vec!["waits", "runs", "exists"]
+        );
+        assert!(not_run(&sel, &none)[2]
+            .reason
+            .contains("attach to a deployment"));
+        let attached = Policy {
+            attached: true,
+            ..none
+        };
+        assert_eq!(
+            names(attached)
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>(),
+            vec!["waits", "runs"],
+            "attached, the applications' topics are checked"
+        );
     }
 
     #[test]
     fn a_layering_the_target_does_not_have_is_not_run_with_the_reason() {
         let all = scenarios(&feature_sources(None).unwrap()).unwrap();
-        let hemma: Vec<Selected> = all.into_iter().filter(|s| s.layerings.iter().any(|l| l == "hemma")).collect();
+        let hemma: Vec<Selected> = all
+            .into_iter()
+            .filter(|s| s.layerings.iter().any(|l| l == "hemma"))
+            .collect();
         assert!(hemma.len() >= 5, "{hemma:?}");
-        let p = Policy { layerings: vec!["infrastructure".into()], ..Default::default() };
+        let p = Policy {
+            layerings: vec!["infrastructure".into()],
+            ..Default::default()
+        };
         let n = not_run(&hemma, &p);
         assert_eq!(n.len(), hemma.len());
-        assert!(n[0].reason.starts_with("the target has no \"hemma\" layering (layerings: infrastructure)"), "{}", n[0].reason);
-        assert_eq!(n[0].kind, NotRunKind::Skipped, "its criterion is not proven");
-        let both = Policy { layerings: vec!["infrastructure".into(), "hemma".into()], ..Default::default() };
+        assert!(
+            n[0].reason
+                .starts_with("the target has no \"hemma\" layering (layerings: infrastructure)"),
+            "{}",
+            n[0].reason
+        );
+        assert_eq!(
+            n[0].kind,
+            NotRunKind::Skipped,
+            "its criterion is not proven"
+        );
+        let both = Policy {
+            layerings: vec!["infrastructure".into(), "hemma".into()],
+            ..Default::default()
+        };
         assert!(not_run(&hemma, &both).is_empty());
     }
 
@@ -266,48 +392,155 @@ mod tests {
     #[test]
     fn every_compiled_in_feature_parses_with_unique_names() {
         let all = scenarios(&feature_sources(None).unwrap()).unwrap();
-        assert_eq!(FEATURES.len(), std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/features")).unwrap().count());
+        assert_eq!(
+            FEATURES.len(),
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/features"))
+                .unwrap()
+                .count()
+        );
         assert!(all.iter().any(|s| s.has("static")) && all.iter().any(|s| s.has("runtime")));
     }
 
     #[test]
     fn duplicate_names_are_refused() {
         let f = "Feature: F\n  Scenario: A\n    Given x\n  Scenario: A\n    Given y\n".to_string();
-        assert!(scenarios(&[("f.feature".into(), f)]).unwrap_err().to_string().contains("used twice"));
+        assert!(scenarios(&[("f.feature".into(), f)])
+            .unwrap_err()
+            .to_string()
+            .contains("used twice"));
     }
 
     #[test]
     fn not_run_policy() {
-        let sel = [s("wire", &["runtime", "kraft-wire"]), s("boot", &["runtime", "changes-stack"]), s("att", &["runtime", "attach"]), s("host", &["host", "runtime"]), s("st", &["static"])];
-        let names = |p: Policy| not_run(&sel, &p).into_iter().map(|n| n.name).collect::<Vec<_>>();
-        let owned = Policy { stack: true, ..Default::default() };
-        assert_eq!(names(owned), vec!["att", "host"], "whatever images run, the stand-in being Kafka 3.8.0 itself, the wire scenarios run");
+        let sel = [
+            s("wire", &["runtime", "kraft-wire"]),
+            s("boot", &["runtime", "changes-stack"]),
+            s("att", &["runtime", "attach"]),
+            s("host", &["host", "runtime"]),
+            s("st", &["static"]),
+        ];
+        let names = |p: Policy| {
+            not_run(&sel, &p)
+                .into_iter()
+                .map(|n| n.name)
+                .collect::<Vec<_>>()
+        };
+        let owned = Policy {
+            stack: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            names(owned),
+            vec!["att", "host"],
+            "whatever images run, the stand-in being Kafka 3.8.0 itself, the wire scenarios run"
+        );
         let lan = [s("lan", &["runtime", "neighbour"])];
         let lan_reason = |p: Policy| not_run(&lan, &p).into_iter().map(|n| n.reason).next();
-        assert_eq!(lan_reason(Policy { stack: true, root: true, ..Default::default() }), None, "owned runs as root run it");
-        assert!(lan_reason(Policy { stack: true, ..Default::default() }).is_some_and(|r| r.contains("needs root")));
-        let attached = Policy { stack: true, root: true, attached: true, ..Default::default() };
+        assert_eq!(
+            lan_reason(Policy {
+                stack: true,
+                root: true,
+                ..Default::default()
+            }),
+            None,
+            "owned runs as root run it"
+        );
+        assert!(lan_reason(Policy {
+            stack: true,
+            ..Default::default()
+        })
+        .is_some_and(|r| r.contains("needs root")));
+        let attached = Policy {
+            stack: true,
+            root: true,
+            attached: true,
+            ..Default::default()
+        };
         assert!(lan_reason(attached.clone()).is_some_and(|r| r.contains("--host-checks")));
-        assert_eq!(lan_reason(Policy { host_checks: true, ..attached }), None);
-        let attached_real = Policy { stack: true, attached: true, host_checks: true, ..Default::default() };
+        assert_eq!(
+            lan_reason(Policy {
+                host_checks: true,
+                ..attached
+            }),
+            None
+        );
+        let attached_real = Policy {
+            stack: true,
+            attached: true,
+            host_checks: true,
+            ..Default::default()
+        };
         assert_eq!(names(attached_real.clone()), vec!["boot"]);
-        assert_eq!(names(Policy { run_topic_setup: true, ..attached_real.clone() }), Vec::<String>::new());
+        assert_eq!(
+            names(Policy {
+                run_topic_setup: true,
+                ..attached_real.clone()
+            }),
+            Vec::<String>::new()
+        );
         let man = [s("att", &["runtime", "attach", "manifest"])];
-        let n = not_run(&man, &Policy { no_manifest: true, ..attached_real.clone() });
-        assert!(n[0].reason.starts_with("no topics manifest"), "{}", n[0].reason);
+        let n = not_run(
+            &man,
+            &Policy {
+                no_manifest: true,
+                ..attached_real.clone()
+            },
+        );
+        assert!(
+            n[0].reason.starts_with("no topics manifest"),
+            "{}",
+            n[0].reason
+        );
         assert!(not_run(&man, &attached_real).is_empty());
-        let n = not_run(&man, &Policy { no_manifest: true, run_topic_setup: true, ..attached_real.clone() });
+        let n = not_run(
+            &man,
+            &Policy {
+                no_manifest: true,
+                run_topic_setup: true,
+                ..attached_real.clone()
+            },
+        );
         assert_eq!(n[0].kind, NotRunKind::Alternative);
-        let n = not_run(&man, &Policy { no_manifest: true, stack: true, ..Default::default() });
-        assert_eq!((n[0].kind, n[0].reason.starts_with("owned stack")), (NotRunKind::Alternative, true));
+        let n = not_run(
+            &man,
+            &Policy {
+                no_manifest: true,
+                stack: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            (n[0].kind, n[0].reason.starts_with("owned stack")),
+            (NotRunKind::Alternative, true)
+        );
         let val = [s("val", &["static", "validators"])];
-        assert_eq!(not_run(&val, &Policy { no_validators: true, ..Default::default() })[0].kind, NotRunKind::Skipped);
+        assert_eq!(
+            not_run(
+                &val,
+                &Policy {
+                    no_validators: true,
+                    ..Default::default()
+                }
+            )[0]
+            .kind,
+            NotRunKind::Skipped
+        );
         assert!(not_run(&val, &Policy::default()).is_empty());
         let reg = [s("reg", &["registry"])];
-        let offline = Policy { registry_unreachable: Some("registry not reachable: no such host".into()), ..Default::default() };
+        let offline = Policy {
+            registry_unreachable: Some("registry not reachable: no such host".into()),
+            ..Default::default()
+        };
         let n = not_run(&reg, &offline);
-        assert_eq!((n[0].name.as_str(), n[0].reason.as_str()), ("reg", "registry not reachable: no such host"));
+        assert_eq!(
+            (n[0].name.as_str(), n[0].reason.as_str()),
+            ("reg", "registry not reachable: no such host")
+        );
         assert!(not_run(&reg, &Policy::default()).is_empty());
-        assert_eq!(names(Policy::default()), vec!["host"], "static-only runs skip only host checks");
+        assert_eq!(
+            names(Policy::default()),
+            vec!["host"],
+            "static-only runs skip only host checks"
+        );
     }
 }

@@ -19,7 +19,10 @@ pub fn interrupted() -> Option<i32> {
 pub fn teardown_on_signal(stack: Arc<Stack>) {
     use tokio::signal::unix::{signal, SignalKind};
     tokio::spawn(async move {
-        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
             return;
         };
         let code = tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 };
@@ -61,13 +64,22 @@ pub fn end_on_engine_loss(stack: Arc<Stack>) {
         }
         let what = if back {
             match stack.down() {
-                Ok(()) => format!("its stack {} was removed once the engine answered again ({:.0} s later)", stack.project, lost.elapsed().as_secs_f64()),
-                Err(e) => format!("removing its stack {} failed ({e}); `kraft-acceptance clean` removes it", stack.project),
+                Ok(()) => format!(
+                    "its stack {} was removed once the engine answered again ({:.0} s later)",
+                    stack.project,
+                    lost.elapsed().as_secs_f64()
+                ),
+                Err(e) => format!(
+                    "removing its stack {} failed ({e}); `kraft-acceptance clean` removes it",
+                    stack.project
+                ),
             }
         } else {
             format!("the engine did not answer again within {} s; the next run, or `kraft-acceptance clean`, removes stack {}", ENGINE_RETURN_LIMIT.as_secs(), stack.project)
         };
-        crate::stack::progress::abort(&format!("the Docker Engine stopped answering mid-run ({why}); the run ended and {what}"));
+        crate::stack::progress::abort(&format!(
+            "the Docker Engine stopped answering mid-run ({why}); the run ended and {what}"
+        ));
         std::process::exit(2);
     });
 }

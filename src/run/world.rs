@@ -12,16 +12,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
 use crate::model::kafka::KafkaObservation;
+use crate::model::kafka_props::{image_settings, ImageSettings, Listener};
 use crate::model::neighbour::NeighbourObservation;
-use crate::model::wire::WireObservation;
 use crate::model::validators::CommandRun;
+use crate::model::wire::WireObservation;
 use crate::model::OneOff;
-use crate::probes::repo::Manifest;
 use crate::probes::engine::{Engine, EngineError};
+use crate::probes::repo::Manifest;
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
-use crate::model::kafka_props::{image_settings, ImageSettings, Listener};
 
 /// Where the apache/kafka image reads a server.properties of the user's.
 const MOUNTED_SERVER_PROPERTIES: &str = "/mnt/shared/config/server.properties";
@@ -83,18 +83,27 @@ impl RunContext {
     }
 
     pub fn measure(&self, line: String) {
-        self.measurements.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        self.measurements
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(line);
     }
 
     /// Adds a row to a report table, creating it with `header` if new;
     /// `failing`: what the step judged of this row, for the report to mark.
     pub fn record(&self, section: &str, header: &[&str], row: Vec<String>, failing: bool) {
         let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
-        let t = e.tables.entry(section.to_string()).or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
+        let t = e
+            .tables
+            .entry(section.to_string())
+            .or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
         t.push(row);
         let index = t.len() - 1;
         if failing {
-            e.failing_rows.entry(section.to_string()).or_default().insert(index);
+            e.failing_rows
+                .entry(section.to_string())
+                .or_default()
+                .insert(index);
         }
     }
 
@@ -118,9 +127,18 @@ static CONTEXT: OnceLock<Arc<RunContext>> = OnceLock::new();
 
 /// Installs the run context; a process runs one verification.
 pub fn install(ctx: RunContext) -> Arc<RunContext> {
-    let mut secrets: Vec<String> = ctx.models.values().flat_map(|m| crate::redact::secret_values(m)).collect();
+    let mut secrets: Vec<String> = ctx
+        .models
+        .values()
+        .flat_map(|m| crate::redact::secret_values(m))
+        .collect();
     // A Redis password given in this process's environment is a secret wherever it appears.
-    secrets.extend(ctx.target.redis_password_env.as_ref().and_then(|v| std::env::var(v).ok()));
+    secrets.extend(
+        ctx.target
+            .redis_password_env
+            .as_ref()
+            .and_then(|v| std::env::var(v).ok()),
+    );
     crate::redact::install(secrets);
     let ctx = Arc::new(ctx);
     if CONTEXT.set(ctx.clone()).is_err() {
@@ -176,7 +194,10 @@ pub struct AcceptanceWorld {
 
 impl AcceptanceWorld {
     fn new() -> Self {
-        let ctx = CONTEXT.get().expect("runner installs the run context before scenarios run").clone();
+        let ctx = CONTEXT
+            .get()
+            .expect("runner installs the run context before scenarios run")
+            .clone();
         Self {
             ctx,
             scenario: String::new(),
@@ -197,7 +218,11 @@ impl AcceptanceWorld {
     /// The step's verdict: its value, or the failure, kept typed here.
     pub fn judge<T>(&mut self, v: Verdict<T>) -> Result<T, StepError> {
         v.map_err(|f| {
-            let f = Failure { expected: redact(&f.expected), observed: redact(&f.observed), evidence: f.evidence.iter().map(|e| redact(e)).collect() };
+            let f = Failure {
+                expected: redact(&f.expected),
+                observed: redact(&f.observed),
+                evidence: f.evidence.iter().map(|e| redact(e)).collect(),
+            };
             self.failure = Some(f.clone());
             StepError(f)
         })
@@ -206,50 +231,77 @@ impl AcceptanceWorld {
     /// Records what a step observed, for the report (passes included).
     pub fn saw(&self, line: impl Into<String>) {
         let mut o = self.ctx.observed.lock().unwrap_or_else(|p| p.into_inner());
-        o.entry(self.scenario.clone()).or_default().push(redact(&line.into()));
+        o.entry(self.scenario.clone())
+            .or_default()
+            .push(redact(&line.into()));
     }
 
     /// A warning on this scenario: it passes WITH WARNING, never a bare pass.
     pub fn warn(&self, line: impl Into<String>) {
         let mut o = self.ctx.warnings.lock().unwrap_or_else(|p| p.into_inner());
-        o.entry(self.scenario.clone()).or_default().push(redact(&line.into()));
+        o.entry(self.scenario.clone())
+            .or_default()
+            .push(redact(&line.into()));
     }
 
     pub fn layering_name(&self) -> String {
-        self.layering.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| "?".into())
+        self.layering
+            .as_ref()
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| "?".into())
     }
 
     /// The model of the layering a `Given` chose.
     pub fn model(&mut self) -> Result<Arc<ComposeModel>, StepError> {
         let m = self.layering.as_ref().map(|(_, m)| m.clone());
-        self.judge(verdicts::earlier("a layering chosen by `Given the \"...\" layering of the target`", m))
+        self.judge(verdicts::earlier(
+            "a layering chosen by `Given the \"...\" layering of the target`",
+            m,
+        ))
     }
 
     /// The bootstrap's topics manifest in `model`, if it has one.
     pub fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError> {
         let bootstrap = self.ctx.target.bootstrap_service();
         let found = crate::probes::repo::find_manifest(&self.ctx.target, model, bootstrap);
-        let whose = bootstrap.map(|b| format!("{b}'s")).unwrap_or_else(|| "the target's".into());
-        self.judge(verdicts::observe(format!("{whose} topics manifest, if any, readable and valid"), found))
+        let whose = bootstrap
+            .map(|b| format!("{b}'s"))
+            .unwrap_or_else(|| "the target's".into());
+        self.judge(verdicts::observe(
+            format!("{whose} topics manifest, if any, readable and valid"),
+            found,
+        ))
     }
 
     /// Redis's password, when the target names the variable that holds it
     /// (`redis_password_env`): this process's environment, else the
     /// resolved Redis service's own.
     pub fn redis_password(&mut self, model: &ComposeModel) -> Result<Option<String>, StepError> {
-        let Some(var) = self.ctx.target.redis_password_env.clone() else { return Ok(None) };
+        let Some(var) = self.ctx.target.redis_password_env.clone() else {
+            return Ok(None);
+        };
         if let Ok(v) = std::env::var(&var) {
             return Ok(Some(v));
         }
         let redis = self.ctx.target.names.redis.clone();
-        let found = model.services.get(&redis).and_then(|s| s.environment.get(&var).cloned().flatten());
+        let found = model
+            .services
+            .get(&redis)
+            .and_then(|s| s.environment.get(&var).cloned().flatten());
         let needed = format!("Redis's password in ${var} (redis_password_env): set in this environment or in service {redis}'s");
         self.judge(verdicts::earlier(&needed, found)).map(Some)
     }
 
     /// A service of `model`, defined (else a failure naming the services it has).
-    pub fn defined<'m>(&mut self, model: &'m ComposeModel, service: &str) -> Result<&'m crate::model::compose::Service, StepError> {
-        self.judge(verdicts::observe(format!("service {service} defined"), model.service(service)))
+    pub fn defined<'m>(
+        &mut self,
+        model: &'m ComposeModel,
+        service: &str,
+    ) -> Result<&'m crate::model::compose::Service, StepError> {
+        self.judge(verdicts::observe(
+            format!("service {service} defined"),
+            model.service(service),
+        ))
     }
 
     /// A service's server properties as the apache/kafka image writes them
@@ -261,11 +313,18 @@ impl AcceptanceWorld {
     }
 
     /// [`Self::image_settings`] of a service of `model` (e.g. the running stack's).
-    pub fn image_settings_in(&mut self, model: &ComposeModel, service: &str) -> Result<ImageSettings, StepError> {
+    pub fn image_settings_in(
+        &mut self,
+        model: &ComposeModel,
+        service: &str,
+    ) -> Result<ImageSettings, StepError> {
         let svc = self.defined(model, service)?;
         let mounted = match svc.host_path_of(MOUNTED_SERVER_PROPERTIES) {
             Some(path) if path.exists() => {
-                let what = format!("{} (mounted at {MOUNTED_SERVER_PROPERTIES})", path.display());
+                let what = format!(
+                    "{} (mounted at {MOUNTED_SERVER_PROPERTIES})",
+                    path.display()
+                );
                 Some(self.judge(verdicts::observe(what, std::fs::read_to_string(&path)))?)
             }
             _ => None,
@@ -281,7 +340,10 @@ impl AcceptanceWorld {
     /// The stack, started by `up` without error.
     pub fn stack(&mut self) -> Result<Arc<Stack>, StepError> {
         let s = self.ctx.stack.clone();
-        let s = self.judge(verdicts::earlier("a stack this run started or attached to (select @runtime scenarios)", s))?;
+        let s = self.judge(verdicts::earlier(
+            "a stack this run started or attached to (select @runtime scenarios)",
+            s,
+        ))?;
         let up = s.up_result().cloned();
         let up = self.judge(verdicts::earlier("the stack started", up))?;
         self.judge(verdicts::stack::up_succeeded(&up))?;

@@ -15,7 +15,11 @@ impl Stack {
     pub fn up(&self) -> &UpResult {
         self.up.get_or_init(|| {
             if super::progress::shown() {
-                super::progress::notice(&format!("starting the stack: docker compose -p {} up -d {}", self.project, self.services.up.join(" ")));
+                super::progress::notice(&format!(
+                    "starting the stack: docker compose -p {} up -d {}",
+                    self.project,
+                    self.services.up.join(" ")
+                ));
             }
             let started = Instant::now();
             let mut args = vec!["up", "-d"];
@@ -23,14 +27,26 @@ impl Stack {
             let command = format!("docker compose -p {} {}", self.project, args.join(" "));
             let result = self.cli.spawn(&args).and_then(|child| {
                 self.set_up_pid(child.id());
-                let out = child.wait_with_output().map_err(|e| ComposeError::Missing(e.to_string()));
+                let out = child
+                    .wait_with_output()
+                    .map_err(|e| ComposeError::Missing(e.to_string()));
                 self.set_up_pid(0);
                 self.cli.check(&args, out?)
             });
             let seconds = started.elapsed().as_secs_f64();
             match result {
-                Ok(out) => UpResult { command, ok: true, output: one_line(&String::from_utf8_lossy(&out.stderr)), seconds },
-                Err(e) => UpResult { command, ok: false, output: e.to_string(), seconds },
+                Ok(out) => UpResult {
+                    command,
+                    ok: true,
+                    output: one_line(&String::from_utf8_lossy(&out.stderr)),
+                    seconds,
+                },
+                Err(e) => UpResult {
+                    command,
+                    ok: false,
+                    output: e.to_string(),
+                    seconds,
+                },
             }
         })
     }
@@ -43,12 +59,17 @@ impl Stack {
 
     /// Stops an in-flight `up` (an interrupt arrived while it ran).
     pub fn stop_up(&self) {
-        let Mode::Owned { up_pid, .. } = &self.mode else { return };
+        let Mode::Owned { up_pid, .. } = &self.mode else {
+            return;
+        };
         let pid = up_pid.load(Ordering::SeqCst);
         if pid == 0 {
             return;
         }
-        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM);
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
         for _ in 0..50 {
             if up_pid.load(Ordering::SeqCst) == 0 {
                 break;
@@ -60,15 +81,29 @@ impl Stack {
     /// `down -v --remove-orphans`, once; with `--keep`, prints how to remove
     /// it. An attached deployment is never touched.
     pub fn down(&self) -> Result<(), ComposeError> {
-        let Mode::Owned { keep, down_done, owner_file, .. } = &self.mode else { return Ok(()) };
+        let Mode::Owned {
+            keep,
+            down_done,
+            owner_file,
+            ..
+        } = &self.mode
+        else {
+            return Ok(());
+        };
         let mut done = down_done.lock().unwrap_or_else(|p| p.into_inner());
         if *done {
             return Ok(());
         }
         if *keep {
             *done = true;
-            super::progress::notice(&format!("stack kept; remove it with: {}", self.down_command()));
-            super::progress::notice(&format!("(its owner labels are in {}; `down` removes the stack, the file can go after)", owner_file.display()));
+            super::progress::notice(&format!(
+                "stack kept; remove it with: {}",
+                self.down_command()
+            ));
+            super::progress::notice(&format!(
+                "(its owner labels are in {}; `down` removes the stack, the file can go after)",
+                owner_file.display()
+            ));
             return Ok(());
         }
         // Done only once it worked: a teardown that failed (the engine was
@@ -82,11 +117,20 @@ impl Stack {
             args.extend(["--rmi", "local"]);
         }
         self.cli.run(&args)?;
-        for v in self.carried.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        for v in self
+            .carried
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
             // Gone already is fine; anything else is said, not fatal.
-            let out = std::process::Command::new("docker").args(["volume", "rm", "-f", &v]).output();
+            let out = std::process::Command::new("docker")
+                .args(["volume", "rm", "-f", &v])
+                .output();
             if let Err(e) = out {
-                super::progress::notice(&format!("removing volume {v} that a redeploy carried over: {e}"));
+                super::progress::notice(&format!(
+                    "removing volume {v} that a redeploy carried over: {e}"
+                ));
             }
         }
         *done = true;
@@ -98,7 +142,13 @@ impl Stack {
     /// own compose commands get (project, directory, profiles, env files,
     /// files), quoted for a shell where needed.
     pub fn down_command(&self) -> String {
-        let quote = |a: &String| if a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') { format!("'{}'", a.replace('\'', "'\\''")) } else { a.clone() };
+        let quote = |a: &String| {
+            if a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        };
         let args: Vec<String> = self.cli.base_args().iter().map(quote).collect();
         format!("docker {} down -v", args.join(" "))
     }
@@ -106,9 +156,15 @@ impl Stack {
     /// `docker compose run --rm SERVICE` with a hard time limit. With
     /// `deps_ready`, `--no-deps`: its dependencies were already seen ready
     /// (compose's own dependency check costs about half a second).
-    pub async fn run_oneoff(&self, service: &str, limit: Duration, deps_ready: bool) -> Result<OneOff, StackError> {
+    pub async fn run_oneoff(
+        &self,
+        service: &str,
+        limit: Duration,
+        deps_ready: bool,
+    ) -> Result<OneOff, StackError> {
         let mut cmd = tokio::process::Command::new("docker");
-        cmd.args(self.cli.base_args()).args(["run", "--rm", "--no-TTY"]);
+        cmd.args(self.cli.base_args())
+            .args(["run", "--rm", "--no-TTY"]);
         if deps_ready {
             cmd.arg("--no-deps");
         }
@@ -123,12 +179,26 @@ impl Stack {
         let args = format!("run --rm {service}");
         let out = tokio::time::timeout(limit, cmd.output())
             .await
-            .map_err(|_| StackError::Run { args: args.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
-            .map_err(|e| StackError::Run { args, reason: e.to_string() })?;
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            .map_err(|_| StackError::Run {
+                args: args.clone(),
+                reason: format!("still running after {} s", limit.as_secs()),
+            })?
+            .map_err(|e| StackError::Run {
+                args,
+                reason: e.to_string(),
+            })?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let tail: Vec<&str> = text.lines().rev().take(6).collect();
         let wall_seconds = started.elapsed().as_secs_f64();
-        let events = self.engine.project_events(&self.project, since_s).await.unwrap_or_default();
+        let events = self
+            .engine
+            .project_events(&self.project, since_s)
+            .await
+            .unwrap_or_default();
         Ok(OneOff {
             service: service.to_string(),
             exit_code: out.status.code().unwrap_or(-1),
@@ -154,9 +224,17 @@ impl Stack {
     /// beside it. One that does not wait is started only once Kafka is
     /// ready, so it is not failed for that here (the static scenario judges
     /// the wait). `again`: a repeat run, Kafka known healthy (`--no-deps`).
-    pub async fn run_bootstrap(&self, service: &str, limit: Duration, again: bool) -> Result<OneOff, BootstrapError> {
+    pub async fn run_bootstrap(
+        &self,
+        service: &str,
+        limit: Duration,
+        again: bool,
+    ) -> Result<OneOff, BootstrapError> {
         if again {
-            return self.run_oneoff(service, limit, true).await.map_err(BootstrapError::Run);
+            return self
+                .run_oneoff(service, limit, true)
+                .await
+                .map_err(BootstrapError::Run);
         }
         let kafka = &self.services.up[0];
         if !self.model.waits_healthy(service, kafka) {
@@ -164,7 +242,10 @@ impl Stack {
             if !r.healthy {
                 return Err(BootstrapError::NotReady(r));
             }
-            return self.run_oneoff(service, limit, false).await.map_err(BootstrapError::Run);
+            return self
+                .run_oneoff(service, limit, false)
+                .await
+                .map_err(BootstrapError::Run);
         }
         let mut run = std::pin::pin!(self.run_oneoff(service, limit, false));
         tokio::select! {
@@ -181,8 +262,19 @@ impl Stack {
     /// host address in `KAFKA_BOOTSTRAP_SERVERS` and the run's compose
     /// project in `COMPOSE_PROJECT_NAME`, `COMPOSE_FILE` and
     /// `COMPOSE_PROFILES`, so a `docker compose` inside it reaches this stack.
-    pub async fn run_host_command(&self, command: &str, dir: &std::path::Path, bootstrap_servers: &str, limit: Duration) -> Result<OneOff, StackError> {
-        let files: Vec<String> = self.cli.files.iter().map(|f| f.display().to_string()).collect();
+    pub async fn run_host_command(
+        &self,
+        command: &str,
+        dir: &std::path::Path,
+        bootstrap_servers: &str,
+        limit: Duration,
+    ) -> Result<OneOff, StackError> {
+        let files: Vec<String> = self
+            .cli
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect();
         let mut cmd = tokio::process::Command::new("sh");
         cmd.arg("-c").arg(command).current_dir(dir);
         cmd.env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers)
@@ -194,9 +286,19 @@ impl Stack {
         let args = format!("sh -c {command:?}");
         let out = tokio::time::timeout(limit, cmd.output())
             .await
-            .map_err(|_| StackError::Command { command: args.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
-            .map_err(|e| StackError::Command { command: args, reason: e.to_string() })?;
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            .map_err(|_| StackError::Command {
+                command: args.clone(),
+                reason: format!("still running after {} s", limit.as_secs()),
+            })?
+            .map_err(|e| StackError::Command {
+                command: args,
+                reason: e.to_string(),
+            })?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let tail: Vec<&str> = text.lines().rev().take(6).collect();
         let wall_seconds = started.elapsed().as_secs_f64();
         Ok(OneOff {

@@ -15,9 +15,16 @@ use super::progress::Progress;
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
     #[error("opening the host lock {path}: {source}")]
-    Open { path: PathBuf, source: std::io::Error },
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("another kraft-acceptance run still holds the host lock {path} after {waited:.0} s ({holder}); wait for it, or raise --lock-wait")]
-    Timeout { path: PathBuf, waited: f64, holder: String },
+    Timeout {
+        path: PathBuf,
+        waited: f64,
+        holder: String,
+    },
 }
 
 /// The held lock; released on drop or when the process ends.
@@ -46,7 +53,11 @@ fn holder(path: &PathBuf) -> String {
     let mut s = String::new();
     let _ = File::open(path).and_then(|mut f| f.read_to_string(&mut s));
     let s = s.trim();
-    if s.is_empty() { UNKNOWN.into() } else { s.to_string() }
+    if s.is_empty() {
+        UNKNOWN.into()
+    } else {
+        s.to_string()
+    }
 }
 
 impl HostLock {
@@ -54,7 +65,10 @@ impl HostLock {
     /// line tells the next run.
     pub fn acquire(project: &str, limit: Duration) -> Result<HostLock, LockError> {
         let path = lock_path();
-        let open_err = |source| LockError::Open { path: path.clone(), source };
+        let open_err = |source| LockError::Open {
+            path: path.clone(),
+            source,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(open_err)?;
         }
@@ -62,22 +76,47 @@ impl HostLock {
         let mut progress = Progress::new();
         let mut said = false;
         loop {
-            let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(open_err)?;
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(open_err)?;
             match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
                 Ok(mut lock) => {
-                    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-                    let line = format!("pid {} (project {project}) since unix time {since}", std::process::id());
-                    let _ = lock.set_len(0).and_then(|_| lock.rewind()).and_then(|_| lock.write_all(line.as_bytes()));
+                    let since = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0);
+                    let line = format!(
+                        "pid {} (project {project}) since unix time {since}",
+                        std::process::id()
+                    );
+                    let _ = lock
+                        .set_len(0)
+                        .and_then(|_| lock.rewind())
+                        .and_then(|_| lock.write_all(line.as_bytes()));
                     let waited = started.elapsed();
                     if said {
-                        super::progress::notice(&format!("host lock taken after waiting {:.1} s", waited.as_secs_f64()));
+                        super::progress::notice(&format!(
+                            "host lock taken after waiting {:.1} s",
+                            waited.as_secs_f64()
+                        ));
                     }
-                    return Ok(HostLock { _lock: lock, waited });
+                    return Ok(HostLock {
+                        _lock: lock,
+                        waited,
+                    });
                 }
                 Err((_, _)) => {
                     let waited = started.elapsed().as_secs_f64();
                     if waited >= limit.as_secs_f64() {
-                        return Err(LockError::Timeout { path: path.clone(), waited, holder: holder(&path) });
+                        return Err(LockError::Timeout {
+                            path: path.clone(),
+                            waited,
+                            holder: holder(&path),
+                        });
                     }
                     if !said {
                         // The holder writes its line just after it locks.
@@ -90,10 +129,17 @@ impl HostLock {
                             who = holder(&path);
                         }
                         // Always said once: a run that waits must say why.
-                        super::progress::notice(&format!("waiting for the host lock {} held by {who}", path.display()));
+                        super::progress::notice(&format!(
+                            "waiting for the host lock {} held by {who}",
+                            path.display()
+                        ));
                         said = true;
                     }
-                    progress.show(&format!("waiting for the host lock ({}): {waited:.0} s / {:.0} s", holder(&path), limit.as_secs_f64()));
+                    progress.show(&format!(
+                        "waiting for the host lock ({}): {waited:.0} s / {:.0} s",
+                        holder(&path),
+                        limit.as_secs_f64()
+                    ));
                     std::thread::sleep(Duration::from_millis(200));
                 }
             }

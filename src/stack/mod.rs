@@ -14,8 +14,8 @@ pub mod owner;
 pub mod preflight;
 pub mod progress;
 pub mod readiness;
-pub mod redeploy;
 pub mod reaper;
+pub mod redeploy;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -45,7 +45,10 @@ pub struct Services {
 
 impl Services {
     pub fn of(target: &crate::target::Target) -> Self {
-        Services { up: target.up_services(), bootstrap: target.bootstrap_service().map(str::to_string) }
+        Services {
+            up: target.up_services(),
+            bootstrap: target.bootstrap_service().map(str::to_string),
+        }
     }
 }
 
@@ -56,17 +59,33 @@ pub enum StackError {
     #[error("{0}")]
     Compose(#[from] ComposeError),
     #[error("image {image} (service {service}) is not present locally and no registry is reachable; {hint}")]
-    ImageMissing { service: String, image: String, hint: String },
+    ImageMissing {
+        service: String,
+        image: String,
+        hint: String,
+    },
     #[error("host port {addr} is already in use (published by service {service}); free it or stop what holds it")]
     PortTaken { addr: String, service: String },
     #[error("host port {addr} (published by service {service}) is held by kraft-acceptance stack {project}, left up because {why}; remove it with: docker compose -p {project} down -v")]
-    PortTakenByStack { addr: String, service: String, project: String, why: String },
+    PortTakenByStack {
+        addr: String,
+        service: String,
+        project: String,
+        why: String,
+    },
     #[error("writing the stand-in override {path}: {source}")]
-    Override { path: PathBuf, source: std::io::Error },
+    Override {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("project {project} has no container of service {service}; is it deployed? (docker compose -p {project} ps)")]
     NotRunning { project: String, service: String },
     #[error("{role}'s service \"{service}\" is not in the layering (services: {have}); name it in kraft-acceptance.toml: [names] {} = \"...\"", role.to_lowercase())]
-    NoService { role: String, service: String, have: String },
+    NoService {
+        role: String,
+        service: String,
+        have: String,
+    },
     #[error("no container of service \"{service}\" in project {project}")]
     NoContainer { project: String, service: String },
     #[error("`docker compose {args}`: {reason}")]
@@ -76,7 +95,10 @@ pub enum StackError {
     #[error("{0}")]
     Lock(#[from] lock::LockError),
     #[error("writing the run's owner labels {path}: {source}")]
-    OwnerFile { path: PathBuf, source: std::io::Error },
+    OwnerFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Who the stack belongs to, and so what this run may do to it.
@@ -147,6 +169,9 @@ impl Stack {
         let all = self.containers().await?;
         all.into_iter()
             .find(|c| c.service == service && !c.oneoff)
-            .ok_or_else(|| StackError::NoContainer { project: self.project.clone(), service: service.into() })
+            .ok_or_else(|| StackError::NoContainer {
+                project: self.project.clone(),
+                service: service.into(),
+            })
     }
 }

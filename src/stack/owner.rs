@@ -44,7 +44,9 @@ pub enum Liveness {
 }
 
 fn read_trim(path: &str) -> String {
-    std::fs::read_to_string(path).map(|s| s.trim().to_string()).unwrap_or_default()
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
 }
 
 /// Field 22 (starttime) of /proc/PID/stat; the command name may hold spaces
@@ -74,7 +76,10 @@ impl Owner {
             start_ticks: proc_start_ticks(pid).unwrap_or(0),
             boot_id: this_boot(),
             host: this_host(),
-            started_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+            started_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
         }
     }
 
@@ -97,7 +102,10 @@ impl Owner {
             start_ticks: labels.get(START_LABEL)?.parse().ok()?,
             boot_id: labels.get(BOOT_LABEL)?.clone(),
             host: labels.get(HOST_LABEL)?.clone(),
-            started_at: labels.get(STARTED_AT_LABEL).and_then(|s| s.parse().ok()).unwrap_or(0),
+            started_at: labels
+                .get(STARTED_AT_LABEL)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0),
         })
     }
 
@@ -113,11 +121,17 @@ pub fn judge(owner: &Owner, host: &str, boot: &str, pid_start_ticks: Option<u64>
         return Liveness::Elsewhere;
     }
     if owner.boot_id != boot {
-        return Liveness::Gone(format!("pid {} ran before this host's last boot", owner.pid));
+        return Liveness::Gone(format!(
+            "pid {} ran before this host's last boot",
+            owner.pid
+        ));
     }
     match pid_start_ticks {
         None => Liveness::Gone(format!("pid {} is gone", owner.pid)),
-        Some(t) if t != owner.start_ticks => Liveness::Gone(format!("pid {} is gone (the pid now belongs to another process)", owner.pid)),
+        Some(t) if t != owner.start_ticks => Liveness::Gone(format!(
+            "pid {} is gone (the pid now belongs to another process)",
+            owner.pid
+        )),
         Some(_) => Liveness::Alive,
     }
 }
@@ -125,18 +139,35 @@ pub fn judge(owner: &Owner, host: &str, boot: &str, pid_start_ticks: Option<u64>
 /// A compose override that puts `labels` on every service, on every network
 /// the project creates (not external ones) and on every volume. JSON is YAML.
 pub fn labels_override(model: &ComposeModel, labels: &BTreeMap<String, String>) -> String {
-    let labels: Map<String, Value> = labels.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    let services: Map<String, Value> = model.services.keys().map(|s| (s.clone(), json!({ "labels": labels }))).collect();
-    let networks: Map<String, Value> =
-        model.networks.iter().filter(|(_, n)| !n.external).map(|(k, _)| (k.clone(), json!({ "labels": labels }))).collect();
-    let volumes: Map<String, Value> =
-        model.volumes.iter().filter(|(_, v)| !v.external).map(|(k, _)| (k.clone(), json!({ "labels": labels }))).collect();
+    let labels: Map<String, Value> = labels
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let services: Map<String, Value> = model
+        .services
+        .keys()
+        .map(|s| (s.clone(), json!({ "labels": labels })))
+        .collect();
+    let networks: Map<String, Value> = model
+        .networks
+        .iter()
+        .filter(|(_, n)| !n.external)
+        .map(|(k, _)| (k.clone(), json!({ "labels": labels })))
+        .collect();
+    let volumes: Map<String, Value> = model
+        .volumes
+        .iter()
+        .filter(|(_, v)| !v.external)
+        .map(|(k, _)| (k.clone(), json!({ "labels": labels })))
+        .collect();
     json!({ "services": services, "networks": networks, "volumes": volumes }).to_string()
 }
 
 /// The owner override file of a run.
 pub fn run_file(project: &str) -> PathBuf {
-    crate::dirs::state_dir().join("runs").join(format!("{project}.owner.yml"))
+    crate::dirs::state_dir()
+        .join("runs")
+        .join(format!("{project}.owner.yml"))
 }
 
 #[cfg(test)]
@@ -144,23 +175,36 @@ mod tests {
     use super::*;
 
     fn owner() -> Owner {
-        Owner { pid: 42, start_ticks: 1000, boot_id: "b1".into(), host: "ci-1".into(), started_at: 1 }
+        Owner {
+            pid: 42,
+            start_ticks: 1000,
+            boot_id: "b1".into(),
+            host: "ci-1".into(),
+            started_at: 1,
+        }
     }
 
     #[test]
     fn liveness_tells_alive_gone_reused_rebooted_and_elsewhere() {
         let o = owner();
         assert_eq!(judge(&o, "ci-1", "b1", Some(1000)), Liveness::Alive);
-        assert!(matches!(judge(&o, "ci-1", "b1", None), Liveness::Gone(w) if w == "pid 42 is gone"));
-        assert!(matches!(judge(&o, "ci-1", "b1", Some(7)), Liveness::Gone(w) if w.contains("another process")));
-        assert!(matches!(judge(&o, "ci-1", "b2", Some(1000)), Liveness::Gone(w) if w.contains("last boot")));
+        assert!(
+            matches!(judge(&o, "ci-1", "b1", None), Liveness::Gone(w) if w == "pid 42 is gone")
+        );
+        assert!(
+            matches!(judge(&o, "ci-1", "b1", Some(7)), Liveness::Gone(w) if w.contains("another process"))
+        );
+        assert!(
+            matches!(judge(&o, "ci-1", "b2", Some(1000)), Liveness::Gone(w) if w.contains("last boot"))
+        );
         assert_eq!(judge(&o, "ci-2", "b1", None), Liveness::Elsewhere);
     }
 
     #[test]
     fn labels_name_the_owner_and_read_back() {
         let o = owner();
-        let l: std::collections::HashMap<String, String> = o.labels("kraftacc-42-a", false).into_iter().collect();
+        let l: std::collections::HashMap<String, String> =
+            o.labels("kraftacc-42-a", false).into_iter().collect();
         assert_eq!(l[RUN_LABEL], "kraftacc-42-a");
         assert_eq!(Owner::from_labels(&l), Some(o));
         assert_eq!(Owner::from_labels(&Default::default()), None);
@@ -180,10 +224,14 @@ mod tests {
                 "volumes":{"kafka-data":{},"ext":{"external":true}}}"#,
         )
         .unwrap();
-        let v: Value = serde_json::from_str(&labels_override(&m, &owner().labels("p", false))).unwrap();
+        let v: Value =
+            serde_json::from_str(&labels_override(&m, &owner().labels("p", false))).unwrap();
         assert_eq!(v["services"]["kafka"]["labels"][RUN_LABEL], "p");
         assert_eq!(v["networks"]["hule-network"]["labels"][PID_LABEL], "42");
-        assert!(v["networks"].get("shared").is_none(), "external networks are not ours to label");
+        assert!(
+            v["networks"].get("shared").is_none(),
+            "external networks are not ours to label"
+        );
         assert_eq!(v["volumes"]["kafka-data"]["labels"][KEEP_LABEL], "false");
         assert!(v["volumes"].get("ext").is_none());
     }

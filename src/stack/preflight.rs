@@ -19,11 +19,14 @@ use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::probes::engine::Engine;
 
 /// The stand-in override, compiled in so the binary carries it.
-pub const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin.yml");
+pub const STANDIN_OVERRIDE: &str =
+    include_str!("../../fixtures/standin/docker-compose.standin.yml");
 /// The bootstrap's image, for a bootstrap that runs one (not one it builds:
 /// setting `image` beside `build` would tag the build as the stand-in).
-pub const STANDIN_BOOTSTRAP_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
-pub const STANDIN_NOTE: &str = "stand-in images: Apache Kafka 3.8.0 (release jars, image built locally; \
+pub const STANDIN_BOOTSTRAP_OVERRIDE: &str =
+    include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
+pub const STANDIN_NOTE: &str =
+    "stand-in images: Apache Kafka 3.8.0 (release jars, image built locally; \
 not the apache/kafka image) for apache/kafka:3.8.0, Debian redis-server 7.0 for redis";
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
 
@@ -47,11 +50,17 @@ pub struct Images {
 
 impl Images {
     fn standin(reason: &str) -> Self {
-        Self { standin: true, description: format!("{STANDIN_NOTE}; stand-in because {reason}") }
+        Self {
+            standin: true,
+            description: format!("{STANDIN_NOTE}; stand-in because {reason}"),
+        }
     }
 
     fn real(how: &str) -> Self {
-        Self { standin: false, description: format!("the target's own images ({how})") }
+        Self {
+            standin: false,
+            description: format!("the target's own images ({how})"),
+        }
     }
 }
 
@@ -86,7 +95,12 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
                 return Err(format!("still pulling after {} s", limit.as_secs()));
             }
             Ok(None) => {
-                progress.show(&format!("pulling {} ({:.0} s / {} s)", names(missing), started.elapsed().as_secs_f64(), limit.as_secs()));
+                progress.show(&format!(
+                    "pulling {} ({:.0} s / {} s)",
+                    names(missing),
+                    started.elapsed().as_secs_f64(),
+                    limit.as_secs()
+                ));
                 std::thread::sleep(Duration::from_millis(200));
             }
             Err(e) => return Err(e.to_string()),
@@ -94,14 +108,19 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
     }
     drop(progress);
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    cli.check(&args, out).map(|_| started.elapsed().as_secs_f64()).map_err(|e| match e {
-        // Compose reports each service's progress too; the error is the
-        // registry's (or the network's) own line.
-        ComposeError::Failed { stderr, .. } => {
-            stderr.split(" | ").filter(|l| l.contains("rror")).last().map(str::to_string).unwrap_or(stderr)
-        }
-        e => e.to_string(),
-    })
+    cli.check(&args, out)
+        .map(|_| started.elapsed().as_secs_f64())
+        .map_err(|e| match e {
+            // Compose reports each service's progress too; the error is the
+            // registry's (or the network's) own line.
+            ComposeError::Failed { stderr, .. } => stderr
+                .split(" | ")
+                .filter(|l| l.contains("rror"))
+                .last()
+                .map(str::to_string)
+                .unwrap_or(stderr),
+            e => e.to_string(),
+        })
 }
 
 pub struct StackOptions {
@@ -117,7 +136,10 @@ pub struct StackOptions {
 
 /// A project name no other run uses: lowercase, digits, dashes.
 pub fn unique_project() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("kraftacc-{}-{:x}", std::process::id(), nanos & 0xfffff)
 }
 
@@ -126,7 +148,9 @@ pub fn unique_project() -> String {
 /// A stand-in override for the target's service names: the files spell the
 /// seed's (`kafka`, `redis`, `kafka_topic_setup`).
 pub fn renamed(content: &str, services: &Services) -> String {
-    let mut out = content.replace("\n  kafka:\n", &format!("\n  {}:\n", services.up[0])).replace("\n  redis:\n", &format!("\n  {}:\n", services.up[1]));
+    let mut out = content
+        .replace("\n  kafka:\n", &format!("\n  {}:\n", services.up[0]))
+        .replace("\n  redis:\n", &format!("\n  {}:\n", services.up[1]));
     if let Some(b) = &services.bootstrap {
         out = out.replace("\n  kafka_topic_setup:\n", &format!("\n  {b}:\n"));
     }
@@ -136,8 +160,10 @@ pub fn renamed(content: &str, services: &Services) -> String {
 pub fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
     let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
-    crate::dirs::cached_file(&name, content)
-        .map_err(|source| StackError::Override { path: crate::dirs::cache_dir().join(name), source })
+    crate::dirs::cached_file(&name, content).map_err(|source| StackError::Override {
+        path: crate::dirs::cache_dir().join(name),
+        source,
+    })
 }
 
 impl Stack {
@@ -152,18 +178,31 @@ impl Stack {
         sweep_orphans(&engine).await?;
         let models = Models::resolve(&opts, &project)?;
         let (standin, images) = choose_images(&engine, &opts, &models).await?;
-        let Models { target_cli, target_model, standin_cli, standin_model } = models;
+        let Models {
+            target_cli,
+            target_model,
+            standin_cli,
+            standin_model,
+        } = models;
         let (mut cli, model) = match (standin, standin_model) {
             (true, Some(m)) => (standin_cli, m?),
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
-        if let Some((service, image)) = missing_images(&engine, &model, &opts.services).await.into_iter().next() {
+        if let Some((service, image)) = missing_images(&engine, &model, &opts.services)
+            .await
+            .into_iter()
+            .next()
+        {
             let hint = if standin {
                 "run scripts/setup.sh to build the stand-in images".to_string()
             } else {
                 "pull it, or run with --images standin after scripts/setup.sh".to_string()
             };
-            return Err(StackError::ImageMissing { service, image, hint });
+            return Err(StackError::ImageMissing {
+                service,
+                image,
+                hint,
+            });
         }
         if let Err(e) = ports_free(&model, &opts.services) {
             return Err(port_holder(&engine, e).await);
@@ -174,7 +213,13 @@ impl Stack {
             project,
             cli,
             engine,
-            mode: Mode::Owned { keep: opts.keep, down_done: Mutex::new(false), up_pid: AtomicU32::new(0), owner_file, lock },
+            mode: Mode::Owned {
+                keep: opts.keep,
+                down_done: Mutex::new(false),
+                up_pid: AtomicU32::new(0),
+                owner_file,
+                lock,
+            },
             target_model,
             images,
             model,
@@ -189,7 +234,12 @@ impl Stack {
 
     /// A deployment that is already running (post-deploy verification). Only
     /// reads: compose `config`, engine inspect/list/events, sockets, clients.
-    pub async fn attach(project: &str, cli: ComposeCli, wait_limit: Duration, services: Services) -> Result<Arc<Stack>, StackError> {
+    pub async fn attach(
+        project: &str,
+        cli: ComposeCli,
+        wait_limit: Duration,
+        services: Services,
+    ) -> Result<Arc<Stack>, StackError> {
         let engine = Engine::connect().await?;
         let cli = cli.with_project(project);
         let model = cli.config()?;
@@ -201,12 +251,17 @@ impl Stack {
             let c = containers
                 .iter()
                 .find(|c| &c.service == service && !c.oneoff)
-                .ok_or_else(|| StackError::NotRunning { project: project.into(), service: service.clone() })?;
+                .ok_or_else(|| StackError::NotRunning {
+                    project: project.into(),
+                    service: service.clone(),
+                })?;
             standin |= c.image.starts_with(STANDIN_PREFIX);
         }
         let up = OnceLock::new();
         let _ = up.set(UpResult {
-            command: format!("attached to running project {project} (nothing started, stopped or removed)"),
+            command: format!(
+                "attached to running project {project} (nothing started, stopped or removed)"
+            ),
             ok: true,
             output: String::new(),
             seconds: 0.0,
@@ -217,7 +272,11 @@ impl Stack {
             engine,
             mode: Mode::Attached,
             target_model: Arc::new(model.clone()),
-            images: if standin { Images::standin("the deployment runs them") } else { Images::real("as deployed") },
+            images: if standin {
+                Images::standin("the deployment runs them")
+            } else {
+                Images::real("as deployed")
+            },
             model,
             up,
             // Whatever the engine still holds of the project's history.
@@ -235,17 +294,31 @@ async fn sweep_orphans(engine: &Engine) -> Result<(), StackError> {
     for swept in reaper::sweep(engine, false).await? {
         match swept {
             reaper::Swept::Reaped { stack, why, failed } if failed.is_empty() => {
-                super::progress::notice(&format!("reaped orphan stack {} ({why}): {}", stack.project, stack.inventory()))
+                super::progress::notice(&format!(
+                    "reaped orphan stack {} ({why}): {}",
+                    stack.project,
+                    stack.inventory()
+                ))
             }
-            reaper::Swept::Reaped { stack, why, failed } => {
-                super::progress::notice(&format!("orphan stack {} ({why}): could not remove {}", stack.project, failed.join("; ")))
-            }
-            reaper::Swept::TestHost { name, why, failed: None } => {
-                super::progress::notice(&format!("removed test host {name} of the neighbour probe ({why}) with its veth pair"))
-            }
-            reaper::Swept::TestHost { name, why, failed: Some(e) } => {
-                super::progress::notice(&format!("test host {name} of the neighbour probe ({why}): could not remove it: {e}"))
-            }
+            reaper::Swept::Reaped { stack, why, failed } => super::progress::notice(&format!(
+                "orphan stack {} ({why}): could not remove {}",
+                stack.project,
+                failed.join("; ")
+            )),
+            reaper::Swept::TestHost {
+                name,
+                why,
+                failed: None,
+            } => super::progress::notice(&format!(
+                "removed test host {name} of the neighbour probe ({why}) with its veth pair"
+            )),
+            reaper::Swept::TestHost {
+                name,
+                why,
+                failed: Some(e),
+            } => super::progress::notice(&format!(
+                "test host {name} of the neighbour probe ({why}): could not remove it: {e}"
+            )),
             _ => {}
         }
     }
@@ -265,24 +338,52 @@ impl Models {
     fn resolve(opts: &StackOptions, project: &str) -> Result<Self, StackError> {
         let target_cli = opts.cli.clone();
         let mut standin_cli = opts.cli.clone().with_project(project);
-        standin_cli.files.push(standin_override_file(&renamed(STANDIN_OVERRIDE, &opts.services))?);
+        standin_cli.files.push(standin_override_file(&renamed(
+            STANDIN_OVERRIDE,
+            &opts.services,
+        ))?);
         let mut standin_image_bootstrap = standin_cli.clone();
-        standin_image_bootstrap.files.push(standin_override_file(&renamed(STANDIN_BOOTSTRAP_OVERRIDE, &opts.services))?);
+        standin_image_bootstrap
+            .files
+            .push(standin_override_file(&renamed(
+                STANDIN_BOOTSTRAP_OVERRIDE,
+                &opts.services,
+            ))?);
         let (target_model, standin_model) = std::thread::scope(|s| {
-            let standin = (opts.images != ImageChoice::Real).then(|| s.spawn(|| standin_image_bootstrap.config()));
+            let standin = (opts.images != ImageChoice::Real)
+                .then(|| s.spawn(|| standin_image_bootstrap.config()));
             let target = target_cli.config();
-            (target, standin.map(|h| h.join().unwrap_or_else(|_| Err(ComposeError::Panicked("config".into())))))
+            (
+                target,
+                standin.map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(ComposeError::Panicked("config".into())))
+                }),
+            )
         });
         let target_model = Arc::new(target_model?);
         // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
         for (role, service) in ["Kafka", "Redis"].iter().zip(&opts.services.up) {
             if !target_model.services.contains_key(service) {
-                let have = target_model.services.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(StackError::NoService { role: role.to_string(), service: service.clone(), have });
+                let have = target_model
+                    .services
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(StackError::NoService {
+                    role: role.to_string(),
+                    service: service.clone(),
+                    have,
+                });
             }
         }
         // A bootstrap the target builds keeps its build (and its own image name).
-        let bootstrap = opts.services.bootstrap.as_deref().and_then(|b| target_model.services.get(b));
+        let bootstrap = opts
+            .services
+            .bootstrap
+            .as_deref()
+            .and_then(|b| target_model.services.get(b));
         let (standin_cli, standin_model) = match bootstrap.is_none_or(|s| s.build.is_some()) {
             false => (standin_image_bootstrap, standin_model),
             true => {
@@ -290,19 +391,31 @@ impl Models {
                 (standin_cli, m)
             }
         };
-        Ok(Models { target_cli, target_model, standin_cli, standin_model })
+        Ok(Models {
+            target_cli,
+            target_model,
+            standin_cli,
+            standin_model,
+        })
     }
 }
 
 /// Real images first: present, else pulled; the stand-in only when the
 /// pull itself failed, and then its own error is the reason.
-async fn choose_images(engine: &Engine, opts: &StackOptions, m: &Models) -> Result<(bool, Images), StackError> {
+async fn choose_images(
+    engine: &Engine,
+    opts: &StackOptions,
+    m: &Models,
+) -> Result<(bool, Images), StackError> {
     let missing = missing_images(engine, &m.target_model, &opts.services).await;
     Ok(match opts.images {
         ImageChoice::Standin => (true, Images::standin("--images standin")),
         _ if missing.is_empty() => (false, Images::real("present on this engine")),
         choice => match pull(&m.target_cli, &missing, PULL_LIMIT) {
-            Ok(secs) => (false, Images::real(&format!("pulled {} in {secs:.1} s", names(&missing)))),
+            Ok(secs) => (
+                false,
+                Images::real(&format!("pulled {} in {secs:.1} s", names(&missing))),
+            ),
             Err(why) if choice == ImageChoice::Auto => {
                 let reason = format!("pulling {} failed: {why}", names(&missing));
                 super::progress::notice(&format!("stand-in images: {reason}"));
@@ -310,15 +423,25 @@ async fn choose_images(engine: &Engine, opts: &StackOptions, m: &Models) -> Resu
             }
             Err(why) => {
                 let (service, image) = missing[0].clone();
-                let hint = format!("pulling it failed: {why}; --images real never falls back to the stand-in");
-                return Err(StackError::ImageMissing { service, image, hint });
+                let hint = format!(
+                    "pulling it failed: {why}; --images real never falls back to the stand-in"
+                );
+                return Err(StackError::ImageMissing {
+                    service,
+                    image,
+                    hint,
+                });
             }
         },
     })
 }
 
 /// The compose override that labels everything the run creates with its owner.
-fn write_owner_file(project: &str, model: &ComposeModel, keep: bool) -> Result<PathBuf, StackError> {
+fn write_owner_file(
+    project: &str,
+    model: &ComposeModel,
+    keep: bool,
+) -> Result<PathBuf, StackError> {
     let owner_file = owner::run_file(project);
     let labels = Owner::current().labels(project, keep);
     let write = |path: &PathBuf| -> std::io::Result<()> {
@@ -327,7 +450,10 @@ fn write_owner_file(project: &str, model: &ComposeModel, keep: bool) -> Result<P
         }
         std::fs::write(path, owner::labels_override(model, &labels))
     };
-    write(&owner_file).map_err(|source| StackError::OwnerFile { path: owner_file.clone(), source })?;
+    write(&owner_file).map_err(|source| StackError::OwnerFile {
+        path: owner_file.clone(),
+        source,
+    })?;
     Ok(owner_file)
 }
 
@@ -335,13 +461,24 @@ fn write_owner_file(project: &str, model: &ComposeModel, keep: bool) -> Result<P
 /// address is how the engine will use it; nothing is sent.
 fn ports_free(model: &ComposeModel, services: &Services) -> Result<(), StackError> {
     for service in &services.up {
-        let Ok(svc) = model.service(service) else { continue };
+        let Ok(svc) = model.service(service) else {
+            continue;
+        };
         for p in &svc.ports {
-            let Some(port) = p.published.as_deref().and_then(|s| s.parse::<u16>().ok()) else { continue };
+            let Some(port) = p.published.as_deref().and_then(|s| s.parse::<u16>().ok()) else {
+                continue;
+            };
             let ip = p.host_ip.clone().unwrap_or_else(|| "0.0.0.0".into());
-            let addr = if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") };
+            let addr = if ip.contains(':') {
+                format!("[{ip}]:{port}")
+            } else {
+                format!("{ip}:{port}")
+            };
             if TcpListener::bind(&addr).is_err() {
-                return Err(StackError::PortTaken { addr, service: service.to_string() });
+                return Err(StackError::PortTaken {
+                    addr,
+                    service: service.to_string(),
+                });
             }
         }
     }
@@ -351,12 +488,22 @@ fn ports_free(model: &ComposeModel, services: &Services) -> Result<(), StackErro
 /// A taken port that one of kraft-acceptance's own stacks holds says whose
 /// it is and how to remove it; any other holder is the user's to find.
 async fn port_holder(engine: &Engine, e: StackError) -> StackError {
-    let StackError::PortTaken { addr, service } = &e else { return e };
+    let StackError::PortTaken { addr, service } = &e else {
+        return e;
+    };
     let port = addr.rsplit(':').next().unwrap_or_default();
-    let Ok(ours) = reaper::survey(engine).await else { return e };
+    let Ok(ours) = reaper::survey(engine).await else {
+        return e;
+    };
     for (s, verdict) in ours {
-        for r in s.resources.iter().filter(|r| r.kind == crate::probes::engine::ResourceKind::Container) {
-            let Ok(c) = engine.inspect(&r.id).await else { continue };
+        for r in s
+            .resources
+            .iter()
+            .filter(|r| r.kind == crate::probes::engine::ResourceKind::Container)
+        {
+            let Ok(c) = engine.inspect(&r.id).await else {
+                continue;
+            };
             if c.bindings.iter().any(|b| b.host_port == port) {
                 let why = match verdict {
                     reaper::Decision::Leave(why) | reaper::Decision::Reap(why) => why,
@@ -374,11 +521,22 @@ async fn port_holder(engine: &Engine, e: StackError) -> StackError {
 }
 
 /// (service, image) of the started services whose image is not present.
-async fn missing_images(engine: &Engine, model: &ComposeModel, services: &Services) -> Vec<(String, String)> {
+async fn missing_images(
+    engine: &Engine,
+    model: &ComposeModel,
+    services: &Services,
+) -> Vec<(String, String)> {
     let mut missing = Vec::new();
     for service in services.up.iter().chain(&services.bootstrap) {
         // An image the target builds is built by compose, not pulled.
-        let Some(image) = model.services.get(service).filter(|s| s.build.is_none()).and_then(|s| s.image.clone()) else { continue };
+        let Some(image) = model
+            .services
+            .get(service)
+            .filter(|s| s.build.is_none())
+            .and_then(|s| s.image.clone())
+        else {
+            continue;
+        };
         if engine.image_id(&image).await.is_none() {
             missing.push((service.to_string(), image));
         }

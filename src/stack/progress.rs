@@ -59,7 +59,11 @@ pub struct Progress {
 
 impl Progress {
     pub fn new() -> Self {
-        Self { tty: std::io::stderr().is_terminal(), on: shown(), last_line: Instant::now() - Duration::from_secs(10) }
+        Self {
+            tty: std::io::stderr().is_terminal(),
+            on: shown(),
+            last_line: Instant::now() - Duration::from_secs(10),
+        }
     }
 
     /// Redraws the line on a terminal; elsewhere prints it at most every 2 s.
@@ -105,5 +109,9 @@ pub fn abort(line: &str) {
 /// `s` on one line, at most `n` characters.
 pub fn trim(s: &str, n: usize) -> String {
     let s = s.replace('\n', " ");
-    if s.chars().count() > n { format!("{}…", s.chars().take(n).collect::<String>()) } else { s }
+    if s.chars().count() > n {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    } else {
+        s
+    }
 }

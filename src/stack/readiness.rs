@@ -48,7 +48,9 @@ impl Stack {
                 Ok(c) => {
                     r.last_check = c.last_check.clone();
                     r.state = match (&c.health, c.status.as_str()) {
-                        (_, "exited" | "dead") => format!("{} (exit {})", c.status, c.exit_code.unwrap_or(-1)),
+                        (_, "exited" | "dead") => {
+                            format!("{} (exit {})", c.status, c.exit_code.unwrap_or(-1))
+                        }
                         (Some(h), s) => format!("{s}/{h}"),
                         (None, s) => format!("{s}, no healthcheck"),
                     };

@@ -19,34 +19,63 @@ pub struct Redeployed {
 impl Stack {
     pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
         let [kafka, redis] = &self.services.up;
-        let args = ["up", "-d", "--force-recreate", kafka.as_str(), redis.as_str()];
+        let args = [
+            "up",
+            "-d",
+            "--force-recreate",
+            kafka.as_str(),
+            redis.as_str(),
+        ];
         let shown = args.join(" ");
         // The containers' anonymous volumes: the new containers get them.
         let mut anonymous = Vec::new();
         for service in [kafka, redis] {
             if let Ok(c) = self.service_container(service).await {
-                anonymous.extend(c.volumes.into_iter().filter(|v| crate::model::engine::is_anonymous_volume(v)));
+                anonymous.extend(
+                    c.volumes
+                        .into_iter()
+                        .filter(|v| crate::model::engine::is_anonymous_volume(v)),
+                );
             }
         }
-        self.carried.lock().unwrap_or_else(|p| p.into_inner()).extend(anonymous);
+        self.carried
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(anonymous);
         let since_s = Engine::now_s() - 1;
         let started = Instant::now();
         let mut cmd = tokio::process::Command::new("docker");
-        cmd.args(self.cli.base_args()).args(args).stdin(std::process::Stdio::null()).kill_on_drop(true);
+        cmd.args(self.cli.base_args())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
         let limit = self.wait_limit + Duration::from_secs(120);
         let out = tokio::time::timeout(limit, cmd.output())
             .await
-            .map_err(|_| StackError::Run { args: shown.clone(), reason: format!("still running after {} s", limit.as_secs()) })?
-            .map_err(|e| StackError::Run { args: shown.clone(), reason: e.to_string() })?;
+            .map_err(|_| StackError::Run {
+                args: shown.clone(),
+                reason: format!("still running after {} s", limit.as_secs()),
+            })?
+            .map_err(|e| StackError::Run {
+                args: shown.clone(),
+                reason: e.to_string(),
+            })?;
         if !out.status.success() {
             let text = String::from_utf8_lossy(&out.stderr);
-            return Err(StackError::Run { args: shown, reason: crate::probes::compose::one_line(&text) });
+            return Err(StackError::Run {
+                args: shown,
+                reason: crate::probes::compose::one_line(&text),
+            });
         }
         let seconds = started.elapsed().as_secs_f64();
         let mut after = Vec::new();
         for service in [kafka, redis] {
             after.push(self.wait_ready_since(service, since_s).await);
         }
-        Ok(Redeployed { command: format!("docker compose {shown}"), seconds, after })
+        Ok(Redeployed {
+            command: format!("docker compose {shown}"),
+            seconds,
+            after,
+        })
     }
 }

@@ -37,12 +37,19 @@ impl Bind {
         Bind {
             ip: Some(b.host_ip.clone()).filter(|s| !s.is_empty()),
             port: b.host_port.clone(),
-            origin: format!("engine {}: NetworkSettings.Ports[{}] = {}:{}", c.name, b.container_port, b.host_ip, b.host_port),
+            origin: format!(
+                "engine {}: NetworkSettings.Ports[{}] = {}:{}",
+                c.name, b.container_port, b.host_ip, b.host_port
+            ),
         }
     }
 
     pub fn from_socket(s: &Socket) -> Self {
-        Bind { ip: Some(s.ip_unmapped().to_string()), port: s.port.to_string(), origin: s.describe() }
+        Bind {
+            ip: Some(s.ip_unmapped().to_string()),
+            port: s.port.to_string(),
+            origin: s.describe(),
+        }
     }
 
     /// `127.0.0.1:9093`, `*:6379`: how the report shows it.
@@ -63,14 +70,24 @@ impl Bind {
 
 /// The host's listening sockets on a service's published ports are all on
 /// 127.0.0.1 (tcp and tcp6 both); the service must publish something.
-pub fn host_sockets_only_loopback(service: &str, ports: &BTreeSet<u16>, socks: &[Socket]) -> Verdict {
+pub fn host_sockets_only_loopback(
+    service: &str,
+    ports: &BTreeSet<u16>,
+    socks: &[Socket],
+) -> Verdict {
     if ports.is_empty() {
-        return Err(Failure::new(format!("{service} published on the host"), "the engine reports no host port"));
+        return Err(Failure::new(
+            format!("{service} published on the host"),
+            "the engine reports no host port",
+        ));
     }
     let bad: Vec<String> = socks
         .iter()
         .filter(|s| ports.contains(&s.port))
-        .filter_map(|s| not_loopback_v4(Some(&s.ip_unmapped().to_string())).map(|why| format!("{} ({why})", s.describe())))
+        .filter_map(|s| {
+            not_loopback_v4(Some(&s.ip_unmapped().to_string()))
+                .map(|why| format!("{} ({why})", s.describe()))
+        })
         .collect();
     let shown: Vec<String> = ports.iter().map(u16::to_string).collect();
     none_of(
@@ -82,7 +99,9 @@ pub fn host_sockets_only_loopback(service: &str, ports: &BTreeSet<u16>, socks: &
 
 /// Why a host IP is not exactly 127.0.0.1; `None` when it is.
 pub fn not_loopback_v4(ip: Option<&str>) -> Option<&'static str> {
-    let Some(ip) = ip else { return Some("no host IP: every interface, IPv4 and IPv6") };
+    let Some(ip) = ip else {
+        return Some("no host IP: every interface, IPv4 and IPv6");
+    };
     let ip = ip.trim_start_matches('[').trim_end_matches(']');
     if ip == LOOPBACK_V4 {
         return None;
@@ -107,7 +126,10 @@ pub fn is_loopback(ip: Option<&str>) -> bool {
 pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
     let expected = format!("every host binding of {what} on {LOOPBACK_V4}, and at least one");
     if binds.is_empty() {
-        return Err(Failure::new(expected, format!("{what} has no host binding")));
+        return Err(Failure::new(
+            expected,
+            format!("{what} has no host binding"),
+        ));
     }
     let bad: Vec<String> = binds
         .iter()
@@ -117,8 +139,16 @@ pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
         return Ok(());
     }
     let seen: Vec<String> = binds.iter().map(Bind::shown).collect();
-    Err(Failure::new(expected, format!("{} of {} bindings elsewhere: {}", bad.len(), binds.len(), seen.join(", ")))
-        .with_evidence(bad))
+    Err(Failure::new(
+        expected,
+        format!(
+            "{} of {} bindings elsewhere: {}",
+            bad.len(),
+            binds.len(),
+            seen.join(", ")
+        ),
+    )
+    .with_evidence(bad))
 }
 
 /// Services other than `allowed` that publish on a non-loopback address
@@ -143,7 +173,11 @@ mod tests {
     use super::*;
 
     fn b(ip: Option<&str>) -> Bind {
-        Bind { ip: ip.map(str::to_string), port: "9093".into(), origin: format!("test {ip:?}") }
+        Bind {
+            ip: ip.map(str::to_string),
+            port: "9093".into(),
+            origin: format!("test {ip:?}"),
+        }
     }
 
     #[test]
@@ -153,7 +187,15 @@ mod tests {
 
     #[test]
     fn any_other_binding_in_the_set_fails() {
-        for ip in [None, Some("0.0.0.0"), Some("::"), Some("[::]"), Some("::1"), Some("127.0.0.2"), Some("192.0.2.1")] {
+        for ip in [
+            None,
+            Some("0.0.0.0"),
+            Some("::"),
+            Some("[::]"),
+            Some("::1"),
+            Some("127.0.0.2"),
+            Some("192.0.2.1"),
+        ] {
             let r = only_loopback_v4("kafka", &[b(Some("127.0.0.1")), b(ip)]);
             let f = r.expect_err(&format!("{ip:?} must fail"));
             assert!(f.observed.contains("1 of 2"), "{f}");
@@ -162,25 +204,59 @@ mod tests {
 
     #[test]
     fn host_sockets_on_the_published_ports_must_be_loopback() {
-        let s = |ip: &str, port| Socket { table: "/proc/net/tcp".into(), ip: ip.parse().unwrap(), port, listening: true, inode: 9, line: String::new() };
+        let s = |ip: &str, port| Socket {
+            table: "/proc/net/tcp".into(),
+            ip: ip.parse().unwrap(),
+            port,
+            listening: true,
+            inode: 9,
+            line: String::new(),
+        };
         let ports = BTreeSet::from([9093]);
-        assert!(host_sockets_only_loopback("kafka", &ports, &[s("127.0.0.1", 9093), s("0.0.0.0", 22)]).is_ok());
-        assert!(host_sockets_only_loopback("kafka", &ports, &[s("::ffff:127.0.0.1", 9093)]).is_ok(), "IPv4-mapped loopback");
-        let f = host_sockets_only_loopback("kafka", &ports, &[s("127.0.0.1", 9093), s("0.0.0.0", 9093)]).unwrap_err();
-        assert_eq!(f.evidence, vec!["/proc/net/tcp: 0.0.0.0:9093 listening (inode 9) (IPv4 wildcard: every interface)"]);
+        assert!(host_sockets_only_loopback(
+            "kafka",
+            &ports,
+            &[s("127.0.0.1", 9093), s("0.0.0.0", 22)]
+        )
+        .is_ok());
+        assert!(
+            host_sockets_only_loopback("kafka", &ports, &[s("::ffff:127.0.0.1", 9093)]).is_ok(),
+            "IPv4-mapped loopback"
+        );
+        let f = host_sockets_only_loopback(
+            "kafka",
+            &ports,
+            &[s("127.0.0.1", 9093), s("0.0.0.0", 9093)],
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.evidence,
+            vec![
+                "/proc/net/tcp: 0.0.0.0:9093 listening (inode 9) (IPv4 wildcard: every interface)"
+            ]
+        );
         assert!(host_sockets_only_loopback("kafka", &ports, &[s("::", 9093)]).is_err());
         assert!(host_sockets_only_loopback("kafka", &BTreeSet::new(), &[]).is_err());
     }
 
     #[test]
     fn no_binding_fails() {
-        assert!(only_loopback_v4("redis", &[]).unwrap_err().observed.contains("no host binding"));
+        assert!(only_loopback_v4("redis", &[])
+            .unwrap_err()
+            .observed
+            .contains("no host binding"));
     }
 
     #[test]
     fn reasons_tell_wildcards_apart() {
-        assert_eq!(not_loopback_v4(Some("::")), Some("IPv6 wildcard: every interface (and IPv4 where dual-stack)"));
-        assert_eq!(not_loopback_v4(Some("0.0.0.0")), Some("IPv4 wildcard: every interface"));
+        assert_eq!(
+            not_loopback_v4(Some("::")),
+            Some("IPv6 wildcard: every interface (and IPv4 where dual-stack)")
+        );
+        assert_eq!(
+            not_loopback_v4(Some("0.0.0.0")),
+            Some("IPv4 wildcard: every interface")
+        );
         assert!(is_loopback(Some("::1")) && !is_loopback(None) && !is_loopback(Some("0.0.0.0")));
     }
 
@@ -191,7 +267,10 @@ mod tests {
                 "ui":{"ports":[{"target":8080,"published":"8080","host_ip":"0.0.0.0"}],"deploy":{"replicas":1}}}}"#,
         )
         .unwrap();
-        assert_eq!(public_publishers(&m, &[]), vec!["service \"ui\" publishes 0.0.0.0:8080->8080/tcp"]);
+        assert_eq!(
+            public_publishers(&m, &[]),
+            vec!["service \"ui\" publishes 0.0.0.0:8080->8080/tcp"]
+        );
         assert_eq!(m.disabled_services(), vec!["nb"]);
     }
 }

@@ -17,20 +17,38 @@ pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) 
         "{service} defines a healthcheck that gets at least {MIN_ATTEMPTS} attempts within {budget_s:.0} s"
     );
     let Some(hc) = hc else {
-        return Err(Failure::new(expected, format!("services.{service} has no healthcheck")));
+        return Err(Failure::new(
+            expected,
+            format!("services.{service} has no healthcheck"),
+        ));
     };
     if hc.disable || hc.test.first().map(String::as_str) == Some("NONE") {
-        return Err(Failure::new(expected, format!("services.{service}.healthcheck is disabled")));
+        return Err(Failure::new(
+            expected,
+            format!("services.{service}.healthcheck is disabled"),
+        ));
     }
     if hc.test.is_empty() {
-        return Err(Failure::new(expected, format!("services.{service}.healthcheck has no test")));
+        return Err(Failure::new(
+            expected,
+            format!("services.{service}.healthcheck has no test"),
+        ));
     }
     let interval = match hc.interval.as_deref().map(|s| (s, parse_duration(s))) {
         None => DEFAULT_INTERVAL_S,
         Some((_, Some(v))) => v,
-        Some((raw, None)) => return Err(Failure::new(expected, format!("interval \"{raw}\" is not a duration"))),
+        Some((raw, None)) => {
+            return Err(Failure::new(
+                expected,
+                format!("interval \"{raw}\" is not a duration"),
+            ))
+        }
     };
-    let timeout = hc.timeout.as_deref().and_then(parse_duration).unwrap_or(30.0);
+    let timeout = hc
+        .timeout
+        .as_deref()
+        .and_then(parse_duration)
+        .unwrap_or(30.0);
     // The engine runs the first check one interval after start; a check that
     // passes marks the container healthy, whatever start_period says.
     if interval >= budget_s {
@@ -43,12 +61,21 @@ pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) 
     if attempts < MIN_ATTEMPTS {
         return Err(Failure::new(
             expected,
-            format!("interval {interval:.1} s{}: only {attempts} attempt(s) fit in {budget_s:.0} s",
-                if hc.interval.is_none() { " (Docker's default)" } else { "" }),
+            format!(
+                "interval {interval:.1} s{}: only {attempts} attempt(s) fit in {budget_s:.0} s",
+                if hc.interval.is_none() {
+                    " (Docker's default)"
+                } else {
+                    ""
+                }
+            ),
         ));
     }
     if timeout >= budget_s {
-        return Err(Failure::new(expected, format!("timeout {timeout:.0} s is not shorter than the budget")));
+        return Err(Failure::new(
+            expected,
+            format!("timeout {timeout:.0} s is not shorter than the budget"),
+        ));
     }
     Ok(())
 }
@@ -57,7 +84,9 @@ pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) 
 /// from the engine's own events.
 pub fn healthy_within(r: &Readiness, budget_s: f64) -> Verdict<f64> {
     let service = &r.service;
-    let expected = format!("{service} healthy within {budget_s:.0} s of container start, measured from engine events");
+    let expected = format!(
+        "{service} healthy within {budget_s:.0} s of container start, measured from engine events"
+    );
     match (r.healthy, r.time_to_healthy) {
         (true, Some(s)) if s <= budget_s => Ok(s),
         (true, Some(s)) => Err(Failure::new(expected, format!("healthy after {s:.1} s"))),
@@ -75,7 +104,11 @@ mod tests {
     use super::*;
 
     fn hc(interval: Option<&str>) -> Healthcheck {
-        Healthcheck { test: vec!["CMD".into(), "true".into()], interval: interval.map(Into::into), ..Default::default() }
+        Healthcheck {
+            test: vec!["CMD".into(), "true".into()],
+            interval: interval.map(Into::into),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -90,15 +123,26 @@ mod tests {
         let f = healthcheck_fits("kafka", Some(&hc(None)), 60.0).unwrap_err();
         assert!(f.observed.contains("Docker's default"), "{f}");
         assert!(healthcheck_fits("kafka", None, 60.0).is_err());
-        let off = Healthcheck { test: vec!["NONE".into()], ..Default::default() };
-        assert!(healthcheck_fits("kafka", Some(&off), 60.0).unwrap_err().observed.contains("disabled"));
+        let off = Healthcheck {
+            test: vec!["NONE".into()],
+            ..Default::default()
+        };
+        assert!(healthcheck_fits("kafka", Some(&off), 60.0)
+            .unwrap_err()
+            .observed
+            .contains("disabled"));
     }
 
     fn waited(healthy: bool, t: Option<f64>) -> Readiness {
         Readiness {
             service: "kafka".into(),
             healthy,
-            state: if healthy { "running/healthy" } else { "running/unhealthy" }.into(),
+            state: if healthy {
+                "running/healthy"
+            } else {
+                "running/unhealthy"
+            }
+            .into(),
             last_check: None,
             time_to_healthy: t,
             waited: 3.0,
@@ -108,8 +152,19 @@ mod tests {
     #[test]
     fn runtime_budget() {
         assert_eq!(healthy_within(&waited(true, Some(2.5)), 60.0).unwrap(), 2.5);
-        assert_eq!(healthy_within(&waited(true, Some(61.0)), 60.0).unwrap_err().observed, "healthy after 61.0 s");
-        assert!(healthy_within(&waited(false, None), 60.0).unwrap_err().observed.contains("running/unhealthy"));
-        assert!(healthy_within(&waited(true, None), 60.0).unwrap_err().observed.contains("no longer holds"));
+        assert_eq!(
+            healthy_within(&waited(true, Some(61.0)), 60.0)
+                .unwrap_err()
+                .observed,
+            "healthy after 61.0 s"
+        );
+        assert!(healthy_within(&waited(false, None), 60.0)
+            .unwrap_err()
+            .observed
+            .contains("running/unhealthy"));
+        assert!(healthy_within(&waited(true, None), 60.0)
+            .unwrap_err()
+            .observed
+            .contains("no longer holds"));
     }
 }

@@ -13,15 +13,24 @@ pub fn engine_advisories(version: &str) -> Verdict<Vec<String>> {
         .split('.')
         .map(|p| p.parse::<u32>())
         .collect::<Result<_, _>>()
-        .map_err(|_| Failure::new("a Docker Engine version MAJOR.MINOR.PATCH", format!("\"{version}\"")))?;
-    let v = (nums.first().copied().unwrap_or(0), nums.get(1).copied().unwrap_or(0), nums.get(2).copied().unwrap_or(0));
+        .map_err(|_| {
+            Failure::new(
+                "a Docker Engine version MAJOR.MINOR.PATCH",
+                format!("\"{version}\""),
+            )
+        })?;
+    let v = (
+        nums.first().copied().unwrap_or(0),
+        nums.get(1).copied().unwrap_or(0),
+        nums.get(2).copied().unwrap_or(0),
+    );
     let mut out = Vec::new();
     if v < (28, 0, 0) {
         out.push(format!(
             "engine {version} is before 28.0.0: hosts on the same L2 segment can reach ports published on 127.0.0.1 (fixed in 28.0.0)"
         ));
     }
-    if (28, 2, 0) <= v && v <= (28, 3, 2) {
+    if ((28, 2, 0)..=(28, 3, 2)).contains(&v) {
         out.push(format!(
             "engine {version} has CVE-2025-54388: loopback-published ports are exposed after a firewalld reload (fixed in 28.3.3)"
         ));
@@ -33,12 +42,26 @@ pub fn engine_advisories(version: &str) -> Verdict<Vec<String>> {
 /// of this host, accepts.
 pub fn outside_view(results: &[(SocketAddr, Reach)]) -> Verdict {
     if results.is_empty() {
-        return Err(Failure::new("infra ports tried on every non-loopback address", "nothing was tried (no non-loopback address?)"));
+        return Err(Failure::new(
+            "infra ports tried on every non-loopback address",
+            "nothing was tried (no non-loopback address?)",
+        ));
     }
-    let open: Vec<String> = results.iter().filter(|(_, r)| *r == Reach::Accepted).map(|(sa, _)| format!("{sa} accepted a connection")).collect();
+    let open: Vec<String> = results
+        .iter()
+        .filter(|(_, r)| *r == Reach::Accepted)
+        .map(|(sa, _)| format!("{sa} accepted a connection"))
+        .collect();
     let ports: std::collections::BTreeSet<u16> = results.iter().map(|(sa, _)| sa.port()).collect();
     none_of(
-        &format!("infra ports [{}] refused on every non-loopback address", ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+        &format!(
+            "infra ports [{}] refused on every non-loopback address",
+            ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         "infra ports reachable from outside",
         open,
     )
@@ -56,17 +79,29 @@ pub fn inventory(listeners: &[HostListener], allowed: &[String]) -> Verdict {
         .filter(|l| !is_allowed(l, allowed))
         .map(|l| format!("{} owned by {}", l.addr, l.owner))
         .collect();
-    none_of(&format!("only [{}] listen on a non-loopback address", allowed.join(", ")), "other listeners", bad)
+    none_of(
+        &format!(
+            "only [{}] listen on a non-loopback address",
+            allowed.join(", ")
+        ),
+        "other listeners",
+        bad,
+    )
 }
 
 /// What the target's policy makes of the advisories found: `Ok(warnings)`
 /// under "warn" (the scenario passes and says so), a failure under "fail".
-pub fn advisory_policy(version: &str, found: &[String], mode: AdvisoryMode) -> Verdict<Vec<String>> {
+pub fn advisory_policy(
+    version: &str,
+    found: &[String],
+    mode: AdvisoryMode,
+) -> Verdict<Vec<String>> {
     match (found.is_empty(), mode) {
         (true, _) => Ok(Vec::new()),
-        (false, AdvisoryMode::Warn) => {
-            Ok(found.iter().map(|a| format!("WARNING (engine_advisories = \"warn\"): {a}")).collect())
-        }
+        (false, AdvisoryMode::Warn) => Ok(found
+            .iter()
+            .map(|a| format!("WARNING (engine_advisories = \"warn\"): {a}"))
+            .collect()),
         (false, AdvisoryMode::Fail) => Err(Failure::new(
             format!("Docker Engine {version} without advisories against loopback-only publishing"),
             format!("{} advisory(ies)", found.len()),
@@ -110,16 +145,32 @@ mod tests {
         };
         let allowed = vec!["nginx-proxy".to_string()];
         assert!(inventory(&[l("0.0.0.0:443", Some("nginx-proxy"))], &allowed).is_ok());
-        let f = inventory(&[l("0.0.0.0:443", Some("nginx-proxy")), l("0.0.0.0:6379", Some("redis")), l("0.0.0.0:22", None)], &allowed).unwrap_err();
+        let f = inventory(
+            &[
+                l("0.0.0.0:443", Some("nginx-proxy")),
+                l("0.0.0.0:6379", Some("redis")),
+                l("0.0.0.0:22", None),
+            ],
+            &allowed,
+        )
+        .unwrap_err();
         assert_eq!(f.evidence.len(), 2);
     }
 
     #[test]
     fn advisory_policy_warns_or_fails() {
         let found = engine_advisories("27.5.1").unwrap();
-        assert!(advisory_policy("28.3.3", &[], AdvisoryMode::Fail).unwrap().is_empty());
-        assert!(advisory_policy("27.5.1", &found, AdvisoryMode::Warn).unwrap()[0].starts_with("WARNING"));
+        assert!(advisory_policy("28.3.3", &[], AdvisoryMode::Fail)
+            .unwrap()
+            .is_empty());
+        assert!(
+            advisory_policy("27.5.1", &found, AdvisoryMode::Warn).unwrap()[0]
+                .starts_with("WARNING")
+        );
         let f = advisory_policy("27.5.1", &found, AdvisoryMode::Fail).unwrap_err();
-        assert_eq!((f.observed.as_str(), f.evidence.len()), ("1 advisory(ies)", 1));
+        assert_eq!(
+            (f.observed.as_str(), f.evidence.len()),
+            ("1 advisory(ies)", 1)
+        );
     }
 }

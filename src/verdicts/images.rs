@@ -28,10 +28,26 @@ pub fn parse(image: &str) -> ImageRef {
         None => (rest, None),
     };
     let first = name.split('/').next().unwrap_or("");
-    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
-    let (registry, path) = if has_registry { name.split_once('/').map(|(r, p)| (r.to_string(), p.to_string())).unwrap_or_default() } else { ("docker.io".to_string(), name.to_string()) };
-    let repository = if registry == "docker.io" && !path.contains('/') { format!("library/{path}") } else { path };
-    ImageRef { registry, repository, tag, digest }
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let (registry, path) = if has_registry {
+        name.split_once('/')
+            .map(|(r, p)| (r.to_string(), p.to_string()))
+            .unwrap_or_default()
+    } else {
+        ("docker.io".to_string(), name.to_string())
+    };
+    let repository = if registry == "docker.io" && !path.contains('/') {
+        format!("library/{path}")
+    } else {
+        path
+    };
+    ImageRef {
+        registry,
+        repository,
+        tag,
+        digest,
+    }
 }
 
 /// A tag names one release: `3.8.0`, `7.2.5-alpine`; `latest`, `3.8`, `3`
@@ -43,20 +59,31 @@ pub fn is_pinned(r: &ImageRef) -> bool {
     let Some(tag) = &r.tag else { return false };
     let version = tag.split('-').next().unwrap_or("");
     let parts: Vec<&str> = version.split('.').collect();
-    parts.len() >= 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Kafka is the upstream image at a pinned version.
 pub fn upstream_kafka(where_: &str, image: Option<&str>) -> Verdict {
     let expected = format!("{where_}: Kafka from the upstream apache/kafka image at a pinned version (X.Y.Z or a digest)");
-    let Some(image) = image else { return Err(Failure::new(expected, "no image (built locally?)")) };
+    let Some(image) = image else {
+        return Err(Failure::new(expected, "no image (built locally?)"));
+    };
     let r = parse(image);
     if r.registry != "docker.io" || r.repository != "apache/kafka" {
-        return Err(Failure::new(expected, format!("image {image} is not apache/kafka")));
+        return Err(Failure::new(
+            expected,
+            format!("image {image} is not apache/kafka"),
+        ));
     }
     if !is_pinned(&r) {
         let tag = r.tag.as_deref().unwrap_or("none (latest)");
-        return Err(Failure::new(expected, format!("image {image}: tag {tag} is not a pinned version")));
+        return Err(Failure::new(
+            expected,
+            format!("image {image}: tag {tag} is not a pinned version"),
+        ));
     }
     Ok(())
 }
@@ -70,7 +97,14 @@ pub fn not_gone(images: &[(String, String)], gone: &[String]) -> Verdict {
             Some(format!("{where_}: image {image} is from {ns}, known to be gone or moved (Hemma's pull of bitnami/zookeeper answered \"manifest unknown\")"))
         })
         .collect();
-    none_of(&format!("no image from a namespace known to be gone or moved ({})", gone.join(", ")), "images", found)
+    none_of(
+        &format!(
+            "no image from a namespace known to be gone or moved ({})",
+            gone.join(", ")
+        ),
+        "images",
+        found,
+    )
 }
 
 /// How a registry lookup went wrong: the registry answered (the image or
@@ -85,7 +119,17 @@ pub enum Lookup {
 /// is the registry's own answer.
 pub fn classify(error: &str) -> Lookup {
     let e = error.to_lowercase();
-    let unreachable = ["no such host", "dial tcp", "connection refused", "i/o timeout", "timeout", "network is unreachable", "tls handshake", "server misbehaving", "temporary failure in name resolution"];
+    let unreachable = [
+        "no such host",
+        "dial tcp",
+        "connection refused",
+        "i/o timeout",
+        "timeout",
+        "network is unreachable",
+        "tls handshake",
+        "server misbehaving",
+        "temporary failure in name resolution",
+    ];
     if unreachable.iter().any(|u| e.contains(u)) {
         Lookup::Unreachable(error.to_string())
     } else {
@@ -101,18 +145,34 @@ pub fn platforms(found: &[(String, Result<Vec<String>, String>)], required: &[St
         match offered {
             Err(answer) => problems.push(format!("{image}: the registry answered: {answer}")),
             Ok(offered) => {
-                let missing: Vec<&String> = required.iter().filter(|p| !offered.contains(p)).collect();
+                let missing: Vec<&String> =
+                    required.iter().filter(|p| !offered.contains(p)).collect();
                 if !missing.is_empty() {
                     problems.push(format!(
                         "{image}: no {} (offers {})",
-                        missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                        if offered.is_empty() { "nothing".to_string() } else { offered.join(", ") }
+                        missing
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if offered.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            offered.join(", ")
+                        }
                     ));
                 }
             }
         }
     }
-    none_of(&format!("every image resolves in its registry for {}", required.join(", ")), "images wrong", problems)
+    none_of(
+        &format!(
+            "every image resolves in its registry for {}",
+            required.join(", ")
+        ),
+        "images wrong",
+        problems,
+    )
 }
 
 /// This host's platform, as a registry names it.
@@ -143,16 +203,40 @@ mod tests {
     #[test]
     fn required_platforms_start_with_this_hosts() {
         let t = vec!["linux/arm64".to_string(), "linux/amd64".to_string()];
-        assert_eq!(required_platforms("x86_64", &t), vec!["linux/amd64", "linux/arm64"]);
+        assert_eq!(
+            required_platforms("x86_64", &t),
+            vec!["linux/amd64", "linux/arm64"]
+        );
         assert_eq!(required_platforms("aarch64", &[]), vec!["linux/arm64"]);
     }
 
     #[test]
     fn parses_references_as_registries_do() {
-        assert_eq!(parse("apache/kafka:3.8.0"), ImageRef { registry: "docker.io".into(), repository: "apache/kafka".into(), tag: Some("3.8.0".into()), digest: None });
+        assert_eq!(
+            parse("apache/kafka:3.8.0"),
+            ImageRef {
+                registry: "docker.io".into(),
+                repository: "apache/kafka".into(),
+                tag: Some("3.8.0".into()),
+                digest: None
+            }
+        );
         assert_eq!(parse("redis").repository, "library/redis");
         let r = parse("127.0.0.1:5000/multi/kafka:1.2.3@sha256:ab");
-        assert_eq!((r.registry.as_str(), r.repository.as_str(), r.tag.as_deref(), r.digest.as_deref()), ("127.0.0.1:5000", "multi/kafka", Some("1.2.3"), Some("sha256:ab")));
+        assert_eq!(
+            (
+                r.registry.as_str(),
+                r.repository.as_str(),
+                r.tag.as_deref(),
+                r.digest.as_deref()
+            ),
+            (
+                "127.0.0.1:5000",
+                "multi/kafka",
+                Some("1.2.3"),
+                Some("sha256:ab")
+            )
+        );
         assert_eq!(parse("localhost/x").registry, "localhost");
     }
 
@@ -177,23 +261,49 @@ mod tests {
     fn gone_namespaces_fail_with_the_reason() {
         let gone = vec!["bitnami/".to_string()];
         assert!(not_gone(&[("kafka".into(), "apache/kafka:3.8.0".into())], &gone).is_ok());
-        let f = not_gone(&[("zookeeper".into(), "bitnami/zookeeper:3.9".into())], &gone).unwrap_err();
-        assert!(f.evidence[0].contains("bitnami/zookeeper:3.9 is from bitnami/"), "{f}");
+        let f = not_gone(
+            &[("zookeeper".into(), "bitnami/zookeeper:3.9".into())],
+            &gone,
+        )
+        .unwrap_err();
+        assert!(
+            f.evidence[0].contains("bitnami/zookeeper:3.9 is from bitnami/"),
+            "{f}"
+        );
     }
 
     #[test]
     fn unreachable_is_told_from_an_answer() {
         assert!(matches!(classify("Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"), Lookup::Unreachable(_)));
-        assert!(matches!(classify("manifest unknown: manifest unknown"), Lookup::Answered(_)));
-        assert!(matches!(classify("pull access denied for x, repository does not exist"), Lookup::Answered(_)));
+        assert!(matches!(
+            classify("manifest unknown: manifest unknown"),
+            Lookup::Answered(_)
+        ));
+        assert!(matches!(
+            classify("pull access denied for x, repository does not exist"),
+            Lookup::Answered(_)
+        ));
     }
 
     #[test]
     fn platforms_name_what_is_missing() {
         let req = vec!["linux/amd64".to_string(), "linux/arm64".to_string()];
         assert!(platforms(&[("multi:1".into(), Ok(req.clone()))], &req).is_ok());
-        let f = platforms(&[("single:1".into(), Ok(vec!["linux/amd64".into()])), ("gone:1".into(), Err("manifest unknown".into()))], &req).unwrap_err();
-        assert_eq!(f.evidence, vec!["single:1: no linux/arm64 (offers linux/amd64)", "gone:1: the registry answered: manifest unknown"]);
+        let f = platforms(
+            &[
+                ("single:1".into(), Ok(vec!["linux/amd64".into()])),
+                ("gone:1".into(), Err("manifest unknown".into())),
+            ],
+            &req,
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.evidence,
+            vec![
+                "single:1: no linux/arm64 (offers linux/amd64)",
+                "gone:1: the registry answered: manifest unknown"
+            ]
+        );
         assert_eq!(host_platform("x86_64"), "linux/amd64");
         assert_eq!(host_platform("aarch64"), "linux/arm64");
     }

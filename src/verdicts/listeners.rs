@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::kafka_props::{parse_listeners, Listener};
 use super::{none_of, Failure, Verdict};
 use crate::model::compose::{ComposeModel, PortBinding};
 use crate::model::kafka::{DataStep, KafkaObservation};
+use crate::model::kafka_props::{parse_listeners, Listener};
 use crate::model::sockets::Socket;
 
 /// The brokers a client was told are exactly `want`, nothing else.
@@ -16,10 +16,16 @@ pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
         return Ok(());
     }
     Err(Failure::new(
-        format!("metadata from {} lists exactly the broker {want}", obs.bootstrap),
+        format!(
+            "metadata from {} lists exactly the broker {want}",
+            obs.bootstrap
+        ),
         format!("brokers [{}]", obs.brokers.join(", ")),
     )
-    .with_evidence([format!("Metadata v4 answer on a connection to {}", obs.bootstrap)]))
+    .with_evidence([format!(
+        "Metadata v4 answer on a connection to {}",
+        obs.bootstrap
+    )]))
 }
 
 /// The client's data path (round trip, or read-only offsets) worked. A
@@ -27,11 +33,16 @@ pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
 /// usual cause: `offsets.topic.replication.factor` (Kafka's default 3)
 /// above the brokers the cluster has, so `__consumer_offsets` cannot be
 /// created and no group ever finds a coordinator.
-pub fn data_path_works(obs: &KafkaObservation, props: &BTreeMap<String, String>) -> Verdict<String> {
-    let d = obs
-        .data
-        .as_ref()
-        .ok_or_else(|| Failure::new(format!("a data path through {}", obs.bootstrap), "the client made no data check"))?;
+pub fn data_path_works(
+    obs: &KafkaObservation,
+    props: &BTreeMap<String, String>,
+) -> Verdict<String> {
+    let d = obs.data.as_ref().ok_or_else(|| {
+        Failure::new(
+            format!("a data path through {}", obs.bootstrap),
+            "the client made no data check",
+        )
+    })?;
     d.outcome().clone().map_err(|e| {
         let mut f = Failure::new(d.expected(&obs.bootstrap), e.to_string());
         let factor = props.get("offsets.topic.replication.factor").and_then(|v| v.trim().parse::<usize>().ok());
@@ -51,20 +62,37 @@ pub fn data_path_works(obs: &KafkaObservation, props: &BTreeMap<String, String>)
 
 /// Inside the container something listens on the port of every advertised
 /// listener (the sockets of its network namespace).
-pub fn every_advertised_listens(container: &str, props: &BTreeMap<String, String>, socks: &[Socket]) -> Verdict {
+pub fn every_advertised_listens(
+    container: &str,
+    props: &BTreeMap<String, String>,
+    socks: &[Socket],
+) -> Verdict {
     let mut missing = Vec::new();
     for a in &advertised(props)? {
         let port = container_port(props, &a.name)?;
         if !socks.iter().any(|s| s.port == port) {
-            missing.push(format!("listener {} (container port {port}) has no listening socket in {container}", a.name));
+            missing.push(format!(
+                "listener {} (container port {port}) has no listening socket in {container}",
+                a.name
+            ));
         }
     }
-    none_of(&format!("a listening socket in {container} for every advertised listener"), "listeners missing", missing)
+    none_of(
+        &format!("a listening socket in {container} for every advertised listener"),
+        "listeners missing",
+        missing,
+    )
 }
 
 /// Exactly one advertised listener whose address is exactly `want`.
 pub fn advertised_exactly(advertised: &[Listener], want: &str) -> Verdict<Listener> {
-    let seen = || advertised.iter().map(|l| format!("{}://{}", l.name, l.address())).collect::<Vec<_>>().join(", ");
+    let seen = || {
+        advertised
+            .iter()
+            .map(|l| format!("{}://{}", l.name, l.address()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let hits: Vec<&Listener> = advertised.iter().filter(|l| l.address() == want).collect();
     match hits.as_slice() {
         [one] => Ok((*one).clone()),
@@ -95,28 +123,61 @@ pub fn container_port(props: &BTreeMap<String, String>, name: &str) -> Verdict<u
     ls.iter()
         .find(|l| l.name == name)
         .map(|l| l.port)
-        .ok_or_else(|| Failure::new(format!("listener {name} among listeners"), format!("listeners = {raw}")))
+        .ok_or_else(|| {
+            Failure::new(
+                format!("listener {name} among listeners"),
+                format!("listeners = {raw}"),
+            )
+        })
 }
 
 /// The host reaches the listener's container port through host port `want`.
-pub fn published_on(service: &str, ports: &[PortBinding], container_port: u16, want: u16) -> Verdict {
-    let expected = format!("{service}'s listener port {container_port} published on host port {want}");
-    let hits: Vec<&PortBinding> = ports.iter().filter(|p| p.target == u32::from(container_port)).collect();
+pub fn published_on(
+    service: &str,
+    ports: &[PortBinding],
+    container_port: u16,
+    want: u16,
+) -> Verdict {
+    let expected =
+        format!("{service}'s listener port {container_port} published on host port {want}");
+    let hits: Vec<&PortBinding> = ports
+        .iter()
+        .filter(|p| p.target == u32::from(container_port))
+        .collect();
     if hits.is_empty() {
         let all: Vec<String> = ports.iter().map(ToString::to_string).collect();
-        return Err(Failure::new(expected, format!("no port targets {container_port}; ports: [{}]", all.join(", "))));
+        return Err(Failure::new(
+            expected,
+            format!(
+                "no port targets {container_port}; ports: [{}]",
+                all.join(", ")
+            ),
+        ));
     }
-    let wrong: Vec<&&PortBinding> =
-        hits.iter().filter(|p| p.published.as_deref() != Some(want.to_string().as_str())).collect();
+    let wrong: Vec<&&PortBinding> = hits
+        .iter()
+        .filter(|p| p.published.as_deref() != Some(want.to_string().as_str()))
+        .collect();
     if wrong.is_empty() {
         return Ok(());
     }
     let seen: Vec<String> = wrong
         .iter()
-        .map(|p| format!("{}:{}", p.host_ip.as_deref().unwrap_or("*"), p.published.as_deref().unwrap_or("<ephemeral>")))
+        .map(|p| {
+            format!(
+                "{}:{}",
+                p.host_ip.as_deref().unwrap_or("*"),
+                p.published.as_deref().unwrap_or("<ephemeral>")
+            )
+        })
         .collect();
-    Err(Failure::new(expected, format!("published on host {}", seen.join(", ")))
-        .with_evidence(wrong.iter().map(|p| format!("compose config services.{service}.ports: {p}"))))
+    Err(
+        Failure::new(expected, format!("published on host {}", seen.join(", "))).with_evidence(
+            wrong
+                .iter()
+                .map(|p| format!("compose config services.{service}.ports: {p}")),
+        ),
+    )
 }
 
 /// An advertised host a tool on the host can connect to as given: loopback
@@ -131,13 +192,31 @@ fn host_can_use(host: &str) -> bool {
 /// host cannot resolve. A host tool bootstrapping there connects, then is
 /// told that name and cannot reach the broker (no criterion is broken: the
 /// host tools' listener is another one).
-pub fn host_port_traps(service: &str, props: &BTreeMap<String, String>, ports: &[PortBinding]) -> Vec<String> {
-    let Ok(advertised) = advertised(props) else { return Vec::new() };
+pub fn host_port_traps(
+    service: &str,
+    props: &BTreeMap<String, String>,
+    ports: &[PortBinding],
+) -> Vec<String> {
+    let Ok(advertised) = advertised(props) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for l in advertised.iter().filter(|l| !host_can_use(&l.host)) {
-        let Ok(cport) = container_port(props, &l.name) else { continue };
-        for p in ports.iter().filter(|p| p.target == u32::from(cport) && p.published.is_some()) {
-            let at = format!("{}:{}", p.host_ip.as_deref().filter(|ip| !ip.is_empty()).unwrap_or("localhost"), p.published.as_deref().unwrap_or(""));
+        let Ok(cport) = container_port(props, &l.name) else {
+            continue;
+        };
+        for p in ports
+            .iter()
+            .filter(|p| p.target == u32::from(cport) && p.published.is_some())
+        {
+            let at = format!(
+                "{}:{}",
+                p.host_ip
+                    .as_deref()
+                    .filter(|ip| !ip.is_empty())
+                    .unwrap_or("localhost"),
+                p.published.as_deref().unwrap_or("")
+            );
             let at = at.replace("127.0.0.1:", "localhost:");
             out.push(format!(
                 "WARNING: {service} publishes {p} for listener {}, advertised as {}: a host tool bootstrapping at {at} is told {}, a name the host cannot resolve, and cannot reach the broker; host tools belong on the listener advertised as localhost",
@@ -155,25 +234,45 @@ pub fn host_port_traps(service: &str, props: &BTreeMap<String, String>, ports: &
 /// service name, container_name and network aliases; `hostname` is only the
 /// container's own name for itself, so it does not count.
 pub fn resolvable_by_peers(model: &ComposeModel, service: &str, host: &str) -> Verdict<String> {
-    let s = model.service(service).map_err(|e| Failure::new(format!("service {service}"), e.to_string()))?;
-    let expected = format!("\"{host}\" resolves to service {service} on a network shared with another service");
+    let s = model
+        .service(service)
+        .map_err(|e| Failure::new(format!("service {service}"), e.to_string()))?;
+    let expected = format!(
+        "\"{host}\" resolves to service {service} on a network shared with another service"
+    );
     let mut seen = Vec::new();
     for (net, att) in &s.networks {
-        let peers: Vec<&String> =
-            model.services.iter().filter(|(n, o)| *n != service && o.networks.contains_key(net)).map(|(n, _)| n).collect();
+        let peers: Vec<&String> = model
+            .services
+            .iter()
+            .filter(|(n, o)| *n != service && o.networks.contains_key(net))
+            .map(|(n, _)| n)
+            .collect();
         let aliases = att.as_ref().map(|a| a.aliases.clone()).unwrap_or_default();
-        let names_here = std::iter::once(service.to_string()).chain(s.container_name.clone()).chain(aliases);
+        let names_here = std::iter::once(service.to_string())
+            .chain(s.container_name.clone())
+            .chain(aliases);
         let names: Vec<String> = names_here.collect();
         if names.iter().any(|n| n == host) && !peers.is_empty() {
             return Ok(net.clone());
         }
-        seen.push(format!("network {net}: names [{}], peers [{}]", names.join(", "),
-            peers.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")));
+        seen.push(format!(
+            "network {net}: names [{}], peers [{}]",
+            names.join(", "),
+            peers
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if s.networks.is_empty() {
         seen.push("no networks listed (compose's default network)".into());
     }
-    Err(Failure::new(expected, format!("not resolvable that way ({})", seen.join("; "))))
+    Err(Failure::new(
+        expected,
+        format!("not resolvable that way ({})", seen.join("; ")),
+    ))
 }
 
 #[cfg(test)]
@@ -181,11 +280,20 @@ mod tests {
     use super::*;
 
     fn l(name: &str, host: &str, port: u16) -> Listener {
-        Listener { name: name.into(), host: host.into(), port }
+        Listener {
+            name: name.into(),
+            host: host.into(),
+            port,
+        }
     }
 
     fn port(ip: &str, published: &str, target: u32) -> PortBinding {
-        PortBinding { target, published: Some(published.into()), host_ip: Some(ip.into()), protocol: None }
+        PortBinding {
+            target,
+            published: Some(published.into()),
+            host_ip: Some(ip.into()),
+            protocol: None,
+        }
     }
 
     fn told(brokers: &[&str], data: Option<crate::model::kafka::DataPath>) -> KafkaObservation {
@@ -202,7 +310,11 @@ mod tests {
         assert!(told_exactly(&told(&["localhost:9093"], None), "localhost:9093").is_ok());
         let f = told_exactly(&told(&["kafka:9092"], None), "localhost:9093").unwrap_err();
         assert_eq!(f.observed, "brokers [kafka:9092]");
-        assert!(told_exactly(&told(&["localhost:9093", "kafka:9092"], None), "localhost:9093").is_err());
+        assert!(told_exactly(
+            &told(&["localhost:9093", "kafka:9092"], None),
+            "localhost:9093"
+        )
+        .is_err());
         assert!(told_exactly(&told(&[], None), "localhost:9093").is_err());
     }
 
@@ -210,40 +322,110 @@ mod tests {
     fn data_path_must_work() {
         use crate::model::kafka::{DataPath, DataStep};
         let none = BTreeMap::new();
-        assert_eq!(data_path_works(&told(&[], Some(DataPath::RoundTrip(Ok("done".into())))), &none).unwrap(), "done");
-        let f = data_path_works(&told(&[], Some(DataPath::RoundTrip(Err(DataStep::Produce.failed("produce: timed out"))))), &none).unwrap_err();
-        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("create, produce, consume in a consumer group and commit through localhost:9093", "produce: timed out"));
-        let f = data_path_works(&told(&[], Some(DataPath::ReadOnly(Err(DataStep::NoTopic.failed("no application topic"))))), &none).unwrap_err();
+        assert_eq!(
+            data_path_works(
+                &told(&[], Some(DataPath::RoundTrip(Ok("done".into())))),
+                &none
+            )
+            .unwrap(),
+            "done"
+        );
+        let f = data_path_works(
+            &told(
+                &[],
+                Some(DataPath::RoundTrip(Err(
+                    DataStep::Produce.failed("produce: timed out")
+                ))),
+            ),
+            &none,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (f.expected.as_str(), f.observed.as_str()),
+            (
+                "create, produce, consume in a consumer group and commit through localhost:9093",
+                "produce: timed out"
+            )
+        );
+        let f = data_path_works(
+            &told(
+                &[],
+                Some(DataPath::ReadOnly(Err(
+                    DataStep::NoTopic.failed("no application topic")
+                ))),
+            ),
+            &none,
+        )
+        .unwrap_err();
         assert!(f.expected.contains("nothing written"), "{}", f.expected);
         assert!(data_path_works(&told(&[], None), &none).is_err());
-        let group = || Some(DataPath::RoundTrip(Err(DataStep::Group.failed("consumer group g read nothing"))));
+        let group = || {
+            Some(DataPath::RoundTrip(Err(
+                DataStep::Group.failed("consumer group g read nothing")
+            )))
+        };
         let f = data_path_works(&told(&["localhost:9093"], group()), &none).unwrap_err();
         assert!(f.observed.contains("offsets.topic.replication.factor is not set (Kafka's default: 3), but the cluster has 1 broker(s)"), "{f}");
-        let one = BTreeMap::from([("offsets.topic.replication.factor".to_string(), "1".to_string())]);
+        let one = BTreeMap::from([(
+            "offsets.topic.replication.factor".to_string(),
+            "1".to_string(),
+        )]);
         let f = data_path_works(&told(&["localhost:9093"], group()), &one).unwrap_err();
-        assert!(!f.observed.contains("replication.factor"), "a factor the cluster can meet is not blamed: {f}");
+        assert!(
+            !f.observed.contains("replication.factor"),
+            "a factor the cluster can meet is not blamed: {f}"
+        );
     }
 
     #[test]
     fn every_advertised_listener_needs_a_socket() {
         let props = BTreeMap::from([
-            ("listeners".to_string(), "INTERNAL://:9092,EXTERNAL://:9093".to_string()),
-            ("advertised.listeners".to_string(), "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string()),
+            (
+                "listeners".to_string(),
+                "INTERNAL://:9092,EXTERNAL://:9093".to_string(),
+            ),
+            (
+                "advertised.listeners".to_string(),
+                "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string(),
+            ),
         ]);
-        let s = |port| Socket { table: "t".into(), ip: "0.0.0.0".parse().unwrap(), port, listening: true, inode: 1, line: String::new() };
+        let s = |port| Socket {
+            table: "t".into(),
+            ip: "0.0.0.0".parse().unwrap(),
+            port,
+            listening: true,
+            inode: 1,
+            line: String::new(),
+        };
         assert!(every_advertised_listens("p-kafka-1", &props, &[s(9092), s(9093)]).is_ok());
         let f = every_advertised_listens("p-kafka-1", &props, &[s(9092)]).unwrap_err();
-        assert_eq!(f.evidence, vec!["listener EXTERNAL (container port 9093) has no listening socket in p-kafka-1"]);
+        assert_eq!(
+            f.evidence,
+            vec!["listener EXTERNAL (container port 9093) has no listening socket in p-kafka-1"]
+        );
     }
 
     #[test]
     fn advertised_must_match_exactly_once() {
-        let ok = [l("INTERNAL", "kafka", 9092), l("EXTERNAL", "localhost", 9093)];
-        assert_eq!(advertised_exactly(&ok, "localhost:9093").unwrap().name, "EXTERNAL");
-        let f = advertised_exactly(&[l("INTERNAL", "kafka", 9092), l("EXTERNAL", "kafka", 9092)], "localhost:9093")
-            .unwrap_err();
+        let ok = [
+            l("INTERNAL", "kafka", 9092),
+            l("EXTERNAL", "localhost", 9093),
+        ];
+        assert_eq!(
+            advertised_exactly(&ok, "localhost:9093").unwrap().name,
+            "EXTERNAL"
+        );
+        let f = advertised_exactly(
+            &[l("INTERNAL", "kafka", 9092), l("EXTERNAL", "kafka", 9092)],
+            "localhost:9093",
+        )
+        .unwrap_err();
         assert!(f.observed.contains("EXTERNAL://kafka:9092"), "{f}");
-        assert!(advertised_exactly(&[l("A", "kafka", 9092), l("B", "kafka", 9092)], "kafka:9092").is_err());
+        assert!(advertised_exactly(
+            &[l("A", "kafka", 9092), l("B", "kafka", 9092)],
+            "kafka:9092"
+        )
+        .is_err());
         // Exact, not "contains".
         assert!(advertised_exactly(&[l("A", "kafka", 19092)], "kafka:9092").is_err());
     }
@@ -271,10 +453,22 @@ mod tests {
     #[test]
     fn warns_of_a_host_port_advertised_by_a_container_name() {
         let props = BTreeMap::from([
-            ("listeners".to_string(), "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094".to_string()),
-            ("advertised.listeners".to_string(), "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string()),
+            (
+                "listeners".to_string(),
+                "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"
+                    .to_string(),
+            ),
+            (
+                "advertised.listeners".to_string(),
+                "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string(),
+            ),
         ]);
-        let port = |published: &str, target: u32| PortBinding { target, published: Some(published.into()), host_ip: Some("127.0.0.1".into()), protocol: None };
+        let port = |published: &str, target: u32| PortBinding {
+            target,
+            published: Some(published.into()),
+            host_ip: Some("127.0.0.1".into()),
+            protocol: None,
+        };
         assert!(host_port_traps("kafka", &props, &[port("9093", 9093)]).is_empty());
         let w = host_port_traps("kafka", &props, &[port("9093", 9093), port("9092", 9092)]);
         assert_eq!(w.len(), 1);
@@ -283,6 +477,11 @@ mod tests {
             "{}",
             w[0]
         );
-        assert!(host_can_use("127.0.0.1") && host_can_use("[::1]") && host_can_use("LOCALHOST") && !host_can_use("kafka"));
+        assert!(
+            host_can_use("127.0.0.1")
+                && host_can_use("[::1]")
+                && host_can_use("LOCALHOST")
+                && !host_can_use("kafka")
+        );
     }
 }

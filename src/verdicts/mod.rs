@@ -5,9 +5,9 @@
 
 pub mod binds;
 pub mod health;
-pub mod images;
 pub mod hemma;
 pub mod hemma_host;
+pub mod images;
 pub mod kafka_config;
 pub mod kraft_wire;
 pub mod listeners;
@@ -32,7 +32,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(expected: impl Into<String>, observed: impl Into<String>) -> Self {
-        Self { expected: expected.into(), observed: observed.into(), evidence: Vec::new() }
+        Self {
+            expected: expected.into(),
+            observed: observed.into(),
+            evidence: Vec::new(),
+        }
     }
 
     pub fn with_evidence(mut self, evidence: impl IntoIterator<Item = String>) -> Self {
@@ -43,7 +47,11 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "expected: {}\nobserved: {}", self.expected, self.observed)?;
+        write!(
+            f,
+            "expected: {}\nobserved: {}",
+            self.expected, self.observed
+        )?;
         for e in &self.evidence {
             write!(f, "\n  - {e}")?;
         }
@@ -63,7 +71,12 @@ pub fn observe<T, E: fmt::Display>(needed: impl Into<String>, r: Result<T, E>) -
 
 /// `Some` value of something an earlier step must have produced.
 pub fn earlier<T>(what: &str, v: Option<T>) -> Verdict<T> {
-    v.ok_or_else(|| Failure::new(format!("{what} (from an earlier step of this scenario)"), "none"))
+    v.ok_or_else(|| {
+        Failure::new(
+            format!("{what} (from an earlier step of this scenario)"),
+            "none",
+        )
+    })
 }
 
 /// `Ok` when `findings` is empty, else a failure listing them.
@@ -81,10 +94,20 @@ mod tests {
     #[test]
     fn failures_say_expected_vs_observed_with_evidence() {
         let f = none_of("no ZooKeeper", "traces", vec!["a".into(), "b".into()]).unwrap_err();
-        assert_eq!(f.to_string(), "expected: no ZooKeeper\nobserved: 2 traces\n  - a\n  - b");
+        assert_eq!(
+            f.to_string(),
+            "expected: no ZooKeeper\nobserved: 2 traces\n  - a\n  - b"
+        );
         assert!(none_of("x", "y", vec![]).is_ok());
-        let f = observe::<(), _>("metadata from localhost:9093", Err("connection refused")).unwrap_err();
-        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("metadata from localhost:9093", "connection refused"));
-        assert_eq!(earlier::<u8>("a Kafka client", None).unwrap_err().observed, "none");
+        let f = observe::<(), _>("metadata from localhost:9093", Err("connection refused"))
+            .unwrap_err();
+        assert_eq!(
+            (f.expected.as_str(), f.observed.as_str()),
+            ("metadata from localhost:9093", "connection refused")
+        );
+        assert_eq!(
+            earlier::<u8>("a Kafka client", None).unwrap_err().observed,
+            "none"
+        );
     }
 }

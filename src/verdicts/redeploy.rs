@@ -22,18 +22,36 @@ pub const IMAGE_DATA_DIR: &str = "/var/lib/kafka/data";
 /// `log.dir`, else Kafka's default; `metadata.log.dir`, else the first log
 /// directory.
 pub fn kafka_dirs(props: &BTreeMap<String, String>) -> KafkaDirs {
-    let set = |k: &str| props.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_string);
+    let set = |k: &str| {
+        props
+            .get(k)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let (log_dirs, from) = match (set("log.dirs"), set("log.dir")) {
         (Some(v), _) => (v, "log.dirs"),
         (None, Some(v)) => (v, "log.dir"),
         (None, None) => (KAFKA_DEFAULT_LOG_DIR.to_string(), "Kafka's default log.dir"),
     };
-    let log_dirs: Vec<String> = log_dirs.split(',').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
+    let log_dirs: Vec<String> = log_dirs
+        .split(',')
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
     let metadata = match set("metadata.log.dir") {
         Some(d) => (d, "metadata.log.dir".to_string()),
-        None => (log_dirs.first().cloned().unwrap_or_default(), format!("metadata.log.dir (unset: the first of {from})")),
+        None => (
+            log_dirs.first().cloned().unwrap_or_default(),
+            format!("metadata.log.dir (unset: the first of {from})"),
+        ),
     };
-    KafkaDirs { log_dirs, log_dirs_from: from.to_string(), metadata_dir: metadata.0, metadata_from: metadata.1 }
+    KafkaDirs {
+        log_dirs,
+        log_dirs_from: from.to_string(),
+        metadata_dir: metadata.0,
+        metadata_from: metadata.1,
+    }
 }
 
 /// The mount a path lies in: the one whose target is the longest whole-
@@ -43,12 +61,17 @@ fn mount_of<'a>(path: &str, mounts: &'a [ServiceVolume]) -> Option<&'a ServiceVo
         let t = t.trim_end_matches('/');
         path == t || path.starts_with(&format!("{t}/")) || t.is_empty()
     };
-    mounts.iter().filter(|m| inside(&m.target)).max_by_key(|m| m.target.len())
+    mounts
+        .iter()
+        .filter(|m| inside(&m.target))
+        .max_by_key(|m| m.target.len())
 }
 
 /// The named volume or host path that keeps `dir`, if one does.
 pub fn storage_of(dir: &str, mounts: &[ServiceVolume]) -> Option<String> {
-    mount_of(dir, mounts).filter(|m| kept(m).is_ok()).and_then(|m| m.source.clone())
+    mount_of(dir, mounts)
+        .filter(|m| kept(m).is_ok())
+        .and_then(|m| m.source.clone())
 }
 
 /// Whether a mount outlives the container, said as a person reads it.
@@ -57,15 +80,25 @@ fn kept(m: &ServiceVolume) -> Result<String, String> {
     match (m.kind.as_str(), source) {
         ("volume", Some(name)) => Ok(format!("volume {name} at {}", m.target)),
         ("bind", Some(host)) => Ok(format!("bind mount {host} at {}", m.target)),
-        ("volume", None) => Err(format!("an anonymous volume at {} (a plain `down` orphans it and the next `up` starts empty)", m.target)),
-        ("tmpfs", _) => Err(format!("a tmpfs at {} (memory: gone with the container)", m.target)),
+        ("volume", None) => Err(format!(
+            "an anonymous volume at {} (a plain `down` orphans it and the next `up` starts empty)",
+            m.target
+        )),
+        ("tmpfs", _) => Err(format!(
+            "a tmpfs at {} (memory: gone with the container)",
+            m.target
+        )),
         (kind, _) => Err(format!("a {kind} mount at {}", m.target)),
     }
 }
 
 /// The volumes the images declare (`VOLUME`): left unmounted, the engine
 /// makes an anonymous volume for each.
-pub const KAFKA_IMAGE_VOLUMES: &[&str] = &["/etc/kafka/secrets", "/var/lib/kafka/data", "/mnt/shared/config"];
+pub const KAFKA_IMAGE_VOLUMES: &[&str] = &[
+    "/etc/kafka/secrets",
+    "/var/lib/kafka/data",
+    "/mnt/shared/config",
+];
 pub const REDIS_IMAGE_VOLUMES: &[&str] = &["/data"];
 
 /// Where one directory lives: Ok(the mount that keeps it), Err(why not).
@@ -81,12 +114,24 @@ fn placed(dir: &str, mounts: &[ServiceVolume], image_volumes: &[&str]) -> Result
 
 /// Every directory Kafka writes is on a named volume or a bind mount of
 /// `service`. Ok: one line per directory, where it is kept.
-pub fn kafka_data_kept(service: &str, layering: &str, dirs: &KafkaDirs, mounts: &[ServiceVolume]) -> Verdict<Vec<String>> {
+pub fn kafka_data_kept(
+    service: &str,
+    layering: &str,
+    dirs: &KafkaDirs,
+    mounts: &[ServiceVolume],
+) -> Verdict<Vec<String>> {
     let mut wrote = Vec::new();
     let mut lost = Vec::new();
-    let mut all: Vec<(String, &str)> = dirs.log_dirs.iter().map(|d| (format!("{} {d}", dirs.log_dirs_from), d.as_str())).collect();
+    let mut all: Vec<(String, &str)> = dirs
+        .log_dirs
+        .iter()
+        .map(|d| (format!("{} {d}", dirs.log_dirs_from), d.as_str()))
+        .collect();
     if !dirs.log_dirs.contains(&dirs.metadata_dir) {
-        all.push((format!("{} {}", dirs.metadata_from, dirs.metadata_dir), dirs.metadata_dir.as_str()));
+        all.push((
+            format!("{} {}", dirs.metadata_from, dirs.metadata_dir),
+            dirs.metadata_dir.as_str(),
+        ));
     }
     for (what, dir) in &all {
         match placed(dir, mounts, KAFKA_IMAGE_VOLUMES) {
@@ -99,15 +144,35 @@ pub fn kafka_data_kept(service: &str, layering: &str, dirs: &KafkaDirs, mounts: 
     }
     let mut evidence = lost;
     for m in mounts {
-        let holds: Vec<&str> = all.iter().filter(|(_, d)| mount_of(d, mounts) == Some(m)).map(|(_, d)| *d).collect();
+        let holds: Vec<&str> = all
+            .iter()
+            .filter(|(_, d)| mount_of(d, mounts) == Some(m))
+            .map(|(_, d)| *d)
+            .collect();
         let what = kept(m).unwrap_or_else(|e| e);
-        let holds = if holds.is_empty() { "nothing Kafka writes".to_string() } else { holds.join(", ") };
+        let holds = if holds.is_empty() {
+            "nothing Kafka writes".to_string()
+        } else {
+            holds.join(", ")
+        };
         evidence.push(format!("mount: {what}: {holds}"));
     }
-    let fix = match mounts.iter().find(|m| kept(m).is_ok() && m.target.starts_with("/var/lib/kafka")) {
-        Some(m) if m.target.trim_end_matches('/') == "/var/lib/kafka" => format!("fix: KAFKA_LOG_DIRS={}/data (a directory on the volume at {})", m.target.trim_end_matches('/'), m.target),
-        Some(m) => format!("fix: KAFKA_LOG_DIRS={} (the volume's directory)", m.target.trim_end_matches('/')),
-        None => format!("fix: a named volume at {IMAGE_DATA_DIR} and KAFKA_LOG_DIRS={IMAGE_DATA_DIR}"),
+    let fix = match mounts
+        .iter()
+        .find(|m| kept(m).is_ok() && m.target.starts_with("/var/lib/kafka"))
+    {
+        Some(m) if m.target.trim_end_matches('/') == "/var/lib/kafka" => format!(
+            "fix: KAFKA_LOG_DIRS={}/data (a directory on the volume at {})",
+            m.target.trim_end_matches('/'),
+            m.target
+        ),
+        Some(m) => format!(
+            "fix: KAFKA_LOG_DIRS={} (the volume's directory)",
+            m.target.trim_end_matches('/')
+        ),
+        None => {
+            format!("fix: a named volume at {IMAGE_DATA_DIR} and KAFKA_LOG_DIRS={IMAGE_DATA_DIR}")
+        }
     };
     evidence.push(fix);
     Err(Failure::new(
@@ -137,7 +202,10 @@ pub fn cluster_ids_agree(uses: &[ClusterIdUse]) -> Verdict<Vec<String>> {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for (storage, us) in by_storage {
-        let shown: Vec<String> = us.iter().map(|u| format!("{}: CLUSTER_ID={}", u.layering, u.cluster_id)).collect();
+        let shown: Vec<String> = us
+            .iter()
+            .map(|u| format!("{}: CLUSTER_ID={}", u.layering, u.cluster_id))
+            .collect();
         if us.iter().all(|u| u.cluster_id == us[0].cluster_id) {
             ok.push(format!("{storage}: {}", shown.join(", ")));
         } else {
@@ -164,7 +232,9 @@ pub fn redis_persistence(command: &[String]) -> RedisPersistence {
     let mut i = 0;
     while i < command.len() {
         let arg = command[i].as_str();
-        let value = command.get(i + 1).map(|v| v.trim_matches(|c| c == '"' || c == '\''));
+        let value = command
+            .get(i + 1)
+            .map(|v| v.trim_matches(|c| c == '"' || c == '\''));
         match (arg, value) {
             ("--appendonly", Some(v)) => aof = v.eq_ignore_ascii_case("yes"),
             ("--save", Some(v)) => rdb = Some(!v.trim().is_empty()),
@@ -181,15 +251,27 @@ pub fn redis_persistence(command: &[String]) -> RedisPersistence {
         (false, Some(false)) => Persistence::Cache,
         (false, None) => Persistence::Unsaid,
     };
-    RedisPersistence { persistence: what, dir }
+    RedisPersistence {
+        persistence: what,
+        dir,
+    }
 }
 
 /// A Redis that persists (by its own settings: `--appendonly yes`, `--save`
 /// rules) keeps its `dir` on a named volume or a bind mount; a pure cache,
 /// or a Redis that says nothing either way, passes and says which.
-pub fn redis_data_kept(service: &str, layering: &str, p: &RedisPersistence, mounts: &[ServiceVolume]) -> Verdict<String> {
+pub fn redis_data_kept(
+    service: &str,
+    layering: &str,
+    p: &RedisPersistence,
+    mounts: &[ServiceVolume],
+) -> Verdict<String> {
     let how = match p.persistence {
-        Persistence::Cache => return Ok(format!("{service} is a pure cache (save \"\", no append-only file): nothing to keep")),
+        Persistence::Cache => {
+            return Ok(format!(
+                "{service} is a pure cache (save \"\", no append-only file): nothing to keep"
+            ))
+        }
         Persistence::Unsaid => {
             let on = placed(&p.dir, mounts, REDIS_IMAGE_VOLUMES).unwrap_or_else(|e| e);
             return Ok(format!("{service} sets neither appendonly nor save rules: no intent to persist to judge (Redis's built-in snapshots go to {}, {on})", p.dir));
@@ -211,18 +293,45 @@ pub fn redis_data_kept(service: &str, layering: &str, p: &RedisPersistence, moun
 /// What a redeploy kept: every record of the run's topic at its offset,
 /// the group's committed offset, the cluster id, every topic id, the Redis
 /// key. A loss names what was lost and where Kafka had written it.
-pub fn kept_across(topic: &str, group: &str, before: &Held, after: &Held, written: &[String]) -> Verdict<Vec<String>> {
+pub fn kept_across(
+    topic: &str,
+    group: &str,
+    before: &Held,
+    after: &Held,
+    written: &[String],
+) -> Verdict<Vec<String>> {
     let mut lost = Vec::new();
-    let missing: Vec<&(i64, String, String)> = before.records.iter().filter(|r| !after.records.contains(r)).collect();
+    let missing: Vec<&(i64, String, String)> = before
+        .records
+        .iter()
+        .filter(|r| !after.records.contains(r))
+        .collect();
     if !missing.is_empty() {
-        let offsets: Vec<String> = missing.iter().map(|(o, k, _)| format!("{o} ({k})")).collect();
-        lost.push(format!("records of {topic}/0: {} of {} gone after the redeploy, at offsets {} ({} read back)", missing.len(), before.records.len(), offsets.join(", "), after.records.len()));
+        let offsets: Vec<String> = missing
+            .iter()
+            .map(|(o, k, _)| format!("{o} ({k})"))
+            .collect();
+        lost.push(format!(
+            "records of {topic}/0: {} of {} gone after the redeploy, at offsets {} ({} read back)",
+            missing.len(),
+            before.records.len(),
+            offsets.join(", "),
+            after.records.len()
+        ));
     }
     if before.committed != after.committed {
-        lost.push(format!("group {group}'s committed offset of {topic}/0: {} before, {} after", shown(before.committed), shown(after.committed)));
+        lost.push(format!(
+            "group {group}'s committed offset of {topic}/0: {} before, {} after",
+            shown(before.committed),
+            shown(after.committed)
+        ));
     }
     if before.cluster_id != after.cluster_id {
-        lost.push(format!("cluster id: {} before, {} after (the storage was formatted anew)", shown(before.cluster_id.as_ref()), shown(after.cluster_id.as_ref())));
+        lost.push(format!(
+            "cluster id: {} before, {} after (the storage was formatted anew)",
+            shown(before.cluster_id.as_ref()),
+            shown(after.cluster_id.as_ref())
+        ));
     }
     for (t, id) in &before.topic_ids {
         match after.topic_ids.get(t) {
@@ -233,19 +342,32 @@ pub fn kept_across(topic: &str, group: &str, before: &Held, after: &Held, writte
     if let (Some((key, Some(v))), after_redis) = (&before.redis, &after.redis) {
         let now = after_redis.as_ref().and_then(|(_, v)| v.as_ref());
         if now != Some(v) {
-            lost.push(format!("Redis key {key}: {v:?} before, {} after", shown(now)));
+            lost.push(format!(
+                "Redis key {key}: {v:?} before, {} after",
+                shown(now)
+            ));
         }
     }
     if lost.is_empty() {
         let mut ok = Vec::new();
         if !before.records.is_empty() {
-            ok.push(format!("{} records of {topic}/0 read back at their offsets", before.records.len()));
+            ok.push(format!(
+                "{} records of {topic}/0 read back at their offsets",
+                before.records.len()
+            ));
         }
         if before.committed.is_some() {
-            ok.push(format!("group {group}'s committed offset {} unchanged", shown(after.committed)));
+            ok.push(format!(
+                "group {group}'s committed offset {} unchanged",
+                shown(after.committed)
+            ));
         }
         if before.cluster_id.is_some() {
-            ok.push(format!("cluster id {} and {} topic ids unchanged", shown(after.cluster_id.as_ref()), before.topic_ids.len()));
+            ok.push(format!(
+                "cluster id {} and {} topic ids unchanged",
+                shown(after.cluster_id.as_ref()),
+                before.topic_ids.len()
+            ));
         }
         if let Some((key, _)) = &before.redis {
             ok.push(format!("Redis key {key} still there"));
@@ -269,33 +391,72 @@ mod tests {
     use super::*;
 
     fn vol(kind: &str, source: Option<&str>, target: &str) -> ServiceVolume {
-        ServiceVolume { kind: kind.into(), source: source.map(str::to_string), target: target.into() }
+        ServiceVolume {
+            kind: kind.into(),
+            source: source.map(str::to_string),
+            target: target.into(),
+        }
     }
 
     fn props(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn dirs_as_kafka_reads_them() {
         let d = kafka_dirs(&props(&[]));
-        assert_eq!((d.log_dirs.clone(), d.metadata_dir.as_str()), (vec!["/tmp/kafka-logs".to_string()], "/tmp/kafka-logs"));
+        assert_eq!(
+            (d.log_dirs.clone(), d.metadata_dir.as_str()),
+            (vec!["/tmp/kafka-logs".to_string()], "/tmp/kafka-logs")
+        );
         let d = kafka_dirs(&props(&[("log.dirs", "/a,/b"), ("log.dir", "/c")]));
-        assert_eq!((d.log_dirs.clone(), d.metadata_dir.as_str()), (vec!["/a".to_string(), "/b".to_string()], "/a"));
+        assert_eq!(
+            (d.log_dirs.clone(), d.metadata_dir.as_str()),
+            (vec!["/a".to_string(), "/b".to_string()], "/a")
+        );
         let d = kafka_dirs(&props(&[("log.dir", "/c"), ("metadata.log.dir", "/m")]));
-        assert_eq!((d.log_dirs.clone(), d.metadata_dir.as_str(), d.log_dirs_from.as_str()), (vec!["/c".to_string()], "/m", "log.dir"));
+        assert_eq!(
+            (
+                d.log_dirs.clone(),
+                d.metadata_dir.as_str(),
+                d.log_dirs_from.as_str()
+            ),
+            (vec!["/c".to_string()], "/m", "log.dir")
+        );
     }
 
     #[test]
     fn a_volume_beside_the_log_dir_keeps_nothing() {
         let mounts = [vol("volume", Some("kafka-data"), "/var/lib/kafka/data")];
-        let f = kafka_data_kept("kafka", "infrastructure", &kafka_dirs(&props(&[])), &mounts).unwrap_err();
+        let f = kafka_data_kept("kafka", "infrastructure", &kafka_dirs(&props(&[])), &mounts)
+            .unwrap_err();
         let text = f.to_string();
-        assert!(text.contains("Kafka's default log.dir /tmp/kafka-logs: in the container's own layer"), "{text}");
-        assert!(text.contains("mount: volume kafka-data at /var/lib/kafka/data: nothing Kafka writes"), "{text}");
-        assert!(text.contains("fix: KAFKA_LOG_DIRS=/var/lib/kafka/data"), "{text}");
-        let ok = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &mounts).unwrap();
-        assert_eq!(ok, vec!["log.dirs /var/lib/kafka/data: on volume kafka-data at /var/lib/kafka/data"]);
+        assert!(
+            text.contains("Kafka's default log.dir /tmp/kafka-logs: in the container's own layer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mount: volume kafka-data at /var/lib/kafka/data: nothing Kafka writes"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fix: KAFKA_LOG_DIRS=/var/lib/kafka/data"),
+            "{text}"
+        );
+        let ok = kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+            &mounts,
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            vec!["log.dirs /var/lib/kafka/data: on volume kafka-data at /var/lib/kafka/data"]
+        );
     }
 
     #[test]
@@ -303,28 +464,99 @@ mod tests {
         let parent = [vol("volume", Some("kafka"), "/var/lib/kafka")];
         let f = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[])), &parent).unwrap_err();
         assert!(f.to_string().contains("fix: KAFKA_LOG_DIRS=/var/lib/kafka/data (a directory on the volume at /var/lib/kafka)"), "{f}");
-        assert!(kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &parent).is_ok());
+        assert!(kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+            &parent
+        )
+        .is_ok());
         let anon = [vol("volume", None, "/var/lib/kafka/data")];
-        let f = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &anon).unwrap_err();
-        assert!(f.to_string().contains("an anonymous volume at /var/lib/kafka/data"), "{f}");
-        let f = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &[]).unwrap_err();
-        assert!(f.to_string().contains("the image's own VOLUME /var/lib/kafka/data, left unmounted"), "{f}");
+        let f = kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+            &anon,
+        )
+        .unwrap_err();
+        assert!(
+            f.to_string()
+                .contains("an anonymous volume at /var/lib/kafka/data"),
+            "{f}"
+        );
+        let f = kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            f.to_string()
+                .contains("the image's own VOLUME /var/lib/kafka/data, left unmounted"),
+            "{f}"
+        );
         let tmpfs = [vol("tmpfs", None, "/var/lib/kafka/data")];
-        let f = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &tmpfs).unwrap_err();
-        assert!(f.to_string().contains("a tmpfs at /var/lib/kafka/data"), "{f}");
+        let f = kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+            &tmpfs,
+        )
+        .unwrap_err();
+        assert!(
+            f.to_string().contains("a tmpfs at /var/lib/kafka/data"),
+            "{f}"
+        );
         let bind = [vol("bind", Some("/srv/kafka"), "/var/lib/kafka/data")];
-        assert!(kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data/x")])), &bind).is_ok());
+        assert!(kafka_data_kept(
+            "kafka",
+            "i",
+            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data/x")])),
+            &bind
+        )
+        .is_ok());
         let near = [vol("volume", Some("v"), "/var/lib/kafka/da")];
-        assert!(kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])), &near).is_err(), "a prefix of a name is not a parent");
+        assert!(
+            kafka_data_kept(
+                "kafka",
+                "i",
+                &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
+                &near
+            )
+            .is_err(),
+            "a prefix of a name is not a parent"
+        );
     }
 
     #[test]
     fn cluster_ids_agree_per_volume() {
-        let u = |l: &str, id: &str, s: Option<&str>| ClusterIdUse { layering: l.into(), cluster_id: id.into(), storage: s.map(str::to_string) };
-        assert!(cluster_ids_agree(&[u("infrastructure", "a", Some("p_kafka-data")), u("hemma", "a", Some("p_kafka-data"))]).is_ok());
-        let f = cluster_ids_agree(&[u("infrastructure", "a", Some("p_kafka-data")), u("hemma", "b", Some("p_kafka-data"))]).unwrap_err();
-        assert!(f.to_string().contains("p_kafka-data is shared by infrastructure: CLUSTER_ID=a, hemma: CLUSTER_ID=b"), "{f}");
-        assert!(cluster_ids_agree(&[u("infrastructure", "a", Some("x")), u("hemma", "b", Some("y"))]).is_ok());
+        let u = |l: &str, id: &str, s: Option<&str>| ClusterIdUse {
+            layering: l.into(),
+            cluster_id: id.into(),
+            storage: s.map(str::to_string),
+        };
+        assert!(cluster_ids_agree(&[
+            u("infrastructure", "a", Some("p_kafka-data")),
+            u("hemma", "a", Some("p_kafka-data"))
+        ])
+        .is_ok());
+        let f = cluster_ids_agree(&[
+            u("infrastructure", "a", Some("p_kafka-data")),
+            u("hemma", "b", Some("p_kafka-data")),
+        ])
+        .unwrap_err();
+        assert!(
+            f.to_string().contains(
+                "p_kafka-data is shared by infrastructure: CLUSTER_ID=a, hemma: CLUSTER_ID=b"
+            ),
+            "{f}"
+        );
+        assert!(cluster_ids_agree(&[
+            u("infrastructure", "a", Some("x")),
+            u("hemma", "b", Some("y"))
+        ])
+        .is_ok());
     }
 
     #[test]
@@ -332,13 +564,31 @@ mod tests {
         let before = Held {
             cluster_id: Some("A".into()),
             topic_ids: BTreeMap::from([("t".to_string(), "id1".to_string())]),
-            records: (0..3).map(|i| (i, format!("key-{i}"), format!("v{i}"))).collect(),
+            records: (0..3)
+                .map(|i| (i, format!("key-{i}"), format!("v{i}")))
+                .collect(),
             committed: Some(2),
             redis: Some(("k".into(), Some("v".into()))),
         };
-        assert_eq!(kept_across("t", "g", &before, &before.clone(), &[]).unwrap().len(), 4);
-        let fresh = Held { cluster_id: Some("B".into()), redis: Some(("k".into(), None)), ..Default::default() };
-        let f = kept_across("t", "g", &before, &fresh, &["log.dirs /tmp/kafka-logs: in the container's own layer".into()]).unwrap_err();
+        assert_eq!(
+            kept_across("t", "g", &before, &before.clone(), &[])
+                .unwrap()
+                .len(),
+            4
+        );
+        let fresh = Held {
+            cluster_id: Some("B".into()),
+            redis: Some(("k".into(), None)),
+            ..Default::default()
+        };
+        let f = kept_across(
+            "t",
+            "g",
+            &before,
+            &fresh,
+            &["log.dirs /tmp/kafka-logs: in the container's own layer".into()],
+        )
+        .unwrap_err();
         let text = f.to_string();
         for want in [
             "records of t/0: 3 of 3 gone after the redeploy, at offsets 0 (key-0), 1 (key-1), 2 (key-2)",
@@ -359,18 +609,51 @@ mod tests {
         let data = [vol("volume", Some("redis-data"), "/data")];
         let aof = redis_persistence(&args(&["redis-server", "--appendonly", "yes"]));
         assert_eq!(aof.persistence, Persistence::AppendOnly);
-        assert!(redis_data_kept("redis", "i", &aof, &data).unwrap().contains("on volume redis-data at /data"));
+        assert!(redis_data_kept("redis", "i", &aof, &data)
+            .unwrap()
+            .contains("on volume redis-data at /data"));
         let f = redis_data_kept("redis", "i", &aof, &[]).unwrap_err();
-        assert!(f.to_string().contains("dir /data is in the image's own VOLUME /data, left unmounted: an anonymous volume"), "{f}");
-        let f = redis_data_kept("redis", "i", &redis_persistence(&args(&["redis-server", "--appendonly", "yes", "--dir", "/srv"])), &data).unwrap_err();
-        assert!(f.to_string().contains("dir /srv is in the container's own layer"), "{f}");
+        assert!(
+            f.to_string().contains(
+                "dir /data is in the image's own VOLUME /data, left unmounted: an anonymous volume"
+            ),
+            "{f}"
+        );
+        let f = redis_data_kept(
+            "redis",
+            "i",
+            &redis_persistence(&args(&[
+                "redis-server",
+                "--appendonly",
+                "yes",
+                "--dir",
+                "/srv",
+            ])),
+            &data,
+        )
+        .unwrap_err();
+        assert!(
+            f.to_string()
+                .contains("dir /srv is in the container's own layer"),
+            "{f}"
+        );
         let cache = redis_persistence(&args(&["redis-server", "--save", "", "--appendonly", "no"]));
         assert_eq!(cache.persistence, Persistence::Cache);
-        assert!(redis_data_kept("redis", "i", &cache, &[]).unwrap().contains("pure cache"));
-        assert_eq!(redis_persistence(&args(&["redis-server", "--save", "60 1"])).persistence, Persistence::Snapshots);
+        assert!(redis_data_kept("redis", "i", &cache, &[])
+            .unwrap()
+            .contains("pure cache"));
+        assert_eq!(
+            redis_persistence(&args(&["redis-server", "--save", "60 1"])).persistence,
+            Persistence::Snapshots
+        );
         let unsaid = redis_persistence(&args(&[]));
         assert_eq!(unsaid.persistence, Persistence::Unsaid);
-        assert!(redis_data_kept("redis", "i", &unsaid, &[]).unwrap().contains("no intent to persist to judge"));
-        assert_eq!(redis_persistence(&args(&["redis-server", "--dir", "/var/redis"])).dir, "/var/redis");
+        assert!(redis_data_kept("redis", "i", &unsaid, &[])
+            .unwrap()
+            .contains("no intent to persist to judge"));
+        assert_eq!(
+            redis_persistence(&args(&["redis-server", "--dir", "/var/redis"])).dir,
+            "/var/redis"
+        );
     }
 }

@@ -6,7 +6,10 @@ pub fn pong(addr: &str, answer: &str) -> Verdict {
     if answer == "PONG" {
         return Ok(());
     }
-    Err(Failure::new(format!("PONG from {addr}"), format!("\"{answer}\"")))
+    Err(Failure::new(
+        format!("PONG from {addr}"),
+        format!("\"{answer}\""),
+    ))
 }
 
 #[cfg(test)]
@@ -14,6 +17,11 @@ mod tests {
     #[test]
     fn only_pong_passes() {
         assert!(super::pong("127.0.0.1:6379", "PONG").is_ok());
-        assert_eq!(super::pong("127.0.0.1:6379", "LOADING").unwrap_err().observed, "\"LOADING\"");
+        assert_eq!(
+            super::pong("127.0.0.1:6379", "LOADING")
+                .unwrap_err()
+                .observed,
+            "\"LOADING\""
+        );
     }
 }

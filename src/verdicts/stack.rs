@@ -9,12 +9,19 @@ pub fn up_succeeded(up: &UpResult) -> Verdict {
     if up.ok {
         return Ok(());
     }
-    Err(Failure::new(format!("`{}` exits 0", up.command), up.output.clone()))
+    Err(Failure::new(
+        format!("`{}` exits 0", up.command),
+        up.output.clone(),
+    ))
 }
 
 /// How a wait ended, for messages: state, time waited, last healthcheck.
 pub fn describe(r: &Readiness) -> String {
-    let last = r.last_check.as_ref().map(|(c, o)| format!("; last healthcheck: exit {c} {o}")).unwrap_or_default();
+    let last = r
+        .last_check
+        .as_ref()
+        .map(|(c, o)| format!("; last healthcheck: exit {c} {o}"))
+        .unwrap_or_default();
     format!("{} after waiting {:.1} s{last}", r.state, r.waited)
 }
 
@@ -24,7 +31,10 @@ pub fn ready(r: &Readiness) -> Verdict {
     if r.healthy {
         return Ok(());
     }
-    Err(Failure::new(format!("{} healthy before it is checked", r.service), format!("{} not ready: {}", r.service, describe(r))))
+    Err(Failure::new(
+        format!("{} healthy before it is checked", r.service),
+        format!("{} not ready: {}", r.service, describe(r)),
+    ))
 }
 
 #[cfg(test)]
@@ -51,8 +61,16 @@ mod tests {
 
     #[test]
     fn up_must_exit_zero() {
-        let up = |ok| UpResult { command: "docker compose up -d kafka redis".into(), ok, output: "port taken".into(), seconds: 1.0 };
+        let up = |ok| UpResult {
+            command: "docker compose up -d kafka redis".into(),
+            ok,
+            output: "port taken".into(),
+            seconds: 1.0,
+        };
         assert!(up_succeeded(&up(true)).is_ok());
-        assert_eq!(up_succeeded(&up(false)).unwrap_err().expected, "`docker compose up -d kafka redis` exits 0");
+        assert_eq!(
+            up_succeeded(&up(false)).unwrap_err().expected,
+            "`docker compose up -d kafka redis` exits 0"
+        );
     }
 }

@@ -5,7 +5,11 @@ use super::{none_of, Verdict};
 use crate::model::validators::CommandRun;
 
 fn last_lines(r: &CommandRun) -> String {
-    if r.tail.is_empty() { "no output".into() } else { r.tail.join(" | ") }
+    if r.tail.is_empty() {
+        "no output".into()
+    } else {
+        r.tail.join(" | ")
+    }
 }
 
 /// Every command exited 0 within its limit.
@@ -23,13 +27,20 @@ pub fn each_exits_zero(runs: &[CommandRun]) -> Verdict {
             Some(c) => format!("`{}`: exit {c}; last lines: {}", r.command, last_lines(r)),
         })
         .collect();
-    none_of("every validation command exits 0", "commands failed", problems)
+    none_of(
+        "every validation command exits 0",
+        "commands failed",
+        problems,
+    )
 }
 
 /// Each command that added, removed or changed a file of the repo, with
 /// how (`path (changed: only a timestamp line)`).
 pub fn changes(runs: &[CommandRun]) -> Vec<String> {
-    runs.iter().filter(|r| !r.changed.is_empty()).map(|r| format!("`{}` changed {}", r.command, r.changed.join(", "))).collect()
+    runs.iter()
+        .filter(|r| !r.changed.is_empty())
+        .map(|r| format!("`{}` changed {}", r.command, r.changed.join(", ")))
+        .collect()
 }
 
 /// No command added, removed or changed a file of the repo (a target that
@@ -59,9 +70,20 @@ mod tests {
     #[test]
     fn each_must_exit_zero() {
         assert!(each_exits_zero(&[run("pdm run validate-docs", Some(0), &[])]).is_ok());
-        let f = each_exits_zero(&[run("pdm run validate-docs", Some(1), &[]), run("pdm run x", Some(127), &[]), run("slow", None, &[])]).unwrap_err();
-        assert_eq!((f.expected.as_str(), f.observed.as_str()), ("every validation command exits 0", "3 commands failed"));
-        assert_eq!(f.evidence[0], "`pdm run validate-docs`: exit 1; last lines: docs/a.md: no front matter");
+        let f = each_exits_zero(&[
+            run("pdm run validate-docs", Some(1), &[]),
+            run("pdm run x", Some(127), &[]),
+            run("slow", None, &[]),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            (f.expected.as_str(), f.observed.as_str()),
+            ("every validation command exits 0", "3 commands failed")
+        );
+        assert_eq!(
+            f.evidence[0],
+            "`pdm run validate-docs`: exit 1; last lines: docs/a.md: no front matter"
+        );
         assert!(f.evidence[1].contains("command not found"));
         assert!(f.evidence[2].starts_with("`slow`: did not finish in 1 s (killed)"));
     }
@@ -69,7 +91,15 @@ mod tests {
     #[test]
     fn none_may_change_the_tree() {
         assert!(tree_unchanged(&[run("pdm run index-tasks", Some(0), &[])]).is_ok());
-        let f = tree_unchanged(&[run("pdm run index-tasks", Some(0), &["TASKS/INDEX.md (changed)"])]).unwrap_err();
-        assert_eq!(f.evidence, vec!["`pdm run index-tasks` changed TASKS/INDEX.md (changed)"]);
+        let f = tree_unchanged(&[run(
+            "pdm run index-tasks",
+            Some(0),
+            &["TASKS/INDEX.md (changed)"],
+        )])
+        .unwrap_err();
+        assert_eq!(
+            f.evidence,
+            vec!["`pdm run index-tasks` changed TASKS/INDEX.md (changed)"]
+        );
     }
 }

@@ -22,7 +22,11 @@ pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
         .filter(|(name, s)| {
             names_zk(name)
                 || s.image.as_deref().is_some_and(names_zk)
-                || s.command.iter().chain(&s.entrypoint).flatten().any(|a| names_zk(a))
+                || s.command
+                    .iter()
+                    .chain(&s.entrypoint)
+                    .flatten()
+                    .any(|a| names_zk(a))
         })
         .map(|(n, _)| n)
         .collect();
@@ -37,7 +41,10 @@ pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
         for (k, v) in &s.environment {
             let v = v.as_deref().unwrap_or("");
             if names_zk(k) || names_zk(v) || k == "KAFKA_ZOOKEEPER_CONNECT" {
-                out.push(format!("service \"{name}\" environment {}", crate::redact::show_env(k, v)));
+                out.push(format!(
+                    "service \"{name}\" environment {}",
+                    crate::redact::show_env(k, v)
+                ));
             }
         }
         for dep in s.depends_on.keys() {
@@ -61,7 +68,9 @@ pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
 
 /// The resolved model of a layering has no ZooKeeper trace.
 pub fn model_clean(layering: &str, model: &ComposeModel) -> Verdict {
-    let expected = format!("no ZooKeeper service, image, env, depends_on or port 2181 in the {layering} layering");
+    let expected = format!(
+        "no ZooKeeper service, image, env, depends_on or port 2181 in the {layering} layering"
+    );
     none_of(&expected, "ZooKeeper traces", zookeeper_findings(model))
 }
 
@@ -70,9 +79,18 @@ pub fn no_zookeeper_container(containers: &[ContainerInfo]) -> Verdict {
     let found = containers
         .iter()
         .filter(|c| names_zk(&format!("{} {} {}", c.image, c.service, c.name)))
-        .map(|c| format!("container {} (service {}, image {})", c.name, c.service, c.image))
+        .map(|c| {
+            format!(
+                "container {} (service {}, image {})",
+                c.name, c.service, c.image
+            )
+        })
         .collect();
-    none_of("no ZooKeeper container in the project", "ZooKeeper containers", found)
+    none_of(
+        "no ZooKeeper container in the project",
+        "ZooKeeper containers",
+        found,
+    )
 }
 
 /// Nothing listens on 2181 inside, nor is published from, any running
@@ -80,7 +98,12 @@ pub fn no_zookeeper_container(containers: &[ContainerInfo]) -> Verdict {
 pub fn nothing_on_2181(containers: &[(ContainerInfo, Vec<Socket>)]) -> Verdict {
     let mut found = Vec::new();
     for (c, socks) in containers {
-        found.extend(socks.iter().filter(|s| s.port == ZK_PORT_NUM).map(|s| format!("{}: {}", c.name, s.describe())));
+        found.extend(
+            socks
+                .iter()
+                .filter(|s| s.port == ZK_PORT_NUM)
+                .map(|s| format!("{}: {}", c.name, s.describe())),
+        );
         found.extend(
             c.bindings
                 .iter()
@@ -88,15 +111,30 @@ pub fn nothing_on_2181(containers: &[(ContainerInfo, Vec<Socket>)]) -> Verdict {
                 .map(|b| format!("{}: engine publishes {}:{}", c.name, b.host_ip, b.host_port)),
         );
     }
-    none_of("no listener on 2181 in any container of the project", "listeners on 2181", found)
+    none_of(
+        "no listener on 2181 in any container of the project",
+        "listeners on 2181",
+        found,
+    )
 }
 
 /// The docs scan: `findings` are mentions outside the allowlist.
-pub fn docs_clean(files_scanned: usize, scan_paths: &[String], allow: &[String], findings: Vec<String>) -> Verdict {
+pub fn docs_clean(
+    files_scanned: usize,
+    scan_paths: &[String],
+    allow: &[String],
+    findings: Vec<String>,
+) -> Verdict {
     if files_scanned == 0 {
-        return Err(Failure::new("docs and scripts to scan", format!("no file under {}", scan_paths.join(", "))));
+        return Err(Failure::new(
+            "docs and scripts to scan",
+            format!("no file under {}", scan_paths.join(", ")),
+        ));
     }
-    let expected = format!("no ZooKeeper mention in {files_scanned} scanned files outside [{}]", allow.join(", "));
+    let expected = format!(
+        "no ZooKeeper mention in {files_scanned} scanned files outside [{}]",
+        allow.join(", ")
+    );
     none_of(&expected, "mentions", findings)
 }
 
@@ -110,7 +148,9 @@ mod tests {
 
     #[test]
     fn clean_model_has_no_findings() {
-        let m = model(r#"{"services":{"kafka":{"image":"apache/kafka:3.8.0","environment":{"KAFKA_PROCESS_ROLES":"broker"}}}}"#);
+        let m = model(
+            r#"{"services":{"kafka":{"image":"apache/kafka:3.8.0","environment":{"KAFKA_PROCESS_ROLES":"broker"}}}}"#,
+        );
         assert!(zookeeper_findings(&m).is_empty());
     }
 
@@ -123,10 +163,19 @@ mod tests {
                      "environment":{"KAFKA_ZOOKEEPER_CONNECT":"zk:2181"},"expose":["2181"]}}}"#,
         );
         let f = zookeeper_findings(&m).join("\n");
-        for want in ["service \"zk\" is a ZooKeeper", "KAFKA_ZOOKEEPER_CONNECT=zk:2181", "depends_on \"zk\"", "publishes port", "exposes port 2181"] {
+        for want in [
+            "service \"zk\" is a ZooKeeper",
+            "KAFKA_ZOOKEEPER_CONNECT=zk:2181",
+            "depends_on \"zk\"",
+            "publishes port",
+            "exposes port 2181",
+        ] {
             assert!(f.contains(want), "missing {want} in {f}");
         }
-        assert!(model_clean("hemma", &m).unwrap_err().expected.contains("in the hemma layering"));
+        assert!(model_clean("hemma", &m)
+            .unwrap_err()
+            .expected
+            .contains("in the hemma layering"));
     }
 
     fn container(name: &str, image: &str) -> ContainerInfo {
@@ -153,18 +202,40 @@ mod tests {
     fn runtime_zookeeper_traces() {
         let kafka = container("kafka", "apache/kafka:3.8.0");
         assert!(no_zookeeper_container(std::slice::from_ref(&kafka)).is_ok());
-        let f = no_zookeeper_container(&[kafka.clone(), container("zk", "bitnami/zookeeper:3.9")]).unwrap_err();
-        assert_eq!(f.evidence, vec!["container zk (service zk, image bitnami/zookeeper:3.9)"]);
-        let s = |port| Socket { table: "/proc/1/net/tcp".into(), ip: "0.0.0.0".parse().unwrap(), port, listening: true, inode: 7, line: String::new() };
+        let f = no_zookeeper_container(&[kafka.clone(), container("zk", "bitnami/zookeeper:3.9")])
+            .unwrap_err();
+        assert_eq!(
+            f.evidence,
+            vec!["container zk (service zk, image bitnami/zookeeper:3.9)"]
+        );
+        let s = |port| Socket {
+            table: "/proc/1/net/tcp".into(),
+            ip: "0.0.0.0".parse().unwrap(),
+            port,
+            listening: true,
+            inode: 7,
+            line: String::new(),
+        };
         assert!(nothing_on_2181(&[(kafka.clone(), vec![s(9092)])]).is_ok());
         let f = nothing_on_2181(&[(kafka, vec![s(9092), s(2181)])]).unwrap_err();
-        assert_eq!(f.evidence, vec!["kafka: /proc/1/net/tcp: 0.0.0.0:2181 listening (inode 7)"]);
+        assert_eq!(
+            f.evidence,
+            vec!["kafka: /proc/1/net/tcp: 0.0.0.0:2181 listening (inode 7)"]
+        );
     }
 
     #[test]
     fn docs_scan_needs_files_and_no_mentions() {
-        assert!(docs_clean(0, &["docs".into()], &[], vec![]).unwrap_err().observed.contains("no file under docs"));
+        assert!(docs_clean(0, &["docs".into()], &[], vec![])
+            .unwrap_err()
+            .observed
+            .contains("no file under docs"));
         assert!(docs_clean(3, &[], &[], vec![]).is_ok());
-        assert_eq!(docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()]).unwrap_err().observed, "1 mentions");
+        assert_eq!(
+            docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()])
+                .unwrap_err()
+                .observed,
+            "1 mentions"
+        );
     }
 }

@@ -10,7 +10,11 @@ use crate::common;
 fn every_broken_runtime_variant_fails_in_its_intended_scenarios_and_leaves_nothing() {
     let _stack = common::stack_lock();
     let variants = common::broken_variants("@runtime");
-    assert!(variants.len() >= 9, "want at least 9 runtime broken variants, found {}", variants.len());
+    assert!(
+        variants.len() >= 9,
+        "want at least 9 runtime broken variants, found {}",
+        variants.len()
+    );
     let mut errors = Vec::new();
     for (dir, expect) in &variants {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();

@@ -7,8 +7,17 @@ use crate::common;
 
 fn one_line_error(out: &std::process::Output, code: i32, wants: &[&str]) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(stderr.trim().lines().count(), 1, "want one line, got: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr: {stderr}\nstdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        stderr.trim().lines().count(),
+        1,
+        "want one line, got: {stderr}"
+    );
     for w in wants {
         assert!(stderr.contains(w), "want {w:?} in: {stderr}");
     }
@@ -16,27 +25,68 @@ fn one_line_error(out: &std::process::Output, code: i32, wants: &[&str]) {
 
 #[test]
 fn missing_target_directory() {
-    let out = common::bin().args(["verify", "--project-dir", "/nonexistent/repo"]).output().unwrap();
-    one_line_error(&out, 2, &["target directory /nonexistent/repo does not exist"]);
+    let out = common::bin()
+        .args(["verify", "--project-dir", "/nonexistent/repo"])
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &["target directory /nonexistent/repo does not exist"],
+    );
 }
 
 #[test]
 fn missing_compose_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::bin().args(["verify", "--project-dir"]).arg(dir.path()).output().unwrap();
-    one_line_error(&out, 2, &["compose file", "docker-compose.infrastructure.yml does not exist"]);
+    let out = common::bin()
+        .args(["verify", "--project-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &[
+            "compose file",
+            "docker-compose.infrastructure.yml does not exist",
+        ],
+    );
 }
 
 #[test]
 fn invalid_yaml() {
-    let out = common::bin().args(["verify", "--tags", "@static", "--project-dir", "fixtures/bad-input/invalid-yaml"]).output().unwrap();
-    one_line_error(&out, 2, &["layering \"infrastructure\"", "`docker compose config --format json` failed", "yaml"]);
+    let out = common::bin()
+        .args([
+            "verify",
+            "--tags",
+            "@static",
+            "--project-dir",
+            "fixtures/bad-input/invalid-yaml",
+        ])
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &[
+            "layering \"infrastructure\"",
+            "`docker compose config --format json` failed",
+            "yaml",
+        ],
+    );
 }
 
 #[test]
 fn a_required_variable_missing_from_the_env_file() {
     let out = common::bin()
-        .args(["verify", "--tags", "@static", "--project-dir", "fixtures/bad-input/missing-required-variable"])
+        .args([
+            "verify",
+            "--tags",
+            "@static",
+            "--project-dir",
+            "fixtures/bad-input/missing-required-variable",
+        ])
         .env_remove("KAFKA_CLUSTER_ID")
         .output()
         .unwrap();
@@ -55,31 +105,59 @@ fn a_required_variable_missing_from_the_env_file() {
 fn invalid_target_config() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("kraft-acceptance.toml"), "layering = 1\n").unwrap();
-    let out = common::bin().args(["verify", "--project-dir"]).arg(dir.path()).output().unwrap();
-    one_line_error(&out, 2, &["kraft-acceptance.toml", "unknown field `layering`"]);
+    let out = common::bin()
+        .args(["verify", "--project-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &["kraft-acceptance.toml", "unknown field `layering`"],
+    );
 }
 
 #[test]
 fn a_toml_name_the_compose_model_does_not_have() {
     let dir = tempfile::tempdir().unwrap();
-    let toml = format!("base = \"{}\"\n[names]\nkafka = \"broker\"\n", common::root().join("fixtures/reference").display());
+    let toml = format!(
+        "base = \"{}\"\n[names]\nkafka = \"broker\"\n",
+        common::root().join("fixtures/reference").display()
+    );
     std::fs::write(dir.path().join("kraft-acceptance.toml"), toml).unwrap();
-    let out = common::bin().args(["verify", "--tags", "@static", "--project-dir"]).arg(dir.path()).output().unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--project-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     one_line_error(&out, 2, &["[names] kafka = \"broker\": layering \"hemma\" has no such service (services: kafka, kafka_topic_setup"]);
 }
 
 #[test]
 fn bad_tag_expression() {
-    let out = common::bin().args(["verify", "--tags", "@static and"]).output().unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static and"])
+        .output()
+        .unwrap();
     one_line_error(&out, 2, &["invalid --tags expression \"@static and\""]);
 }
 
 #[test]
 fn bad_flag() {
-    let out = common::bin().args(["verify", "--no-such-flag"]).output().unwrap();
+    let out = common::bin()
+        .args(["verify", "--no-such-flag"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.lines().next().unwrap_or("").contains("unexpected argument '--no-such-flag'"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("unexpected argument '--no-such-flag'"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -87,7 +165,12 @@ fn help_teaches_the_selection_and_the_exit_codes() {
     let out = common::bin().args(["verify", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));
-    for want in ["--tags", "kraft-acceptance verify --tags @static", "--attach", "--images"] {
+    for want in [
+        "--tags",
+        "kraft-acceptance verify --tags @static",
+        "--attach",
+        "--images",
+    ] {
         assert!(help.contains(want), "want {want:?} in --help: {help}");
     }
 }
@@ -97,7 +180,13 @@ fn version_names_the_commit_and_the_target() {
     let out = common::bin().arg("--version").output().unwrap();
     let v = String::from_utf8_lossy(&out.stdout);
     let target = format!("{}-unknown-linux-", std::env::consts::ARCH);
-    assert!(v.starts_with(&format!("kraft-acceptance {} (commit ", env!("CARGO_PKG_VERSION"))) && v.contains(&target), "{v}");
+    assert!(
+        v.starts_with(&format!(
+            "kraft-acceptance {} (commit ",
+            env!("CARGO_PKG_VERSION")
+        )) && v.contains(&target),
+        "{v}"
+    );
 }
 
 /// Like `docker compose`, the target is the current directory unless
@@ -106,15 +195,26 @@ fn version_names_the_commit_and_the_target() {
 fn the_target_defaults_to_the_current_directory() {
     let run = |dir: &std::path::Path| {
         let mut c = common::bin();
-        c.env_remove("KRAFT_ACCEPTANCE_PROJECT_DIR").current_dir(dir).args(["verify", "--tags", "@static"]);
+        c.env_remove("KRAFT_ACCEPTANCE_PROJECT_DIR")
+            .current_dir(dir)
+            .args(["verify", "--tags", "@static"]);
         c.output().unwrap()
     };
     let out = run(&common::root().join("fixtures/reference"));
-    assert_eq!(out.status.code(), Some(0), "in the reference: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "in the reference: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let empty = tempfile::tempdir().unwrap();
     let out = run(empty.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "in an empty directory: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "in an empty directory: {stderr}"
+    );
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
 }
 
@@ -123,9 +223,17 @@ fn compose_missing() {
     // A `docker` on PATH without the compose plugin, as on a host with only the engine.
     let bin = tempfile::tempdir().unwrap();
     let fake = bin.path().join("docker");
-    std::fs::write(&fake, "#!/bin/sh\necho \"docker: 'compose' is not a docker command.\" >&2\nexit 1\n").unwrap();
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\necho \"docker: 'compose' is not a docker command.\" >&2\nexit 1\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = common::bin().args(["verify", "--tags", "@static"]).env("PATH", bin.path()).output().unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static"])
+        .env("PATH", bin.path())
+        .output()
+        .unwrap();
     one_line_error(&out, 2, &["docker compose (Compose v2) is not available"]);
 }
 
@@ -148,5 +256,10 @@ fn unknown_service_in_a_step_fails_that_scenario_clearly() {
     );
     assert_eq!(run.code(), Some(1), "{}", run.stdout());
     let f = run.failures();
-    assert!(f.iter().any(|m| m.contains("service \"kafkaa\" is not defined (services: kafka, kafka_topic_setup, redis)")), "{f:?}");
+    assert!(
+        f.iter().any(|m| m.contains(
+            "service \"kafkaa\" is not defined (services: kafka, kafka_topic_setup, redis)"
+        )),
+        "{f:?}"
+    );
 }

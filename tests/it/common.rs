@@ -18,7 +18,10 @@ pub fn root() -> PathBuf {
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kraft-acceptance"));
     c.current_dir(root());
-    c.env("KRAFT_ACCEPTANCE_PROJECT_DIR", root().join("fixtures/reference"));
+    c.env(
+        "KRAFT_ACCEPTANCE_PROJECT_DIR",
+        root().join("fixtures/reference"),
+    );
     if std::env::var_os("KRAFT_ACCEPTANCE_IMAGES").is_none() {
         c.env("KRAFT_ACCEPTANCE_IMAGES", "standin");
     }
@@ -43,11 +46,21 @@ impl Run {
     }
     /// Names of the scenarios that did not pass.
     pub fn not_passed(&self) -> BTreeSet<String> {
-        self.outcome.iter().flat_map(|o| &o.scenarios).filter(|s| s.status != Status::Passed).map(|s| s.name.clone()).collect()
+        self.outcome
+            .iter()
+            .flat_map(|o| &o.scenarios)
+            .filter(|s| s.status != Status::Passed)
+            .map(|s| s.name.clone())
+            .collect()
     }
     /// Every failure, as a person reads it (expected, observed, evidence).
     pub fn failures(&self) -> Vec<String> {
-        self.outcome.iter().flat_map(|o| &o.scenarios).filter_map(|s| s.failure.as_ref()).map(|f| f.to_string()).collect()
+        self.outcome
+            .iter()
+            .flat_map(|o| &o.scenarios)
+            .filter_map(|s| s.failure.as_ref())
+            .map(|f| f.to_string())
+            .collect()
     }
 }
 
@@ -67,7 +80,9 @@ pub fn verify_env(dir: &Path, tags: &str, extra: &[&str], env: &BTreeMap<String,
         .args(extra)
         .output()
         .expect("run kraft-acceptance");
-    let outcome = std::fs::read(report.path().join("outcome.json")).ok().map(|b| serde_json::from_slice(&b).expect("outcome.json"));
+    let outcome = std::fs::read(report.path().join("outcome.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("outcome.json"));
     Run { output, outcome }
 }
 
@@ -99,7 +114,8 @@ pub fn all_variants() -> Vec<(PathBuf, Expect)> {
         .filter(|p| p.join("expect.toml").is_file())
         .map(|p| {
             let text = std::fs::read_to_string(p.join("expect.toml")).expect("read expect.toml");
-            let e: Expect = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let e: Expect =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p, e)
         })
         .collect();
@@ -108,36 +124,72 @@ pub fn all_variants() -> Vec<(PathBuf, Expect)> {
 }
 
 pub fn broken_variants(tag: &str) -> Vec<(PathBuf, Expect)> {
-    all_variants().into_iter().filter(|(_, e)| e.tags == tag).collect()
+    all_variants()
+        .into_iter()
+        .filter(|(_, e)| e.tags == tag)
+        .collect()
 }
 
 /// Runs a variant and checks it failed exactly as its expect.toml says.
 pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
-    let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let name = dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let extra: Vec<&str> = expect.args.iter().map(String::as_str).collect();
-    let kept: Vec<(PathBuf, Vec<u8>)> =
-        expect.restore.iter().map(|f| (dir.join(f), std::fs::read(dir.join(f)).expect("a file to restore"))).collect();
+    let kept: Vec<(PathBuf, Vec<u8>)> = expect
+        .restore
+        .iter()
+        .map(|f| {
+            (
+                dir.join(f),
+                std::fs::read(dir.join(f)).expect("a file to restore"),
+            )
+        })
+        .collect();
     let run = verify_env(dir, &expect.tags, &extra, &expect.env);
     for (path, bytes) in kept {
         std::fs::write(&path, bytes).expect("restore a file the run changed");
     }
     if run.code() != Some(1) {
-        return Err(format!("{name}: exit {:?}, want 1 (a failed scenario)\n{}{}", run.code(), run.stdout(), run.stderr()));
+        return Err(format!(
+            "{name}: exit {:?}, want 1 (a failed scenario)\n{}{}",
+            run.code(),
+            run.stdout(),
+            run.stderr()
+        ));
     }
     let want: BTreeSet<String> = expect.fails.iter().cloned().collect();
     if run.not_passed() != want {
-        return Err(format!("{name}: failed scenarios {:#?}, want exactly {want:#?}\n{}", run.not_passed(), run.stdout()));
+        return Err(format!(
+            "{name}: failed scenarios {:#?}, want exactly {want:#?}\n{}",
+            run.not_passed(),
+            run.stdout()
+        ));
     }
-    for s in run.outcome.iter().flat_map(|o| &o.scenarios).filter(|s| s.status != Status::Passed) {
+    for s in run
+        .outcome
+        .iter()
+        .flat_map(|o| &o.scenarios)
+        .filter(|s| s.status != Status::Passed)
+    {
         match &s.failure {
             Some(f) if !f.expected.is_empty() && !f.observed.is_empty() => {}
-            other => return Err(format!("{name}: {} failed without expected vs observed: {other:?}", s.name)),
+            other => {
+                return Err(format!(
+                    "{name}: {} failed without expected vs observed: {other:?}",
+                    s.name
+                ))
+            }
         }
     }
     let failures = run.failures();
     for want in &expect.messages {
         if !failures.iter().any(|m| m.contains(want.as_str())) {
-            return Err(format!("{name}: no failure shows {want:?}; failures: {failures:#?}"));
+            return Err(format!(
+                "{name}: no failure shows {want:?}; failures: {failures:#?}"
+            ));
         }
     }
     Ok(run)
@@ -153,18 +205,35 @@ pub fn leftovers(project: &str) -> Vec<String> {
         ("volume", vec!["volume", "ls", "-q", "--filter", &label]),
     ] {
         let o = Command::new("docker").args(&args).output().expect("docker");
-        out.extend(String::from_utf8_lossy(&o.stdout).lines().map(|id| format!("{kind} {id}")));
+        out.extend(
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(|id| format!("{kind} {id}")),
+        );
     }
     // Images compose built for the run are named after its project.
-    let o = Command::new("docker").args(["images", "--format", "{{.Repository}}:{{.Tag}}"]).output().expect("docker");
+    let o = Command::new("docker")
+        .args(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .output()
+        .expect("docker");
     let prefix = format!("{project}-");
-    out.extend(String::from_utf8_lossy(&o.stdout).lines().filter(|r| r.starts_with(&prefix)).map(|r| format!("image {r}")));
+    out.extend(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|r| r.starts_with(&prefix))
+            .map(|r| format!("image {r}")),
+    );
     out
 }
 
 /// The project a run started, from its stack line.
 pub fn project_of(stdout: &str) -> Option<String> {
-    stdout.lines().find_map(|l| l.strip_prefix("kraft-acceptance: stack ")?.split_whitespace().next().map(str::to_string))
+    stdout.lines().find_map(|l| {
+        l.strip_prefix("kraft-acceptance: stack ")?
+            .split_whitespace()
+            .next()
+            .map(str::to_string)
+    })
 }
 
 /// Tests that start a stack share host ports 9093 and 6379: one at a time.
@@ -177,15 +246,26 @@ pub fn stack_lock() -> std::sync::MutexGuard<'static, ()> {
 pub fn engine_counts() -> (usize, usize, usize) {
     let count = |args: &[&str]| {
         let o = Command::new("docker").args(args).output().expect("docker");
-        String::from_utf8_lossy(&o.stdout).lines().filter(|l| !l.trim().is_empty()).count()
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
     };
-    (count(&["ps", "-aq"]), count(&["network", "ls", "-q"]), count(&["volume", "ls", "-q"]))
+    (
+        count(&["ps", "-aq"]),
+        count(&["network", "ls", "-q"]),
+        count(&["volume", "ls", "-q"]),
+    )
 }
 
 /// Entries of the temp directory that kraft-acceptance would have made.
 pub fn temp_files() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(std::env::temp_dir())
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.retain(|n| n.starts_with("kraft-acceptance") || n.starts_with("kraftacc"));
     v.sort();
@@ -198,13 +278,26 @@ pub fn project_of_pid(pid: u32) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let o = Command::new("docker")
-            .args(["ps", "-a", "--filter", &format!("label=io.kraft-acceptance.owner.pid={pid}"), "--format", "{{.Label \"io.kraft-acceptance.run\"}}"])
+            .args([
+                "ps",
+                "-a",
+                "--filter",
+                &format!("label=io.kraft-acceptance.owner.pid={pid}"),
+                "--format",
+                "{{.Label \"io.kraft-acceptance.run\"}}",
+            ])
             .output()
             .expect("docker ps");
-        if let Some(p) = String::from_utf8_lossy(&o.stdout).lines().find(|l| !l.is_empty()) {
+        if let Some(p) = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find(|l| !l.is_empty())
+        {
             return p.to_string();
         }
-        assert!(std::time::Instant::now() < deadline, "no stack of pid {pid} appeared");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no stack of pid {pid} appeared"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
@@ -212,14 +305,22 @@ pub fn project_of_pid(pid: u32) -> String {
 /// Removes what killed runs of other tests left, so counts start clean.
 pub fn clean_orphans() {
     let out = bin().arg("clean").output().expect("clean");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Owner files in the state directory (one per live or kept stack).
 pub fn owner_files() -> Vec<String> {
     let dir = kraft_acceptance::dirs::state_dir().join("runs");
     let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v

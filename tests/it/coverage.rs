@@ -10,12 +10,30 @@ use crate::common;
 /// Scenarios a fixture directory cannot fail on its own, and the test that
 /// fails them instead (a function of this test crate).
 const BY_TEST: &[(&str, &str)] = &[
-    ("The broker speaks KRaft on the wire", "the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker"),
-    ("Kafka and Redis ports are refused on every non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
-    ("Only allowed public services listen on a non-loopback address of this host", "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host"),
-    ("No neighbour on the LAN reaches Kafka or Redis", "the_neighbour_probe_fails_without_the_guard_and_passes_with_it"),
-    ("Every manifest topic exists on the deployed broker", "attach_fails_when_the_manifest_topics_are_missing"),
-    ("Every image of the stack resolves in its registry for every required platform", "the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing_tags"),
+    (
+        "The broker speaks KRaft on the wire",
+        "the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker",
+    ),
+    (
+        "Kafka and Redis ports are refused on every non-loopback address of this host",
+        "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host",
+    ),
+    (
+        "Only allowed public services listen on a non-loopback address of this host",
+        "outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host",
+    ),
+    (
+        "No neighbour on the LAN reaches Kafka or Redis",
+        "the_neighbour_probe_fails_without_the_guard_and_passes_with_it",
+    ),
+    (
+        "Every manifest topic exists on the deployed broker",
+        "attach_fails_when_the_manifest_topics_are_missing",
+    ),
+    (
+        "Every image of the stack resolves in its registry for every required platform",
+        "the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing_tags",
+    ),
 ];
 
 fn test_functions() -> BTreeSet<String> {
@@ -27,7 +45,7 @@ fn test_functions() -> BTreeSet<String> {
         while let Some(l) = lines.next() {
             if l.trim() == "#[test]" {
                 // The attributes that follow (#[ignore]...), then the fn.
-                while let Some(next) = lines.next() {
+                for next in lines.by_ref() {
                     if let Some(rest) = next.trim().strip_prefix("fn ") {
                         out.insert(rest.split('(').next().unwrap_or("").to_string());
                         break;
@@ -42,21 +60,36 @@ fn test_functions() -> BTreeSet<String> {
 #[test]
 fn every_scenario_is_failed_by_a_broken_fixture_or_a_named_test() {
     let all = selection::scenarios(&selection::feature_sources(None).unwrap()).unwrap();
-    let by_fixture: BTreeSet<String> = common::all_variants().into_iter().flat_map(|(_, e)| e.fails).collect();
+    let by_fixture: BTreeSet<String> = common::all_variants()
+        .into_iter()
+        .flat_map(|(_, e)| e.fails)
+        .collect();
     let tests = test_functions();
     let mut uncovered = Vec::new();
     for s in &all {
         let named = BY_TEST.iter().find(|(n, _)| *n == s.name);
         match named {
-            Some((_, t)) if !tests.contains(*t) => uncovered.push(format!("{}: named test {t} does not exist", s.name)),
+            Some((_, t)) if !tests.contains(*t) => {
+                uncovered.push(format!("{}: named test {t} does not exist", s.name))
+            }
             Some(_) => {}
             None if by_fixture.contains(&s.name) => {}
             None => uncovered.push(format!("{}: no broken fixture fails it", s.name)),
         }
     }
-    assert!(uncovered.is_empty(), "scenarios no test proves can fail:\n{}", uncovered.join("\n"));
+    assert!(
+        uncovered.is_empty(),
+        "scenarios no test proves can fail:\n{}",
+        uncovered.join("\n")
+    );
     // And every fixture names only scenarios that exist.
     let names: BTreeSet<&str> = all.iter().map(|s| s.name.as_str()).collect();
-    let stale: Vec<&String> = by_fixture.iter().filter(|n| !names.contains(n.as_str())).collect();
-    assert!(stale.is_empty(), "expect.toml names scenarios no feature has: {stale:?}");
+    let stale: Vec<&String> = by_fixture
+        .iter()
+        .filter(|n| !names.contains(n.as_str()))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "expect.toml names scenarios no feature has: {stale:?}"
+    );
 }

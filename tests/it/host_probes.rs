@@ -19,8 +19,15 @@ impl Netns {
     fn create() -> Self {
         let name = format!("kraftacc-host-{}", std::process::id());
         let ip = |args: &[&str]| {
-            let o = Command::new("ip").args(args).output().expect("ip (iproute2)");
-            assert!(o.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+            let o = Command::new("ip")
+                .args(args)
+                .output()
+                .expect("ip (iproute2)");
+            assert!(
+                o.status.success(),
+                "ip {args:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
         };
         ip(&["netns", "add", &name]);
         let ns = Netns(name.clone());
@@ -41,7 +48,9 @@ impl Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "delete", &self.0]).output();
+        let _ = Command::new("ip")
+            .args(["netns", "delete", &self.0])
+            .output();
     }
 }
 
@@ -55,7 +64,11 @@ fn outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host() {
         let f = File::open(&path).map_err(|e| e.to_string())?;
         setns(&f, CloneFlags::CLONE_NEWNET).map_err(|e| e.to_string())?;
         let addrs = host::non_loopback_addresses().map_err(|e| e.to_string())?;
-        assert_eq!(addrs, vec!["192.0.2.10".parse::<std::net::IpAddr>().unwrap()], "only the test host's address");
+        assert_eq!(
+            addrs,
+            vec!["192.0.2.10".parse::<std::net::IpAddr>().unwrap()],
+            "only the test host's address"
+        );
 
         // As on a host where Redis was published on every interface, Kafka on loopback.
         let open = TcpListener::bind("0.0.0.0:6379").map_err(|e| e.to_string())?;
@@ -64,18 +77,29 @@ fn outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host() {
         let f = hemma_host::outside_view(&results).expect_err("6379 answers from outside");
         assert_eq!(f.evidence, vec!["192.0.2.10:6379 accepted a connection"]);
 
-        let socks = host::non_loopback_listeners(Path::new("/proc/thread-self/net")).map_err(|e| e.to_string())?;
+        let socks = host::non_loopback_listeners(Path::new("/proc/thread-self/net"))
+            .map_err(|e| e.to_string())?;
         let listed: Vec<HostListener> = host::attribute(&socks, &host::socket_owners(), &[]);
         assert_eq!(listed.len(), 1, "only the wildcard listener: {listed:?}");
-        assert!(listed[0].owner.contains(&format!("pid {}", std::process::id())), "attributed to this process: {listed:?}");
-        let f = hemma_host::inventory(&listed, &["nginx-proxy".to_string()]).expect_err("not an allowed service");
+        assert!(
+            listed[0]
+                .owner
+                .contains(&format!("pid {}", std::process::id())),
+            "attributed to this process: {listed:?}"
+        );
+        let f = hemma_host::inventory(&listed, &["nginx-proxy".to_string()])
+            .expect_err("not an allowed service");
         assert!(f.evidence[0].starts_with("0.0.0.0:6379 owned by"), "{f}");
 
         // Fixed: both on loopback. Nothing answers outside, nothing is listed.
         drop(open);
         let _redis = TcpListener::bind("127.0.0.1:6379").map_err(|e| e.to_string())?;
         hemma_host::outside_view(&host::reach(&addrs, &[9093, 6379])).map_err(|f| f.to_string())?;
-        assert!(host::non_loopback_listeners(Path::new("/proc/thread-self/net")).map_err(|e| e.to_string())?.is_empty());
+        assert!(
+            host::non_loopback_listeners(Path::new("/proc/thread-self/net"))
+                .map_err(|e| e.to_string())?
+                .is_empty()
+        );
         Ok(())
     })
     .join()

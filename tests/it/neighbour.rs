@@ -34,15 +34,27 @@ impl Drop for Restore {
 
 fn lines(cmd: &[&str]) -> Vec<String> {
     let o = Command::new(cmd[0]).args(&cmd[1..]).output().expect(cmd[0]);
-    String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
 
 /// What a run must leave as it found: network namespaces, veth links,
 /// iptables rules (filter, nat, raw) and the engine's containers, networks
 /// and volumes.
 fn host_counts() -> (usize, usize, usize, (usize, usize, usize)) {
-    let rules = ["filter", "nat", "raw"].iter().map(|t| lines(&["iptables", "-t", t, "-S"]).len()).sum();
-    (lines(&["ip", "netns", "list"]).len(), lines(&["ip", "-o", "link", "show", "type", "veth"]).len(), rules, common::engine_counts())
+    let rules = ["filter", "nat", "raw"]
+        .iter()
+        .map(|t| lines(&["iptables", "-t", t, "-S"]).len())
+        .sum();
+    (
+        lines(&["ip", "netns", "list"]).len(),
+        lines(&["ip", "-o", "link", "show", "type", "veth"]).len(),
+        rules,
+        common::engine_counts(),
+    )
 }
 
 fn reference() -> std::path::PathBuf {
@@ -60,7 +72,12 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     let before = host_counts();
     let open = common::verify(&reference(), "@neighbour", &[]);
     assert_eq!(open.code(), Some(1), "{}\n{}", open.stdout(), open.stderr());
-    assert_eq!(open.not_passed(), [SCENARIO.to_string()].into(), "{}", open.stdout());
+    assert_eq!(
+        open.not_passed(),
+        [SCENARIO.to_string()].into(),
+        "{}",
+        open.stdout()
+    );
     let f = open.failures().join("\n");
     for path in [
         "kafka via loopback spoof (127.0.0.1 routed via this host): 127.0.0.1:9093 ANSWERED: Kafka ApiVersions response",
@@ -69,10 +86,33 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     ] {
         assert!(f.contains(path), "missing {path:?} in\n{f}");
     }
-    assert!(f.contains("Docker Engine 20.10") && f.contains("iptables -t raw -A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp --dport 9093 -j DROP"), "{f}");
-    let rows = open.outcome.as_ref().and_then(|o| o.evidence.tables.get("Neighbour on the LAN (test host)").cloned()).unwrap_or_default();
-    assert!(rows.iter().any(|r| r[1].starts_with("IPv6 loopback") && r[3] != ""), "every path is in the report: {rows:?}");
-    assert_eq!(host_counts(), before, "the failing run left the host as it was");
+    assert!(
+        f.contains("Docker Engine 20.10")
+            && f.contains(
+                "iptables -t raw -A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp --dport 9093 -j DROP"
+            ),
+        "{f}"
+    );
+    let rows = open
+        .outcome
+        .as_ref()
+        .and_then(|o| {
+            o.evidence
+                .tables
+                .get("Neighbour on the LAN (test host)")
+                .cloned()
+        })
+        .unwrap_or_default();
+    assert!(
+        rows.iter()
+            .any(|r| r[1].starts_with("IPv6 loopback") && !r[3].is_empty()),
+        "every path is in the report: {rows:?}"
+    );
+    assert_eq!(
+        host_counts(),
+        before,
+        "the failing run left the host as it was"
+    );
 
     // Guarded, as scripts/setup.sh leaves a CI host: every path is dropped,
     // and the host's own clients at localhost:9093 and 127.0.0.1:6379 pass.
@@ -80,12 +120,31 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     let before = host_counts();
     let guarded = common::verify(&reference(), "@runtime", &[]);
     let o = guarded.outcome.as_ref().expect("outcome");
-    assert!(o.scenarios.iter().any(|s| s.name == SCENARIO && s.status == Status::Passed), "{}", guarded.stdout());
-    for host_client in ["A host tool at localhost:9093 is told localhost:9093 and can produce and consume", "Redis answers PING on 127.0.0.1:6379"] {
-        assert!(o.scenarios.iter().any(|s| s.name == host_client && s.status == Status::Passed), "{host_client}: {}", guarded.stdout());
+    assert!(
+        o.scenarios
+            .iter()
+            .any(|s| s.name == SCENARIO && s.status == Status::Passed),
+        "{}",
+        guarded.stdout()
+    );
+    for host_client in [
+        "A host tool at localhost:9093 is told localhost:9093 and can produce and consume",
+        "Redis answers PING on 127.0.0.1:6379",
+    ] {
+        assert!(
+            o.scenarios
+                .iter()
+                .any(|s| s.name == host_client && s.status == Status::Passed),
+            "{host_client}: {}",
+            guarded.stdout()
+        );
     }
     assert!(guarded.not_passed().is_empty(), "{}", guarded.stdout());
-    assert_eq!(host_counts(), before, "the passing run left the host as it was");
+    assert_eq!(
+        host_counts(),
+        before,
+        "the passing run left the host as it was"
+    );
 }
 
 #[test]
@@ -104,19 +163,46 @@ fn a_test_host_left_by_a_killed_run_is_reaped_by_the_next_run() {
     let prefix = format!("kraftacc-nb-{}-", run.id());
     let deadline = Instant::now() + Duration::from_secs(120);
     let name = loop {
-        if let Some(n) = lines(&["ip", "netns", "list"]).into_iter().find(|l| l.starts_with(&prefix)) {
+        if let Some(n) = lines(&["ip", "netns", "list"])
+            .into_iter()
+            .find(|l| l.starts_with(&prefix))
+        {
             break n.split_whitespace().next().unwrap_or_default().to_string();
         }
-        assert!(Instant::now() < deadline, "no test host of pid {} appeared", run.id());
-        assert!(run.try_wait().expect("wait").is_none(), "the run ended before its probe was seen");
+        assert!(
+            Instant::now() < deadline,
+            "no test host of pid {} appeared",
+            run.id()
+        );
+        assert!(
+            run.try_wait().expect("wait").is_none(),
+            "the run ended before its probe was seen"
+        );
         std::thread::sleep(Duration::from_millis(10));
     };
     run.kill().expect("SIGKILL mid-probe");
     run.wait().expect("reap the child");
-    assert!(lines(&["ip", "netns", "list"]).iter().any(|l| l.starts_with(&name)), "the killed run left its test host");
+    assert!(
+        lines(&["ip", "netns", "list"])
+            .iter()
+            .any(|l| l.starts_with(&name)),
+        "the killed run left its test host"
+    );
 
     let next = common::verify(&reference(), "@neighbour", &[]);
-    assert!(next.stderr().contains(&format!("removed test host {name} of the neighbour probe (pid")), "{}", next.stderr());
-    assert!(!lines(&["ip", "netns", "list"]).iter().any(|l| l.starts_with(&name)));
-    assert_eq!(host_counts(), before, "the killed run's stack and test host are gone, nothing else changed");
+    assert!(
+        next.stderr().contains(&format!(
+            "removed test host {name} of the neighbour probe (pid"
+        )),
+        "{}",
+        next.stderr()
+    );
+    assert!(!lines(&["ip", "netns", "list"])
+        .iter()
+        .any(|l| l.starts_with(&name)));
+    assert_eq!(
+        host_counts(),
+        before,
+        "the killed run's stack and test host are gone, nothing else changed"
+    );
 }

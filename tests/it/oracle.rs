@@ -35,32 +35,60 @@ struct Case {
 }
 
 fn case(dir: &Path) -> Case {
-    let name = dir.strip_prefix(common::root().join("fixtures")).unwrap_or(dir).display().to_string();
+    let name = dir
+        .strip_prefix(common::root().join("fixtures"))
+        .unwrap_or(dir)
+        .display()
+        .to_string();
     let target = Target::load(dir).unwrap_or_else(|e| panic!("{name}: {e}"));
     let model = kraft_acceptance::run::compose_for(&target, "infrastructure")
         .unwrap_or_else(|e| panic!("{name}: {e}"))
         .config()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let service = target.service("kafka");
-    let svc = model.service(&service).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mounted = svc.host_path_of("/mnt/shared/config/server.properties").filter(|p| p.exists());
-    let text = mounted.as_ref().map(|p| std::fs::read_to_string(p).expect("mounted server.properties"));
+    let svc = model
+        .service(&service)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mounted = svc
+        .host_path_of("/mnt/shared/config/server.properties")
+        .filter(|p| p.exists());
+    let text = mounted
+        .as_ref()
+        .map(|p| std::fs::read_to_string(p).expect("mounted server.properties"));
     let image = image_settings(&svc.environment, text.as_deref());
     let refusals = match kraft_rules(&service, &image) {
         Ok(()) => Vec::new(),
-        Err(f) => if f.evidence.is_empty() { vec![f.observed] } else { f.evidence },
+        Err(f) => {
+            if f.evidence.is_empty() {
+                vec![f.observed]
+            } else {
+                f.evidence
+            }
+        }
     };
-    let controllers: Vec<String> = image.properties.get("controller.listener.names").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let controllers: Vec<String> = image
+        .properties
+        .get("controller.listener.names")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let client_port = image
         .properties
         .get("listeners")
         .and_then(|l| parse_listeners(l).ok())
-        .and_then(|ls| ls.into_iter().find(|l| !controllers.contains(&l.name)).map(|l| l.port));
+        .and_then(|ls| {
+            ls.into_iter()
+                .find(|l| !controllers.contains(&l.name))
+                .map(|l| l.port)
+        });
     Case {
         name,
         refusals,
         hostname: svc.hostname.clone().unwrap_or(service),
-        env: svc.environment.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect(),
+        env: svc
+            .environment
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .collect(),
         mounted,
         client_port,
     }
@@ -75,15 +103,30 @@ fn cases() -> Vec<Case> {
         .filter(|(_, e)| e.fails.iter().any(|f| f == KRAFT_SCENARIO))
         .map(|(d, _)| d)
         .collect();
-    dirs.extend(["reference", "monorepo", "kafka-init", "host-script"].iter().map(|r| fixtures.join(r)));
+    dirs.extend(
+        ["reference", "monorepo", "kafka-init", "host-script"]
+            .iter()
+            .map(|r| fixtures.join(r)),
+    );
     let passing = std::fs::read_dir(fixtures.join("passing")).expect("fixtures/passing");
-    dirs.extend(passing.map(|e| e.expect("entry").path()).filter(|p| p.join("kraft-acceptance.toml").is_file()));
+    dirs.extend(
+        passing
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.join("kraft-acceptance.toml").is_file()),
+    );
     dirs.iter().map(|d| case(d)).collect()
 }
 
 fn docker(args: &[&str]) -> (bool, String) {
     let out = Command::new("docker").args(args).output().expect("docker");
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 /// What the broker did with the settings.
@@ -95,15 +138,27 @@ enum Broker {
 
 fn run_broker(c: &Case, n: usize) -> Broker {
     let name = format!("kraftacc-oracle-{}-{n}", std::process::id());
-    let mut args: Vec<String> = ["run", "-d", "--name", &name, "--label", "kraft-acceptance.test=oracle", "--hostname", &c.hostname]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--label",
+        "kraft-acceptance.test=oracle",
+        "--hostname",
+        &c.hostname,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for (k, v) in &c.env {
         args.extend(["-e".into(), format!("{k}={v}")]);
     }
     if let Some(p) = &c.mounted {
-        args.extend(["-v".into(), format!("{}:/mnt/shared/config/server.properties:ro", p.display())]);
+        args.extend([
+            "-v".into(),
+            format!("{}:/mnt/shared/config/server.properties:ro", p.display()),
+        ]);
     }
     args.push(IMAGE.into());
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -113,22 +168,40 @@ fn run_broker(c: &Case, n: usize) -> Broker {
     }
     let started = Instant::now();
     let result = loop {
-        let (_, state) = docker(&["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.NetworkSettings.IPAddress}}", &name]);
+        let (_, state) = docker(&[
+            "inspect",
+            "-f",
+            "{{.State.Status}} {{.State.ExitCode}} {{.NetworkSettings.IPAddress}}",
+            &name,
+        ]);
         let (_, log) = docker(&["logs", &name]);
         let mut f = state.split_whitespace();
-        let (status, code, ip) = (f.next().unwrap_or(""), f.next().unwrap_or("").to_string(), f.next().unwrap_or("").to_string());
+        let (status, code, ip) = (
+            f.next().unwrap_or(""),
+            f.next().unwrap_or("").to_string(),
+            f.next().unwrap_or("").to_string(),
+        );
         if status == "exited" || status == "dead" {
-            break if code == "0" { Broker::Neither(format!("exited 0\n{log}")) } else { Broker::Refused { code, log } };
+            break if code == "0" {
+                Broker::Neither(format!("exited 0\n{log}"))
+            } else {
+                Broker::Refused { code, log }
+            };
         }
         if log.contains("Kafka Server started") {
-            let Some(port) = c.client_port else { break Broker::Neither(format!("started, but no client listener to ask\n{log}")) };
+            let Some(port) = c.client_port else {
+                break Broker::Neither(format!("started, but no client listener to ask\n{log}"));
+            };
             break match kraft_acceptance::probes::wire::probe(&format!("{ip}:{port}")) {
                 Ok(w) if w.api_versions.error_code == 0 => Broker::Answered { log },
                 other => Broker::Neither(format!("started, ApiVersions at {ip}:{port}: {other:?}")),
             };
         }
         if started.elapsed() > START_LIMIT {
-            break Broker::Neither(format!("neither exited nor started within {} s\n{log}", START_LIMIT.as_secs()));
+            break Broker::Neither(format!(
+                "neither exited nor started within {} s\n{log}",
+                START_LIMIT.as_secs()
+            ));
         }
         std::thread::sleep(Duration::from_millis(500));
     };
@@ -142,7 +215,10 @@ fn settings_named(refusals: &[String]) -> Vec<String> {
     for r in refusals {
         for w in r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
             let w = w.trim_matches('.');
-            if w.contains('.') && w.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && !w.chars().any(|c| c.is_ascii_digit()) {
+            if w.contains('.')
+                && w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && !w.chars().any(|c| c.is_ascii_digit())
+            {
                 out.push(w.to_string());
             }
         }
@@ -154,10 +230,19 @@ fn settings_named(refusals: &[String]) -> Vec<String> {
 fn why(log: &str) -> String {
     let lines: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("Exception") || l.contains("ERROR") || l.contains("requirement failed") || l.contains("does not appear"))
+        .filter(|l| {
+            l.contains("Exception")
+                || l.contains("ERROR")
+                || l.contains("requirement failed")
+                || l.contains("does not appear")
+        })
         .take(3)
         .collect();
-    if lines.is_empty() { log.lines().rev().take(3).collect::<Vec<_>>().join(" | ") } else { lines.join(" | ") }
+    if lines.is_empty() {
+        log.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
+    } else {
+        lines.join(" | ")
+    }
 }
 
 #[test]
@@ -166,32 +251,69 @@ fn kafka_refuses_every_kraft_rule_fixture_and_starts_every_reference() {
     // Other tests count the engine's containers and volumes before and after.
     let _engine = common::stack_lock();
     let cases = cases();
-    assert!(cases.len() >= 14, "want the KRaft-rule fixtures and the references, found {}", cases.len());
+    assert!(
+        cases.len() >= 14,
+        "want the KRaft-rule fixtures and the references, found {}",
+        cases.len()
+    );
     let verdicts: Vec<(usize, Broker)> = std::thread::scope(|s| {
         // Two brokers at a time on two cores.
-        let chunks: Vec<Vec<(usize, &Case)>> = (0..2).map(|k| cases.iter().enumerate().filter(|(i, _)| i % 2 == k).collect()).collect();
-        let handles: Vec<_> = chunks.into_iter().map(|chunk| s.spawn(move || chunk.into_iter().map(|(i, c)| (i, run_broker(c, i))).collect::<Vec<_>>())).collect();
-        let mut all: Vec<(usize, Broker)> = handles.into_iter().flat_map(|h| h.join().expect("oracle thread")).collect();
+        let chunks: Vec<Vec<(usize, &Case)>> = (0..2)
+            .map(|k| {
+                cases
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 2 == k)
+                    .collect()
+            })
+            .collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(i, c)| (i, run_broker(c, i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, Broker)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("oracle thread"))
+            .collect();
         all.sort_by_key(|(i, _)| *i);
         all
     });
     let (mut agreed, mut disagreed) = (Vec::new(), Vec::new());
     for (i, broker) in verdicts {
         let c = &cases[i];
-        let harness = if c.refusals.is_empty() { "passes".to_string() } else { format!("refuses: {}", c.refusals.join("; ")) };
+        let harness = if c.refusals.is_empty() {
+            "passes".to_string()
+        } else {
+            format!("refuses: {}", c.refusals.join("; "))
+        };
         let line = match (&broker, c.refusals.is_empty()) {
             (Broker::Answered { .. }, true) => Ok("both: Kafka starts and answers".to_string()),
             (Broker::Refused { code, log }, false) => {
                 let named = settings_named(&c.refusals);
-                let in_words = c.refusals.iter().any(|r| log.contains(&r.chars().take(60).collect::<String>()));
+                let in_words = c
+                    .refusals
+                    .iter()
+                    .any(|r| log.contains(&r.chars().take(60).collect::<String>()));
                 if in_words || named.iter().any(|k| log.contains(k.as_str())) {
                     Ok(format!("both refuse (exit {code}): {}", why(log)))
                 } else {
                     Err(format!("both refuse, but Kafka's log has neither the harness's words nor any of {named:?}: {}", why(log)))
                 }
             }
-            (Broker::Answered { log }, false) => Err(format!("harness {harness}; Kafka started and answered ({})", log.lines().count())),
-            (Broker::Refused { code, log }, true) => Err(format!("harness passes; Kafka exited {code}: {}", why(log))),
+            (Broker::Answered { log }, false) => Err(format!(
+                "harness {harness}; Kafka started and answered ({})",
+                log.lines().count()
+            )),
+            (Broker::Refused { code, log }, true) => {
+                Err(format!("harness passes; Kafka exited {code}: {}", why(log)))
+            }
             (Broker::Neither(what), _) => Err(format!("harness {harness}; Kafka: {what}")),
         };
         match line {
@@ -199,8 +321,18 @@ fn kafka_refuses_every_kraft_rule_fixture_and_starts_every_reference() {
             Err(l) => disagreed.push(format!("{}: {l}", c.name)),
         }
     }
-    eprintln!("oracle: {} agreed, {} disagreed\n{}", agreed.len(), disagreed.len(), agreed.join("\n"));
-    assert!(disagreed.is_empty(), "Kafka and the harness disagree on {}:\n{}", disagreed.len(), disagreed.join("\n"));
+    eprintln!(
+        "oracle: {} agreed, {} disagreed\n{}",
+        agreed.len(),
+        disagreed.len(),
+        agreed.join("\n")
+    );
+    assert!(
+        disagreed.is_empty(),
+        "Kafka and the harness disagree on {}:\n{}",
+        disagreed.len(),
+        disagreed.join("\n")
+    );
 }
 
 /// Removes the containers and the network of a test, however it ends.
@@ -228,11 +360,37 @@ impl Drop for Scratch {
 fn the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker() {
     let _engine = common::stack_lock();
     let id = format!("kraftacc-zkmode-{}", std::process::id());
-    let s = Scratch { containers: vec![format!("{id}-zk"), format!("{id}-kafka")], network: id.clone() };
-    assert!(docker(&["network", "create", "--label", "kraft-acceptance.test=oracle", &s.network]).0);
+    let s = Scratch {
+        containers: vec![format!("{id}-zk"), format!("{id}-kafka")],
+        network: id.clone(),
+    };
+    assert!(
+        docker(&[
+            "network",
+            "create",
+            "--label",
+            "kraft-acceptance.test=oracle",
+            &s.network
+        ])
+        .0
+    );
     let zk = "printf 'dataDir=/tmp/zookeeper\\nclientPort=2181\\nadmin.enableServer=false\\n' > /tmp/zk.properties && \
               exec /opt/kafka/bin/kafka-run-class.sh org.apache.zookeeper.server.quorum.QuorumPeerMain /tmp/zk.properties";
-    let (ok, out) = docker(&["run", "-d", "--name", &s.containers[0], "--network", &s.network, "--network-alias", "zookeeper", "--entrypoint", "sh", IMAGE, "-c", zk]);
+    let (ok, out) = docker(&[
+        "run",
+        "-d",
+        "--name",
+        &s.containers[0],
+        "--network",
+        &s.network,
+        "--network-alias",
+        "zookeeper",
+        "--entrypoint",
+        "sh",
+        IMAGE,
+        "-c",
+        zk,
+    ]);
     assert!(ok, "{out}");
     let broker = format!(
         "printf 'broker.id=1\\nzookeeper.connect=zookeeper:2181\\nlisteners=PLAINTEXT://0.0.0.0:9092\\nadvertised.listeners=PLAINTEXT://{}:9092\\n\
@@ -240,7 +398,19 @@ fn the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker() {
          exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties",
         s.containers[1]
     );
-    let (ok, out) = docker(&["run", "-d", "--name", &s.containers[1], "--network", &s.network, "--entrypoint", "sh", IMAGE, "-c", &broker]);
+    let (ok, out) = docker(&[
+        "run",
+        "-d",
+        "--name",
+        &s.containers[1],
+        "--network",
+        &s.network,
+        "--entrypoint",
+        "sh",
+        IMAGE,
+        "-c",
+        &broker,
+    ]);
     assert!(ok, "{out}");
     let deadline = Instant::now() + START_LIMIT;
     let log = loop {
@@ -248,12 +418,25 @@ fn the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker() {
         if log.contains("started (kafka.server.KafkaServer)") {
             break log;
         }
-        assert!(Instant::now() < deadline, "the ZooKeeper-mode broker did not start within {} s:\n{log}", START_LIMIT.as_secs());
+        assert!(
+            Instant::now() < deadline,
+            "the ZooKeeper-mode broker did not start within {} s:\n{log}",
+            START_LIMIT.as_secs()
+        );
         std::thread::sleep(Duration::from_millis(500));
     };
-    assert!(!log.contains("KafkaRaftServer"), "a ZooKeeper-mode broker, not a KRaft node");
-    let (_, ip) = docker(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", &s.containers[1]]);
-    let wire = kraft_acceptance::probes::wire::probe(&format!("{}:9092", ip.trim())).expect("ApiVersions from the ZooKeeper-mode broker");
+    assert!(
+        !log.contains("KafkaRaftServer"),
+        "a ZooKeeper-mode broker, not a KRaft node"
+    );
+    let (_, ip) = docker(&[
+        "inspect",
+        "-f",
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        &s.containers[1],
+    ]);
+    let wire = kraft_acceptance::probes::wire::probe(&format!("{}:9092", ip.trim()))
+        .expect("ApiVersions from the ZooKeeper-mode broker");
     let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
     assert!(f.observed.contains("finalized features []"), "{f}");
     let q = kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).unwrap_err();

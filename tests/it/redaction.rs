@@ -16,13 +16,30 @@ fn a_secret_value_appears_in_no_output() {
         .arg(report.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "the variant fails (it names ZooKeeper)");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the variant fails (it names ZooKeeper)"
+    );
     let mut outputs = vec![
-        ("stdout".to_string(), String::from_utf8_lossy(&out.stdout).to_string()),
-        ("stderr".to_string(), String::from_utf8_lossy(&out.stderr).to_string()),
+        (
+            "stdout".to_string(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        ),
+        (
+            "stderr".to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        ),
     ];
-    for f in ["cucumber.json", "junit.xml", "report.md", "report.html", "outcome.json"] {
-        let text = std::fs::read_to_string(report.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    for f in [
+        "cucumber.json",
+        "junit.xml",
+        "report.md",
+        "report.html",
+        "outcome.json",
+    ] {
+        let text =
+            std::fs::read_to_string(report.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         outputs.push((f.to_string(), text));
     }
     for (name, text) in &outputs {
@@ -31,6 +48,9 @@ fn a_secret_value_appears_in_no_output() {
     // Redacted, not dropped: the finding itself is still reported.
     for name in ["stdout", "report.md", "outcome.json"] {
         let text = &outputs.iter().find(|(n, _)| n == name).unwrap().1;
-        assert!(text.contains("ZOOKEEPER_SASL_PASSWORD=<redacted>"), "{name}: {text}");
+        assert!(
+            text.contains("ZOOKEEPER_SASL_PASSWORD=<redacted>"),
+            "{name}: {text}"
+        );
     }
 }

@@ -13,7 +13,11 @@ use kraft_acceptance::run::outcome::{Outcome, Status};
 use crate::common;
 
 fn observed<'a>(o: &'a Outcome, scenario: &str) -> &'a [String] {
-    &o.scenarios.iter().find(|s| s.name == scenario).unwrap_or_else(|| panic!("{scenario} ran")).observed
+    &o.scenarios
+        .iter()
+        .find(|s| s.name == scenario)
+        .unwrap_or_else(|| panic!("{scenario} ran"))
+        .observed
 }
 
 fn all_passed(run: &common::Run) -> Outcome {
@@ -28,39 +32,84 @@ fn all_passed(run: &common::Run) -> Outcome {
 #[test]
 fn the_monorepo_passes_every_static_scenario_with_a_short_toml() {
     let dir = common::root().join("fixtures/monorepo");
-    let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml")).unwrap().parse().unwrap();
+    let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
     let keys: BTreeSet<&str> = toml.keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["layerings", "public_services", "scan_paths"]));
+    assert_eq!(
+        keys,
+        BTreeSet::from(["layerings", "public_services", "scan_paths"])
+    );
 
     let o = all_passed(&common::verify(&dir, "@static", &[]));
-    assert!(o.scenarios.len() >= 13, "ran {} scenarios", o.scenarios.len());
+    assert!(
+        o.scenarios.len() >= 13,
+        "ran {} scenarios",
+        o.scenarios.len()
+    );
     // 9092 on loopback, advertised as kafka:9092: a warning, not a failure.
-    let host = o.scenarios.iter().find(|s| s.name == "Host tools are told localhost:9093").expect("the host listener scenario");
-    assert!(host.passed_with_warning(), "a pass with a warning says so: {host:#?}");
+    let host = o
+        .scenarios
+        .iter()
+        .find(|s| s.name == "Host tools are told localhost:9093")
+        .expect("the host listener scenario");
+    assert!(
+        host.passed_with_warning(),
+        "a pass with a warning says so: {host:#?}"
+    );
     assert!(
         host.warnings.iter().any(|l| l.starts_with("WARNING: kafka publishes 127.0.0.1:9092->9092/tcp for listener INTERNAL, advertised as kafka:9092")),
         "{host:#?}"
     );
     // The notebook publishes on every interface but is disabled on Hemma.
-    let public = observed(&o, "On Hemma only the reverse proxy publishes on a public interface");
-    assert!(public.iter().any(|l| l.contains("disabled with deploy.replicas: 0, so not run: postgres, research-notebook")), "{public:#?}");
+    let public = observed(
+        &o,
+        "On Hemma only the reverse proxy publishes on a public interface",
+    );
+    assert!(
+        public.iter().any(|l| l
+            .contains("disabled with deploy.replicas: 0, so not run: postgres, research-notebook")),
+        "{public:#?}"
+    );
     let db = observed(&o, "Hemma runs no database of its own");
-    assert!(db.iter().any(|l| l.ends_with("services using shared-postgres: api")), "{db:#?}");
-    let topics = observed(&o, "The topics manifest, if the target has one, lists at least one valid topic");
-    assert!(topics.iter().any(|l| l.starts_with("no topics manifest")), "{topics:#?}");
+    assert!(
+        db.iter()
+            .any(|l| l.ends_with("services using shared-postgres: api")),
+        "{db:#?}"
+    );
+    let topics = observed(
+        &o,
+        "The topics manifest, if the target has one, lists at least one valid topic",
+    );
+    assert!(
+        topics.iter().any(|l| l.starts_with("no topics manifest")),
+        "{topics:#?}"
+    );
 }
 
 #[test]
 fn the_reference_passes_no_such_warning() {
-    let o = all_passed(&common::verify(&common::root().join("fixtures/reference"), "@static and not @validators", &[]));
+    let o = all_passed(&common::verify(
+        &common::root().join("fixtures/reference"),
+        "@static and not @validators",
+        &[],
+    ));
     let host = observed(&o, "Host tools are told localhost:9093");
     assert!(host.iter().all(|l| !l.starts_with("WARNING")), "{host:#?}");
 }
 
 #[test]
 fn a_manifest_mounted_from_another_path_is_found_without_a_toml_line() {
-    let o = all_passed(&common::verify(&common::root().join("fixtures/passing/manifest-elsewhere"), "@static", &[]));
-    let topics = observed(&o, "The topics manifest, if the target has one, lists at least one valid topic");
+    let o = all_passed(&common::verify(
+        &common::root().join("fixtures/passing/manifest-elsewhere"),
+        "@static",
+        &[],
+    ));
+    let topics = observed(
+        &o,
+        "The topics manifest, if the target has one, lists at least one valid topic",
+    );
     assert!(
         topics.iter().any(|l| l.starts_with("manifest kafka/topics.txt (mounted into kafka_topic_setup): huledu.audit.v1 (2 partitions)")),
         "{topics:#?}"
@@ -81,39 +130,108 @@ fn runtime_passes(dir: &str) -> Outcome {
 fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
     let _stack = common::stack_lock();
     let o = runtime_passes("fixtures/monorepo");
-    let created = o.evidence.tables.get("Topics the bootstrap created (no manifest)").expect("created topics listed");
+    let created = o
+        .evidence
+        .tables
+        .get("Topics the bootstrap created (no manifest)")
+        .expect("created topics listed");
     let names: BTreeSet<&str> = created.iter().skip(1).map(|r| r[0].as_str()).collect();
-    assert_eq!(names, BTreeSet::from(["huledu.commands.v1", "huledu.deadletter.v1", "huledu.events.v1"]));
-    let nr = o.not_run.iter().find(|n| n.name == "Every manifest topic exists on the deployed broker").expect("attach scenario not run");
+    assert_eq!(
+        names,
+        BTreeSet::from([
+            "huledu.commands.v1",
+            "huledu.deadletter.v1",
+            "huledu.events.v1"
+        ])
+    );
+    let nr = o
+        .not_run
+        .iter()
+        .find(|n| n.name == "Every manifest topic exists on the deployed broker")
+        .expect("attach scenario not run");
     assert!(nr.reason.starts_with("owned stack"), "{}", nr.reason);
 
     let o = runtime_passes("fixtures/passing/manifest-elsewhere");
-    let table = o.evidence.tables.get("Topics: manifest vs broker").expect("manifest compared");
-    assert!(table.iter().any(|r| r == &["huledu.audit.v1", "2", "2"]), "{table:?}");
+    let table = o
+        .evidence
+        .tables
+        .get("Topics: manifest vs broker")
+        .expect("manifest compared");
+    assert!(
+        table.iter().any(|r| r == &["huledu.audit.v1", "2", "2"]),
+        "{table:?}"
+    );
 }
 
 #[test]
 fn a_team_stack_with_its_own_names_passes_every_static_scenario() {
     let dir = common::root().join("fixtures/kafka-init");
-    let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml")).unwrap().parse().unwrap();
+    let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
     let keys: BTreeSet<&str> = toml.keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["bootstrap", "env_files", "layerings", "names", "redis_password_env", "topics"]));
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "bootstrap",
+            "env_files",
+            "layerings",
+            "names",
+            "redis_password_env",
+            "topics"
+        ])
+    );
 
     let o = all_passed(&common::verify(&dir, "@static", &[]));
     // No Hemma layering: its scenarios are not run, with the reason, never failed or passed.
-    let hemma = o.not_run.iter().find(|n| n.name == "No ZooKeeper in the Hemma layering").expect("not run");
-    assert!(hemma.reason.starts_with("the target has no \"hemma\" layering"), "{}", hemma.reason);
-    let topics = observed(&o, "The topics manifest, if the target has one, lists at least one valid topic");
-    assert!(topics.iter().any(|l| l.starts_with("manifest kafka/topics.txt (mounted into kafka-init): orders.created (3 partitions)")), "{topics:#?}");
+    let hemma = o
+        .not_run
+        .iter()
+        .find(|n| n.name == "No ZooKeeper in the Hemma layering")
+        .expect("not run");
+    assert!(
+        hemma
+            .reason
+            .starts_with("the target has no \"hemma\" layering"),
+        "{}",
+        hemma.reason
+    );
+    let topics = observed(
+        &o,
+        "The topics manifest, if the target has one, lists at least one valid topic",
+    );
+    assert!(
+        topics.iter().any(|l| l.starts_with(
+            "manifest kafka/topics.txt (mounted into kafka-init): orders.created (3 partitions)"
+        )),
+        "{topics:#?}"
+    );
     let host = observed(&o, "Host tools are told localhost:9093");
-    assert!(host.iter().any(|l| l == "broker advertises HOST://localhost:9092"), "{host:#?}");
+    assert!(
+        host.iter()
+            .any(|l| l == "broker advertises HOST://localhost:9092"),
+        "{host:#?}"
+    );
 }
 
 #[test]
 fn a_repo_whose_topics_come_from_a_host_script_passes_every_static_scenario() {
-    let o = all_passed(&common::verify(&common::root().join("fixtures/host-script"), "@static", &[]));
-    let wait = o.not_run.iter().find(|n| n.name == "kafka_topic_setup waits for a healthy Kafka").expect("not run");
-    assert!(wait.reason.starts_with("the bootstrap is a host command"), "{}", wait.reason);
+    let o = all_passed(&common::verify(
+        &common::root().join("fixtures/host-script"),
+        "@static",
+        &[],
+    ));
+    let wait = o
+        .not_run
+        .iter()
+        .find(|n| n.name == "kafka_topic_setup waits for a healthy Kafka")
+        .expect("not run");
+    assert!(
+        wait.reason.starts_with("the bootstrap is a host command"),
+        "{}",
+        wait.reason
+    );
 }
 
 #[test]
@@ -121,14 +239,37 @@ fn a_repo_whose_topics_come_from_a_host_script_passes_every_static_scenario() {
 fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
     let _stack = common::stack_lock();
     let o = runtime_passes("fixtures/kafka-init");
-    assert!(observed(&o, "Redis answers PING on 127.0.0.1:6379").iter().any(|l| l == "PING 127.0.0.1:6380: PONG"));
+    assert!(observed(&o, "Redis answers PING on 127.0.0.1:6379")
+        .iter()
+        .any(|l| l == "PING 127.0.0.1:6380: PONG"));
     let json = serde_json::to_string(&o).unwrap();
-    assert!(!json.contains("dev-only-redis-pass"), "the Redis password appears in no output");
-    let table = o.evidence.tables.get("Topics: manifest vs broker").expect("manifest compared");
-    assert!(table.iter().any(|r| r == &["payments.settled", "3", "3"]), "{table:?}");
+    assert!(
+        !json.contains("dev-only-redis-pass"),
+        "the Redis password appears in no output"
+    );
+    let table = o
+        .evidence
+        .tables
+        .get("Topics: manifest vs broker")
+        .expect("manifest compared");
+    assert!(
+        table.iter().any(|r| r == &["payments.settled", "3", "3"]),
+        "{table:?}"
+    );
 
     let o = runtime_passes("fixtures/host-script");
-    let created = o.evidence.tables.get("Topics the bootstrap created (no manifest)").expect("created topics listed");
+    let created = o
+        .evidence
+        .tables
+        .get("Topics the bootstrap created (no manifest)")
+        .expect("created topics listed");
     let names: BTreeSet<&str> = created.iter().skip(1).map(|r| r[0].as_str()).collect();
-    assert_eq!(names, BTreeSet::from(["notifications.deadletter.v1", "notifications.email.v1", "notifications.push.v1"]));
+    assert_eq!(
+        names,
+        BTreeSet::from([
+            "notifications.deadletter.v1",
+            "notifications.email.v1",
+            "notifications.push.v1"
+        ])
+    );
 }

@@ -17,7 +17,11 @@ use crate::common;
 
 fn docker(args: &[&str]) {
     let o = Command::new("docker").args(args).output().expect("docker");
-    assert!(o.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn registry() -> (Container<GenericImage>, String) {
@@ -64,13 +68,33 @@ fn the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing
     let mut tags = Tags(vec![multi.clone(), single.clone()]);
     for arch in ["amd64", "arm64"] {
         // Its own content and no cache: the builder would reuse one image for both.
-        std::fs::write(ctx.path().join("f"), format!("kraft-acceptance registry test, {arch}\n")).unwrap();
+        std::fs::write(
+            ctx.path().join("f"),
+            format!("kraft-acceptance registry test, {arch}\n"),
+        )
+        .unwrap();
         let t = format!("{reg}/multi:1-{arch}");
-        docker(&["build", "-q", "--no-cache", "--platform", &format!("linux/{arch}"), "-t", &t, ctxp]);
+        docker(&[
+            "build",
+            "-q",
+            "--no-cache",
+            "--platform",
+            &format!("linux/{arch}"),
+            "-t",
+            &t,
+            ctxp,
+        ]);
         docker(&["push", "-q", &t]);
         tags.0.push(t);
     }
-    docker(&["manifest", "create", "--insecure", &multi, &format!("{reg}/multi:1-amd64"), &format!("{reg}/multi:1-arm64")]);
+    docker(&[
+        "manifest",
+        "create",
+        "--insecure",
+        &multi,
+        &format!("{reg}/multi:1-amd64"),
+        &format!("{reg}/multi:1-arm64"),
+    ]);
     docker(&["manifest", "push", "--insecure", &multi]);
     docker(&["tag", &format!("{reg}/multi:1-amd64"), &single]);
     docker(&["push", "-q", &single]);
@@ -80,16 +104,35 @@ fn the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing
     let run = common::verify(dir.path(), "@registry", &[]);
     assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr());
     let o = run.outcome.as_ref().unwrap();
-    assert_eq!(o.scenarios.len(), 1, "the registry scenario ran: {:?}", o.not_run);
+    assert_eq!(
+        o.scenarios.len(),
+        1,
+        "the registry scenario ran: {:?}",
+        o.not_run
+    );
     assert_eq!(o.scenarios[0].status, Status::Passed);
-    assert!(o.scenarios[0].observed.iter().any(|l| l == &format!("{multi}: linux/amd64, linux/arm64")), "{:?}", o.scenarios[0].observed);
+    assert!(
+        o.scenarios[0]
+            .observed
+            .iter()
+            .any(|l| l == &format!("{multi}: linux/amd64, linux/arm64")),
+        "{:?}",
+        o.scenarios[0].observed
+    );
 
     target(dir.path(), &format!("services:\n  kafka: {{image: \"{multi}\"}}\n  redis: {{image: \"{single}\"}}\n  kafka_topic_setup: {{image: \"{reg}/multi:9\"}}\n"));
     let run = common::verify(dir.path(), "@registry", &[]);
     assert_eq!(run.code(), Some(1), "{}{}", run.stdout(), run.stderr());
     let f = run.failures().join("\n");
-    assert!(f.contains(&format!("{single}: no linux/arm64 (offers linux/amd64)")), "single-arch names the missing platform: {f}");
-    assert!(f.contains(&format!("{reg}/multi:9: the registry answered: ")) && f.contains("manifest unknown"), "a missing tag fails with the registry's answer: {f}");
+    assert!(
+        f.contains(&format!("{single}: no linux/arm64 (offers linux/amd64)")),
+        "single-arch names the missing platform: {f}"
+    );
+    assert!(
+        f.contains(&format!("{reg}/multi:9: the registry answered: "))
+            && f.contains("manifest unknown"),
+        "a missing tag fails with the registry's answer: {f}"
+    );
 }
 
 #[test]
@@ -97,9 +140,15 @@ fn the_images_criterion_passes_a_manifest_list_and_fails_single_arch_and_missing
 fn auto_pulls_a_targets_images_from_its_registry_and_runs_on_them() {
     let _stack = common::stack_lock();
     let (_registry, reg) = registry();
-    let (kafka, redis) = (format!("{reg}/standin-kafka:1"), format!("{reg}/standin-redis:1"));
+    let (kafka, redis) = (
+        format!("{reg}/standin-kafka:1"),
+        format!("{reg}/standin-redis:1"),
+    );
     let _tags = Tags(vec![kafka.clone(), redis.clone()]);
-    for (local, remote) in [("kraft-acceptance/standin-kafka:3.8.0", &kafka), ("kraft-acceptance/standin-redis:debian-7.0", &redis)] {
+    for (local, remote) in [
+        ("kraft-acceptance/standin-kafka:3.8.0", &kafka),
+        ("kraft-acceptance/standin-redis:debian-7.0", &redis),
+    ] {
         docker(&["tag", local, remote]);
         docker(&["push", "-q", remote]);
         docker(&["rmi", remote]);
@@ -120,9 +169,31 @@ fn auto_pulls_a_targets_images_from_its_registry_and_runs_on_them() {
         .arg(report.path());
     let out = cmd.output().expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains(&format!("images: the target's own images (pulled {kafka}, {redis}")), "auto pulled and says so: {stdout}");
-    let o: kraft_acceptance::run::outcome::Outcome = serde_json::from_slice(&std::fs::read(report.path().join("outcome.json")).unwrap()).unwrap();
-    assert!(!o.environment.standin, "ran on the pulled images, not the stand-in");
-    assert!(o.environment.containers.iter().any(|(_, image, _)| image == &kafka), "{:?}", o.environment.containers);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "images: the target's own images (pulled {kafka}, {redis}"
+        )),
+        "auto pulled and says so: {stdout}"
+    );
+    let o: kraft_acceptance::run::outcome::Outcome =
+        serde_json::from_slice(&std::fs::read(report.path().join("outcome.json")).unwrap())
+            .unwrap();
+    assert!(
+        !o.environment.standin,
+        "ran on the pulled images, not the stand-in"
+    );
+    assert!(
+        o.environment
+            .containers
+            .iter()
+            .any(|(_, image, _)| image == &kafka),
+        "{:?}",
+        o.environment.containers
+    );
 }

@@ -19,7 +19,10 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(1500);
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Runs `f` on a new thread inside the network namespace at `netns`.
-pub fn in_netns<T: Send + 'static>(netns: &Path, f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+pub fn in_netns<T: Send + 'static>(
+    netns: &Path,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
     let ns = File::open(netns).map_err(|e| format!("open {}: {e}", netns.display()))?;
     std::thread::spawn(move || {
         setns(&ns, CloneFlags::CLONE_NEWNET).map_err(|e| format!("setns: {e}"))?;
@@ -44,8 +47,14 @@ pub fn attempt(to: SocketAddr, protocol: Protocol) -> Answer {
     match protocol {
         Protocol::Tcp => Answer::Connected("TCP connection accepted".into()),
         Protocol::Kafka => match crate::probes::wire::api_versions_on(&mut s) {
-            Ok(a) => Answer::Service(format!("Kafka ApiVersions response, error code {}, {} API keys", a.error_code, a.api_keys.len())),
-            Err(e) => Answer::Connected(format!("connection accepted; no ApiVersions answer ({e})")),
+            Ok(a) => Answer::Service(format!(
+                "Kafka ApiVersions response, error code {}, {} API keys",
+                a.error_code,
+                a.api_keys.len()
+            )),
+            Err(e) => {
+                Answer::Connected(format!("connection accepted; no ApiVersions answer ({e})"))
+            }
         },
         Protocol::Redis => redis_ping(&mut s),
     }
@@ -60,7 +69,9 @@ fn redis_ping(s: &mut TcpStream) -> Answer {
     let mut buf = [0u8; 256];
     match s.read(&mut buf) {
         Ok(n) if n > 0 => classify_redis(&buf[..n]),
-        Ok(_) => Answer::Connected("connection accepted, then closed without a reply to PING".into()),
+        Ok(_) => {
+            Answer::Connected("connection accepted, then closed without a reply to PING".into())
+        }
         Err(e) => Answer::Connected(format!("connection accepted; no reply to PING ({e})")),
     }
 }
@@ -69,8 +80,12 @@ fn classify_redis(reply: &[u8]) -> Answer {
     let line = String::from_utf8_lossy(reply);
     let line = line.lines().next().unwrap_or_default().trim().to_string();
     match reply.first() {
-        Some(b'+' | b'-' | b':' | b'$' | b'*') => Answer::Service(format!("Redis replied {line} to PING")),
-        _ => Answer::Connected(format!("connection accepted; a reply that is not RESP: {line:?}")),
+        Some(b'+' | b'-' | b':' | b'$' | b'*') => {
+            Answer::Service(format!("Redis replied {line} to PING"))
+        }
+        _ => Answer::Connected(format!(
+            "connection accepted; a reply that is not RESP: {line:?}"
+        )),
     }
 }
 
@@ -80,9 +95,17 @@ mod tests {
 
     #[test]
     fn any_resp_reply_is_redis_answering() {
-        assert_eq!(classify_redis(b"+PONG\r\n"), Answer::Service("Redis replied +PONG to PING".into()));
-        assert!(matches!(classify_redis(b"-NOAUTH Authentication required.\r\n"), Answer::Service(s) if s.contains("NOAUTH")));
-        assert!(matches!(classify_redis(b"HTTP/1.1 400 Bad Request\r\n"), Answer::Connected(_)));
+        assert_eq!(
+            classify_redis(b"+PONG\r\n"),
+            Answer::Service("Redis replied +PONG to PING".into())
+        );
+        assert!(
+            matches!(classify_redis(b"-NOAUTH Authentication required.\r\n"), Answer::Service(s) if s.contains("NOAUTH"))
+        );
+        assert!(matches!(
+            classify_redis(b"HTTP/1.1 400 Bad Request\r\n"),
+            Answer::Connected(_)
+        ));
     }
 
     #[test]

@@ -23,7 +23,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::model::engine::ContainerInfo;
-use crate::model::neighbour::{Answer, Attempt, ContainerAddress, NeighbourObservation, Path, Protocol, Segment, ServiceTarget};
+use crate::model::neighbour::{
+    Answer, Attempt, ContainerAddress, NeighbourObservation, Path, Protocol, Segment, ServiceTarget,
+};
 use crate::probes::engine::{Engine, EngineError};
 
 pub const NETNS_PREFIX: &str = "kraftacc-nb-";
@@ -42,15 +44,24 @@ pub enum NeighbourError {
     #[error("no free /30 in 198.18.0.0/15 for the test host: this host routes or holds all that were tried")]
     NoSegment,
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("inside the test host: {0}")]
     Inside(String),
 }
 
 fn ip(args: &[&str]) -> Result<(), NeighbourError> {
-    let out = Command::new("ip").args(args).output().map_err(NeighbourError::NoIp)?;
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(NeighbourError::NoIp)?;
     if !out.status.success() {
-        return Err(NeighbourError::Ip { args: args.join(" "), stderr: String::from_utf8_lossy(&out.stderr).trim().to_string() });
+        return Err(NeighbourError::Ip {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     Ok(())
 }
@@ -68,9 +79,14 @@ pub fn owner_of(name: &str) -> Option<(u32, u64)> {
 
 /// Test hosts on this machine (live or left by a killed run).
 pub fn test_hosts() -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(NETNS_DIR) else { return Vec::new() };
-    let mut out: Vec<String> =
-        entries.flatten().filter_map(|e| e.file_name().to_str().map(str::to_string)).filter(|n| owner_of(n).is_some()).collect();
+    let Ok(entries) = std::fs::read_dir(NETNS_DIR) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| owner_of(n).is_some())
+        .collect();
     out.sort();
     out
 }
@@ -99,7 +115,8 @@ fn write_sysctl(path: &str, value: &str) -> Result<(), String> {
 }
 
 fn ipv6_on_host() -> bool {
-    std::fs::read_to_string("/proc/sys/net/ipv6/conf/all/disable_ipv6").is_ok_and(|v| v.trim() == "0")
+    std::fs::read_to_string("/proc/sys/net/ipv6/conf/all/disable_ipv6")
+        .is_ok_and(|v| v.trim() == "0")
 }
 
 /// The link-local address of this host's end, once the kernel gave it one
@@ -127,20 +144,34 @@ impl TestHost {
         if !uid.is_root() {
             return Err(NeighbourError::NotRoot(uid.as_raw()));
         }
-        let routes = std::fs::read_to_string("/proc/net/route")
-            .map_err(|source| NeighbourError::Io { what: "read /proc/net/route".into(), source })?;
+        let routes =
+            std::fs::read_to_string("/proc/net/route").map_err(|source| NeighbourError::Io {
+                what: "read /proc/net/route".into(),
+                source,
+            })?;
         let addrs: Vec<IpAddr> = nix::ifaddrs::getifaddrs()
-            .map_err(|e| NeighbourError::Io { what: "getifaddrs".into(), source: e.into() })?
+            .map_err(|e| NeighbourError::Io {
+                what: "getifaddrs".into(),
+                source: e.into(),
+            })?
             .filter_map(|ifa| {
                 let a = ifa.address?;
-                a.as_sockaddr_in().map(|v4| IpAddr::V4(v4.ip())).or_else(|| a.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip())))
+                a.as_sockaddr_in()
+                    .map(|v4| IpAddr::V4(v4.ip()))
+                    .or_else(|| a.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip())))
             })
             .collect();
-        let segment = segment::plan(&segment::parse_routes(&routes), &addrs, owner.0).ok_or(NeighbourError::NoSegment)?;
+        let segment = segment::plan(&segment::parse_routes(&routes), &addrs, owner.0)
+            .ok_or(NeighbourError::NoSegment)?;
         let name = netns_name(owner.0, owner.1);
         ip(&["netns", "add", &name])?;
         // From here on, dropping the value removes what exists.
-        let mut host = TestHost { name, segment, host_link_local: None, host_if: format!("kanb{}", owner.0) };
+        let mut host = TestHost {
+            name,
+            segment,
+            host_link_local: None,
+            host_if: format!("kanb{}", owner.0),
+        };
         host.wire(via_host)?;
         Ok(host)
     }
@@ -151,9 +182,23 @@ impl TestHost {
 
     fn wire(&mut self, via_host: &[IpAddr]) -> Result<(), NeighbourError> {
         let (ns, hif) = (self.name.clone(), self.host_if.clone());
-        let (h, n) = (self.segment.host.to_string(), self.segment.neighbour.to_string());
+        let (h, n) = (
+            self.segment.host.to_string(),
+            self.segment.neighbour.to_string(),
+        );
         let p = self.segment.prefix;
-        ip(&["link", "add", &hif, "type", "veth", "peer", "name", NEIGHBOUR_IF, "netns", &ns])?;
+        ip(&[
+            "link",
+            "add",
+            &hif,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            NEIGHBOUR_IF,
+            "netns",
+            &ns,
+        ])?;
         let v6 = ipv6_on_host();
         if v6 {
             let _ = write_sysctl(&format!("/proc/sys/net/ipv6/conf/{hif}/accept_dad"), "0");
@@ -163,26 +208,82 @@ impl TestHost {
         // Inside: answers from 127.0.0.1 are kept (route_localnet), no DAD delay.
         let set = attempts::in_netns(&self.netns_path(), move || -> Result<(), String> {
             write_sysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1")?;
-            write_sysctl(&format!("/proc/sys/net/ipv4/conf/{NEIGHBOUR_IF}/route_localnet"), "1")?;
+            write_sysctl(
+                &format!("/proc/sys/net/ipv4/conf/{NEIGHBOUR_IF}/route_localnet"),
+                "1",
+            )?;
             if v6 {
-                let _ = write_sysctl(&format!("/proc/sys/net/ipv6/conf/{NEIGHBOUR_IF}/accept_dad"), "0");
+                let _ = write_sysctl(
+                    &format!("/proc/sys/net/ipv6/conf/{NEIGHBOUR_IF}/accept_dad"),
+                    "0",
+                );
             }
             Ok(())
         });
         set.and_then(|r| r).map_err(NeighbourError::Inside)?;
-        ip(&["-n", &ns, "addr", "add", &format!("{n}/{p}"), "dev", NEIGHBOUR_IF])?;
+        ip(&[
+            "-n",
+            &ns,
+            "addr",
+            "add",
+            &format!("{n}/{p}"),
+            "dev",
+            NEIGHBOUR_IF,
+        ])?;
         // `lo` stays down: its local 127/8 route would answer 127.0.0.1 itself.
         ip(&["-n", &ns, "link", "set", NEIGHBOUR_IF, "up"])?;
-        ip(&["-n", &ns, "route", "add", "127.0.0.1/32", "via", &h, "dev", NEIGHBOUR_IF])?;
+        ip(&[
+            "-n",
+            &ns,
+            "route",
+            "add",
+            "127.0.0.1/32",
+            "via",
+            &h,
+            "dev",
+            NEIGHBOUR_IF,
+        ])?;
         for a in via_host.iter().filter(|a| a.is_ipv4()) {
-            ip(&["-n", &ns, "route", "add", &format!("{a}/32"), "via", &h, "dev", NEIGHBOUR_IF])?;
+            ip(&[
+                "-n",
+                &ns,
+                "route",
+                "add",
+                &format!("{a}/32"),
+                "via",
+                &h,
+                "dev",
+                NEIGHBOUR_IF,
+            ])?;
         }
         self.host_link_local = if v6 { link_local_of(&hif) } else { None };
         if let Some(ll) = self.host_link_local {
             let ll = ll.to_string();
-            ip(&["-n", &ns, "-6", "route", "add", "::1/128", "via", &ll, "dev", NEIGHBOUR_IF])?;
+            ip(&[
+                "-n",
+                &ns,
+                "-6",
+                "route",
+                "add",
+                "::1/128",
+                "via",
+                &ll,
+                "dev",
+                NEIGHBOUR_IF,
+            ])?;
             for a in via_host.iter().filter(|a| a.is_ipv6()) {
-                ip(&["-n", &ns, "-6", "route", "add", &format!("{a}/128"), "via", &ll, "dev", NEIGHBOUR_IF])?;
+                ip(&[
+                    "-n",
+                    &ns,
+                    "-6",
+                    "route",
+                    "add",
+                    &format!("{a}/128"),
+                    "via",
+                    &ll,
+                    "dev",
+                    NEIGHBOUR_IF,
+                ])?;
             }
         }
         Ok(())
@@ -192,21 +293,55 @@ impl TestHost {
 /// What the test host tries of a service's container: its published host
 /// ports, and its own addresses on bridge networks with the container ports
 /// behind them.
-pub async fn service_target(engine: &Engine, c: &ContainerInfo, protocol: Protocol, public: bool) -> Result<ServiceTarget, EngineError> {
-    let mut host_ports: Vec<u16> = c.bindings.iter().filter_map(|b| b.host_port.parse().ok()).collect();
-    let mut container_ports: Vec<u16> =
-        c.bindings.iter().filter_map(|b| b.container_port.split('/').next().and_then(|p| p.parse().ok())).collect();
+pub async fn service_target(
+    engine: &Engine,
+    c: &ContainerInfo,
+    protocol: Protocol,
+    public: bool,
+) -> Result<ServiceTarget, EngineError> {
+    let mut host_ports: Vec<u16> = c
+        .bindings
+        .iter()
+        .filter_map(|b| b.host_port.parse().ok())
+        .collect();
+    let mut container_ports: Vec<u16> = c
+        .bindings
+        .iter()
+        .filter_map(|b| {
+            b.container_port
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+        })
+        .collect();
     host_ports.sort();
     host_ports.dedup();
     container_ports.sort();
     container_ports.dedup();
     let mut addresses = Vec::new();
     for n in &c.networks {
-        let Some(bridge) = engine.bridge_interface(&n.id).await? else { continue };
-        let ips = n.ipv4.map(IpAddr::V4).into_iter().chain(n.ipv6.map(IpAddr::V6));
-        addresses.extend(ips.map(|ip| ContainerAddress { network: n.name.clone(), bridge: bridge.clone(), ip }));
+        let Some(bridge) = engine.bridge_interface(&n.id).await? else {
+            continue;
+        };
+        let ips = n
+            .ipv4
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(n.ipv6.map(IpAddr::V6));
+        addresses.extend(ips.map(|ip| ContainerAddress {
+            network: n.name.clone(),
+            bridge: bridge.clone(),
+            ip,
+        }));
     }
-    Ok(ServiceTarget { service: c.service.clone(), protocol, public, host_ports, container_ports, addresses })
+    Ok(ServiceTarget {
+        service: c.service.clone(),
+        protocol,
+        public,
+        host_ports,
+        container_ports,
+        addresses,
+    })
 }
 
 /// This host's link-local address as the test host reaches it: with the
@@ -218,23 +353,52 @@ pub struct LinkLocal {
 }
 
 /// Every (service, path, address) the test host tries.
-pub fn plan_attempts(targets: &[ServiceTarget], segment: &Segment, v6: Option<LinkLocal>) -> Vec<(ServiceTarget, Path, SocketAddr, Option<String>)> {
+pub fn plan_attempts(
+    targets: &[ServiceTarget],
+    segment: &Segment,
+    v6: Option<LinkLocal>,
+) -> Vec<(ServiceTarget, Path, SocketAddr, Option<String>)> {
     let mut out = Vec::new();
-    let no_v6 = || "IPv6 is off on this host, or its veth end has no link-local address".to_string();
+    let no_v6 =
+        || "IPv6 is off on this host, or its veth end has no link-local address".to_string();
     for t in targets {
         for port in &t.host_ports {
-            out.push((t.clone(), Path::LoopbackSpoof, SocketAddr::from(([127, 0, 0, 1], *port)), None));
-            out.push((t.clone(), Path::LoopbackV6, SocketAddr::from((Ipv6Addr::LOCALHOST, *port)), v6.is_none().then(no_v6)));
-            out.push((t.clone(), Path::HostAddress, SocketAddr::from((segment.host, *port)), None));
+            out.push((
+                t.clone(),
+                Path::LoopbackSpoof,
+                SocketAddr::from(([127, 0, 0, 1], *port)),
+                None,
+            ));
+            out.push((
+                t.clone(),
+                Path::LoopbackV6,
+                SocketAddr::from((Ipv6Addr::LOCALHOST, *port)),
+                v6.is_none().then(no_v6),
+            ));
+            out.push((
+                t.clone(),
+                Path::HostAddress,
+                SocketAddr::from((segment.host, *port)),
+                None,
+            ));
             // A port published on [::] answers on every IPv6 address, the link-local one too.
             let ll = v6.map_or(Ipv6Addr::UNSPECIFIED, |l| l.addr);
-            let to = SocketAddr::V6(std::net::SocketAddrV6::new(ll, *port, 0, v6.map_or(0, |l| l.scope_id)));
+            let to = SocketAddr::V6(std::net::SocketAddrV6::new(
+                ll,
+                *port,
+                0,
+                v6.map_or(0, |l| l.scope_id),
+            ));
             out.push((t.clone(), Path::HostAddress, to, v6.is_none().then(no_v6)));
         }
         for a in &t.addresses {
-            let why = (a.ip.is_ipv6() && v6.is_none()).then(|| "IPv6 is off on this host".to_string());
+            let why =
+                (a.ip.is_ipv6() && v6.is_none()).then(|| "IPv6 is off on this host".to_string());
             for port in &t.container_ports {
-                let path = Path::ContainerAddress { network: a.network.clone(), bridge: a.bridge.clone() };
+                let path = Path::ContainerAddress {
+                    network: a.network.clone(),
+                    bridge: a.bridge.clone(),
+                };
                 out.push((t.clone(), path, SocketAddr::new(a.ip, *port), why.clone()));
             }
         }
@@ -244,17 +408,34 @@ pub fn plan_attempts(targets: &[ServiceTarget], segment: &Segment, v6: Option<Li
 
 /// Makes a test host, tries every path to every target from it at once,
 /// proves the path to this host, and removes the test host.
-pub fn probe(owner: (u32, u64), targets: &[ServiceTarget]) -> Result<NeighbourObservation, NeighbourError> {
+pub fn probe(
+    owner: (u32, u64),
+    targets: &[ServiceTarget],
+) -> Result<NeighbourObservation, NeighbourError> {
     let started = Instant::now();
-    let via: Vec<IpAddr> = targets.iter().flat_map(|t| t.addresses.iter().map(|a| a.ip)).collect();
+    let via: Vec<IpAddr> = targets
+        .iter()
+        .flat_map(|t| t.addresses.iter().map(|a| a.ip))
+        .collect();
     let host = TestHost::create(owner, &via)?;
     // The proof: a listener of this probe on this host's end of the segment.
-    let listener = TcpListener::bind((host.segment.host, 0))
-        .map_err(|source| NeighbourError::Io { what: format!("listen on {}", host.segment.host), source })?;
-    let proof_to = listener.local_addr().map_err(|source| NeighbourError::Io { what: "the proof listener's port".into(), source })?;
+    let listener =
+        TcpListener::bind((host.segment.host, 0)).map_err(|source| NeighbourError::Io {
+            what: format!("listen on {}", host.segment.host),
+            source,
+        })?;
+    let proof_to = listener.local_addr().map_err(|source| NeighbourError::Io {
+        what: "the proof listener's port".into(),
+        source,
+    })?;
     let path = host.netns_path();
-    let scope = attempts::in_netns(&path, || nix::net::if_::if_nametoindex(NEIGHBOUR_IF).ok()).ok().flatten();
-    let ll = host.host_link_local.zip(scope).map(|(addr, scope_id)| LinkLocal { addr, scope_id });
+    let scope = attempts::in_netns(&path, || nix::net::if_::if_nametoindex(NEIGHBOUR_IF).ok())
+        .ok()
+        .flatten();
+    let ll = host
+        .host_link_local
+        .zip(scope)
+        .map(|(addr, scope_id)| LinkLocal { addr, scope_id });
     let planned = plan_attempts(targets, &host.segment, ll);
     let handles: Vec<_> = planned
         .iter()
@@ -262,21 +443,42 @@ pub fn probe(owner: (u32, u64), targets: &[ServiceTarget]) -> Result<NeighbourOb
             let (to, protocol, why, path) = (*to, t.protocol, why.clone(), path.clone());
             std::thread::spawn(move || match why {
                 Some(why) => Answer::NotTried(why),
-                None => attempts::in_netns(&path, move || attempts::attempt(to, protocol)).unwrap_or_else(Answer::Error),
+                None => attempts::in_netns(&path, move || attempts::attempt(to, protocol))
+                    .unwrap_or_else(Answer::Error),
             })
         })
         .collect();
-    let proof = attempts::in_netns(&path, move || attempts::attempt(proof_to, Protocol::Tcp)).unwrap_or_else(Answer::Error);
-    let answers: Vec<Answer> = handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Answer::Error("the attempt panicked".into()))).collect();
+    let proof = attempts::in_netns(&path, move || attempts::attempt(proof_to, Protocol::Tcp))
+        .unwrap_or_else(Answer::Error);
+    let answers: Vec<Answer> = handles
+        .into_iter()
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Answer::Error("the attempt panicked".into()))
+        })
+        .collect();
     drop(listener);
     let attempts = planned
         .into_iter()
         .zip(answers)
-        .map(|((t, path, target, _), answer)| Attempt { service: t.service, public: t.public, path, target, answer })
+        .map(|((t, path, target, _), answer)| Attempt {
+            service: t.service,
+            public: t.public,
+            path,
+            target,
+            answer,
+        })
         .collect();
     let (netns, segment, host_link_local) = (host.name.clone(), host.segment, host.host_link_local);
     drop(host);
-    Ok(NeighbourObservation { netns, segment, host_link_local, proof, attempts, seconds: started.elapsed().as_secs_f64() })
+    Ok(NeighbourObservation {
+        netns,
+        segment,
+        host_link_local,
+        proof,
+        attempts,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 #[cfg(test)]
@@ -293,25 +495,55 @@ mod tests {
 
     #[test]
     fn every_published_port_and_container_address_is_tried() {
-        let seg = Segment { host: "198.18.0.1".parse().unwrap(), neighbour: "198.18.0.2".parse().unwrap(), prefix: 30 };
+        let seg = Segment {
+            host: "198.18.0.1".parse().unwrap(),
+            neighbour: "198.18.0.2".parse().unwrap(),
+            prefix: 30,
+        };
         let kafka = ServiceTarget {
             service: "kafka".into(),
             protocol: Protocol::Kafka,
             public: false,
             host_ports: vec![9092, 9093],
             container_ports: vec![9092, 9093],
-            addresses: vec![ContainerAddress { network: "p_default".into(), bridge: "br-0123456789ab".into(), ip: "172.18.0.2".parse().unwrap() }],
+            addresses: vec![ContainerAddress {
+                network: "p_default".into(),
+                bridge: "br-0123456789ab".into(),
+                ip: "172.18.0.2".parse().unwrap(),
+            }],
         };
-        let ll = LinkLocal { addr: "fe80::1".parse().unwrap(), scope_id: 7 };
-        let planned = plan_attempts(&[kafka.clone()], &seg, Some(ll));
-        let shown: Vec<String> = planned.iter().map(|(_, p, a, _)| format!("{p:?} {a}")).collect();
+        let ll = LinkLocal {
+            addr: "fe80::1".parse().unwrap(),
+            scope_id: 7,
+        };
+        let planned = plan_attempts(std::slice::from_ref(&kafka), &seg, Some(ll));
+        let shown: Vec<String> = planned
+            .iter()
+            .map(|(_, p, a, _)| format!("{p:?} {a}"))
+            .collect();
         assert_eq!(shown.len(), 10, "{shown:?}");
-        assert!(shown.contains(&"HostAddress [fe80::1%7]:9093".to_string()), "{shown:?}");
+        assert!(
+            shown.contains(&"HostAddress [fe80::1%7]:9093".to_string()),
+            "{shown:?}"
+        );
         assert!(shown.contains(&"LoopbackSpoof 127.0.0.1:9093".to_string()));
         assert!(shown.contains(&"LoopbackV6 [::1]:9092".to_string()));
         assert!(shown.contains(&"HostAddress 198.18.0.1:9093".to_string()));
-        assert!(shown.iter().filter(|s| s.starts_with("ContainerAddress") && s.ends_with("172.18.0.2:9093")).count() == 1);
+        assert!(
+            shown
+                .iter()
+                .filter(|s| s.starts_with("ContainerAddress") && s.ends_with("172.18.0.2:9093"))
+                .count()
+                == 1
+        );
         let no_v6 = plan_attempts(&[kafka], &seg, None);
-        assert!(no_v6.iter().filter(|(_, _, a, why)| a.is_ipv6() && why.is_some()).count() == 4, "said why, never silently left out");
+        assert!(
+            no_v6
+                .iter()
+                .filter(|(_, _, a, why)| a.is_ipv6() && why.is_some())
+                .count()
+                == 4,
+            "said why, never silently left out"
+        );
     }
 }

@@ -10,7 +10,9 @@ mod rules;
 
 use std::collections::BTreeMap;
 
-pub use crate::model::kafka_props::{env_to_properties, image_settings, parse_listeners, ImageSettings, Listener};
+pub use crate::model::kafka_props::{
+    env_to_properties, image_settings, parse_listeners, ImageSettings, Listener,
+};
 use node::Node;
 
 /// A service's `KAFKA_*` settings pass the image's own checks, then Kafka's
@@ -25,7 +27,10 @@ pub fn kraft_rules(service: &str, image: &ImageSettings) -> super::Verdict {
 /// `node.id` and the ids of `controller.quorum.voters`.
 pub fn configured_quorum(props: &BTreeMap<String, String>) -> crate::model::wire::ConfiguredQuorum {
     let n = Node::read(props, &mut Vec::new());
-    crate::model::wire::ConfiguredQuorum { node_id: n.node_id, voters: n.voter_ids().into_iter().collect() }
+    crate::model::wire::ConfiguredQuorum {
+        node_id: n.node_id,
+        voters: n.voter_ids().into_iter().collect(),
+    }
 }
 
 /// Settings Kafka starts with that do not do what they mean: bitnami-era
@@ -43,14 +48,33 @@ pub fn kraft_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
         return w;
     }
     for (key, default, effect) in [
-        ("offsets.topic.replication.factor", 3, "__consumer_offsets cannot be created, so consumer groups never get a coordinator"),
-        ("transaction.state.log.replication.factor", 3, "__transaction_state cannot be created, so transactions never start"),
-        ("transaction.state.log.min.isr", 2, "writes to __transaction_state need more in-sync replicas than one node has"),
+        (
+            "offsets.topic.replication.factor",
+            3,
+            "__consumer_offsets cannot be created, so consumer groups never get a coordinator",
+        ),
+        (
+            "transaction.state.log.replication.factor",
+            3,
+            "__transaction_state cannot be created, so transactions never start",
+        ),
+        (
+            "transaction.state.log.min.isr",
+            2,
+            "writes to __transaction_state need more in-sync replicas than one node has",
+        ),
     ] {
         let value = node::number(props, key, default);
         if value > 1 {
-            let how = if node::get(props, key).is_some() { format!("{key}={value}") } else { format!("{key} is not set (Kafka's default: {default})") };
-            w.push(format!("WARNING: {how} on a single-node cluster (one voter, {}): {effect}; set it to 1", n.voters_shown()));
+            let how = if node::get(props, key).is_some() {
+                format!("{key}={value}")
+            } else {
+                format!("{key} is not set (Kafka's default: {default})")
+            };
+            w.push(format!(
+                "WARNING: {how} on a single-node cluster (one voter, {}): {effect}; set it to 1",
+                n.voters_shown()
+            ));
         }
     }
     w
@@ -79,7 +103,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        let e = pairs.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect();
+        let e = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect();
         env_to_properties(&e)
     }
 
@@ -89,9 +116,18 @@ mod tests {
             ("KAFKA_PROCESS_ROLES", "broker,controller"),
             ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9094"),
             ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            ("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094"),
-            ("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,EXTERNAL://localhost:9093"),
-            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+            (
+                "KAFKA_LISTENERS",
+                "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094",
+            ),
+            (
+                "KAFKA_ADVERTISED_LISTENERS",
+                "INTERNAL://kafka:9092,EXTERNAL://localhost:9093",
+            ),
+            (
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            ),
             ("KAFKA_INTER_BROKER_LISTENER_NAME", "INTERNAL"),
         ]
     }
@@ -117,14 +153,27 @@ mod tests {
             ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"),
         ]);
         assert!(kraft_warnings(&env(&g)).is_empty());
-        let three = with("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9094,2@kafka-2:9094,3@kafka-3:9094");
-        assert!(kraft_warnings(&three).is_empty(), "three voters may be three brokers");
+        let three = with(
+            "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            "1@kafka-1:9094,2@kafka-2:9094,3@kafka-3:9094",
+        );
+        assert!(
+            kraft_warnings(&three).is_empty(),
+            "three voters may be three brokers"
+        );
     }
 
     #[test]
     fn env_mapping_follows_the_image() {
-        let p = env(&[("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "x"), ("KAFKA_A___B__C_D", "y"), ("CLUSTER_ID", "z")]);
-        assert_eq!(p.get("listener.security.protocol.map").map(String::as_str), Some("x"));
+        let p = env(&[
+            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "x"),
+            ("KAFKA_A___B__C_D", "y"),
+            ("CLUSTER_ID", "z"),
+        ]);
+        assert_eq!(
+            p.get("listener.security.protocol.map").map(String::as_str),
+            Some("x")
+        );
         assert_eq!(p.get("a-b_c.d").map(String::as_str), Some("y"));
         assert_eq!(p.len(), 2);
     }
@@ -181,7 +230,10 @@ mod tests {
         ];
         for (props, want) in cases {
             let v = kraft_violations(&props);
-            assert!(v.iter().any(|m| m.starts_with(want)), "wanted \"{want}\" in {v:?}");
+            assert!(
+                v.iter().any(|m| m.starts_with(want)),
+                "wanted \"{want}\" in {v:?}"
+            );
         }
     }
 
@@ -191,11 +243,20 @@ mod tests {
     fn kafkas_own_docker_examples_pass() {
         let single = [
             ("KAFKA_NODE_ID", "1"),
-            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"),
-            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT_HOST://localhost:9092,PLAINTEXT://broker:19092"),
+            (
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+            ),
+            (
+                "KAFKA_ADVERTISED_LISTENERS",
+                "PLAINTEXT_HOST://localhost:9092,PLAINTEXT://broker:19092",
+            ),
             ("KAFKA_PROCESS_ROLES", "broker,controller"),
             ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@broker:29093"),
-            ("KAFKA_LISTENERS", "CONTROLLER://:29093,PLAINTEXT_HOST://:9092,PLAINTEXT://:19092"),
+            (
+                "KAFKA_LISTENERS",
+                "CONTROLLER://:29093,PLAINTEXT_HOST://:9092,PLAINTEXT://:19092",
+            ),
             ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
             ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
             ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs"),
@@ -203,30 +264,57 @@ mod tests {
         let combined_ssl = [
             ("KAFKA_NODE_ID", "2"),
             ("KAFKA_PROCESS_ROLES", "broker,controller"),
-            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "SSL:SSL,CONTROLLER:PLAINTEXT,SSL-INTERNAL:SSL"),
-            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:29092,2@kafka-2:29092,3@kafka-3:29092"),
-            ("KAFKA_LISTENERS", "SSL-INTERNAL://:19093,CONTROLLER://kafka-2:29092,SSL://:9093"),
+            (
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                "SSL:SSL,CONTROLLER:PLAINTEXT,SSL-INTERNAL:SSL",
+            ),
+            (
+                "KAFKA_CONTROLLER_QUORUM_VOTERS",
+                "1@kafka-1:29092,2@kafka-2:29092,3@kafka-3:29092",
+            ),
+            (
+                "KAFKA_LISTENERS",
+                "SSL-INTERNAL://:19093,CONTROLLER://kafka-2:29092,SSL://:9093",
+            ),
             ("KAFKA_INTER_BROKER_LISTENER_NAME", "SSL-INTERNAL"),
             ("KAFKA_SECURITY_PROTOCOL", "SSL"),
-            ("KAFKA_ADVERTISED_LISTENERS", "SSL-INTERNAL://kafka-2:19093,SSL://localhost:39093"),
+            (
+                "KAFKA_ADVERTISED_LISTENERS",
+                "SSL-INTERNAL://kafka-2:19093,SSL://localhost:39093",
+            ),
             ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
             ("KAFKA_SSL_CLIENT_AUTH", "required"),
         ];
         let isolated_controller = [
             ("KAFKA_NODE_ID", "3"),
             ("KAFKA_PROCESS_ROLES", "controller"),
-            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093"),
+            (
+                "KAFKA_CONTROLLER_QUORUM_VOTERS",
+                "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
+            ),
             ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
             ("KAFKA_LISTENERS", "CONTROLLER://:9093"),
         ];
         let isolated_broker = [
             ("KAFKA_NODE_ID", "4"),
             ("KAFKA_PROCESS_ROLES", "broker"),
-            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093"),
-            ("KAFKA_LISTENERS", "PLAINTEXT://:19092,PLAINTEXT_HOST://:9092"),
-            ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"),
+            (
+                "KAFKA_CONTROLLER_QUORUM_VOTERS",
+                "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
+            ),
+            (
+                "KAFKA_LISTENERS",
+                "PLAINTEXT://:19092,PLAINTEXT_HOST://:9092",
+            ),
+            (
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+            ),
             ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
-            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:29092"),
+            (
+                "KAFKA_ADVERTISED_LISTENERS",
+                "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:29092",
+            ),
             ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
         ];
         // The image's own defaults (no map): controller listeners are PLAINTEXT.
@@ -250,8 +338,15 @@ mod tests {
     }
 
     /// `base` with `extra` replacing or adding variables, judged.
-    fn node(base: &[(&'static str, &'static str)], extra: &[(&'static str, &'static str)]) -> Vec<String> {
-        let mut e: Vec<_> = base.iter().filter(|(k, _)| !extra.iter().any(|(x, _)| x == k)).copied().collect();
+    fn node(
+        base: &[(&'static str, &'static str)],
+        extra: &[(&'static str, &'static str)],
+    ) -> Vec<String> {
+        let mut e: Vec<_> = base
+            .iter()
+            .filter(|(k, _)| !extra.iter().any(|(x, _)| x == k))
+            .copied()
+            .collect();
         e.extend_from_slice(extra);
         kraft_violations(&env(&e))
     }
@@ -268,7 +363,10 @@ mod tests {
             ];
             node(&base, extra)
         };
-        assert_eq!(controller(&[("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093")]), vec!["The advertised.listeners config must be empty when process.roles=controller"]);
+        assert_eq!(
+            controller(&[("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093")]),
+            vec!["The advertised.listeners config must be empty when process.roles=controller"]
+        );
         assert_eq!(
             controller(&[("KAFKA_LISTENERS", "CONTROLLER://:9093,PLAINTEXT://:9092")]),
             vec!["The listeners config must only contain KRaft controller listeners from controller.listener.names when process.roles=controller"]
@@ -280,7 +378,10 @@ mod tests {
                 ("KAFKA_CONTROLLER_QUORUM_VOTERS", "3@c:9093"),
                 ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
                 ("KAFKA_LISTENERS", "PLAINTEXT://:9092"),
-                ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+                (
+                    "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                ),
             ];
             node(&base, extra)
         };
@@ -303,21 +404,42 @@ mod tests {
 
     #[test]
     fn bitnami_variables_and_zookeeper_connect_are_warnings_kafka_starts_with() {
-        let bitnami = env(&[("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"), ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181")]);
+        let bitnami = env(&[
+            ("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092"),
+            ("KAFKA_CFG_ZOOKEEPER_CONNECT", "zookeeper:2181"),
+        ]);
         let w = kraft_warnings(&bitnami);
         assert!(w[0].starts_with("WARNING: KAFKA_CFG_* variables set (listeners, zookeeper.connect): that is the bitnami/kafka image's convention"), "{w:?}");
         let v = kraft_violations(&bitnami);
-        assert!(v.iter().any(|m| m == "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"));
-        assert!(!v.iter().any(|m| m.contains("KAFKA_CFG")), "Kafka starts with them: not a startup refusal: {v:?}");
+        assert!(v
+            .iter()
+            .any(|m| m
+                == "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode"));
+        assert!(
+            !v.iter().any(|m| m.contains("KAFKA_CFG")),
+            "Kafka starts with them: not a startup refusal: {v:?}"
+        );
         let zk = with("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181");
-        assert!(kraft_violations(&zk).is_empty(), "Kafka 3.8 starts a KRaft node with zookeeper.connect set");
-        assert!(kraft_warnings(&zk).iter().any(|m| m.starts_with("WARNING: zookeeper.connect is set (zookeeper:2181) on a KRaft node: Kafka ignores it")));
+        assert!(
+            kraft_violations(&zk).is_empty(),
+            "Kafka 3.8 starts a KRaft node with zookeeper.connect set"
+        );
+        assert!(kraft_warnings(&zk).iter().any(|m| m.starts_with(
+            "WARNING: zookeeper.connect is set (zookeeper:2181) on a KRaft node: Kafka ignores it"
+        )));
     }
 
     #[test]
     fn listeners_parse() {
         let l = parse_listeners("A://:9092, B://[::1]:9093").unwrap();
-        assert_eq!(l[0], Listener { name: "A".into(), host: "".into(), port: 9092 });
+        assert_eq!(
+            l[0],
+            Listener {
+                name: "A".into(),
+                host: "".into(),
+                port: 9092
+            }
+        );
         assert_eq!(l[1].host, "::1");
         assert!(parse_listeners("nope").is_err());
     }
@@ -348,7 +470,10 @@ mod tests {
             let mut g = good();
             g.push((k, val));
             let v = kraft_violations(&env(&g));
-            assert!(v.iter().any(|m| m == want), "{k}={val}: wanted \"{want}\" in {v:?}");
+            assert!(
+                v.iter().any(|m| m == want),
+                "{k}={val}: wanted \"{want}\" in {v:?}"
+            );
         }
         for (k, val) in [
             ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.8"),
@@ -363,9 +488,17 @@ mod tests {
         ] {
             let mut g = good();
             g.push((k, val));
-            assert_eq!(kraft_violations(&env(&g)), Vec::<String>::new(), "{k}={val}");
+            assert_eq!(
+                kraft_violations(&env(&g)),
+                Vec::<String>::new(),
+                "{k}={val}"
+            );
         }
-        assert!(configdef::KEYS.len() > 300, "every key 3.8.0 defines: {}", configdef::KEYS.len());
+        assert!(
+            configdef::KEYS.len() > 300,
+            "every key 3.8.0 defines: {}",
+            configdef::KEYS.len()
+        );
     }
 
     /// Which names Kafka upper-cases: listener names and the protocol map's
@@ -374,15 +507,31 @@ mod tests {
     #[test]
     fn kafkas_case_rules() {
         // One IPv4 and one IPv6 address may share a port.
-        let dual = with("KAFKA_LISTENERS", "INTERNAL://0.0.0.0:9092,EXTERNAL://[::]:9092,CONTROLLER://0.0.0.0:9094");
-        let dual: Vec<String> = kraft_violations(&dual).into_iter().filter(|m| m.contains("port")).collect();
+        let dual = with(
+            "KAFKA_LISTENERS",
+            "INTERNAL://0.0.0.0:9092,EXTERNAL://[::]:9092,CONTROLLER://0.0.0.0:9094",
+        );
+        let dual: Vec<String> = kraft_violations(&dual)
+            .into_iter()
+            .filter(|m| m.contains("port"))
+            .collect();
         assert_eq!(dual, Vec::<String>::new());
-        let lower_map = with("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "internal:plaintext,external:PLAINTEXT,controller:Plaintext");
+        let lower_map = with(
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+            "internal:plaintext,external:PLAINTEXT,controller:Plaintext",
+        );
         assert_eq!(kraft_violations(&lower_map), Vec::<String>::new());
-        let lower_listeners = with("KAFKA_LISTENERS", "internal://0.0.0.0:9092,external://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094");
+        let lower_listeners = with(
+            "KAFKA_LISTENERS",
+            "internal://0.0.0.0:9092,external://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094",
+        );
         assert_eq!(kraft_violations(&lower_listeners), Vec::<String>::new());
-        assert_eq!(kraft_violations(&with("KAFKA_INTER_BROKER_LISTENER_NAME", "internal")), Vec::<String>::new());
-        let lower_controller = kraft_violations(&with("KAFKA_CONTROLLER_LISTENER_NAMES", "controller"));
+        assert_eq!(
+            kraft_violations(&with("KAFKA_INTER_BROKER_LISTENER_NAME", "internal")),
+            Vec::<String>::new()
+        );
+        let lower_controller =
+            kraft_violations(&with("KAFKA_CONTROLLER_LISTENER_NAMES", "controller"));
         assert!(lower_controller.iter().any(|m| m.starts_with("controller.listener.names must contain at least one value appearing in the 'listeners'")), "{lower_controller:?}");
         let roles = kraft_violations(&with("KAFKA_PROCESS_ROLES", "BROKER,controller"));
         assert!(roles.contains(&"Invalid value BROKER for configuration process.roles: String must be one of: broker, controller".to_string()), "{roles:?}");
@@ -392,39 +541,98 @@ mod tests {
     /// KafkaDockerWrapper at 3.8.0).
     #[test]
     fn the_image_writes_the_properties() {
-        let e = |pairs: &[(&str, &str)]| -> BTreeMap<String, Option<String>> { pairs.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect() };
+        let e = |pairs: &[(&str, &str)]| -> BTreeMap<String, Option<String>> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+                .collect()
+        };
         // Nothing set (the image's quick start), or only the image's own variables: its default KRaft config.
-        for env in [e(&[]), e(&[("KAFKA_HEAP_OPTS", "-Xmx512m"), ("KAFKA_JMX_OPTS", "-Dx")])] {
+        for env in [
+            e(&[]),
+            e(&[("KAFKA_HEAP_OPTS", "-Xmx512m"), ("KAFKA_JMX_OPTS", "-Dx")]),
+        ] {
             let s = image_settings(&env, None);
-            assert_eq!(s.properties.get("process.roles").map(String::as_str), Some("broker,controller"));
+            assert_eq!(
+                s.properties.get("process.roles").map(String::as_str),
+                Some("broker,controller")
+            );
             assert!(!s.properties.contains_key("heap.opts"));
-            assert_eq!(kraft_violations(&s.properties), Vec::<String>::new(), "the image's default config starts");
-            assert!(s.notes[0].contains("default config/kraft/server.properties"), "{:?}", s.notes);
+            assert_eq!(
+                kraft_violations(&s.properties),
+                Vec::<String>::new(),
+                "the image's default config starts"
+            );
+            assert!(
+                s.notes[0].contains("default config/kraft/server.properties"),
+                "{:?}",
+                s.notes
+            );
         }
         // Listeners derived from the advertised listeners, hosts -> 0.0.0.0.
-        let mut g: Vec<(&str, &str)> = good().into_iter().filter(|(k, _)| *k != "KAFKA_LISTENERS").collect();
+        let mut g: Vec<(&str, &str)> = good()
+            .into_iter()
+            .filter(|(k, _)| *k != "KAFKA_LISTENERS")
+            .collect();
         g.retain(|(k, _)| *k != "KAFKA_ADVERTISED_LISTENERS");
-        g.push(("KAFKA_ADVERTISED_LISTENERS", "INTERNAL://kafka:9092,EXTERNAL://localhost:9093"));
+        g.push((
+            "KAFKA_ADVERTISED_LISTENERS",
+            "INTERNAL://kafka:9092,EXTERNAL://localhost:9093",
+        ));
         let s = image_settings(&e(&g), None);
-        assert_eq!(s.properties["listeners"], "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093");
+        assert_eq!(
+            s.properties["listeners"],
+            "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093"
+        );
         // ...which then lacks the controller listener: Kafka's rule, not ours.
-        assert!(kraft_violations(&s.properties).iter().any(|m| m.starts_with("controller.listener.names must contain at least one value")));
+        assert!(kraft_violations(&s.properties)
+            .iter()
+            .any(|m| m.starts_with("controller.listener.names must contain at least one value")));
         // A controller-only node given advertised listeners: the image stops.
-        let c = image_settings(&e(&[("KAFKA_PROCESS_ROLES", "controller"), ("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093")]), None);
-        assert_eq!(c.refusals, vec!["KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.".to_string()]);
+        let c = image_settings(
+            &e(&[
+                ("KAFKA_PROCESS_ROLES", "controller"),
+                ("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093"),
+            ]),
+            None,
+        );
+        assert_eq!(
+            c.refusals,
+            vec!["KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.".to_string()]
+        );
         // ...and an empty one is unset, not written as an empty property.
-        let c = image_settings(&e(&[("KAFKA_PROCESS_ROLES", "controller"), ("KAFKA_ADVERTISED_LISTENERS", "")]), None);
+        let c = image_settings(
+            &e(&[
+                ("KAFKA_PROCESS_ROLES", "controller"),
+                ("KAFKA_ADVERTISED_LISTENERS", ""),
+            ]),
+            None,
+        );
         assert!(c.refusals.is_empty() && !c.properties.contains_key("advertised.listeners"));
         // A mounted server.properties, the environment appended after it.
         let file = "# mine\nprocess.roles = broker,controller\nnode.id: 4\nlisteners=PLAINTEXT://:9092,\\\n  CONTROLLER://:9093\n";
         let m = image_settings(&e(&[("KAFKA_NODE_ID", "5")]), Some(file));
         assert_eq!(m.properties["node.id"], "5");
         assert_eq!(m.properties["process.roles"], "broker,controller");
-        assert_eq!(m.properties["listeners"], "PLAINTEXT://:9092,CONTROLLER://:9093");
+        assert_eq!(
+            m.properties["listeners"],
+            "PLAINTEXT://:9092,CONTROLLER://:9093"
+        );
         // Names: `___` -> `-`, `__` -> `_`, `_` -> `.`; a `KEY: null` is unset.
-        let mut n = e(&[("KAFKA_LISTENER_NAME_INTERNAL_SASL_ENABLED___MECHANISMS", "PLAIN"), ("KAFKA_CONFLUENT__SUPPORT", "x")]);
+        let mut n = e(&[
+            (
+                "KAFKA_LISTENER_NAME_INTERNAL_SASL_ENABLED___MECHANISMS",
+                "PLAIN",
+            ),
+            ("KAFKA_CONFLUENT__SUPPORT", "x"),
+        ]);
         n.insert("KAFKA_NODE_ID".into(), None);
         let p = env_to_properties(&n);
-        assert!(p.contains_key("listener.name.internal.sasl.enabled-mechanisms") && p.contains_key("confluent_support") && !p.contains_key("node.id"), "{p:?}");
+        assert!(
+            p.contains_key("listener.name.internal.sasl.enabled-mechanisms")
+                && p.contains_key("confluent_support")
+                && !p.contains_key("node.id"),
+            "{p:?}"
+        );
     }
 }

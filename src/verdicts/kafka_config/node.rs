@@ -39,7 +39,10 @@ impl<'a> Node<'a> {
     }
 
     pub fn controller_listeners(&self) -> Vec<&Listener> {
-        self.listeners.iter().filter(|l| self.controller_names.contains(&l.name)).collect()
+        self.listeners
+            .iter()
+            .filter(|l| self.controller_names.contains(&l.name))
+            .collect()
     }
 
     pub fn advertised_names(&self) -> BTreeSet<&str> {
@@ -48,7 +51,14 @@ impl<'a> Node<'a> {
 
     /// `controller.quorum.voters=Set(1, 2)`, as Kafka prints the voters.
     pub fn voters_shown(&self) -> String {
-        format!("controller.quorum.voters=Set({})", self.voter_ids().iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+        format!(
+            "controller.quorum.voters=Set({})",
+            self.voter_ids()
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 
     /// QuorumConfig.parseVoterIds: each id once, in order.
@@ -67,12 +77,21 @@ impl<'a> Node<'a> {
         // on commas as written; compared with listener names, which Kafka
         // upper-cases (ListenerName.normalised).
         let controller_names: Vec<String> = get(props, "controller.listener.names")
-            .map(|s| s.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+            .map(|s| {
+                s.split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         // effectiveAdvertisedListeners (KafkaConfig.scala:1136): advertised.listeners
         // when set, else the listeners that are not controller listeners.
         let advertised = match get(props, "advertised.listeners").map(parse_listeners) {
-            None => listeners.iter().filter(|l| !controller_names.contains(&l.name)).cloned().collect(),
+            None => listeners
+                .iter()
+                .filter(|l| !controller_names.contains(&l.name))
+                .cloned()
+                .collect(),
             Some(Err(e)) => {
                 v.push(format!("advertised.listeners: {e}"));
                 Vec::new()
@@ -105,21 +124,32 @@ pub fn get<'a>(props: &'a BTreeMap<String, String>, k: &str) -> Option<&'a str> 
 /// A number property, else its default (a value that is not a number is
 /// ConfigDef's refusal, reported by [`super::configdef`]).
 pub fn number(props: &BTreeMap<String, String>, key: &str, default: i64) -> i64 {
-    get(props, key).and_then(|raw| raw.parse().ok()).unwrap_or(default)
+    get(props, key)
+        .and_then(|raw| raw.parse().ok())
+        .unwrap_or(default)
 }
 
 /// process.roles as ConfigDef takes it: `ValidList.in("broker", "controller")`,
 /// case-sensitive (a refusal of any other value is ConfigDef's).
 fn roles(props: &BTreeMap<String, String>) -> BTreeSet<String> {
     get(props, "process.roles")
-        .map(|r| super::configdef::list(r).into_iter().filter(|s| *s == "broker" || *s == "controller").map(str::to_string).collect())
+        .map(|r| {
+            super::configdef::list(r)
+                .into_iter()
+                .filter(|s| *s == "broker" || *s == "controller")
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// node.id, else broker.id, else -1 (KafkaConfig keeps the two in step;
 /// their mismatch is [`super::rules::mode`]'s).
 fn node_id(props: &BTreeMap<String, String>) -> i64 {
-    get(props, "node.id").or_else(|| get(props, "broker.id")).and_then(|n| n.parse().ok()).unwrap_or(-1)
+    get(props, "node.id")
+        .or_else(|| get(props, "broker.id"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(-1)
 }
 
 /// listener.security.protocol.map as effectiveListenerSecurityProtocolMap
@@ -127,29 +157,50 @@ fn node_id(props: &BTreeMap<String, String>) -> i64 {
 /// upper-cased, protocols by `SecurityProtocol.forName`; without an explicit
 /// map in KRaft mode, Kafka's defaults plus each controller listener name as
 /// written, unless something is SSL or SASL.
-fn mapped(props: &BTreeMap<String, String>, kraft: bool, controller_names: &[String], listeners: &[Listener], v: &mut Vec<String>) -> BTreeSet<String> {
+fn mapped(
+    props: &BTreeMap<String, String>,
+    kraft: bool,
+    controller_names: &[String],
+    listeners: &[Listener],
+    v: &mut Vec<String>,
+) -> BTreeSet<String> {
     const KEY: &str = "listener.security.protocol.map";
     let explicit = props.get(KEY).map(|s| s.trim());
     let mut mapped = BTreeSet::new();
     match explicit {
         None => mapped.extend(DEFAULT_PROTOCOL_NAMES.iter().map(|s| s.to_string())),
-        Some(m) if m.is_empty() => {}
+        Some("") => {}
         Some(m) => {
             for entry in m.split(',').map(str::trim) {
                 let Some((name, protocol)) = entry.rsplit_once(':') else {
-                    v.push(format!("Error parsing configuration property '{KEY}': begin 0, end -1, length {}", entry.encode_utf16().count()));
+                    v.push(format!(
+                        "Error parsing configuration property '{KEY}': begin 0, end -1, length {}",
+                        entry.encode_utf16().count()
+                    ));
                     continue;
                 };
                 if !DEFAULT_PROTOCOL_NAMES.contains(&protocol.trim().to_uppercase().as_str()) {
-                    v.push(format!("Invalid security protocol `{}` defined in {KEY}", protocol.trim()));
+                    v.push(format!(
+                        "Invalid security protocol `{}` defined in {KEY}",
+                        protocol.trim()
+                    ));
                 }
                 mapped.insert(name.trim().to_uppercase());
             }
         }
     }
     let secure = |n: &str| ["SSL", "SASL_SSL", "SASL_PLAINTEXT"].contains(&n);
-    if kraft && explicit.is_none() && !controller_names.iter().any(|n| secure(n)) && !listeners.iter().any(|l| secure(&l.name)) {
-        mapped.extend(controller_names.iter().filter(|n| *n != "PLAINTEXT").cloned());
+    if kraft
+        && explicit.is_none()
+        && !controller_names.iter().any(|n| secure(n))
+        && !listeners.iter().any(|l| secure(&l.name))
+    {
+        mapped.extend(
+            controller_names
+                .iter()
+                .filter(|n| *n != "PLAINTEXT")
+                .cloned(),
+        );
     }
     mapped
 }

@@ -10,7 +10,11 @@ use crate::model::kafka_props::Listener;
 /// KAFKA_CFG_LISTENERS as a property "cfg.listeners", which Kafka ignores
 /// (it starts: the broker itself says so), so what was meant is not applied.
 pub fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
-    let bitnami: Vec<String> = props.keys().filter_map(|k| k.strip_prefix("cfg.")).map(str::to_string).collect();
+    let bitnami: Vec<String> = props
+        .keys()
+        .filter_map(|k| k.strip_prefix("cfg."))
+        .map(str::to_string)
+        .collect();
     if bitnami.is_empty() {
         return Vec::new();
     }
@@ -39,14 +43,22 @@ pub fn mode(n: &Node) -> Vec<String> {
         }
     }
     if !n.kraft {
-        v.push("process.roles is not set: the apache/kafka image then runs in ZooKeeper mode".into());
+        v.push(
+            "process.roles is not set: the apache/kafka image then runs in ZooKeeper mode".into(),
+        );
         if n.get("zookeeper.connect").is_none() {
-            v.push("Missing required configuration `zookeeper.connect` which has no default value.".into());
+            v.push(
+                "Missing required configuration `zookeeper.connect` which has no default value."
+                    .into(),
+            );
         }
     } else if n.node_id < 0 {
         v.push("Missing configuration `node.id` which is required when `process.roles` is defined (i.e. when running in KRaft mode).".into());
     }
-    if n.kraft && n.get("zookeeper.metadata.migration.enable") == Some("true") && n.get("zookeeper.connect").is_none() {
+    if n.kraft
+        && n.get("zookeeper.metadata.migration.enable") == Some("true")
+        && n.get("zookeeper.connect").is_none()
+    {
         v.push("If using `zookeeper.metadata.migration.enable` in KRaft mode, `zookeeper.connect` must also be set.".into());
     }
     v
@@ -73,7 +85,10 @@ fn logs(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
         }
     }
     // logDirs (KafkaConfig.scala:791): log.dirs, else log.dir, as a CSV list.
-    let dirs = props.get("log.dirs").or_else(|| props.get("log.dir")).map(|d| d.split(',').all(|e| e.trim().is_empty()));
+    let dirs = props
+        .get("log.dirs")
+        .or_else(|| props.get("log.dir"))
+        .map(|d| d.split(',').all(|e| e.trim().is_empty()));
     if dirs == Some(true) {
         v.push("At least one log directory must be defined via log.dirs or log.dir.".into());
     }
@@ -101,19 +116,30 @@ fn replication(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
 fn connections(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
     let queued = number(props, "queued.max.request.bytes", -1);
     if queued > 0 && queued < number(props, "socket.request.max.bytes", 100 * 1024 * 1024) {
-        v.push("queued.max.request.bytes must be larger or equal to socket.request.max.bytes".into());
+        v.push(
+            "queued.max.request.bytes must be larger or equal to socket.request.max.bytes".into(),
+        );
     }
-    if number(props, "max.connections.per.ip", i64::from(i32::MAX)) == 0 && get(props, "max.connections.per.ip.overrides").is_none() {
+    if number(props, "max.connections.per.ip", i64::from(i32::MAX)) == 0
+        && get(props, "max.connections.per.ip.overrides").is_none()
+    {
         v.push("max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.".into());
     }
     let overrides = get(props, "max.connections.per.ip.overrides").unwrap_or("");
     let invalid: Vec<&str> = overrides
         .split(',')
         .filter_map(|e| e.rsplit_once(':').map(|(host, _)| host.trim()))
-        .filter(|host| !host.chars().all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c)))
+        .filter(|host| {
+            !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c))
+        })
         .collect();
     if !invalid.is_empty() {
-        v.push(format!("max.connections.per.ip.overrides contains invalid addresses : {}", invalid.join(",")));
+        v.push(format!(
+            "max.connections.per.ip.overrides contains invalid addresses : {}",
+            invalid.join(",")
+        ));
     }
     let delay = number(props, "connection.failed.authentication.delay.ms", 100);
     let idle = number(props, "connections.max.idle.ms", 600_000);
@@ -131,11 +157,16 @@ fn connections(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
 pub fn distinct_listeners(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     let raw_advertised = n.get("advertised.listeners");
-    for (list, raw) in [(&n.listeners, Some(n.listeners_raw)), (&n.advertised, raw_advertised)] {
+    for (list, raw) in [
+        (&n.listeners, Some(n.listeners_raw)),
+        (&n.advertised, raw_advertised),
+    ] {
         let Some(raw) = raw else { continue };
         let mut names = BTreeSet::new();
         if list.iter().any(|l| !names.insert(l.name.as_str())) {
-            v.push(format!("Each listener must have a different name, listeners: {raw}"));
+            v.push(format!(
+                "Each listener must have a different name, listeners: {raw}"
+            ));
         }
     }
     let mut ports: BTreeMap<u16, Vec<&Listener>> = BTreeMap::new();
@@ -145,9 +176,12 @@ pub fn distinct_listeners(n: &Node) -> Vec<String> {
     let raw = n.listeners_raw;
     for (port, eps) in ports.into_iter().filter(|(_, eps)| eps.len() > 1) {
         let ip = |l: &&Listener| l.host.parse::<std::net::IpAddr>().ok();
-        let (with_ip, without): (Vec<&Listener>, Vec<&Listener>) = eps.into_iter().partition(|l| ip(l).is_some());
+        let (with_ip, without): (Vec<&Listener>, Vec<&Listener>) =
+            eps.into_iter().partition(|l| ip(l).is_some());
         if without.len() > 1 {
-            v.push(format!("Each listener must have a different port, listeners: {raw}"));
+            v.push(format!(
+                "Each listener must have a different port, listeners: {raw}"
+            ));
         }
         match with_ip.as_slice() {
             [] => {}
@@ -171,7 +205,12 @@ pub fn protocol_map(n: &Node) -> Vec<String> {
         .iter()
         .chain(&n.advertised)
         .filter(|l| !n.mapped.contains(&l.name))
-        .map(|l| format!("No security protocol defined for listener {} (listener.security.protocol.map)", l.name))
+        .map(|l| {
+            format!(
+                "No security protocol defined for listener {} (listener.security.protocol.map)",
+                l.name
+            )
+        })
         .collect()
 }
 
@@ -185,17 +224,29 @@ pub fn quorum(n: &Node) -> Vec<String> {
     }
     // KafkaRaftServer parses the voters with routable addresses required
     // (QuorumConfig.parseVoterConnections, QuorumConfig.java:197).
-    if let Some((_, host)) = n.voters.iter().find(|(_, h)| h == "0.0.0.0").filter(|_| n.kraft) {
+    if let Some((_, host)) = n
+        .voters
+        .iter()
+        .find(|(_, h)| h == "0.0.0.0")
+        .filter(|_| n.kraft)
+    {
         v.push(format!("Host string ({host}) is not routeable"));
     }
     if n.kraft && n.get("control.plane.listener.name").is_some() {
         v.push("control.plane.listener.name is not supported in KRaft mode.".into());
     }
-    if n.broker && n.advertised_names().iter().any(|a| n.controller_names.iter().any(|c| c == a)) {
+    if n.broker
+        && n.advertised_names()
+            .iter()
+            .any(|a| n.controller_names.iter().any(|c| c == a))
+    {
         v.push("The advertised.listeners config must not contain KRaft controller listeners from controller.listener.names when process.roles contains the broker role because Kafka clients that send requests via advertised listeners do not send requests to KRaft controllers -- they only send requests to KRaft brokers.".into());
     }
     if !n.kraft && !n.controller_names.is_empty() {
-        v.push(format!("controller.listener.names must be empty when not running in KRaft mode: [{}]", n.controller_names.join(", ")));
+        v.push(format!(
+            "controller.listener.names must be empty when not running in KRaft mode: [{}]",
+            n.controller_names.join(", ")
+        ));
     }
     v
 }
@@ -212,7 +263,11 @@ pub fn controller_role(n: &Node) -> Vec<String> {
     let listener_names = n.listener_names();
     if n.controller_listeners().is_empty() {
         v.push("controller.listener.names must contain at least one value appearing in the 'listeners' configuration when running the KRaft controller role".into());
-    } else if !n.controller_names.iter().all(|c| listener_names.contains(c.as_str())) {
+    } else if !n
+        .controller_names
+        .iter()
+        .all(|c| listener_names.contains(c.as_str()))
+    {
         v.push("controller.listener.names must only contain values appearing in the 'listeners' configuration when running the KRaft controller role".into());
     }
     v
@@ -233,7 +288,12 @@ pub fn broker_only(n: &Node) -> Vec<String> {
     if !n.controller_listeners().is_empty() {
         v.push("controller.listener.names must not contain a value appearing in the 'listeners' configuration when running KRaft with just the broker role".into());
     }
-    for c in n.controller_names.iter().map(|c| c.to_uppercase()).filter(|c| !n.mapped.contains(c)) {
+    for c in n
+        .controller_names
+        .iter()
+        .map(|c| c.to_uppercase())
+        .filter(|c| !n.mapped.contains(c))
+    {
         v.push(format!("Controller listener with name {c} defined in controller.listener.names not found in listener.security.protocol.map  (an explicit security mapping for each controller listener is required if listener.security.protocol.map is non-empty, or if there are security protocols other than PLAINTEXT in use)"));
     }
     v
@@ -246,7 +306,9 @@ pub fn controller_only(n: &Node) -> Vec<String> {
         return v;
     }
     if n.advertised_set {
-        v.push("The advertised.listeners config must be empty when process.roles=controller".into());
+        v.push(
+            "The advertised.listeners config must be empty when process.roles=controller".into(),
+        );
     }
     if n.listeners.len() != n.controller_listeners().len() {
         v.push("The listeners config must only contain KRaft controller listeners from controller.listener.names when process.roles=controller".into());
@@ -263,15 +325,24 @@ pub fn broker_listeners(n: &Node) -> Vec<String> {
     }
     let advertised = n.advertised_names();
     if advertised.is_empty() {
-        let hint = if n.broker { " Perhaps all listeners appear in controller.listener.names?" } else { "" };
-        v.push(format!("There must be at least one advertised listener.{hint}"));
+        let hint = if n.broker {
+            " Perhaps all listeners appear in controller.listener.names?"
+        } else {
+            ""
+        };
+        v.push(format!(
+            "There must be at least one advertised listener.{hint}"
+        ));
     }
     let ibl_name = n.get("inter.broker.listener.name").map(str::to_uppercase);
     let ibp = n.get("security.inter.broker.protocol");
     if ibl_name.is_some() && ibp.is_some() {
         v.push("Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.".into());
     }
-    let ibl = ibl_name.clone().or_else(|| ibp.map(str::to_uppercase)).unwrap_or_else(|| "PLAINTEXT".into());
+    let ibl = ibl_name
+        .clone()
+        .or_else(|| ibp.map(str::to_uppercase))
+        .unwrap_or_else(|| "PLAINTEXT".into());
     let join = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(",");
     if ibl_name.is_some() && !n.mapped.contains(&ibl) {
         v.push(format!("Listener with name {ibl} defined in inter.broker.listener.name not found in listener.security.protocol.map."));
