@@ -8,7 +8,7 @@ use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
-use kraft_acceptance::verdicts::{self, observe};
+use kraft_acceptance::verdicts::{self, observed};
 
 /// A quoted, comma-separated list of compose services: `"kafka, redis"`.
 #[derive(Debug, Clone, Parameter)]
@@ -48,8 +48,8 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     let r = tokio::task::spawn_blocking(f).await;
-    let r = w.judge(observe("the probe thread finishing", r))?;
-    w.judge(observe(needed, r))
+    let r = w.judge(observed("the probe thread finishing", r))?;
+    w.judge(observed(needed, r))
 }
 
 /// What a Kafka client on the host, bootstrapping from `bootstrap`, is told
@@ -75,8 +75,8 @@ pub async fn engine_version(w: &mut AcceptanceWorld) -> Result<(String, String),
         return Ok((v, format!("${}", host::ENGINE_VERSION_ENV)));
     }
     let engine = w.ctx.engine().await;
-    let engine = w.judge(observe("the Docker Engine answering", engine))?;
-    let v = w.judge(observe("the engine's version", engine.version().await))?;
+    let engine = w.judge(observed("the Docker Engine answering", engine))?;
+    let v = w.judge(observed("the engine's version", engine.version().await))?;
     Ok((v.0, "engine API /version".to_string()))
 }
 

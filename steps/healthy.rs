@@ -2,14 +2,14 @@
 
 use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::health;
+use kraft_acceptance::verdicts::healthy;
 
 #[then(expr = "service {string} has a healthcheck that can pass well within {int} s")]
 fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> StepResult {
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
-    w.judge(health::healthcheck_fits(
+    w.judge(healthy::healthcheck_fits(
         &service,
         svc.healthcheck.as_ref(),
         f64::from(budget),
@@ -33,7 +33,7 @@ async fn healthy_within(w: &mut AcceptanceWorld, service: String, budget: u32) -
     if let Some(t) = r.time_to_healthy.filter(|_| r.healthy) {
         w.ctx.record_healthy(&service, t, f64::from(budget));
     }
-    let t = w.judge(health::healthy_within(&r, f64::from(budget)))?;
+    let t = w.judge(healthy::healthy_within(&r, f64::from(budget)))?;
     let line = format!("{service} time-to-healthy: {t:.2} s (budget {budget} s; engine events `start` -> `health_status: healthy`)");
     w.ctx.measure(line.clone());
     w.saw(line);

@@ -8,7 +8,7 @@ use kraft_acceptance::model::Reach;
 use kraft_acceptance::probes::host;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::AdvisoryMode;
-use kraft_acceptance::verdicts::{hemma_host, observe};
+use kraft_acceptance::verdicts::{hemma_host, observed};
 
 use crate::common::{engine_version, Services};
 
@@ -47,7 +47,7 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
     let s = w.stack()?;
     let mut ports = BTreeSet::new();
     for svc in services.of(w) {
-        let c = w.judge(observe(
+        let c = w.judge(observed(
             format!("service {svc}'s container"),
             s.service_container(&svc).await,
         ))?;
@@ -58,7 +58,7 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
         );
     }
     let ports: Vec<u16> = ports.into_iter().collect();
-    let addrs = w.judge(observe(
+    let addrs = w.judge(observed(
         "this host's addresses",
         host::non_loopback_addresses(),
     ))?;
@@ -81,11 +81,11 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
 )]
 async fn inventory(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
-    let socks = w.judge(observe(
+    let socks = w.judge(observed(
         "this host's socket tables",
         host::non_loopback_listeners(Path::new("/proc/net")),
     ))?;
-    let containers = w.judge(observe(
+    let containers = w.judge(observed(
         "the engine's containers",
         s.engine.all_containers().await,
     ))?;

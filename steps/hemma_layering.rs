@@ -2,7 +2,7 @@
 
 use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::hemma;
+use kraft_acceptance::verdicts::hemma_layering;
 
 use crate::common::Services;
 
@@ -10,7 +10,7 @@ use crate::common::Services;
 fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let known = w.ctx.target.observability_services.clone();
-    w.judge(hemma::no_observability(&m, &known))?;
+    w.judge(hemma_layering::no_observability(&m, &known))?;
     let running: Vec<&str> = m.running_services().map(|(n, _)| n.as_str()).collect();
     w.saw(format!(
         "services: {}{}",
@@ -24,7 +24,7 @@ fn no_observability(w: &mut AcceptanceWorld) -> StepResult {
 fn no_own_database(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let images = w.ctx.target.database_images.clone();
-    let shared = w.judge(hemma::no_own_database(&m, &images))?;
+    let shared = w.judge(hemma_layering::no_own_database(&m, &images))?;
     let users = if shared.is_empty() {
         "none names it".to_string()
     } else {
@@ -34,7 +34,7 @@ fn no_own_database(w: &mut AcceptanceWorld) -> StepResult {
         "no service runs {}{}; services using {}: {users}",
         images.join(", "),
         crate::common::disabled_note(&m),
-        hemma::SHARED_DATABASE
+        hemma_layering::SHARED_DATABASE
     ));
     Ok(())
 }
@@ -42,7 +42,7 @@ fn no_own_database(w: &mut AcceptanceWorld) -> StepResult {
 #[then(expr = "network {string} is external")]
 fn external(w: &mut AcceptanceWorld, network: String) -> StepResult {
     let m = w.model()?;
-    w.judge(hemma::network_external(&m, &network))?;
+    w.judge(hemma_layering::network_external(&m, &network))?;
     w.saw(format!("network {network}: external"));
     Ok(())
 }
@@ -51,7 +51,7 @@ fn external(w: &mut AcceptanceWorld, network: String) -> StepResult {
 fn join(w: &mut AcceptanceWorld, services: Services, network: String) -> StepResult {
     let m = w.model()?;
     let list = services.of(w);
-    w.judge(hemma::services_join(&m, &list, &network))?;
+    w.judge(hemma_layering::services_join(&m, &list, &network))?;
     w.saw(format!("{} on {network}", list.join(", ")));
     Ok(())
 }

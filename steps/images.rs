@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use cucumber::then;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::{images, observe};
+use kraft_acceptance::verdicts::{images, observed};
 
 use crate::common::Services;
 
@@ -66,7 +66,7 @@ fn not_gone(w: &mut AcceptanceWorld, services: Services) -> StepResult {
 )]
 async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let engine = w.ctx.engine().await;
-    let engine = w.judge(observe(
+    let engine = w.judge(observed(
         "the Docker Engine answering (it asks the registries)",
         engine,
     ))?;

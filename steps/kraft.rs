@@ -4,7 +4,7 @@ use cucumber::{then, when};
 use kraft_acceptance::probes::wire;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::{earlier, kafka_config, kraft_wire};
+use kraft_acceptance::verdicts::{earlier, kraft};
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
@@ -13,8 +13,8 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
     for note in &image.notes {
         w.saw(format!("{service}: {note}"));
     }
-    w.judge(kafka_config::kraft_rules(&service, &image))?;
-    for warning in kafka_config::kraft_warnings(&image.properties) {
+    w.judge(kraft::kraft_rules(&service, &image))?;
+    for warning in kraft::kraft_warnings(&image.properties) {
         w.warn(format!("{service}: {warning}"));
     }
     let props = &image.properties;
@@ -43,7 +43,7 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
 #[then("ApiVersions lists the finalized feature metadata.version")]
 fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
     let wire = w.judge(earlier("an ApiVersions answer", w.wire.clone()))?;
-    let v = w.judge(kraft_wire::metadata_version_finalized(&wire))?;
+    let v = w.judge(kraft::wire::metadata_version_finalized(&wire))?;
     w.ctx
         .measure(format!("metadata.version finalized at level {v}"));
     w.saw(format!("metadata.version finalized at level {v}"));
@@ -55,9 +55,8 @@ async fn quorum_leader(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let wire = w.judge(earlier("a DescribeQuorum answer", w.wire.clone()))?;
     let s = w.ready(&service).await?;
-    let configured =
-        kafka_config::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
-    let (id, voters) = w.judge(kraft_wire::quorum_is_configured(&wire, &configured))?;
+    let configured = kraft::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
+    let (id, voters) = w.judge(kraft::wire::quorum_is_configured(&wire, &configured))?;
     w.ctx
         .measure(format!("KRaft quorum leader: node {id}, voters {voters:?}"));
     w.saw(format!("quorum leader: node {id}, voters {voters:?} (node.id={}, controller.quorum.voters ids {:?})", configured.node_id, configured.voters));

@@ -7,7 +7,7 @@ use kraft_acceptance::probes::netns;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::{earlier, listeners, observe};
+use kraft_acceptance::verdicts::{earlier, listeners, observed};
 
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
 fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
@@ -132,7 +132,7 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
     let peer = w.ctx.target.service(&peer);
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready(SEED_KAFKA).await?;
-    let c = w.judge(observe(
+    let c = w.judge(observed(
         format!("service {peer} running"),
         s.service_container(&peer).await,
     ))?;

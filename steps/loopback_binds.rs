@@ -9,10 +9,8 @@ use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::stack::Stack;
-use kraft_acceptance::verdicts::binds::{self, Bind};
-use kraft_acceptance::verdicts::{
-    earlier, hemma_host, listeners, neighbour as lan, none_of, observe,
-};
+use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, Bind};
+use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, none_of, observed};
 
 use crate::common::{blocking, engine_version, Services};
 
@@ -49,7 +47,7 @@ fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
         .collect();
     let seen_in = format!("compose config, {} layering", w.layering_name());
     record_binds(w, &service, &seen_in, &binds);
-    w.judge(binds::only_loopback_v4(
+    w.judge(loopback_binds::only_loopback_v4(
         &format!("{service} ({seen_in})"),
         &binds,
     ))
@@ -59,7 +57,7 @@ fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
 fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
     let allowed = w.ctx.target.public_services.clone();
-    let found = binds::public_publishers(&m, &allowed);
+    let found = loopback_binds::public_publishers(&m, &allowed);
     w.judge(none_of(
         &format!(
             "only [{}] publish on a non-loopback address",
@@ -80,7 +78,7 @@ fn public_publishers(w: &mut AcceptanceWorld) -> StepResult {
 async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.stack()?;
-    let c = w.judge(observe(
+    let c = w.judge(observed(
         format!("service {service}'s container"),
         s.service_container(&service).await,
     ))?;
@@ -90,7 +88,7 @@ async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
         .map(|b| Bind::from_engine(&c, b))
         .collect();
     record_binds(w, &service, "engine port bindings", &binds);
-    w.judge(binds::only_loopback_v4(
+    w.judge(loopback_binds::only_loopback_v4(
         &format!("{service} (engine port bindings)"),
         &binds,
     ))
@@ -102,7 +100,7 @@ async fn engine_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
 async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.stack()?;
-    let c = w.judge(observe(
+    let c = w.judge(observed(
         format!("service {service}'s container"),
         s.service_container(&service).await,
     ))?;
@@ -112,7 +110,7 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
         .filter_map(|b| b.host_port.parse().ok())
         .collect();
     // Re-read on every call: a cached table would lie.
-    let socks = w.judge(observe(
+    let socks = w.judge(observed(
         "this host's socket tables",
         proc_net::listeners(Path::new("/proc/net")),
     ))?;
@@ -122,14 +120,16 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
         .map(Bind::from_socket)
         .collect();
     record_binds(w, &service, "host sockets (/proc/net/tcp, tcp6)", &on_ports);
-    w.judge(binds::host_sockets_only_loopback(&service, &ports, &socks))
+    w.judge(loopback_binds::host_sockets_only_loopback(
+        &service, &ports, &socks,
+    ))
 }
 
 #[then(expr = "inside service {string} something listens on the port of every advertised listener")]
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.ready(&service).await?;
-    let c = w.judge(observe(
+    let c = w.judge(observed(
         format!("service {service}'s container"),
         s.service_container(&service).await,
     ))?;
@@ -138,7 +138,7 @@ async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepRe
         c.pid,
     ))?;
     let props = w.image_settings_in(&s.model, &service)?.properties;
-    let socks = w.judge(observe(
+    let socks = w.judge(observed(
         format!("the listening sockets of {}", c.name),
         proc_net::listeners_of(pid),
     ))?;
@@ -174,7 +174,7 @@ async fn lan_targets(
         .collect();
     let mut targets = Vec::new();
     for svc in services {
-        let c = w.judge(observe(
+        let c = w.judge(observed(
             format!("service {svc}'s container"),
             s.service_container(svc).await,
         ))?;
@@ -185,14 +185,14 @@ async fn lan_targets(
         } else {
             Protocol::Tcp
         };
-        targets.push(w.judge(observe(
+        targets.push(w.judge(observed(
             format!("{svc}'s networks"),
             neighbour::service_target(&s.engine, &c, protocol, false).await,
         ))?);
     }
     for svc in &public {
         if let Ok(c) = s.service_container(svc).await {
-            targets.push(w.judge(observe(
+            targets.push(w.judge(observed(
                 format!("{svc}'s networks"),
                 neighbour::service_target(&s.engine, &c, Protocol::Tcp, true).await,
             ))?);

@@ -3,13 +3,13 @@
 use cucumber::then;
 use kraft_acceptance::probes::repo;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
-use kraft_acceptance::verdicts::{observe, zookeeper};
+use kraft_acceptance::verdicts::{no_zookeeper_docs, observed};
 
 #[then("the target's docs and scripts mention ZooKeeper only where allowed")]
 fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
     let ctx = w.ctx.clone();
     let t = &ctx.target;
-    let r = w.judge(observe(
+    let r = w.judge(observed(
         "the target's docs and scripts, read",
         repo::scan_zookeeper(t),
     ))?;
@@ -34,7 +34,7 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
     );
     ctx.measure(line.clone());
     let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
-    w.judge(zookeeper::docs_clean(
+    w.judge(no_zookeeper_docs::docs_clean(
         r.files_scanned,
         &paths,
         &t.scan_allow,

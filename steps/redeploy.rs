@@ -8,7 +8,7 @@ use kraft_acceptance::probes::{kafka, redis};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
 use kraft_acceptance::verdicts::redeploy::{self, ClusterIdUse};
-use kraft_acceptance::verdicts::{self, observe};
+use kraft_acceptance::verdicts::{self, observed};
 
 #[then(expr = "every directory service {string} writes is on a named volume or a bind mount")]
 fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
@@ -85,7 +85,7 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
 async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let s = w.ready(&service).await?;
-    let c = w.judge(observe(
+    let c = w.judge(observed(
         format!("service {service}'s container"),
         s.service_container(&service).await,
     ))?;
@@ -94,7 +94,7 @@ async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResu
         c.pid,
     ))?;
     let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
-    let text = w.judge(observe(
+    let text = w.judge(observed(
         format!("the server.properties {} runs with ({path})", c.name),
         std::fs::read_to_string(&path),
     ))?;
@@ -146,7 +146,7 @@ async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
         let s = w.ready(SEED_REDIS).await?;
         let addr = w.ctx.target.address("127.0.0.1:6379");
         let password = w.redis_password(&s.model)?;
-        w.judge(observe(
+        w.judge(observed(
             format!("SET {key} on {addr}"),
             redis::set(&addr, password.as_deref(), &key, &topic).await,
         ))?;
@@ -175,7 +175,7 @@ async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
         "every other scenario of the run finished before the redeploy",
         last.then_some(()),
     ))?;
-    let r = w.judge(observe(
+    let r = w.judge(observed(
         "a redeploy of the running stack",
         s.redeploy().await,
     ))?;
@@ -240,7 +240,7 @@ async fn ids_kept(w: &mut AcceptanceWorld) -> StepResult {
         let s = w.ready(SEED_REDIS).await?;
         let addr = w.ctx.target.address("127.0.0.1:6379");
         let password = w.redis_password(&s.model)?;
-        let now = w.judge(observe(
+        let now = w.judge(observed(
             format!("GET {key} on {addr}"),
             redis::get(&addr, password.as_deref(), key).await,
         ))?;

@@ -9,8 +9,8 @@ use kraft_acceptance::probes::repo::{passed_over, Manifest};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::lifecycle::BootstrapError;
 use kraft_acceptance::target::{Bootstrap, SEED_KAFKA};
-use kraft_acceptance::verdicts::topics::{self, Topics};
-use kraft_acceptance::verdicts::{self, earlier, observe};
+use kraft_acceptance::verdicts::topic_setup::{self, Topics};
+use kraft_acceptance::verdicts::{self, earlier, observed};
 
 /// Hard stop for a one-off run; the step's budget is judged separately.
 const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
@@ -19,7 +19,7 @@ const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
 fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepResult {
     let (service, dep) = (w.ctx.target.service(&service), w.ctx.target.service(&dep));
     let m = w.model()?;
-    w.judge(topics::waits_healthy(&m, &service, &dep))?;
+    w.judge(topic_setup::waits_healthy(&m, &service, &dep))?;
     w.saw(format!("{service} depends on {dep}: service_healthy"));
     Ok(())
 }
@@ -110,7 +110,7 @@ async fn run_service(w: &mut AcceptanceWorld, service: &str) -> StepResult {
         Err(BootstrapError::Run(e)) => Err(e),
         Ok(run) => Ok(run),
     };
-    w.oneoff = Some(w.judge(observe(
+    w.oneoff = Some(w.judge(observed(
         format!("`docker compose run --rm {service}` finishing"),
         run,
     ))?);
@@ -126,14 +126,14 @@ async fn run_command(w: &mut AcceptanceWorld, command: &str) -> StepResult {
     let run = s
         .run_host_command(command, &dir, &servers, ONEOFF_LIMIT)
         .await;
-    w.oneoff = Some(w.judge(observe(format!("host command `{command}` finishing"), run))?);
+    w.oneoff = Some(w.judge(observed(format!("host command `{command}` finishing"), run))?);
     Ok(())
 }
 
 #[then(expr = "it exited 0 within {int} s")]
 fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
     let run = w.judge(earlier("a one-off run", w.oneoff.clone()))?;
-    w.judge(topics::exited_zero_within(&run, f64::from(budget)))?;
+    w.judge(topic_setup::exited_zero_within(&run, f64::from(budget)))?;
     let line = if w.ctx.target.bootstrap_service().is_some() {
         format!("{}: exit 0, ran {:.2} s (engine events `start` -> `die`; `docker compose run` {:.2} s)", run.service, run.seconds, run.wall_seconds)
     } else {
@@ -166,7 +166,7 @@ fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
         "the broker's topics before the bootstrap",
         w.topics_before.clone(),
     ))?;
-    let created = w.judge(topics::created(&before, after))?;
+    let created = w.judge(topic_setup::created(&before, after))?;
     for (name, partitions) in &created {
         w.ctx.record(
             "Topics the bootstrap created (no manifest)",
@@ -187,7 +187,7 @@ async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
         w.topics_after.clone(),
     ))?;
     let second = broker_topics(w, &bootstrap).await?;
-    w.judge(topics::unchanged(&first, &second))?;
+    w.judge(topic_setup::unchanged(&first, &second))?;
     w.saw(format!(
         "after the second run, the same topics: {}",
         listed(&second)
@@ -220,7 +220,7 @@ fn judge_manifest(w: &mut AcceptanceWorld, m: &Manifest, found: &Topics) -> Step
             found.get(&t.name) != Some(&t.partitions),
         );
     }
-    w.judge(topics::topics_match(&m.topics, found))?;
+    w.judge(topic_setup::topics_match(&m.topics, found))?;
     w.saw(format!(
         "{} topics of manifest {m} on the broker with their partitions",
         m.topics.len()

@@ -25,7 +25,7 @@ use crate::target::Target;
 
 /// Where the apache/kafka image reads a server.properties of the user's.
 const MOUNTED_SERVER_PROPERTIES: &str = "/mnt/shared/config/server.properties";
-use crate::verdicts::topics::Topics;
+use crate::verdicts::topic_setup::Topics;
 use crate::verdicts::{self, Failure, Verdict};
 
 /// What a run shares between scenarios.
@@ -267,7 +267,7 @@ impl AcceptanceWorld {
         let whose = bootstrap
             .map(|b| format!("{b}'s"))
             .unwrap_or_else(|| "the target's".into());
-        self.judge(verdicts::observe(
+        self.judge(verdicts::observed(
             format!("{whose} topics manifest, if any, readable and valid"),
             found,
         ))
@@ -298,7 +298,7 @@ impl AcceptanceWorld {
         model: &'m ComposeModel,
         service: &str,
     ) -> Result<&'m crate::model::compose::Service, StepError> {
-        self.judge(verdicts::observe(
+        self.judge(verdicts::observed(
             format!("service {service} defined"),
             model.service(service),
         ))
@@ -325,7 +325,7 @@ impl AcceptanceWorld {
                     "{} (mounted at {MOUNTED_SERVER_PROPERTIES})",
                     path.display()
                 );
-                Some(self.judge(verdicts::observe(what, std::fs::read_to_string(&path)))?)
+                Some(self.judge(verdicts::observed(what, std::fs::read_to_string(&path)))?)
             }
             _ => None,
         };

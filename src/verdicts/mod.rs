@@ -3,21 +3,20 @@
 //! Observations come as the plain types of [`crate::model`]; nothing here
 //! imports a probe.
 
-pub mod binds;
-pub mod health;
-pub mod hemma;
+pub mod healthy;
 pub mod hemma_host;
+pub mod hemma_layering;
 pub mod images;
-pub mod kafka_config;
-pub mod kraft_wire;
+pub mod kraft;
 pub mod listeners;
-pub mod neighbour;
+pub mod loopback_binds;
+pub mod no_zookeeper;
+pub mod no_zookeeper_docs;
 pub mod redeploy;
 pub mod redis;
 pub mod stack;
-pub mod topics;
+pub mod topic_setup;
 pub mod validators;
-pub mod zookeeper;
 
 use std::fmt;
 
@@ -63,9 +62,9 @@ impl std::error::Error for Failure {}
 
 pub type Verdict<T = ()> = Result<T, Failure>;
 
-/// A check that could not be made: what it needed to observe, and why that
+/// A check that could not be made: what it needed to observed, and why that
 /// failed (a probe's error, a missing stack). Said as expected vs observed.
-pub fn observe<T, E: fmt::Display>(needed: impl Into<String>, r: Result<T, E>) -> Verdict<T> {
+pub fn observed<T, E: fmt::Display>(needed: impl Into<String>, r: Result<T, E>) -> Verdict<T> {
     r.map_err(|e| Failure::new(needed, e.to_string()))
 }
 
@@ -99,7 +98,7 @@ mod tests {
             "expected: no ZooKeeper\nobserved: 2 traces\n  - a\n  - b"
         );
         assert!(none_of("x", "y", vec![]).is_ok());
-        let f = observe::<(), _>("metadata from localhost:9093", Err("connection refused"))
+        let f = observed::<(), _>("metadata from localhost:9093", Err("connection refused"))
             .unwrap_err();
         assert_eq!(
             (f.expected.as_str(), f.observed.as_str()),

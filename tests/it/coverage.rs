@@ -93,3 +93,39 @@ fn every_scenario_is_failed_by_a_broken_fixture_or_a_named_test() {
         "expect.toml names scenarios no feature has: {stale:?}"
     );
 }
+
+/// One name per criterion: a broken fixture's name starts with the name of
+/// the feature it breaks (`fixtures/broken/kraft-...` fails a scenario of
+/// `features/kraft.feature`).
+#[test]
+fn every_broken_fixture_is_named_for_the_criterion_it_breaks() {
+    let sources = selection::feature_sources(None).unwrap();
+    let mut by_feature = std::collections::BTreeMap::new();
+    for (file, text) in &sources {
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let names: BTreeSet<String> = selection::scenarios(&[(file.clone(), text.clone())])
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        by_feature.insert(stem, names);
+    }
+    let mut wrong = Vec::new();
+    for (dir, expect) in common::all_variants() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let prefix = name.split('-').next().unwrap_or("");
+        match by_feature.get(prefix) {
+            None => wrong.push(format!("{name}: no features/{prefix}.feature")),
+            Some(names) if !expect.fails.iter().any(|f| names.contains(f)) => wrong.push(format!(
+                "{name}: fails no scenario of features/{prefix}.feature (fails {:?})",
+                expect.fails
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -75,7 +75,7 @@ fn an_engine_restart_mid_run_ends_the_run_with_one_line_and_a_clean_engine() {
     let counts = common::engine_counts();
 
     // Kafka never becomes healthy here, so the run is still waiting when the engine goes.
-    let fixture = common::root().join("fixtures/broken/runtime-kafka-never-healthy");
+    let fixture = common::root().join("fixtures/broken/healthy-runtime-kafka-never-healthy");
     let run = common::bin()
         .args([
             "verify",

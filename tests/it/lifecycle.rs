@@ -176,7 +176,7 @@ fn a_kept_stack_stays_up_answers_kraft_on_the_wire_and_is_never_reaped() {
     let wire = kraft_acceptance::probes::wire::probe("localhost:9093")
         .expect("ApiVersions from the kept broker");
     assert_eq!(
-        kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap(),
+        kraft_acceptance::verdicts::kraft::wire::metadata_version_finalized(&wire).unwrap(),
         20,
         "{wire:?}"
     );

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use kraft_acceptance::model::kafka_props::parse_listeners;
 use kraft_acceptance::target::Target;
-use kraft_acceptance::verdicts::kafka_config::{image_settings, kraft_rules};
+use kraft_acceptance::verdicts::kraft::{image_settings, kraft_rules};
 
 use crate::common;
 
@@ -437,8 +437,8 @@ fn the_kraft_wire_checks_fail_on_a_zookeeper_mode_broker() {
     ]);
     let wire = kraft_acceptance::probes::wire::probe(&format!("{}:9092", ip.trim()))
         .expect("ApiVersions from the ZooKeeper-mode broker");
-    let f = kraft_acceptance::verdicts::kraft_wire::metadata_version_finalized(&wire).unwrap_err();
+    let f = kraft_acceptance::verdicts::kraft::wire::metadata_version_finalized(&wire).unwrap_err();
     assert!(f.observed.contains("finalized features []"), "{f}");
-    let q = kraft_acceptance::verdicts::kraft_wire::quorum_has_leader(&wire).unwrap_err();
+    let q = kraft_acceptance::verdicts::kraft::wire::quorum_has_leader(&wire).unwrap_err();
     assert!(q.observed.contains("does not offer DescribeQuorum"), "{q}");
 }

@@ -140,7 +140,7 @@ fn clean_removes_orphans_only_and_lists_them_first() {
     common::clean_orphans();
     let counts = common::engine_counts();
     // Kafka never becomes healthy here, so the run stays alive while we look.
-    let fixture = common::root().join("fixtures/broken/runtime-kafka-never-healthy");
+    let fixture = common::root().join("fixtures/broken/healthy-runtime-kafka-never-healthy");
     let mut run = spawn_runtime(&[
         "--project-dir",
         fixture.to_str().unwrap(),

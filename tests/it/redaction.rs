@@ -7,7 +7,7 @@ const SECRET: &str = "hunter2-s3cret-value";
 
 #[test]
 fn a_secret_value_appears_in_no_output() {
-    let dir = common::root().join("fixtures/broken/secret-in-zookeeper-env");
+    let dir = common::root().join("fixtures/broken/no_zookeeper-secret-in-zookeeper-env");
     let report = tempfile::tempdir().unwrap();
     let out = common::bin()
         .args(["verify", "--tags", "@static", "--project-dir"])

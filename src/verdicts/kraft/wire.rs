@@ -1,9 +1,9 @@
 //! KRaft on the wire, judged on what a broker answered.
 
-use super::{Failure, Verdict};
 use crate::model::wire::{
     ConfiguredQuorum, QuorumObservation, WireObservation, DESCRIBE_QUORUM_KEY,
 };
+use crate::verdicts::{Failure, Verdict};
 
 /// ApiVersions lists the finalized feature `metadata.version` (KRaft only).
 pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{Failure, Verdict};
 use crate::model::neighbour::{Answer, Attempt, NeighbourObservation, Path};
+use crate::verdicts::{Failure, Verdict};
 
 /// The raw-table rules Engine 28.0.0 adds for this stack (moby's
 /// `usernet-portmap-lo`), for the ports and container addresses tried: one

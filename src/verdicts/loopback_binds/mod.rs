@@ -1,9 +1,10 @@
 //! "Binds to 127.0.0.1 only": judged on the whole set of host bindings,
 //! wherever they were read from (compose config, engine, socket tables).
 
-use std::net::IpAddr;
+pub mod neighbour;
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use super::{none_of, Failure, Verdict};
 use crate::model::compose::{ComposeModel, PortBinding};

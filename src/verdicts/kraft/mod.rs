@@ -7,6 +7,7 @@
 mod configdef;
 pub(crate) mod node;
 mod rules;
+pub mod wire;
 
 use std::collections::BTreeMap;
 
