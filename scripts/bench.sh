@@ -46,7 +46,7 @@ for i in $(seq 1 "$runs"); do
   report=$(mktemp -d)
   out=$("$bin" verify --project-dir "$ref" --images "$images" --report "$report" 2>&1) || { echo "$out" | tail -20; rm -rf "$report"; echo "bench: suite failed" >&2; exit 1; }
   b=$(awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}'); b_times+=("$b")
-  healthy+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["evidence"]["time_to_healthy"]["kafka"])' "$report/outcome.json")")
+  healthy+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["evidence"]["time_to_healthy"]["kafka"]["seconds"])' "$report/outcome.json")")
   rm -rf "$report"
   printf 'bench: run %d: stack alone %.2f s, criteria commands %.2f s, full suite %.2f s, kafka time-to-healthy %s s\n' "$i" "$a" "$c" "$b" "${healthy[-1]}"
 done

@@ -109,8 +109,10 @@ pub async fn main() -> ExitCode {
         }
         Ok(f) => f,
     };
+    let verdicts = crate::report::Verdicts::of(&finished.outcome);
     if let Err(e) = watch_outputs(
         &mut finished,
+        &verdicts,
         baseline.as_deref(),
         save_baseline,
         metrics_file.as_deref(),
@@ -119,7 +121,7 @@ pub async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     if let Some(dir) = &report {
-        if let Err(e) = crate::report::write(dir, &finished) {
+        if let Err(e) = crate::report::write(dir, &finished, &verdicts) {
             eprintln!(
                 "kraft-acceptance: writing the report to {}: {e}",
                 dir.display()
@@ -133,7 +135,7 @@ pub async fn main() -> ExitCode {
     }
     print!("{}", outcome.summary());
     // What a person may make of it: stand-in runs and unproven criteria say so.
-    let head = crate::report::Headline::of(outcome);
+    let head = &verdicts.headline;
     if head.qualified {
         println!(
             "kraft-acceptance: {}{}",
@@ -156,6 +158,7 @@ pub async fn main() -> ExitCode {
 /// into the outcome, and the metrics file.
 fn watch_outputs(
     finished: &mut crate::run::Finished,
+    verdicts: &crate::report::Verdicts,
     baseline: Option<&Path>,
     save: bool,
     metrics: Option<&Path>,
@@ -163,8 +166,9 @@ fn watch_outputs(
     let drift = match baseline {
         None => None,
         Some(b) => {
-            let (drift, saved) = crate::report::drift::apply(b, &finished.outcome, save)
-                .map_err(|e| e.to_string())?;
+            let (drift, saved) =
+                crate::report::drift::apply(b, &finished.outcome, &verdicts.criteria, save)
+                    .map_err(|e| e.to_string())?;
             if saved {
                 println!("kraft-acceptance: baseline saved to {}", b.display());
             }
@@ -180,6 +184,7 @@ fn watch_outputs(
         let layering = finished.layering.clone().unwrap_or_default();
         let text = crate::report::metrics::exposition(
             &finished.outcome,
+            &verdicts.criteria,
             &finished.target,
             &layering,
             drift.as_deref(),

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::then;
+use kraft_acceptance::model::evidence::Row;
 use kraft_acceptance::model::Reach;
 use kraft_acceptance::probes::host;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
@@ -18,16 +19,12 @@ async fn engine_advisories(w: &mut AcceptanceWorld) -> StepResult {
     let found = w.judge(hemma_host::engine_advisories(&version))?;
     let mode = w.ctx.target.engine_advisories;
     for a in &found {
-        w.ctx.record(
-            "Engine advisories",
-            &["advisory", "source", "profile"],
-            vec![
-                a.clone(),
-                source.clone(),
-                format!("{mode:?}").to_lowercase(),
-            ],
-            mode == AdvisoryMode::Fail,
-        );
+        let row = Row::Advisory {
+            advisory: a.clone(),
+            source: source.clone(),
+            profile: format!("{mode:?}").to_lowercase(),
+        };
+        w.ctx.record(row, mode == AdvisoryMode::Fail);
     }
     let warnings = w.judge(hemma_host::advisory_policy(&version, &found, mode))?;
     for warning in warnings {
@@ -66,12 +63,11 @@ async fn outside_view(w: &mut AcceptanceWorld, services: Services) -> StepResult
     let results =
         crate::common::blocking(w, "connect attempts to this host's addresses", reach).await?;
     for (sa, r) in &results {
-        w.ctx.record(
-            "Outside view (this host's own addresses)",
-            &["address", "result"],
-            vec![sa.to_string(), format!("{r:?}")],
-            *r == Reach::Accepted,
-        );
+        let row = Row::OutsideView {
+            address: *sa,
+            result: *r,
+        };
+        w.ctx.record(row, *r == Reach::Accepted);
     }
     w.judge(hemma_host::outside_view(&results))
 }
@@ -93,12 +89,11 @@ async fn inventory(w: &mut AcceptanceWorld) -> StepResult {
     let allowed = w.ctx.target.public_services.clone();
     for l in &listeners {
         let failing = !hemma_host::is_allowed(l, &allowed);
-        w.ctx.record(
-            "Listeners on non-loopback addresses",
-            &["address", "owner"],
-            vec![l.addr.to_string(), l.owner.clone()],
-            failing,
-        );
+        let row = Row::NonLoopbackListener {
+            address: l.addr,
+            owner: l.owner.clone(),
+        };
+        w.ctx.record(row, failing);
     }
     w.judge(hemma_host::inventory(
         &listeners,

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use cucumber::then;
+use kraft_acceptance::model::evidence::Row;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{images, observed};
 
@@ -77,17 +78,12 @@ async fn resolves(w: &mut AcceptanceWorld, services: Services) -> StepResult {
             .distribution(&image)
             .await
             .map_err(|e| kraft_acceptance::probes::compose::one_line(&e.to_string()));
-        let row = match &offered {
-            Ok(p) => p.join(", "),
-            Err(e) => format!("FAILED: {e}"),
+        let row = Row::Image {
+            image: image.clone(),
+            platforms: offered.clone(),
         };
-        w.ctx.record(
-            "Images in their registries",
-            &["image", "platforms offered"],
-            vec![image.clone(), row.clone()],
-            offered.is_err(),
-        );
-        w.saw(format!("{image}: {row}"));
+        w.saw(format!("{image}: {}", row.cells()[1]));
+        w.ctx.record(row, offered.is_err());
         found.push((image, offered));
     }
     w.judge(images::platforms(&found, &required))

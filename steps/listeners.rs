@@ -1,6 +1,7 @@
 //! features/listeners.feature
 
 use cucumber::{then, when};
+use kraft_acceptance::model::evidence::{Advertised, Row};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::netns;
@@ -75,22 +76,17 @@ fn host_traps(w: &mut AcceptanceWorld, service: String) -> StepResult {
 }
 
 fn record_told(w: &AcceptanceWorld, client: &str, obs: &KafkaObservation) {
-    let data = match obs.data.as_ref().map(|d| d.outcome()) {
-        Some(Ok(d)) => d.clone(),
-        Some(Err(e)) => format!("FAILED: {e}"),
-        None => "-".into(),
+    let row = Advertised {
+        client: client.into(),
+        bootstrap: obs.bootstrap.clone(),
+        brokers: obs.brokers.clone(),
+        data_path: obs
+            .data
+            .as_ref()
+            .map(|d| d.outcome().clone().map_err(|e| e.to_string())),
     };
-    w.ctx.record(
-        "Advertised listeners seen by clients",
-        &["client", "bootstrap", "brokers it was told", "data path"],
-        vec![
-            client.into(),
-            obs.bootstrap.clone(),
-            obs.brokers.join(", "),
-            data,
-        ],
-        obs.data.as_ref().is_some_and(|d| d.outcome().is_err()),
-    );
+    let failing = matches!(row.data_path, Some(Err(_)));
+    w.ctx.record(Row::Advertised(row), failing);
     w.saw(format!(
         "{client} at {}: told [{}]",
         obs.bootstrap,

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::{then, when};
+use kraft_acceptance::model::evidence::{Binding, Neighbour, Row};
 use kraft_acceptance::model::neighbour::{Protocol, ServiceTarget};
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
@@ -17,17 +18,14 @@ use crate::common::{blocking, engine_version, Services};
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
     for b in binds {
-        w.ctx.record(
-            "Host bindings",
-            &["service", "seen in", "binding", "verdict"],
-            vec![
-                service.into(),
-                seen_in.into(),
-                b.shown(),
-                b.verdict().into(),
-            ],
-            !b.on_loopback(),
-        );
+        let row = Binding {
+            service: service.into(),
+            seen_in: seen_in.into(),
+            ip: b.ip.clone(),
+            port: b.port.clone(),
+            verdict: b.verdict().into(),
+        };
+        w.ctx.record(Row::Binding(row), !b.on_loopback());
     }
     w.saw(format!(
         "{service} ({seen_in}): {}",
@@ -216,33 +214,16 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
         neighbour::probe((owner.pid, owner.start_ticks), &targets)
     })
     .await?;
-    let (table, header) = (
-        "Neighbour on the LAN (test host)",
-        ["service", "path", "address", "answer"],
-    );
-    w.ctx.record(
-        table,
-        &header,
-        vec![
-            "(proof)".into(),
-            "the probe's own listener on this host's veth address".into(),
-            String::new(),
-            obs.proof.describe(),
-        ],
-        false,
-    );
+    let proof = Neighbour::Proof(obs.proof.describe());
+    w.ctx.record(Row::Neighbour(proof), false);
     for a in &obs.attempts {
-        w.ctx.record(
-            table,
-            &header,
-            vec![
-                a.service.clone(),
-                a.path.describe(),
-                a.target.to_string(),
-                a.answer.describe(),
-            ],
-            a.got_through(),
-        );
+        let row = Neighbour::Attempt {
+            service: a.service.clone(),
+            path: a.path.clone(),
+            target: a.target,
+            answer: a.answer.clone(),
+        };
+        w.ctx.record(Row::Neighbour(row), a.got_through());
     }
     w.ctx.measure(format!(
         "neighbour probe: {} paths from test host {} in {:.2} s",

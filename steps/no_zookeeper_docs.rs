@@ -1,6 +1,7 @@
 //! features/no_zookeeper_docs.feature
 
 use cucumber::then;
+use kraft_acceptance::model::evidence::Row;
 use kraft_acceptance::probes::repo;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::verdicts::{no_zookeeper_docs, observed};
@@ -13,17 +14,10 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
         "the target's docs and scripts, read",
         repo::scan_zookeeper(t),
     ))?;
-    for (list, status, failing) in [
-        (&r.findings, "not allowed", true),
-        (&r.allowed, "allowed (history)", false),
-    ] {
+    for (list, allowed) in [(&r.findings, false), (&r.allowed, true)] {
         for m in list {
-            ctx.record(
-                "ZooKeeper mentions in docs and scripts",
-                &["file:line: text", "status"],
-                vec![m.clone(), status.into()],
-                failing,
-            );
+            let mention = m.clone();
+            ctx.record(Row::ZookeeperMention { mention, allowed }, !allowed);
         }
     }
     let line = format!(

@@ -1,6 +1,7 @@
 //! features/redeploy.feature
 
 use cucumber::{then, when};
+use kraft_acceptance::model::evidence::HealthyTime;
 use kraft_acceptance::model::kafka_props::{parse_properties, DEFAULT_CLUSTER_ID};
 use kraft_acceptance::model::redeploy::{Held, Persistence};
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
@@ -183,8 +184,10 @@ async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
         .measure(format!("redeploy: `{}` {:.2} s", r.command, r.seconds));
     for ready in &r.after {
         w.judge(verdicts::stack::ready(ready))?;
-        if let Some(t) = ready.time_to_healthy {
-            w.ctx.measure(format!("{} time-to-healthy after the redeploy: {t:.2} s (engine events `start` -> `health_status: healthy`)", ready.service));
+        if let Some(seconds) = ready.time_to_healthy {
+            let budget = s.wait_limit.as_secs_f64();
+            let t = HealthyTime { seconds, budget };
+            w.ctx.record_healthy(&ready.service, t, true);
         }
     }
     w.saw(format!(

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use cucumber::{given, then, when};
+use kraft_acceptance::model::evidence::{ManifestTopic, Row};
 use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
 use kraft_acceptance::probes::repo::{passed_over, Manifest};
@@ -168,12 +169,8 @@ fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
     ))?;
     let created = w.judge(topic_setup::created(&before, after))?;
     for (name, partitions) in &created {
-        w.ctx.record(
-            "Topics the bootstrap created (no manifest)",
-            &["topic", "partitions"],
-            vec![name.clone(), partitions.to_string()],
-            false,
-        );
+        let (name, partitions) = (name.clone(), *partitions);
+        w.ctx.record(Row::CreatedTopic { name, partitions }, false);
     }
     w.saw(format!("the bootstrap created {}", listed(&created)));
     Ok(())
@@ -210,15 +207,13 @@ async fn topics_exist(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult 
 
 fn judge_manifest(w: &mut AcceptanceWorld, m: &Manifest, found: &Topics) -> StepResult {
     for t in &m.topics {
-        let on_broker = found
-            .get(&t.name)
-            .map_or("missing".to_string(), |p| p.to_string());
-        w.ctx.record(
-            "Topics: manifest vs broker",
-            &["topic", "manifest partitions", "found partitions"],
-            vec![t.name.clone(), t.partitions.to_string(), on_broker],
-            found.get(&t.name) != Some(&t.partitions),
-        );
+        let row = ManifestTopic {
+            name: t.name.clone(),
+            partitions: t.partitions,
+            found: found.get(&t.name).copied(),
+        };
+        let failing = row.found != Some(row.partitions);
+        w.ctx.record(Row::ManifestTopic(row), failing);
     }
     w.judge(topic_setup::topics_match(&m.topics, found))?;
     w.saw(format!(

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use cucumber::{then, when};
+use kraft_acceptance::model::evidence::Row;
 use kraft_acceptance::model::validators::CommandRun;
 use kraft_acceptance::probes::validators;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
@@ -41,19 +42,8 @@ fn record(w: &mut AcceptanceWorld, r: &CommandRun) {
     let exit = r
         .exit_code
         .map_or("killed".to_string(), |c| format!("exit {c}"));
-    let row = vec![
-        r.command.clone(),
-        exit.clone(),
-        format!("{:.2}", r.seconds),
-        r.changed.join(", "),
-        r.tail.join("\n"),
-    ];
-    w.ctx.record(
-        "Repo validators",
-        &["command", "exit", "seconds", "files changed", "last lines"],
-        row,
-        r.exit_code != Some(0),
-    );
+    w.ctx
+        .record(Row::Validator(r.clone()), r.exit_code != Some(0));
     w.ctx.measure(format!(
         "validator `{}`: {exit} in {:.2} s",
         r.command, r.seconds

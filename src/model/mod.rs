@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod engine;
+pub mod evidence;
 pub mod kafka;
 pub mod kafka_props;
 pub mod neighbour;
@@ -16,7 +17,7 @@ pub mod wire;
 use std::net::SocketAddr;
 
 /// What a TCP connect to one address saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Reach {
     /// Something accepted the connection.
     Accepted,

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::criteria;
+use super::Criterion;
+use crate::model::evidence::{Neighbour, Row};
 use crate::run::outcome::Outcome;
 
 /// What -> key -> value, as observed.
@@ -49,114 +50,92 @@ pub const CATEGORIES: &[&str] = &[
     "criteria",
 ];
 
-/// Rows of a report table, keyed by `key` and valued by `value`.
-fn table(
-    o: &Outcome,
-    section: &str,
-    key: impl Fn(&[String]) -> String,
-    value: impl Fn(&[String]) -> String,
-) -> BTreeMap<String, String> {
-    o.evidence
-        .tables
-        .get(section)
-        .map(|rows| rows.iter().skip(1).map(|r| (key(r), value(r))).collect())
-        .unwrap_or_default()
-}
-
-fn cell(r: &[String], i: usize) -> String {
-    r.get(i).cloned().unwrap_or_default()
-}
-
 /// What a run observed, by category; nothing that changes from run to run
 /// by itself (the test host's own addresses, a project's generated name).
-pub fn snapshot(o: &Outcome) -> Baseline {
-    let mut observed = BTreeMap::new();
-    let engine = o
-        .environment
-        .engine
-        .split(" (API")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    observed.insert(
-        "engine".to_string(),
-        BTreeMap::from([("version".to_string(), engine)]),
+pub fn snapshot(o: &Outcome, criteria: &[Criterion]) -> Baseline {
+    let mut observed: BTreeMap<String, BTreeMap<String, String>> = CATEGORIES
+        .iter()
+        .map(|c| (c.to_string(), BTreeMap::new()))
+        .collect();
+    let mut put = |what: &str, key: String, value: String| {
+        observed.entry(what.into()).or_default().insert(key, value);
+    };
+    put(
+        "engine",
+        "version".into(),
+        o.environment
+            .engine_version
+            .as_ref()
+            .map_or(String::new(), |v| format!("Docker Engine {v}")),
     );
     let prefix = format!("{}-", o.environment.project);
-    let images = o.environment.containers.iter().map(|(c, image, id)| {
-        (
-            c.strip_prefix(&prefix).unwrap_or(c).to_string(),
-            format!("{image} ({id})"),
-        )
-    });
-    observed.insert("images".into(), images.collect());
-    observed.insert(
-        "bindings".into(),
-        table(
-            o,
-            "Host bindings",
-            |r| format!("{} / {} / {}", cell(r, 0), cell(r, 1), cell(r, 2)),
-            |r| cell(r, 3),
-        ),
-    );
-    let mut topics = table(
-        o,
-        "Topics: manifest vs broker",
-        |r| cell(r, 0),
-        |r| format!("{} partitions", cell(r, 2)),
-    );
-    topics.extend(table(
-        o,
-        "Topics the bootstrap created (no manifest)",
-        |r| cell(r, 0),
-        |r| format!("{} partitions", cell(r, 1)),
-    ));
-    observed.insert("topics".into(), topics);
-    observed.insert(
-        "advertised_listeners".into(),
-        table(
-            o,
-            "Advertised listeners seen by clients",
-            |r| cell(r, 0),
-            |r| cell(r, 2),
-        ),
-    );
-    // The test host's segment is new each run: a path is its service, kind and port.
-    let path_key = |r: &[String]| {
-        let addr = cell(r, 2);
-        let family = if addr.starts_with('[') {
-            "IPv6"
-        } else {
-            "IPv4"
-        };
-        format!(
-            "{} via {} ({family}) port {}",
-            cell(r, 0),
-            cell(r, 1),
-            addr.rsplit(':').next().unwrap_or_default()
-        )
-    };
-    let neighbour = table(o, "Neighbour on the LAN (test host)", path_key, |r| {
-        cell(r, 3)
-    });
-    observed.insert(
-        "neighbour".into(),
-        neighbour
-            .into_iter()
-            .filter(|(k, _)| !k.starts_with("(proof)"))
-            .collect(),
-    );
-    observed.insert(
-        "criteria".into(),
-        criteria(o)
-            .into_iter()
-            .map(|c| (c.feature, c.verdict.label().to_string()))
-            .collect(),
-    );
+    for (c, image, id) in &o.environment.containers {
+        let c = c.strip_prefix(&prefix).unwrap_or(c).to_string();
+        put("images", c, format!("{image} ({id})"));
+    }
+    for r in &o.evidence.rows {
+        if let Some((what, key, value)) = observation(&r.row) {
+            put(what, key, value);
+        }
+    }
+    for c in criteria {
+        put("criteria", c.feature.clone(), c.verdict.label().to_string());
+    }
     Baseline {
         taken_at: o.generated_at.clone(),
         observed,
     }
+}
+
+/// A row's category, key and value in the baseline, if it is one.
+fn observation(row: &Row) -> Option<(&'static str, String, String)> {
+    Some(match row {
+        Row::Binding(b) => (
+            "bindings",
+            format!(
+                "{} / {} / {}:{}",
+                b.service,
+                b.seen_in,
+                b.ip.as_deref().unwrap_or("*"),
+                b.port
+            ),
+            b.verdict.clone(),
+        ),
+        Row::ManifestTopic(t) => (
+            "topics",
+            t.name.clone(),
+            t.found
+                .map_or("missing".into(), |p| format!("{p} partitions")),
+        ),
+        Row::CreatedTopic { name, partitions } => {
+            ("topics", name.clone(), format!("{partitions} partitions"))
+        }
+        Row::Advertised(a) => (
+            "advertised_listeners",
+            a.client.clone(),
+            a.brokers.join(", "),
+        ),
+        // The test host's segment is new each run: a path is its service,
+        // kind, family and port.
+        Row::Neighbour(Neighbour::Attempt {
+            service,
+            path,
+            target,
+            answer,
+        }) => {
+            let family = if target.is_ipv6() { "IPv6" } else { "IPv4" };
+            (
+                "neighbour",
+                format!(
+                    "{service} via {} ({family}) port {}",
+                    path.describe(),
+                    target.port()
+                ),
+                answer.describe(),
+            )
+        }
+        _ => return None,
+    })
 }
 
 /// Every key added, removed or changed, category by category. A category
@@ -211,9 +190,14 @@ pub enum BaselineError {
 /// With no baseline at `path` (or `save`), this run's observation becomes
 /// it; else this run is compared with it. Returns the drift and whether the
 /// baseline was (re)written.
-pub fn apply(path: &Path, o: &Outcome, save: bool) -> Result<(Vec<Drift>, bool), BaselineError> {
+pub fn apply(
+    path: &Path,
+    o: &Outcome,
+    criteria: &[Criterion],
+    save: bool,
+) -> Result<(Vec<Drift>, bool), BaselineError> {
     let shown = path.display().to_string();
-    let now = snapshot(o);
+    let now = snapshot(o, criteria);
     if !save && path.exists() {
         let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
             path: shown.clone(),
@@ -239,27 +223,25 @@ pub fn apply(path: &Path, o: &Outcome, save: bool) -> Result<(Vec<Drift>, bool),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snap(o: &Outcome) -> Baseline {
+        snapshot(o, &crate::report::Verdicts::of(o).criteria)
+    }
+    use crate::model::evidence::Recorded;
+    use crate::model::neighbour::{Answer, Path};
     use crate::run::outcome::{Environment, Evidence, ScenarioResult, Status};
 
     fn outcome(redis_id: &str, segment: &str) -> Outcome {
         let mut evidence = Evidence::default();
-        evidence.tables.insert(
-            "Neighbour on the LAN (test host)".into(),
-            vec![
-                vec![
-                    "service".into(),
-                    "path".into(),
-                    "address".into(),
-                    "answer".into(),
-                ],
-                vec![
-                    "redis".into(),
-                    "this host's address on the segment".into(),
-                    format!("{segment}:6379"),
-                    "refused".into(),
-                ],
-            ],
-        );
+        evidence.rows.push(Recorded {
+            row: Row::Neighbour(Neighbour::Attempt {
+                service: "redis".into(),
+                path: Path::HostAddress,
+                target: format!("{segment}:6379").parse().unwrap(),
+                answer: Answer::Refused,
+            }),
+            failing: false,
+        });
         Outcome {
             scenarios: vec![ScenarioResult {
                 feature: "Redis".into(),
@@ -288,12 +270,12 @@ mod tests {
 
     #[test]
     fn a_new_image_id_under_the_same_tag_is_drift_and_a_new_test_host_is_not() {
-        let base = snapshot(&outcome("sha256:aaaa", "198.18.0.1"));
+        let base = snap(&outcome("sha256:aaaa", "198.18.0.1"));
         assert!(
-            compare(&base, &snapshot(&outcome("sha256:aaaa", "198.19.7.9"))).is_empty(),
+            compare(&base, &snap(&outcome("sha256:aaaa", "198.19.7.9"))).is_empty(),
             "the test host's own address is no drift"
         );
-        let d = compare(&base, &snapshot(&outcome("sha256:bbbb", "198.18.0.1")));
+        let d = compare(&base, &snap(&outcome("sha256:bbbb", "198.18.0.1")));
         assert_eq!(d.len(), 1);
         assert_eq!(
             d[0].to_string(),
@@ -303,11 +285,11 @@ mod tests {
 
     #[test]
     fn a_criterion_that_stopped_passing_and_a_container_gone_are_drift() {
-        let base = snapshot(&outcome("sha256:aaaa", "198.18.0.1"));
+        let base = snap(&outcome("sha256:aaaa", "198.18.0.1"));
         let mut o = outcome("sha256:aaaa", "198.18.0.1");
         o.scenarios[0].status = Status::Failed;
         o.environment.containers.clear();
-        let d: Vec<String> = compare(&base, &snapshot(&o))
+        let d: Vec<String> = compare(&base, &snap(&o))
             .iter()
             .map(ToString::to_string)
             .collect();

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, esc, Headline, RowStatus, SignOff};
+use super::{esc, RowStatus, SignOff};
+use crate::model::evidence::tables;
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
@@ -17,7 +18,7 @@ fn class(s: RowStatus) -> &'static str {
 
 pub fn html(r: &SignOff) -> String {
     let o = r.outcome;
-    let head = Headline::of(o);
+    let head = &r.verdicts.headline;
     let mut h = String::new();
     let warned = o.scenarios.iter().any(|s| s.passed_with_warning());
     let badge = if head.failed {
@@ -41,7 +42,7 @@ pub fn html(r: &SignOff) -> String {
         let _ = write!(h, "<p class=\"warn\">{}</p>", esc(note));
     }
     let _ = write!(h, "<h2>Criteria</h2><table id=\"verdicts\"><tr><th>verdict</th><th>criterion</th><th>scenario</th><th>evidence</th></tr>");
-    for c in criteria(o) {
+    for c in &r.verdicts.criteria {
         for (i, row) in c.rows.iter().enumerate() {
             let crit = if i == 0 {
                 format!(
@@ -69,16 +70,11 @@ pub fn html(r: &SignOff) -> String {
     if o.evidence.time_to_healthy.is_empty() {
         h.push_str("<p>Not measured in this run.</p>");
     }
-    for (svc, t, budget) in o.evidence.healthy_times() {
-        let scale = budget.unwrap_or(t).max(t);
-        let pct = (t / scale * 100.0).clamp(0.5, 100.0);
-        let cls = if budget.is_none_or(|b| t <= b) {
-            "pass"
-        } else {
-            "fail"
-        };
-        let of = budget.map_or(String::new(), |b| format!(" / {b:.0} s"));
-        let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{t:.2} s{of}</span></div>", esc(svc));
+    for (svc, t) in o.evidence.healthy_times() {
+        let (s, b) = (t.seconds, t.budget);
+        let pct = (s / b.max(s) * 100.0).clamp(0.5, 100.0);
+        let cls = if s <= b { "pass" } else { "fail" };
+        let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{s:.2} s / {b:.0} s</span></div>", esc(&svc));
     }
     h.push_str("</div>");
     evidence_tables(&mut h, o);
@@ -133,19 +129,17 @@ pub fn html(r: &SignOff) -> String {
 
 /// The report's tables of observations, each row marked as its step judged it.
 fn evidence_tables(h: &mut String, o: &crate::run::outcome::Outcome) {
-    for (section, rows) in &o.evidence.tables {
-        let _ = write!(h, "<h2>{}</h2><table>", esc(section));
-        let failing = o.evidence.failing_rows.get(section);
-        for (i, row) in rows.iter().enumerate() {
-            let tag = if i == 0 { "th" } else { "td" };
-            let cls = if failing.is_some_and(|f| f.contains(&i)) {
-                " class=\"fail\""
-            } else {
-                ""
-            };
+    for (title, header, rows) in tables(&o.evidence.rows) {
+        let _ = write!(h, "<h2>{}</h2><table><tr>", esc(title));
+        for c in header {
+            let _ = write!(h, "<th>{}</th>", esc(c));
+        }
+        h.push_str("</tr>");
+        for r in rows {
+            let cls = if r.failing { " class=\"fail\"" } else { "" };
             let _ = write!(h, "<tr{cls}>");
-            for c in row {
-                let _ = write!(h, "<{tag}>{}</{tag}>", esc(c));
+            for c in r.row.cells() {
+                let _ = write!(h, "<td>{}</td>", esc(&c));
             }
             h.push_str("</tr>");
         }

@@ -2,13 +2,14 @@
 
 use std::fmt::Write as _;
 
-use super::{criteria, Headline, SignOff};
+use super::SignOff;
+use crate::model::evidence::tables;
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
 pub fn markdown(r: &SignOff) -> String {
     let o = r.outcome;
-    let head = Headline::of(o);
+    let head = &r.verdicts.headline;
     let mut md = String::new();
     let _ = writeln!(md, "# KRaft migration acceptance: {}\n", head.text);
     if let Some(note) = &head.note {
@@ -27,7 +28,7 @@ pub fn markdown(r: &SignOff) -> String {
         let _ = writeln!(md, "| container {c} | {i} (`{id}`) |");
     }
     let _ = writeln!(md, "\n## Criteria\n");
-    for c in criteria(o) {
+    for c in &r.verdicts.criteria {
         let _ = writeln!(
             md,
             "### {} — {}\n\n| verdict | scenario | evidence |\n|---|---|---|",
@@ -55,40 +56,15 @@ pub fn markdown(r: &SignOff) -> String {
             "Not measured in this run (no runtime scenario selected).\n"
         );
     }
-    for (svc, t, budget) in o.evidence.healthy_times() {
-        let n = ((t / budget.unwrap_or(t).max(t)) * 40.0)
-            .round()
-            .clamp(0.0, 40.0) as usize;
-        let of = budget.map_or("no budget judged".to_string(), |b| format!("{b:.0} s"));
-        let _ = writeln!(
-            md,
-            "    {svc:<8} {t:>6.2} s |{}{}| {of}",
-            "#".repeat(n),
-            " ".repeat(40 - n)
-        );
+    let times = o.evidence.healthy_times();
+    let width = times.iter().map(|(s, _)| s.len()).max().unwrap_or(0).max(8);
+    for (svc, t) in times {
+        let (s, b) = (t.seconds, t.budget);
+        let n = ((s / b.max(s)) * 40.0).round().clamp(0.0, 40.0) as usize;
+        let bar = format!("{}{}", "#".repeat(n), " ".repeat(40 - n));
+        let _ = writeln!(md, "    {svc:<width$} {s:>6.2} s |{bar}| {b:.0} s");
     }
-    for (section, rows) in &o.evidence.tables {
-        let _ = writeln!(md, "\n## {section}\n");
-        let failing = o.evidence.failing_rows.get(section);
-        for (i, row) in rows.iter().enumerate() {
-            let mark = if failing.is_some_and(|f| f.contains(&i)) {
-                "**✗** "
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                md,
-                "| {mark}{} |",
-                row.iter()
-                    .map(|c| c.replace('|', "\\|"))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
-            if i == 0 {
-                let _ = writeln!(md, "|{}", "---|".repeat(row.len()));
-            }
-        }
-    }
+    evidence_tables(&mut md, o);
     if !o.drift.is_empty() {
         let _ = writeln!(md, "\n## Drift since the baseline\n");
         for d in &o.drift {
@@ -111,4 +87,24 @@ pub fn markdown(r: &SignOff) -> String {
         );
     }
     redact(&md)
+}
+
+/// The report's tables of observations, each row marked as its step judged it.
+fn evidence_tables(md: &mut String, o: &crate::run::outcome::Outcome) {
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .map(|c| c.replace('|', "\\|").replace('\n', "<br>"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    for (title, header, rows) in tables(&o.evidence.rows) {
+        let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let _ = writeln!(md, "\n## {title}\n\n| {} |", line(&head));
+        let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
+        for r in rows {
+            let mark = if r.failing { "**✗** " } else { "" };
+            let _ = writeln!(md, "| {mark}{} |", line(&r.row.cells()));
+        }
+    }
 }

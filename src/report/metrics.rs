@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use super::criteria;
 use super::drift::{Drift, CATEGORIES};
+use super::Criterion;
 use crate::report::RowStatus;
 use crate::run::outcome::{NotRunKind, Outcome, Status};
 use crate::target::Target;
@@ -57,6 +57,7 @@ fn state_set(out: &mut String, name: &str, labels: &str, state: &str) {
 /// time-to-healthy, run duration and time, the target and environment, drift.
 pub fn exposition(
     o: &Outcome,
+    criteria: &[Criterion],
     target: &Target,
     layering: &str,
     drift: Option<&[Drift]>,
@@ -64,7 +65,7 @@ pub fn exposition(
 ) -> String {
     let mut out = String::new();
     head(&mut out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
-    for c in criteria(o) {
+    for c in criteria {
         state_set(
             &mut out,
             "kraft_acceptance_criterion_state",
@@ -120,8 +121,9 @@ pub fn exposition(
     for (svc, t) in &o.evidence.time_to_healthy {
         let _ = writeln!(
             out,
-            "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {t}",
-            label(svc)
+            "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {}",
+            label(svc),
+            t.seconds
         );
     }
     head(
@@ -220,7 +222,14 @@ mod tests {
             }],
             measurements: vec![],
             evidence: Evidence {
-                time_to_healthy: [("redis".to_string(), 5.1)].into(),
+                time_to_healthy: [(
+                    "redis".to_string(),
+                    crate::model::evidence::HealthyTime {
+                        seconds: 5.1,
+                        budget: 60.0,
+                    },
+                )]
+                .into(),
                 ..Default::default()
             },
             environment: Environment {
@@ -237,7 +246,8 @@ mod tests {
             "/fixtures/reference"
         )))
         .unwrap();
-        let m = exposition(&o, &t, "hemma", Some(&[]), 1_764_500_000.0);
+        let c = crate::report::Verdicts::of(&o).criteria;
+        let m = exposition(&o, &c, &t, "hemma", Some(&[]), 1_764_500_000.0);
         assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"failed\"} 1\n"), "{m}");
         assert!(m.contains("kraft_acceptance_criterion_state{criterion=\"Redis \\\"serves\\\"\",state=\"passed\"} 0\n"), "{m}");
         assert!(

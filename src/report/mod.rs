@@ -22,17 +22,36 @@ use crate::run::outcome::{NotRunKind, Outcome, Status};
 use crate::run::Finished;
 use crate::target::Target;
 
+/// What the run proved, worked out once from its outcome: each criterion's
+/// verdict and the headline; every writer (report, drift, metrics, the
+/// summary line) reads these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdicts {
+    pub criteria: Vec<Criterion>,
+    pub headline: Headline,
+}
+
+impl Verdicts {
+    pub fn of(o: &Outcome) -> Self {
+        let criteria = criteria(o);
+        let headline = Headline::of(o, &criteria);
+        Verdicts { criteria, headline }
+    }
+}
+
 pub struct SignOff<'a> {
     pub outcome: &'a Outcome,
+    pub verdicts: &'a Verdicts,
     /// The target's identity (git commit, file hashes, names), read once
     /// for every renderer.
     pub target_rows: Vec<(String, String)>,
 }
 
 impl<'a> SignOff<'a> {
-    pub fn new(outcome: &'a Outcome, target: &Target) -> Self {
+    pub fn new(outcome: &'a Outcome, verdicts: &'a Verdicts, target: &Target) -> Self {
         SignOff {
             outcome,
+            verdicts,
             target_rows: target_rows(target),
         }
     }
@@ -92,7 +111,7 @@ pub struct Criterion {
 }
 
 /// Every criterion of the outcome, its not-run scenarios listed under it.
-pub fn criteria(o: &Outcome) -> Vec<Criterion> {
+fn criteria(o: &Outcome) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
     let mut add = |feature: &str, row: Row| match out.iter_mut().find(|c| c.feature == feature) {
         Some(c) => c.rows.push(row),
@@ -183,10 +202,10 @@ pub struct Headline {
 }
 
 impl Headline {
-    pub fn of(o: &Outcome) -> Self {
+    fn of(o: &Outcome, criteria: &[Criterion]) -> Self {
         let failed = !o.success();
         let standin = o.environment.standin;
-        let unproven = criteria(o)
+        let unproven = criteria
             .iter()
             .filter(|c| c.verdict == RowStatus::NotProven)
             .count();
@@ -300,9 +319,9 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
 }
 
 /// Writes report.md, report.html, outcome.json, cucumber.json and junit.xml.
-pub fn write(dir: &Path, run: &Finished) -> std::io::Result<()> {
+pub fn write(dir: &Path, run: &Finished, verdicts: &Verdicts) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let r = SignOff::new(&run.outcome, &run.target);
+    let r = SignOff::new(&run.outcome, verdicts, &run.target);
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
     let o = &run.outcome;
@@ -378,12 +397,16 @@ mod tests {
     #[test]
     fn time_to_healthy_is_shown_against_its_own_budget() {
         let mut o = outcome(vec![], vec![], false);
-        o.evidence.time_to_healthy =
-            [("kafka".to_string(), 5.1), ("redis".to_string(), 45.0)].into();
-        o.evidence.healthy_budget =
-            [("kafka".to_string(), 60.0), ("redis".to_string(), 30.0)].into();
+        let t = |seconds, budget| crate::model::evidence::HealthyTime { seconds, budget };
+        o.evidence.time_to_healthy = [
+            ("kafka".to_string(), t(5.1, 60.0)),
+            ("redis".to_string(), t(45.0, 30.0)),
+        ]
+        .into();
+        let v = Verdicts::of(&o);
         let s = SignOff {
             outcome: &o,
+            verdicts: &v,
             target_rows: vec![],
         };
         let md = markdown::markdown(&s);
@@ -450,7 +473,7 @@ mod tests {
             RowStatus::NotNeeded,
             "another mode's form of a scenario that ran proves nothing less"
         );
-        let h = Headline::of(&o);
+        let h = Verdicts::of(&o).headline;
         assert_eq!(
             (h.text.as_str(), h.signable),
             ("PASSED, 1 CRITERIA NOT PROVEN", false)
@@ -481,15 +504,15 @@ mod tests {
             c[0].rows[0].evidence
         );
         assert_eq!(c[1].verdict, RowStatus::Passed);
-        assert_eq!(Headline::of(&o).text, "PASSED WITH WARNINGS");
+        assert_eq!(Verdicts::of(&o).headline.text, "PASSED WITH WARNINGS");
         let t = target();
-        let md = markdown::markdown(&SignOff::new(&o, &t));
+        let md = markdown::markdown(&SignOff::new(&o, &Verdicts::of(&o), &t));
         assert!(
             md.contains("### PASSED WITH WARNING — Hemma host")
                 && md.contains("| PASSED WITH WARNING | engine | WARNING"),
             "{md}"
         );
-        let page = html::html(&SignOff::new(&o, &t));
+        let page = html::html(&SignOff::new(&o, &Verdicts::of(&o), &t));
         assert!(page.contains(">PASSED WITH WARNING</td>"), "{page}");
     }
 
@@ -500,32 +523,39 @@ mod tests {
             vec![],
             false,
         );
-        let t = "Neighbour on the LAN (test host)".to_string();
-        o.evidence.tables.insert(
-            t.clone(),
-            vec![
-                vec!["service".into(), "answer".into()],
-                vec![
-                    "redis".into(),
-                    "ANSWERED: Redis replied +PONG to PING".into(),
-                ],
-                vec![
-                    "nginx-proxy".into(),
-                    "CONNECTED: TCP connection accepted (FAILED is only a word here)".into(),
-                ],
-            ],
-        );
-        o.evidence.failing_rows.insert(t, [1].into());
+        use crate::model::evidence::{Neighbour, Recorded, Row};
+        use crate::model::neighbour::{Answer, Path};
+        let attempt = |service: &str, answer: Answer, failing| Recorded {
+            row: Row::Neighbour(Neighbour::Attempt {
+                service: service.into(),
+                path: Path::HostAddress,
+                target: "198.18.0.1:6379".parse().unwrap(),
+                answer,
+            }),
+            failing,
+        };
+        o.evidence.rows = vec![
+            attempt(
+                "redis",
+                Answer::Service("Redis replied +PONG to PING".into()),
+                true,
+            ),
+            attempt(
+                "nginx-proxy",
+                Answer::Connected("TCP connection accepted (FAILED is only a word here)".into()),
+                false,
+            ),
+        ];
         let target = target();
-        let page = html::html(&SignOff::new(&o, &target));
+        let page = html::html(&SignOff::new(&o, &Verdicts::of(&o), &target));
         assert!(page.contains("<tr class=\"fail\"><td>redis</td>"), "{page}");
         assert!(
             page.contains("<tr><td>nginx-proxy</td>"),
             "a public service's answer is not a failure, whatever its text: {page}"
         );
-        let md = markdown::markdown(&SignOff::new(&o, &target));
+        let md = markdown::markdown(&SignOff::new(&o, &Verdicts::of(&o), &target));
         assert!(
-            md.contains("| **✗** redis | ANSWERED") && md.contains("| nginx-proxy |"),
+            md.contains("| **✗** redis | this host") && md.contains("| nginx-proxy |"),
             "{md}"
         );
     }
@@ -533,13 +563,13 @@ mod tests {
     #[test]
     fn a_stand_in_run_is_never_a_sign_off() {
         let o = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], true);
-        let h = Headline::of(&o);
+        let h = Verdicts::of(&o).headline;
         assert_eq!(
             (h.text.as_str(), h.signable),
             ("PASSED ON STAND-IN IMAGES", false)
         );
         let t = target();
-        let md = markdown::markdown(&SignOff::new(&o, &t));
+        let md = markdown::markdown(&SignOff::new(&o, &Verdicts::of(&o), &t));
         assert!(
             md.starts_with("# KRaft migration acceptance: PASSED ON STAND-IN IMAGES\n"),
             "{md}"
@@ -548,7 +578,7 @@ mod tests {
             md.contains("Not a release sign-off") && !md.contains("Verified by"),
             "{md}"
         );
-        let page = html::html(&SignOff::new(&o, &t));
+        let page = html::html(&SignOff::new(&o, &Verdicts::of(&o), &t));
         assert!(page.contains("id=\"verdicts\"") && !page.contains("Verified by"));
     }
 
@@ -556,12 +586,15 @@ mod tests {
     fn only_a_passing_run_on_real_images_can_be_signed() {
         let t = target();
         let ok = outcome(vec![sc("KRaft", "rules", Status::Passed)], vec![], false);
-        assert!(Headline::of(&ok).signable);
-        assert!(markdown::markdown(&SignOff::new(&ok, &t)).contains("Verified by: ____"));
+        assert!(Verdicts::of(&ok).headline.signable);
+        assert!(
+            markdown::markdown(&SignOff::new(&ok, &Verdicts::of(&ok), &t))
+                .contains("Verified by: ____")
+        );
         let bad = outcome(vec![sc("Listeners", "host", Status::Failed)], vec![], false);
-        let h = Headline::of(&bad);
+        let h = Verdicts::of(&bad).headline;
         assert_eq!((h.text.as_str(), h.signable), ("FAILED", false));
-        let md = markdown::markdown(&SignOff::new(&bad, &t));
+        let md = markdown::markdown(&SignOff::new(&bad, &Verdicts::of(&bad), &t));
         assert!(md.contains("| FAILED | host | expected: exactly localhost:9093<br>observed: brokers [kafka:9092] |"), "{md}");
     }
 }

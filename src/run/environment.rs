@@ -27,17 +27,17 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
         Some(s) => Ok(s.engine.clone()),
         None => Engine::connect().await,
     };
-    let engine = match &engine {
-        Ok(e) => e
-            .version()
-            .await
-            .map(|(v, api)| format!("Docker Engine {v} (API {api})"))
-            .unwrap_or_else(|e| e.to_string()),
-        Err(e) => format!("not reachable: {e}"),
+    let (engine, engine_version) = match &engine {
+        Ok(e) => match e.version().await {
+            Ok((v, api)) => (format!("Docker Engine {v} (API {api})"), Some(v)),
+            Err(e) => (e.to_string(), None),
+        },
+        Err(e) => (format!("not reachable: {e}"), None),
     };
     let Some(s) = stack else {
         return Environment {
             engine,
+            engine_version,
             compose,
             stack: "none (static scenarios only)".into(),
             images: "none (no runtime scenario)".into(),
@@ -60,6 +60,7 @@ pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {
     };
     Environment {
         engine,
+        engine_version,
         compose,
         stack: format!(
             "{mode} {} ({})",

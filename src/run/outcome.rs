@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::evidence::{HealthyTime, Recorded};
 use crate::verdicts::Failure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,29 +62,27 @@ pub enum NotRunKind {
     NotSelected,
 }
 
-/// What the report shows beside the verdicts: tables of observations.
+/// What the report shows beside the verdicts, typed: the rows the steps
+/// recorded (each with what its step judged of it) and the measured times.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// Section -> rows (the first row of a section is its header).
-    pub tables: BTreeMap<String, Vec<Vec<String>>>,
-    /// Section -> the rows (indexes into its table) the step that recorded
-    /// them judged failing: the report marks those, never by their text.
+    pub rows: Vec<Recorded>,
+    /// Service -> its time from container start to healthy, with its budget.
+    pub time_to_healthy: BTreeMap<String, HealthyTime>,
+    /// The same, measured again after the redeploy recreated the containers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub failing_rows: BTreeMap<String, std::collections::BTreeSet<usize>>,
-    /// Service -> seconds from container start to healthy (engine events).
-    pub time_to_healthy: BTreeMap<String, f64>,
-    /// Service -> the budget (seconds) its time to healthy was judged against.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub healthy_budget: BTreeMap<String, f64>,
+    pub after_redeploy: BTreeMap<String, HealthyTime>,
 }
 
 impl Evidence {
-    /// Each service's time to healthy with the budget it was judged against.
-    pub fn healthy_times(&self) -> Vec<(&str, f64, Option<f64>)> {
-        self.time_to_healthy
+    /// Every measured time to healthy, labelled for the report.
+    pub fn healthy_times(&self) -> Vec<(String, HealthyTime)> {
+        let first = self.time_to_healthy.iter().map(|(s, t)| (s.clone(), *t));
+        let again = self
+            .after_redeploy
             .iter()
-            .map(|(s, t)| (s.as_str(), *t, self.healthy_budget.get(s).copied()))
-            .collect()
+            .map(|(s, t)| (format!("{s} (after the redeploy)"), *t));
+        first.chain(again).collect()
     }
 }
 
@@ -91,6 +90,9 @@ impl Evidence {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Environment {
     pub engine: String,
+    /// The engine's version alone (`None`: it did not answer).
+    #[serde(default)]
+    pub engine_version: Option<String>,
     pub compose: String,
     /// owned project NAME / attached to NAME / no stack
     pub stack: String,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
+use crate::model::evidence::{HealthyTime, Recorded, Row};
 use crate::model::kafka::KafkaObservation;
 use crate::model::kafka_props::{image_settings, ImageSettings, Listener};
 use crate::model::neighbour::NeighbourObservation;
@@ -89,22 +90,11 @@ impl RunContext {
             .push(line);
     }
 
-    /// Adds a row to a report table, creating it with `header` if new;
-    /// `failing`: what the step judged of this row, for the report to mark.
-    pub fn record(&self, section: &str, header: &[&str], row: Vec<String>, failing: bool) {
+    /// Adds a row of evidence; `failing`: what the step judged of it, for
+    /// the report to mark.
+    pub fn record(&self, row: Row, failing: bool) {
         let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
-        let t = e
-            .tables
-            .entry(section.to_string())
-            .or_insert_with(|| vec![header.iter().map(|h| h.to_string()).collect()]);
-        t.push(row);
-        let index = t.len() - 1;
-        if failing {
-            e.failing_rows
-                .entry(section.to_string())
-                .or_default()
-                .insert(index);
-        }
+        e.rows.push(Recorded { row, failing });
     }
 
     /// The engine: the stack's, else a connection of its own (runs with no stack).
@@ -116,10 +106,15 @@ impl RunContext {
     }
 
     /// A service's time to healthy and the budget it is judged against.
-    pub fn record_healthy(&self, service: &str, seconds: f64, budget: f64) {
+    /// `redeployed`: measured after the redeploy recreated the container.
+    pub fn record_healthy(&self, service: &str, t: HealthyTime, redeployed: bool) {
         let mut e = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
-        e.time_to_healthy.insert(service.to_string(), seconds);
-        e.healthy_budget.insert(service.to_string(), budget);
+        let times = if redeployed {
+            &mut e.after_redeploy
+        } else {
+            &mut e.time_to_healthy
+        };
+        times.insert(service.to_string(), t);
     }
 }
 

@@ -8,6 +8,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use kraft_acceptance::model::evidence::{Neighbour, Row};
+use kraft_acceptance::model::neighbour::Path;
 use kraft_acceptance::run::outcome::Status;
 
 use crate::common;
@@ -93,19 +95,17 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
             ),
         "{f}"
     );
-    let rows = open
+    let rows: Vec<_> = open
         .outcome
-        .as_ref()
-        .and_then(|o| {
-            o.evidence
-                .tables
-                .get("Neighbour on the LAN (test host)")
-                .cloned()
+        .iter()
+        .flat_map(|o| o.evidence.rows.iter())
+        .filter_map(|r| match &r.row {
+            Row::Neighbour(Neighbour::Attempt { path, answer, .. }) => Some((path, answer)),
+            _ => None,
         })
-        .unwrap_or_default();
+        .collect();
     assert!(
-        rows.iter()
-            .any(|r| r[1].starts_with("IPv6 loopback") && !r[3].is_empty()),
+        rows.iter().any(|(p, _)| **p == Path::LoopbackV6),
         "every path is in the report: {rows:?}"
     );
     assert_eq!(

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use kraft_acceptance::model::evidence::{ManifestTopic, Row};
 use kraft_acceptance::run::outcome::{Outcome, Status};
 
 use crate::common;
@@ -130,12 +131,7 @@ fn runtime_passes(dir: &str) -> Outcome {
 fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
     let _stack = common::stack_lock();
     let o = runtime_passes("fixtures/monorepo");
-    let created = o
-        .evidence
-        .tables
-        .get("Topics the bootstrap created (no manifest)")
-        .expect("created topics listed");
-    let names: BTreeSet<&str> = created.iter().skip(1).map(|r| r[0].as_str()).collect();
+    let names = created_topics(&o);
     assert_eq!(
         names,
         BTreeSet::from([
@@ -152,13 +148,11 @@ fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
     assert!(nr.reason.starts_with("owned stack"), "{}", nr.reason);
 
     let o = runtime_passes("fixtures/passing/manifest-elsewhere");
-    let table = o
-        .evidence
-        .tables
-        .get("Topics: manifest vs broker")
-        .expect("manifest compared");
+    let table = manifest_topics(&o);
     assert!(
-        table.iter().any(|r| r == &["huledu.audit.v1", "2", "2"]),
+        table
+            .iter()
+            .any(|t| t.name == "huledu.audit.v1" && t.partitions == 2 && t.found == Some(2)),
         "{table:?}"
     );
 }
@@ -247,23 +241,16 @@ fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
         !json.contains("dev-only-redis-pass"),
         "the Redis password appears in no output"
     );
-    let table = o
-        .evidence
-        .tables
-        .get("Topics: manifest vs broker")
-        .expect("manifest compared");
+    let table = manifest_topics(&o);
     assert!(
-        table.iter().any(|r| r == &["payments.settled", "3", "3"]),
+        table
+            .iter()
+            .any(|t| t.name == "payments.settled" && t.partitions == 3 && t.found == Some(3)),
         "{table:?}"
     );
 
     let o = runtime_passes("fixtures/host-script");
-    let created = o
-        .evidence
-        .tables
-        .get("Topics the bootstrap created (no manifest)")
-        .expect("created topics listed");
-    let names: BTreeSet<&str> = created.iter().skip(1).map(|r| r[0].as_str()).collect();
+    let names = created_topics(&o);
     assert_eq!(
         names,
         BTreeSet::from([
@@ -272,4 +259,28 @@ fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
             "notifications.push.v1"
         ])
     );
+}
+
+/// The topics the bootstrap created, as the run recorded them.
+fn created_topics(o: &Outcome) -> BTreeSet<&str> {
+    o.evidence
+        .rows
+        .iter()
+        .filter_map(|r| match &r.row {
+            Row::CreatedTopic { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The manifest's topics and what the broker had of each.
+fn manifest_topics(o: &Outcome) -> Vec<&ManifestTopic> {
+    o.evidence
+        .rows
+        .iter()
+        .filter_map(|r| match &r.row {
+            Row::ManifestTopic(t) => Some(t),
+            _ => None,
+        })
+        .collect()
 }

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kraft_acceptance::report::criteria;
 use kraft_acceptance::report::metrics::state_of;
+use kraft_acceptance::report::Verdicts;
 use kraft_acceptance::run::outcome::Outcome;
 
 use crate::attach::Deployment;
@@ -132,7 +132,8 @@ fn run_watch(cmd: &str, dir: &Path) -> Outcome {
 
 /// (criterion, state) pairs the run reported.
 fn reported(o: &Outcome) -> BTreeSet<(String, String)> {
-    criteria(o)
+    Verdicts::of(o)
+        .criteria
         .into_iter()
         .map(|c| (c.feature, state_of(c.verdict).to_string()))
         .collect()
