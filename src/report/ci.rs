@@ -7,9 +7,11 @@
 use serde_json::{json, Value};
 
 use super::esc;
-use crate::run::outcome::{NotRun, ScenarioResult};
+use std::fmt::Write as _;
 
-const WARNED: &str = "PASSED WITH WARNING";
+use crate::run::outcome::{NotRun, Outcome, ScenarioResult, Status};
+
+const WARNED: &str = super::RowStatus::PassedWithWarning.label();
 
 fn warning_text(s: &ScenarioResult) -> String {
     format!("{WARNED}: {}", s.warnings.join("\n"))
@@ -45,26 +47,6 @@ pub fn cucumber_json_warnings(text: &str, scenarios: &[ScenarioResult]) -> Strin
         }
     }
     serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
-}
-
-/// junit.xml: a warned scenario's testcase gets the warning as system-err.
-pub fn junit_warnings(text: &str, scenarios: &[ScenarioResult]) -> String {
-    let mut out = text.to_string();
-    for s in scenarios.iter().filter(|s| s.passed_with_warning()) {
-        let Some(start) = out.find(&format!("<testcase name=\"Scenario: {}:", esc(&s.name))) else {
-            continue;
-        };
-        let Some(open_end) = out[start..].find('>').map(|i| start + i) else {
-            continue;
-        };
-        let err = format!("<system-err>{}</system-err>", esc(&warning_text(s)));
-        if out[..open_end].ends_with('/') {
-            out.replace_range(open_end - 1..=open_end, &format!(">{err}</testcase>"));
-        } else if let Some(close) = out[open_end..].find("</testcase>").map(|i| open_end + i) {
-            out.insert_str(close, &err);
-        }
-    }
-    out
 }
 
 fn slug(s: &str) -> String {
@@ -109,27 +91,98 @@ pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
     serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
 }
 
-pub fn junit_xml(text: &str, not_run: &[NotRun]) -> String {
-    if not_run.is_empty() {
-        return text.to_string();
+/// junit.xml, written from the outcome: a suite per criterion, a testcase
+/// per scenario with its time; a failure carries expected vs observed, a
+/// scenario not run is skipped with its reason, a warned pass carries its
+/// warning as system-err.
+pub fn junit_xml(o: &Outcome) -> String {
+    let mut features: Vec<&str> = Vec::new();
+    let names = o.scenarios.iter().map(|s| &s.feature);
+    for f in names.chain(o.not_run.iter().map(|n| &n.feature)) {
+        if !features.contains(&f.as_str()) {
+            features.push(f);
+        }
     }
-    let mut suite = format!(
-        "<testsuite name=\"Not run\" tests=\"{0}\" skipped=\"{0}\" errors=\"0\" failures=\"0\" time=\"0\">",
-        not_run.len()
+    let total = o.scenarios.iter().fold(0.0, |t, s| t + s.seconds);
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{total:.3}\">\n",
+        o.scenarios.len() + o.not_run.len(),
+        o.scenarios.iter().filter(|s| s.status == Status::Failed).count(),
+        o.not_run.len() + o.scenarios.iter().filter(|s| s.status == Status::Skipped).count(),
     );
-    for n in not_run {
-        suite.push_str(&format!(
-            "<testcase name=\"Scenario: {}\" classname=\"{}\" time=\"0\"><skipped message=\"{}\"/></testcase>",
-            esc(&n.name),
-            esc(&n.feature),
-            esc(&n.reason)
-        ));
+    for f in features {
+        let ran: Vec<&ScenarioResult> = o.scenarios.iter().filter(|s| s.feature == f).collect();
+        let not_run: Vec<&NotRun> = o.not_run.iter().filter(|n| n.feature == f).collect();
+        let failed = ran.iter().filter(|s| s.status == Status::Failed).count();
+        let skipped = not_run.len() + ran.iter().filter(|s| s.status == Status::Skipped).count();
+        let time = ran.iter().fold(0.0, |t, s| t + s.seconds);
+        let _ = writeln!(
+            x,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\" time=\"{time:.3}\">",
+            esc(f),
+            ran.len() + not_run.len()
+        );
+        for s in ran {
+            testcase(&mut x, s);
+        }
+        for n in not_run {
+            let _ = writeln!(
+                x,
+                "    <testcase name=\"Scenario: {}\" classname=\"{}\" time=\"0\"><skipped message=\"not run: {}\"/></testcase>",
+                esc(&n.name),
+                esc(&n.feature),
+                esc(&n.reason)
+            );
+        }
+        x.push_str("  </testsuite>\n");
     }
-    suite.push_str("</testsuite>");
-    match text.rfind("</testsuites>") {
-        Some(i) => format!("{}{suite}{}", &text[..i], &text[i..]),
-        None => format!("{text}<testsuites>{suite}</testsuites>"),
+    x.push_str("</testsuites>\n");
+    x
+}
+
+fn testcase(x: &mut String, s: &ScenarioResult) {
+    let _ = write!(
+        x,
+        "    <testcase name=\"Scenario: {}\" classname=\"{}\" time=\"{:.3}\">",
+        esc(&s.name),
+        esc(&s.feature),
+        s.seconds
+    );
+    let step = s.step.as_deref().unwrap_or_default();
+    let said = s
+        .failure
+        .as_ref()
+        .map(|f| f.to_string())
+        .unwrap_or_default();
+    match s.status {
+        Status::Failed => {
+            let message = s.failure.as_ref().map_or(String::new(), |f| {
+                format!("expected: {} / observed: {}", f.expected, f.observed)
+            });
+            let _ = write!(
+                x,
+                "<failure message=\"{}\" type=\"{}\">{}</failure>",
+                esc(&message),
+                esc(step),
+                esc(&said)
+            );
+        }
+        Status::Skipped => {
+            let _ = write!(x, "<skipped message=\"{}\"/>", esc(&said));
+        }
+        Status::Passed => {}
     }
+    if !s.observed.is_empty() {
+        let _ = write!(
+            x,
+            "<system-out>{}</system-out>",
+            esc(&s.observed.join("\n"))
+        );
+    }
+    if s.passed_with_warning() {
+        let _ = write!(x, "<system-err>{}</system-err>", esc(&warning_text(s)));
+    }
+    x.push_str("</testcase>\n");
 }
 
 #[cfg(test)]
@@ -176,13 +229,32 @@ mod tests {
             failure: None,
             observed: vec![],
             warnings: vec!["WARNING: engine 20.10 <28".into()],
+            seconds: 0.0,
         }]
+    }
+
+    fn outcome() -> Outcome {
+        let mut failed = warned().remove(0);
+        failed.name = "Port".into();
+        failed.status = Status::Failed;
+        failed.step = Some("Then 127.0.0.1 only".into());
+        failed.failure = Some(crate::verdicts::Failure::new(
+            "127.0.0.1:9093",
+            "0.0.0.0:9093 <all>",
+        ));
+        failed.warnings.clear();
+        failed.seconds = 1.5;
+        Outcome {
+            scenarios: vec![warned().remove(0), failed],
+            not_run: nr(),
+            ..serde_json::from_str(r#"{"scenarios":[],"not_run":[],"measurements":[],"evidence":{"rows":[],"time_to_healthy":{}},"environment":{"engine":"","compose":"","stack":"","images":"","standin":false,"containers":[]},"wall_seconds":0,"generated_at":"","drift":[]}"#).unwrap()
+        }
     }
 
     #[test]
     fn a_pass_with_a_warning_says_so_in_the_ci_files() {
-        let x = junit_warnings("<testsuites><testsuite name=\"Hemma\"><testcase name=\"Scenario: Engine: f:3:3\" time=\"0.1\"><system-out>ok</system-out></testcase><testcase name=\"Scenario: Other: f:9:3\" time=\"0\"/></testsuite></testsuites>", &warned());
-        assert!(x.contains("<system-out>ok</system-out><system-err>PASSED WITH WARNING: WARNING: engine 20.10 &lt;28</system-err></testcase><testcase name=\"Scenario: Other"), "{x}");
+        let x = junit_xml(&outcome());
+        assert!(x.contains("<testcase name=\"Scenario: Engine\" classname=\"Hemma\" time=\"0.000\"><system-err>PASSED WITH WARNING: WARNING: engine 20.10 &lt;28</system-err></testcase>"), "{x}");
         let j = cucumber_json_warnings(
             r#"[{"name":"Hemma","elements":[{"name":"Engine","description":"","steps":[{"name":"a"},{"name":"b"}]}]}]"#,
             &warned(),
@@ -199,12 +271,13 @@ mod tests {
     }
 
     #[test]
-    fn not_run_scenarios_are_skipped_with_their_reason_in_junit() {
-        let x = junit_xml(
-            "<testsuites><testsuite name=\"a\"></testsuite></testsuites>",
-            &nr(),
-        );
-        assert!(x.ends_with("<testcase name=\"Scenario: The broker speaks KRaft on the wire\" classname=\"Kafka runs in KRaft mode\" time=\"0\"><skipped message=\"not run on the stand-in\"/></testcase></testsuite></testsuites>"), "{x}");
-        assert!(x.contains("<testsuite name=\"Not run\" tests=\"1\" skipped=\"1\""));
+    fn junit_has_a_suite_per_criterion_failures_with_expected_vs_observed_and_not_run_skipped() {
+        let x = junit_xml(&outcome());
+        let doc = x.as_str();
+        assert!(doc.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"3\" failures=\"1\" skipped=\"1\" time=\"1.500\">"), "{doc}");
+        assert!(doc.contains("<testsuite name=\"Hemma\" tests=\"2\" failures=\"1\" skipped=\"0\" time=\"1.500\">"), "{doc}");
+        assert!(doc.contains("<failure message=\"expected: 127.0.0.1:9093 / observed: 0.0.0.0:9093 &lt;all&gt;\" type=\"Then 127.0.0.1 only\">"), "{doc}");
+        assert!(doc.contains("<testsuite name=\"Kafka runs in KRaft mode\" tests=\"1\" failures=\"0\" skipped=\"1\""), "{doc}");
+        assert!(doc.contains("<testcase name=\"Scenario: The broker speaks KRaft on the wire\" classname=\"Kafka runs in KRaft mode\" time=\"0\"><skipped message=\"not run: not run on the stand-in\"/></testcase>"), "{doc}");
     }
 }

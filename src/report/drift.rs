@@ -252,6 +252,7 @@ mod tests {
                 failure: None,
                 observed: vec![],
                 warnings: vec![],
+                seconds: 0.0,
             }],
             not_run: vec![],
             measurements: vec![],

@@ -211,6 +211,7 @@ mod tests {
             failure: None,
             observed: vec![],
             warnings: vec![],
+            seconds: 0.0,
         };
         let o = Outcome {
             scenarios: vec![sc("PING", Status::Failed)],

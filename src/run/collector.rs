@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use cucumber::event::{self, Cucumber, RetryableScenario};
 use cucumber::{cli, gherkin, parser, Event, Writer};
@@ -12,15 +13,15 @@ use super::outcome::{ScenarioResult, Status};
 use super::world::AcceptanceWorld;
 use crate::verdicts::Failure;
 
-/// Scenario results in the order they finished; shared with the runner.
+/// Scenario results by name, with when each started; shared with the runner.
 #[derive(Clone, Default)]
-pub struct Collector(Arc<Mutex<BTreeMap<String, ScenarioResult>>>);
+pub struct Collector(Arc<Mutex<BTreeMap<String, (SystemTime, ScenarioResult)>>>);
 
 impl Collector {
     pub fn results(&self) -> Vec<ScenarioResult> {
         self.0
             .lock()
-            .map(|m| m.values().cloned().collect())
+            .map(|m| m.values().map(|(_, r)| r.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -29,24 +30,35 @@ impl Collector {
         feature: &gherkin::Feature,
         sc: &gherkin::Scenario,
         ev: &event::Scenario<AcceptanceWorld>,
+        at: SystemTime,
     ) {
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let r = m.entry(sc.name.clone()).or_insert_with(|| ScenarioResult {
-            feature: feature.name.clone(),
-            name: sc.name.clone(),
-            tags: sc
-                .tags
-                .iter()
-                .chain(&feature.tags)
-                .map(|t| t.trim_start_matches('@').to_string())
-                .collect(),
-            status: Status::Passed,
-            step: None,
-            failure: None,
-            observed: Vec::new(),
-            warnings: Vec::new(),
+        let (started, r) = m.entry(sc.name.clone()).or_insert_with(|| {
+            (
+                at,
+                ScenarioResult {
+                    feature: feature.name.clone(),
+                    name: sc.name.clone(),
+                    tags: sc
+                        .tags
+                        .iter()
+                        .chain(&feature.tags)
+                        .map(|t| t.trim_start_matches('@').to_string())
+                        .collect(),
+                    status: Status::Passed,
+                    step: None,
+                    failure: None,
+                    observed: Vec::new(),
+                    warnings: Vec::new(),
+                    seconds: 0.0,
+                },
+            )
         });
         match ev {
+            event::Scenario::Started => *started = at,
+            event::Scenario::Finished => {
+                r.seconds = at.duration_since(*started).map_or(0.0, |d| d.as_secs_f64());
+            }
             event::Scenario::Step(step, event::Step::Failed(_, _, world, err))
             | event::Scenario::Background(step, event::Step::Failed(_, _, world, err)) => {
                 r.status = Status::Failed;
@@ -98,10 +110,10 @@ impl Writer<AcceptanceWorld> for Collector {
         };
         match fe {
             event::Feature::Scenario(sc, RetryableScenario { event, .. }) => {
-                self.on_scenario(feature, sc, event)
+                self.on_scenario(feature, sc, event, ev.at)
             }
             event::Feature::Rule(_, event::Rule::Scenario(sc, RetryableScenario { event, .. })) => {
-                self.on_scenario(feature, sc, event)
+                self.on_scenario(feature, sc, event, ev.at)
             }
             _ => {}
         }

@@ -57,7 +57,6 @@ pub struct Finished {
     /// The layering the runtime scenarios ran on, if any ran.
     pub layering: Option<String>,
     pub cucumber_json: String,
-    pub junit_xml: String,
 }
 
 /// The compose CLI for a layering: its files, the project directory, the
@@ -161,7 +160,7 @@ async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
     }
 }
 
-/// An in-memory sink the JSON and JUnit writers share with the runner.
+/// An in-memory sink the JSON writer shares with the runner.
 #[derive(Clone, Default)]
 struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
@@ -258,7 +257,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         .collect();
     ctx.scenarios
         .store(run.len(), std::sync::atomic::Ordering::SeqCst);
-    let (json, junit, collector) = run_cucumber(sources, run).await;
+    let (json, collector) = run_cucumber(sources, run).await;
     phases.mark("scenarios");
 
     // An engine that went away mid-run: its watchdog ends the run (and
@@ -285,7 +284,6 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         target: ctx.target.clone(),
         layering,
         cucumber_json: json.text(),
-        junit_xml: junit.text(),
     })
 }
 
@@ -352,21 +350,17 @@ fn stack_policy(policy: &mut Policy, opts: &VerifyOptions, target: &Target, s: &
     );
 }
 
-/// Cucumber on exactly the scenarios named in `run`, its JSON and JUnit
-/// writers and the run's own collector side by side.
+/// Cucumber on exactly the scenarios named in `run`, its JSON writer and
+/// the run's own collector side by side (junit.xml is written from the
+/// outcome).
 async fn run_cucumber(
     sources: Vec<(String, String)>,
     run: std::collections::BTreeSet<String>,
-) -> (SharedBuf, SharedBuf, Collector) {
-    let (json, junit, collector) = (
-        SharedBuf::default(),
-        SharedBuf::default(),
-        Collector::default(),
-    );
+) -> (SharedBuf, Collector) {
+    let (json, collector) = (SharedBuf::default(), Collector::default());
     let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
         .summarized()
         .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
-        .tee::<AcceptanceWorld, _>(writer::JUnit::for_tee(junit.clone(), 0))
         .tee::<AcceptanceWorld, _>(
             collector
                 .clone()
@@ -393,7 +387,7 @@ async fn run_cucumber(
         })
         .filter_run(sources, move |_, _, scenario| run.contains(&scenario.name))
         .await;
-    (json, junit, collector)
+    (json, collector)
 }
 
 /// When each phase of a run ended: where a run's time goes (`measured:`).

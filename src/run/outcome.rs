@@ -31,6 +31,9 @@ pub struct ScenarioResult {
     /// Warnings its steps raised: a pass with one is PASSED WITH WARNING.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// From its start to its end, by the runner's event times.
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 impl ScenarioResult {
@@ -219,6 +222,7 @@ mod tests {
             failure,
             observed: vec![],
             warnings: vec![],
+            seconds: 0.0,
         }
     }
 
