@@ -7,6 +7,10 @@ use cucumber::{given, Parameter};
 use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
+use std::collections::BTreeMap;
+
+use kraft_acceptance::model::kafka_props::{image_settings, ImageSettings};
+use kraft_acceptance::probes::repo::Manifest;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::verdicts::{self, observed};
 
@@ -116,5 +120,90 @@ pub fn disabled_note(m: &ComposeModel) -> String {
             " (disabled with deploy.replicas: 0, so not run: {})",
             d.join(", ")
         ),
+    }
+}
+
+/// Where the apache/kafka image reads a server.properties of the user's.
+const MOUNTED_SERVER_PROPERTIES: &str = "/mnt/shared/config/server.properties";
+
+/// What steps read of the target beyond its resolved model: the topics
+/// manifest, a mounted server.properties, Redis's password.
+pub trait Reads {
+    /// The bootstrap's topics manifest in `model`, if it has one.
+    fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError>;
+    /// Redis's password, when the target names the variable that holds it
+    /// (`redis_password_env`): this process's environment, else the
+    /// resolved Redis service's own.
+    fn redis_password(&mut self, model: &ComposeModel) -> Result<Option<String>, StepError>;
+    /// A service's server properties as the apache/kafka image writes them
+    /// from its `KAFKA_*` environment and a server.properties mounted at
+    /// /mnt/shared/config.
+    fn image_settings(&mut self, service: &str) -> Result<ImageSettings, StepError>;
+    /// [`Self::image_settings`] of a service of `model` (e.g. the running stack's).
+    fn image_settings_in(
+        &mut self,
+        model: &ComposeModel,
+        service: &str,
+    ) -> Result<ImageSettings, StepError>;
+    /// [`Self::image_settings`]' properties.
+    fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError>;
+}
+
+impl Reads for AcceptanceWorld {
+    fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError> {
+        let bootstrap = self.ctx.target.bootstrap_service();
+        let found =
+            kraft_acceptance::probes::repo::find_manifest(&self.ctx.target, model, bootstrap);
+        let whose = bootstrap
+            .map(|b| format!("{b}'s"))
+            .unwrap_or_else(|| "the target's".into());
+        self.judge(verdicts::observed(
+            format!("{whose} topics manifest, if any, readable and valid"),
+            found,
+        ))
+    }
+
+    fn redis_password(&mut self, model: &ComposeModel) -> Result<Option<String>, StepError> {
+        let Some(var) = self.ctx.target.redis_password_env.clone() else {
+            return Ok(None);
+        };
+        if let Ok(v) = std::env::var(&var) {
+            return Ok(Some(v));
+        }
+        let redis = self.ctx.target.names.redis.clone();
+        let found = model
+            .services
+            .get(&redis)
+            .and_then(|s| s.environment.get(&var).cloned().flatten());
+        let needed = format!("Redis's password in ${var} (redis_password_env): set in this environment or in service {redis}'s");
+        self.judge(verdicts::earlier(&needed, found)).map(Some)
+    }
+
+    fn image_settings(&mut self, service: &str) -> Result<ImageSettings, StepError> {
+        let m = self.model()?;
+        self.image_settings_in(&m, service)
+    }
+
+    fn image_settings_in(
+        &mut self,
+        model: &ComposeModel,
+        service: &str,
+    ) -> Result<ImageSettings, StepError> {
+        let svc = self.defined(model, service)?;
+        let mounted = match svc.host_path_of(MOUNTED_SERVER_PROPERTIES) {
+            Some(path) if path.exists() => {
+                let what = format!(
+                    "{} (mounted at {MOUNTED_SERVER_PROPERTIES})",
+                    path.display()
+                );
+                Some(self.judge(verdicts::observed(what, std::fs::read_to_string(&path)))?)
+            }
+            _ => None,
+        };
+        Ok(image_settings(&svc.environment, mounted.as_deref()))
+    }
+
+    fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
+        Ok(self.image_settings(service)?.properties)
     }
 }

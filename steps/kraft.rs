@@ -1,10 +1,13 @@
 //! features/kraft.feature
 
 use cucumber::{then, when};
+use kraft_acceptance::model::wire::WireObservation;
 use kraft_acceptance::probes::wire;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::{earlier, kraft};
+use kraft_acceptance::verdicts::kraft;
+
+use crate::common::Reads;
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
@@ -31,18 +34,18 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
     let address = w.ctx.target.address(&address);
     w.ready(SEED_KAFKA).await?;
     let a = address.clone();
-    w.wire = Some(
+    let answer =
         crate::common::blocking(w, format!("ApiVersions answered by {address}"), move || {
             wire::probe(&a)
         })
-        .await?,
-    );
+        .await?;
+    w.keep(answer);
     Ok(())
 }
 
 #[then("ApiVersions lists the finalized feature metadata.version")]
 fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
-    let wire = w.judge(earlier("an ApiVersions answer", w.wire.clone()))?;
+    let wire: WireObservation = w.earlier("an ApiVersions answer")?;
     let v = w.judge(kraft::wire::metadata_version_finalized(&wire))?;
     w.ctx
         .measure(format!("metadata.version finalized at level {v}"));
@@ -53,7 +56,7 @@ fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
 #[then(expr = "DescribeQuorum names the leader and voters of service {string}'s settings")]
 async fn quorum_leader(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let wire = w.judge(earlier("a DescribeQuorum answer", w.wire.clone()))?;
+    let wire: WireObservation = w.earlier("a DescribeQuorum answer")?;
     let s = w.ready(&service).await?;
     let configured = kraft::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
     let (id, voters) = w.judge(kraft::wire::quorum_is_configured(&wire, &configured))?;

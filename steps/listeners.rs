@@ -3,12 +3,15 @@
 use cucumber::{then, when};
 use kraft_acceptance::model::evidence::{Advertised, Row};
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
+use kraft_acceptance::model::kafka_props::Listener;
 use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::netns;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::verdicts::{earlier, listeners, observed};
+
+use crate::common::Reads;
 
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
 fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
@@ -18,7 +21,7 @@ fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> Step
     let adv = w.judge(listeners::advertised(&props))?;
     let l = w.judge(listeners::advertised_exactly(&adv, &address))?;
     w.saw(format!("{service} advertises {}://{}", l.name, l.address()));
-    w.listener = Some(l);
+    w.keep(l);
     Ok(())
 }
 
@@ -40,10 +43,7 @@ fn published(w: &mut AcceptanceWorld, service: String, host_port: u16) -> StepRe
         w.ctx.target.service(&service),
         w.ctx.target.host_port(host_port),
     );
-    let listener = w.judge(earlier(
-        "a listener chosen by a previous step",
-        w.listener.clone(),
-    ))?;
+    let listener: Listener = w.earlier("a listener chosen by a previous step")?;
     let props = w.props(&service)?;
     let port = w.judge(listeners::container_port(&props, &listener.name))?;
     let m = w.model()?;
@@ -117,7 +117,7 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let check = data_check(w, &s, "host")?;
     let obs = crate::common::host_client(w, &bootstrap, check).await?;
     record_told(w, "host", &obs);
-    w.kafka = Some(obs);
+    w.keep(obs);
     Ok(())
 }
 
@@ -147,20 +147,20 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
         &format!("inside the compose network (beside {peer})"),
         &obs,
     );
-    w.kafka = Some(obs);
+    w.keep(obs);
     Ok(())
 }
 
 #[then(expr = "the brokers it is told are exactly {string}")]
 fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
     let want = w.ctx.target.address(&want);
-    let obs = w.judge(earlier("a Kafka client's metadata", w.kafka.clone()))?;
+    let obs: KafkaObservation = w.earlier("a Kafka client's metadata")?;
     w.judge(listeners::told_exactly(&obs, &want))
 }
 
 #[then("its data path works (a produce/consume round trip, read-only offsets when attached)")]
 async fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
-    let obs = w.judge(earlier("a Kafka client's data path", w.kafka.clone()))?;
+    let obs: KafkaObservation = w.earlier("a Kafka client's data path")?;
     let s = w.ready(SEED_KAFKA).await?;
     let props = w
         .image_settings_in(&s.model, &w.ctx.target.service(SEED_KAFKA))?

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use cucumber::{then, when};
 use kraft_acceptance::model::evidence::{Binding, Neighbour, Row};
+use kraft_acceptance::model::neighbour::NeighbourObservation;
 use kraft_acceptance::model::neighbour::{Protocol, ServiceTarget};
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
@@ -13,7 +14,7 @@ use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, Bind};
 use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, none_of, observed};
 
-use crate::common::{blocking, engine_version, Services};
+use crate::common::{blocking, engine_version, Reads, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
@@ -231,15 +232,14 @@ async fn neighbour_tries(w: &mut AcceptanceWorld, services: Services) -> StepRes
         obs.segment.neighbour,
         obs.seconds
     ));
-    w.neighbour = Some(obs);
+    w.keep(obs);
     Ok(())
 }
 
 #[then(expr = "no path from the test host reaches services {services}")]
 async fn neighbour_reaches_nothing(w: &mut AcceptanceWorld, services: Services) -> StepResult {
     let services = Services(services.of(w));
-    let obs = w.neighbour.clone();
-    let obs = w.judge(earlier("a test host's attempts", obs))?;
+    let obs: NeighbourObservation = w.earlier("a test host's attempts")?;
     let (version, _) = engine_version(w).await?;
     // The version is a hint beside the measured verdict, never the verdict.
     let hints = hemma_host::engine_advisories(&version).unwrap_or_default();

@@ -11,6 +11,8 @@ use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
 use kraft_acceptance::verdicts::redeploy::{self, ClusterIdUse};
 use kraft_acceptance::verdicts::{self, observed};
 
+use crate::common::Reads;
+
 #[then(expr = "every directory service {string} writes is on a named volume or a bind mount")]
 fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
@@ -162,7 +164,7 @@ async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
         held.topic_ids.len(),
         if held.redis.is_some() { ", a Redis key" } else { "" }
     ));
-    w.held = Some(held);
+    w.keep(held);
     Ok(())
 }
 
@@ -200,10 +202,7 @@ async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
 #[then("every record reads back at its offset and the group's committed offset is unchanged")]
 async fn records_kept(w: &mut AcceptanceWorld) -> StepResult {
     let after = read_after(w).await?;
-    let before = w.judge(verdicts::earlier(
-        "what the broker held before the redeploy",
-        w.held.clone(),
-    ))?;
+    let before: Held = w.earlier("what the broker held before the redeploy")?;
     let records_only = Held {
         cluster_id: None,
         topic_ids: Default::default(),
@@ -228,17 +227,14 @@ async fn records_kept(w: &mut AcceptanceWorld) -> StepResult {
     ))? {
         w.saw(line);
     }
-    w.held = Some(before);
+    w.keep(before);
     Ok(())
 }
 
 #[then("the cluster id and the topic ids are unchanged, and Redis still holds its key")]
 async fn ids_kept(w: &mut AcceptanceWorld) -> StepResult {
     let mut after = read_after(w).await?;
-    let before = w.judge(verdicts::earlier(
-        "what the broker held before the redeploy",
-        w.held.clone(),
-    ))?;
+    let before: Held = w.earlier("what the broker held before the redeploy")?;
     if let Some((key, _)) = &before.redis {
         let s = w.ready(SEED_REDIS).await?;
         let addr = w.ctx.target.address("127.0.0.1:6379");

@@ -6,6 +6,7 @@ use cucumber::{given, then, when};
 use kraft_acceptance::model::evidence::{ManifestTopic, Row};
 use kraft_acceptance::model::kafka::DataCheck;
 use kraft_acceptance::model::topics::is_application_topic;
+use kraft_acceptance::model::OneOff;
 use kraft_acceptance::probes::repo::{passed_over, Manifest};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::lifecycle::BootstrapError;
@@ -13,8 +14,18 @@ use kraft_acceptance::target::{Bootstrap, SEED_KAFKA};
 use kraft_acceptance::verdicts::topic_setup::{self, Topics};
 use kraft_acceptance::verdicts::{self, earlier, observed};
 
+use crate::common::Reads;
+
 /// Hard stop for a one-off run; the step's budget is judged separately.
 const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
+
+/// The broker's topics before the bootstrap ran (no manifest to check).
+#[derive(Clone)]
+struct Before(Topics);
+
+/// The broker's topics after the bootstrap's first run.
+#[derive(Clone)]
+struct After(Topics);
 
 #[then(expr = "service {string} waits for service {string} to be healthy")]
 fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepResult {
@@ -82,7 +93,7 @@ async fn topics_before(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult
     w.ready(SEED_KAFKA).await?;
     let before = broker_topics(w, &bootstrap).await?;
     w.saw(format!("{NO_MANIFEST}; before: {}", listed(&before)));
-    w.topics_before = Some(before);
+    w.keep(Before(before));
     Ok(())
 }
 
@@ -105,16 +116,17 @@ async fn run_bootstrap(w: &mut AcceptanceWorld) -> StepResult {
 async fn run_service(w: &mut AcceptanceWorld, service: &str) -> StepResult {
     let s = w.stack()?;
     // A repeat run follows one that went through compose's dependency handling.
-    let again = w.oneoff.as_ref().is_some_and(|r| r.exit_code == 0);
+    let again = w.kept::<OneOff>().is_some_and(|r| r.exit_code == 0);
     let run = match s.run_bootstrap(service, ONEOFF_LIMIT, again).await {
         Err(BootstrapError::NotReady(r)) => return w.judge(verdicts::stack::ready(&r)),
         Err(BootstrapError::Run(e)) => Err(e),
         Ok(run) => Ok(run),
     };
-    w.oneoff = Some(w.judge(observed(
+    let run = w.judge(observed(
         format!("`docker compose run --rm {service}` finishing"),
         run,
-    ))?);
+    ))?;
+    w.keep(run);
     Ok(())
 }
 
@@ -127,13 +139,14 @@ async fn run_command(w: &mut AcceptanceWorld, command: &str) -> StepResult {
     let run = s
         .run_host_command(command, &dir, &servers, ONEOFF_LIMIT)
         .await;
-    w.oneoff = Some(w.judge(observed(format!("host command `{command}` finishing"), run))?);
+    let run = w.judge(observed(format!("host command `{command}` finishing"), run))?;
+    w.keep(run);
     Ok(())
 }
 
 #[then(expr = "it exited 0 within {int} s")]
 fn exited_zero(w: &mut AcceptanceWorld, budget: u32) -> StepResult {
-    let run = w.judge(earlier("a one-off run", w.oneoff.clone()))?;
+    let run: OneOff = w.earlier("a one-off run")?;
     w.judge(topic_setup::exited_zero_within(&run, f64::from(budget)))?;
     let line = if w.ctx.target.bootstrap_service().is_some() {
         format!("{}: exit 0, ran {:.2} s (engine events `start` -> `die`; `docker compose run` {:.2} s)", run.service, run.seconds, run.wall_seconds)
@@ -154,7 +167,7 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
     let s = w.stack()?;
     let manifest = w.manifest(&s.model)?;
     let after = broker_topics(w, &bootstrap).await?;
-    w.topics_after = Some(after.clone());
+    w.keep(After(after.clone()));
     match manifest {
         Some(m) => judge_manifest(w, &m, &after),
         None => judge_created(w, &after),
@@ -163,10 +176,7 @@ async fn bootstrap_topics(w: &mut AcceptanceWorld, bootstrap: String) -> StepRes
 
 /// Without a manifest: the bootstrap created topics the broker did not have.
 fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
-    let before = w.judge(earlier(
-        "the broker's topics before the bootstrap",
-        w.topics_before.clone(),
-    ))?;
+    let Before(before) = w.earlier("the broker's topics before the bootstrap")?;
     let created = w.judge(topic_setup::created(&before, after))?;
     for (name, partitions) in &created {
         let (name, partitions) = (name.clone(), *partitions);
@@ -179,10 +189,7 @@ fn judge_created(w: &mut AcceptanceWorld, after: &Topics) -> StepResult {
 #[then(expr = "a Kafka client at {string} finds no topic changed by the second run")]
 async fn unchanged(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     let bootstrap = w.ctx.target.address(&bootstrap);
-    let first = w.judge(earlier(
-        "the broker's topics after the first run",
-        w.topics_after.clone(),
-    ))?;
+    let After(first) = w.earlier("the broker's topics after the first run")?;
     let second = broker_topics(w, &bootstrap).await?;
     w.judge(topic_setup::unchanged(&first, &second))?;
     w.saw(format!(

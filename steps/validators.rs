@@ -8,7 +8,6 @@ use kraft_acceptance::model::validators::CommandRun;
 use kraft_acceptance::probes::validators;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::stack::progress;
-use kraft_acceptance::verdicts::earlier;
 use kraft_acceptance::verdicts::validators as verdict;
 
 /// Longest one validation command may run.
@@ -33,7 +32,7 @@ async fn run_validators(w: &mut AcceptanceWorld) -> StepResult {
         record(w, &r);
         runs.push(r);
     }
-    w.validators = Some(runs);
+    w.keep(runs);
     Ok(())
 }
 
@@ -57,19 +56,13 @@ fn record(w: &mut AcceptanceWorld, r: &CommandRun) {
 
 #[then("each exits 0")]
 fn each_exits_zero(w: &mut AcceptanceWorld) -> StepResult {
-    let runs = w.judge(earlier(
-        "the validation commands' runs",
-        w.validators.clone(),
-    ))?;
+    let runs: Vec<CommandRun> = w.earlier("the validation commands' runs")?;
     w.judge(verdict::each_exits_zero(&runs))
 }
 
 #[then("every file they change is reported, and none is changed where the target asks for a clean tree")]
 fn tree_changes(w: &mut AcceptanceWorld) -> StepResult {
-    let runs = w.judge(earlier(
-        "the validation commands' runs",
-        w.validators.clone(),
-    ))?;
+    let runs: Vec<CommandRun> = w.earlier("the validation commands' runs")?;
     if w.ctx.target.validators_leave_tree_clean {
         w.judge(verdict::tree_unchanged(&runs))?;
         w.saw(format!(

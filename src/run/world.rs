@@ -5,28 +5,19 @@
 //! Steps hand every verdict to [`AcceptanceWorld::judge`], which keeps a
 //! failure typed in the World, where the run's collector reads it.
 
-use std::collections::BTreeMap;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
 use crate::model::evidence::{HealthyTime, Recorded, Row};
-use crate::model::kafka::KafkaObservation;
-use crate::model::kafka_props::{image_settings, ImageSettings, Listener};
-use crate::model::neighbour::NeighbourObservation;
-use crate::model::validators::CommandRun;
-use crate::model::wire::WireObservation;
-use crate::model::OneOff;
 use crate::probes::engine::{Engine, EngineError};
-use crate::probes::repo::Manifest;
 use crate::redact::redact;
 use crate::stack::Stack;
 use crate::target::Target;
 
-/// Where the apache/kafka image reads a server.properties of the user's.
-const MOUNTED_SERVER_PROPERTIES: &str = "/mnt/shared/config/server.properties";
-use crate::verdicts::topic_setup::Topics;
 use crate::verdicts::{self, Failure, Verdict};
 
 /// What a run shares between scenarios.
@@ -157,6 +148,16 @@ impl fmt::Display for StepError {
 
 pub type StepResult = Result<(), StepError>;
 
+/// Values by their type (see [`AcceptanceWorld::keep`]).
+#[derive(Default)]
+pub struct Kept(HashMap<TypeId, Box<dyn Any + Send + Sync>>);
+
+impl fmt::Debug for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kept({} values)", self.0.len())
+    }
+}
+
 #[derive(Debug, cucumber::World)]
 #[world(init = Self::new)]
 pub struct AcceptanceWorld {
@@ -165,24 +166,9 @@ pub struct AcceptanceWorld {
     pub scenario: String,
     /// The layering a scenario is about ("infrastructure", "hemma").
     pub layering: Option<(String, Arc<ComposeModel>)>,
-    /// The listener a previous step singled out ("that listener").
-    pub listener: Option<Listener>,
-    /// What the last Kafka client of this scenario observed.
-    pub kafka: Option<KafkaObservation>,
-    /// The last one-off run.
-    pub oneoff: Option<OneOff>,
-    /// What ApiVersions / DescribeQuorum answered.
-    pub wire: Option<WireObservation>,
-    /// The broker's topics before the bootstrap ran (no manifest to check).
-    pub topics_before: Option<Topics>,
-    /// The broker's topics after the bootstrap's first run.
-    pub topics_after: Option<Topics>,
-    /// The repo's validation commands, as run.
-    pub validators: Option<Vec<CommandRun>>,
-    /// What a test host on the LAN got back from the stack.
-    pub neighbour: Option<NeighbourObservation>,
-    /// What the broker and Redis held before a redeploy.
-    pub held: Option<crate::model::redeploy::Held>,
+    /// What earlier steps of this scenario produced, one value per type:
+    /// each criterion's steps keep and read their own types.
+    pub kept: Kept,
     /// The failure of the step that failed, typed.
     pub failure: Option<Failure>,
 }
@@ -197,17 +183,26 @@ impl AcceptanceWorld {
             ctx,
             scenario: String::new(),
             layering: None,
-            listener: None,
-            kafka: None,
-            oneoff: None,
-            wire: None,
-            topics_before: None,
-            topics_after: None,
-            validators: None,
-            neighbour: None,
-            held: None,
+            kept: Kept::default(),
             failure: None,
         }
+    }
+
+    /// Keeps what a step produced for a later step of the scenario
+    /// (replacing an earlier value of the same type).
+    pub fn keep<T: Any + Send + Sync>(&mut self, value: T) {
+        self.kept.0.insert(TypeId::of::<T>(), Box::new(value));
+    }
+
+    /// What an earlier step kept, if one did.
+    pub fn kept<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.kept.0.get(&TypeId::of::<T>())?.downcast_ref()
+    }
+
+    /// What an earlier step must have kept: `what` names it in the failure.
+    pub fn earlier<T: Any + Send + Sync + Clone>(&mut self, what: &str) -> Result<T, StepError> {
+        let v = self.kept::<T>().cloned();
+        self.judge(verdicts::earlier(what, v))
     }
 
     /// The step's verdict: its value, or the failure, kept typed here.
@@ -255,38 +250,6 @@ impl AcceptanceWorld {
         ))
     }
 
-    /// The bootstrap's topics manifest in `model`, if it has one.
-    pub fn manifest(&mut self, model: &ComposeModel) -> Result<Option<Manifest>, StepError> {
-        let bootstrap = self.ctx.target.bootstrap_service();
-        let found = crate::probes::repo::find_manifest(&self.ctx.target, model, bootstrap);
-        let whose = bootstrap
-            .map(|b| format!("{b}'s"))
-            .unwrap_or_else(|| "the target's".into());
-        self.judge(verdicts::observed(
-            format!("{whose} topics manifest, if any, readable and valid"),
-            found,
-        ))
-    }
-
-    /// Redis's password, when the target names the variable that holds it
-    /// (`redis_password_env`): this process's environment, else the
-    /// resolved Redis service's own.
-    pub fn redis_password(&mut self, model: &ComposeModel) -> Result<Option<String>, StepError> {
-        let Some(var) = self.ctx.target.redis_password_env.clone() else {
-            return Ok(None);
-        };
-        if let Ok(v) = std::env::var(&var) {
-            return Ok(Some(v));
-        }
-        let redis = self.ctx.target.names.redis.clone();
-        let found = model
-            .services
-            .get(&redis)
-            .and_then(|s| s.environment.get(&var).cloned().flatten());
-        let needed = format!("Redis's password in ${var} (redis_password_env): set in this environment or in service {redis}'s");
-        self.judge(verdicts::earlier(&needed, found)).map(Some)
-    }
-
     /// A service of `model`, defined (else a failure naming the services it has).
     pub fn defined<'m>(
         &mut self,
@@ -297,39 +260,6 @@ impl AcceptanceWorld {
             format!("service {service} defined"),
             model.service(service),
         ))
-    }
-
-    /// A service's server properties as the apache/kafka image writes them
-    /// from its `KAFKA_*` environment and a server.properties mounted at
-    /// /mnt/shared/config.
-    pub fn image_settings(&mut self, service: &str) -> Result<ImageSettings, StepError> {
-        let m = self.model()?;
-        self.image_settings_in(&m, service)
-    }
-
-    /// [`Self::image_settings`] of a service of `model` (e.g. the running stack's).
-    pub fn image_settings_in(
-        &mut self,
-        model: &ComposeModel,
-        service: &str,
-    ) -> Result<ImageSettings, StepError> {
-        let svc = self.defined(model, service)?;
-        let mounted = match svc.host_path_of(MOUNTED_SERVER_PROPERTIES) {
-            Some(path) if path.exists() => {
-                let what = format!(
-                    "{} (mounted at {MOUNTED_SERVER_PROPERTIES})",
-                    path.display()
-                );
-                Some(self.judge(verdicts::observed(what, std::fs::read_to_string(&path)))?)
-            }
-            _ => None,
-        };
-        Ok(image_settings(&svc.environment, mounted.as_deref()))
-    }
-
-    /// [`Self::image_settings`]' properties.
-    pub fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
-        Ok(self.image_settings(service)?.properties)
     }
 
     /// The stack, started by `up` without error.
