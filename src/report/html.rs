@@ -41,6 +41,26 @@ pub fn html(r: &SignOff) -> String {
     if let Some(note) = &head.note {
         let _ = write!(h, "<p class=\"warn\">{}</p>", esc(note));
     }
+    criteria_table(&mut h, r);
+    healthy_bars(&mut h, o);
+    evidence_tables(&mut h, o);
+    identity(&mut h, r);
+    lists(&mut h, o);
+    if head.signable {
+        h.push_str("<h2>Sign-off</h2><p class=\"sign\">Verified by ____________________ &nbsp; Date __________ &nbsp; Release __________</p>");
+    } else {
+        let _ = write!(
+            h,
+            "<h2>Sign-off</h2><p class=\"warn\">Not a release sign-off: {}</p>",
+            esc(head.note.as_deref().unwrap_or(""))
+        );
+    }
+    h.push_str("</body></html>");
+    redact(&h)
+}
+
+/// Each criterion with its verdict and its scenarios' rows.
+fn criteria_table(h: &mut String, r: &SignOff) {
     let _ = write!(h, "<h2>Criteria</h2><table id=\"verdicts\"><tr><th>verdict</th><th>criterion</th><th>scenario</th><th>evidence</th></tr>");
     for c in &r.verdicts.criteria {
         for (i, row) in c.rows.iter().enumerate() {
@@ -66,6 +86,10 @@ pub fn html(r: &SignOff) -> String {
         }
     }
     h.push_str("</table>");
+}
+
+/// Each measured time to healthy as a bar against its budget.
+fn healthy_bars(h: &mut String, o: &crate::run::outcome::Outcome) {
     let _ = write!(h, "<h2>Time to healthy <small>(engine events: container start &rarr; health_status: healthy, against the scenario's budget)</small></h2><div class=\"bars\">");
     if o.evidence.time_to_healthy.is_empty() {
         h.push_str("<p>Not measured in this run.</p>");
@@ -77,7 +101,10 @@ pub fn html(r: &SignOff) -> String {
         let _ = write!(h, "<div class=\"bar\"><span class=\"lbl\">{}</span><span class=\"track\"><span class=\"fill {cls}\" style=\"width:{pct:.1}%\"></span></span><span class=\"val\">{s:.2} s / {b:.0} s</span></div>", esc(&svc));
     }
     h.push_str("</div>");
-    evidence_tables(&mut h, o);
+}
+
+/// What was verified (the target) and on what (the environment).
+fn identity(h: &mut String, r: &SignOff) {
     h.push_str("<h2>Target</h2><table>");
     for (k, v) in &r.target_rows {
         let _ = write!(
@@ -87,7 +114,7 @@ pub fn html(r: &SignOff) -> String {
             esc(v)
         );
     }
-    let e = &o.environment;
+    let e = &r.outcome.environment;
     let _ = write!(h, "</table><h2>Environment</h2><table><tr><th>engine</th><td>{}</td></tr><tr><th>compose</th><td>{}</td></tr><tr><th>stack</th><td>{}</td></tr><tr><th>images</th><td>{}</td></tr>",
         esc(&e.engine), esc(&e.compose), esc(&e.stack), esc(&e.images));
     for (c, i, id) in &e.containers {
@@ -100,31 +127,23 @@ pub fn html(r: &SignOff) -> String {
         );
     }
     h.push_str("</table>");
-    if !o.drift.is_empty() {
-        h.push_str("<h2>Drift since the baseline</h2><ul>");
-        for d in &o.drift {
-            let _ = write!(h, "<li class=\"warned\">{}</li>", esc(d));
+}
+
+/// Drift since the baseline and the run's measured figures.
+fn lists(h: &mut String, o: &crate::run::outcome::Outcome) {
+    for (title, class, items) in [
+        ("Drift since the baseline", " class=\"warned\"", &o.drift),
+        ("Measured", "", &o.measurements),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let _ = write!(h, "<h2>{title}</h2><ul>");
+        for i in items {
+            let _ = write!(h, "<li{class}>{}</li>", esc(i));
         }
         h.push_str("</ul>");
     }
-    if !o.measurements.is_empty() {
-        h.push_str("<h2>Measured</h2><ul>");
-        for m in &o.measurements {
-            let _ = write!(h, "<li>{}</li>", esc(m));
-        }
-        h.push_str("</ul>");
-    }
-    if head.signable {
-        h.push_str("<h2>Sign-off</h2><p class=\"sign\">Verified by ____________________ &nbsp; Date __________ &nbsp; Release __________</p>");
-    } else {
-        let _ = write!(
-            h,
-            "<h2>Sign-off</h2><p class=\"warn\">Not a release sign-off: {}</p>",
-            esc(head.note.as_deref().unwrap_or(""))
-        );
-    }
-    h.push_str("</body></html>");
-    redact(&h)
 }
 
 /// The report's tables of observations, each row marked as its step judged it.

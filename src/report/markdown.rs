@@ -17,16 +17,49 @@ pub fn markdown(r: &SignOff) -> String {
     }
     let _ = writeln!(md, "Generated {} by kraft-acceptance {}. {} passed, {} failed, {} skipped, {} not run; suite wall time {:.2} s.\n",
         o.generated_at, env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
+    identity(&mut md, r);
+    criteria(&mut md, r);
+    healthy_bars(&mut md, o);
+    evidence_tables(&mut md, o);
+    for (title, items) in [
+        ("Drift since the baseline", &o.drift),
+        ("Measured", &o.measurements),
+    ] {
+        if !items.is_empty() {
+            let _ = writeln!(md, "\n## {title}\n");
+            for i in items {
+                let _ = writeln!(md, "- {i}");
+            }
+        }
+    }
+    if head.signable {
+        let _ = writeln!(md, "\n## Sign-off\n\nVerified by: ____________________  Date: __________  Release: __________");
+    } else {
+        let _ = writeln!(
+            md,
+            "\n## Sign-off\n\nNot a release sign-off: {}",
+            head.note.as_deref().unwrap_or("")
+        );
+    }
+    redact(&md)
+}
+
+/// What was verified (the target) and on what (the environment).
+fn identity(md: &mut String, r: &SignOff) {
     let _ = writeln!(md, "## Target\n\n| | |\n|---|---|");
     for (k, v) in &r.target_rows {
         let _ = writeln!(md, "| {k} | `{v}` |");
     }
-    let e = &o.environment;
+    let e = &r.outcome.environment;
     let _ = writeln!(md, "\n## Environment\n\n| | |\n|---|---|\n| engine | {} |\n| compose | {} |\n| stack | {} |\n| images | {} |",
         e.engine, e.compose, e.stack, e.images);
     for (c, i, id) in &e.containers {
         let _ = writeln!(md, "| container {c} | {i} (`{id}`) |");
     }
+}
+
+/// Each criterion with its verdict and its scenarios' rows.
+fn criteria(md: &mut String, r: &SignOff) {
     let _ = writeln!(md, "\n## Criteria\n");
     for c in &r.verdicts.criteria {
         let _ = writeln!(
@@ -46,6 +79,10 @@ pub fn markdown(r: &SignOff) -> String {
         }
         md.push('\n');
     }
+}
+
+/// Each measured time to healthy as a bar against its budget.
+fn healthy_bars(md: &mut String, o: &crate::run::outcome::Outcome) {
     let _ = writeln!(
         md,
         "## Time to healthy (engine events, against the scenario's budget)\n"
@@ -64,29 +101,6 @@ pub fn markdown(r: &SignOff) -> String {
         let bar = format!("{}{}", "#".repeat(n), " ".repeat(40 - n));
         let _ = writeln!(md, "    {svc:<width$} {s:>6.2} s |{bar}| {b:.0} s");
     }
-    evidence_tables(&mut md, o);
-    if !o.drift.is_empty() {
-        let _ = writeln!(md, "\n## Drift since the baseline\n");
-        for d in &o.drift {
-            let _ = writeln!(md, "- {d}");
-        }
-    }
-    if !o.measurements.is_empty() {
-        let _ = writeln!(md, "\n## Measured\n");
-        for m in &o.measurements {
-            let _ = writeln!(md, "- {m}");
-        }
-    }
-    if head.signable {
-        let _ = writeln!(md, "\n## Sign-off\n\nVerified by: ____________________  Date: __________  Release: __________");
-    } else {
-        let _ = writeln!(
-            md,
-            "\n## Sign-off\n\nNot a release sign-off: {}",
-            head.note.as_deref().unwrap_or("")
-        );
-    }
-    redact(&md)
 }
 
 /// The report's tables of observations, each row marked as its step judged it.

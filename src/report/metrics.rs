@@ -64,54 +64,7 @@ pub fn exposition(
     now_s: f64,
 ) -> String {
     let mut out = String::new();
-    head(&mut out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
-    for c in criteria {
-        state_set(
-            &mut out,
-            "kraft_acceptance_criterion_state",
-            &format!("criterion=\"{}\"", label(&c.feature)),
-            state_of(c.verdict),
-        );
-    }
-    head(
-        &mut out,
-        "kraft_acceptance_scenario_state",
-        "gauge",
-        "1 for the state each scenario is in after the last run.",
-    );
-    for s in &o.scenarios {
-        let state = match s.status {
-            Status::Passed if s.passed_with_warning() => "passed_with_warning",
-            Status::Passed => "passed",
-            Status::Failed | Status::Skipped => "failed",
-        };
-        state_set(
-            &mut out,
-            "kraft_acceptance_scenario_state",
-            &format!(
-                "criterion=\"{}\",scenario=\"{}\"",
-                label(&s.feature),
-                label(&s.name)
-            ),
-            state,
-        );
-    }
-    for n in o
-        .not_run
-        .iter()
-        .filter(|n| n.kind != NotRunKind::NotSelected)
-    {
-        state_set(
-            &mut out,
-            "kraft_acceptance_scenario_state",
-            &format!(
-                "criterion=\"{}\",scenario=\"{}\"",
-                label(&n.feature),
-                label(&n.name)
-            ),
-            "not_run",
-        );
-    }
+    states(&mut out, o, criteria);
     head(
         &mut out,
         "kraft_acceptance_time_to_healthy_seconds",
@@ -126,55 +79,29 @@ pub fn exposition(
             t.seconds
         );
     }
-    head(
-        &mut out,
-        "kraft_acceptance_run_success",
-        "gauge",
-        "1 when every selected scenario of the last run passed.",
-    );
-    let _ = writeln!(
-        out,
-        "kraft_acceptance_run_success {}",
-        u8::from(o.success())
-    );
-    head(
-        &mut out,
-        "kraft_acceptance_run_duration_seconds",
-        "gauge",
-        "Wall time of the last run.",
-    );
-    let _ = writeln!(
-        out,
-        "kraft_acceptance_run_duration_seconds {}",
-        o.wall_seconds
-    );
-    head(
-        &mut out,
-        "kraft_acceptance_last_run_timestamp_seconds",
-        "gauge",
-        "Unix time the last run finished.",
-    );
-    let _ = writeln!(
-        out,
-        "kraft_acceptance_last_run_timestamp_seconds {now_s:.3}"
-    );
-    let commit = super::git_commit(target).unwrap_or_default();
-    let e = &o.environment;
-    head(
-        &mut out,
-        "kraft_acceptance_run_info",
-        "gauge",
-        "The target and environment of the last run (always 1).",
-    );
-    let _ = writeln!(
-        out,
-        "kraft_acceptance_run_info{{project=\"{}\",layering=\"{}\",commit=\"{}\",engine=\"{}\",images=\"{}\"}} 1",
-        label(&e.project),
-        label(layering),
-        label(&commit),
-        label(e.engine.split(" (API").next().unwrap_or_default()),
-        if e.standin { "standin" } else if e.containers.is_empty() { "none" } else { "real" }
-    );
+    let gauges = [
+        (
+            "run_success",
+            "1 when every selected scenario of the last run passed.",
+            u8::from(o.success()).to_string(),
+        ),
+        (
+            "run_duration_seconds",
+            "Wall time of the last run.",
+            o.wall_seconds.to_string(),
+        ),
+        (
+            "last_run_timestamp_seconds",
+            "Unix time the last run finished.",
+            format!("{now_s:.3}"),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let name = format!("kraft_acceptance_{name}");
+        head(&mut out, &name, "gauge", help);
+        let _ = writeln!(out, "{name} {value}");
+    }
+    info(&mut out, o, target, layering);
     if let Some(drift) = drift {
         head(
             &mut out,
@@ -183,14 +110,83 @@ pub fn exposition(
             "Changes since the baseline, per category (0: as at the baseline).",
         );
         for what in CATEGORIES {
-            let _ = writeln!(
-                out,
-                "kraft_acceptance_drift{{what=\"{what}\"}} {}",
-                drift.iter().filter(|d| d.what == *what).count()
-            );
+            let n = drift.iter().filter(|d| d.what == *what).count();
+            let _ = writeln!(out, "kraft_acceptance_drift{{what=\"{what}\"}} {n}");
         }
     }
     crate::redact::redact(&out)
+}
+
+/// Each criterion's and each scenario's state, as state sets.
+fn states(out: &mut String, o: &Outcome, criteria: &[Criterion]) {
+    head(out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
+    for c in criteria {
+        let labels = format!("criterion=\"{}\"", label(&c.feature));
+        state_set(
+            out,
+            "kraft_acceptance_criterion_state",
+            &labels,
+            state_of(c.verdict),
+        );
+    }
+    head(
+        out,
+        "kraft_acceptance_scenario_state",
+        "gauge",
+        "1 for the state each scenario is in after the last run.",
+    );
+    let ran = o.scenarios.iter().map(|s| {
+        let state = match s.status {
+            Status::Passed if s.passed_with_warning() => "passed_with_warning",
+            Status::Passed => "passed",
+            Status::Failed | Status::Skipped => "failed",
+        };
+        (&s.feature, &s.name, state)
+    });
+    let not_run = o
+        .not_run
+        .iter()
+        .filter(|n| n.kind != NotRunKind::NotSelected)
+        .map(|n| (&n.feature, &n.name, "not_run"));
+    for (feature, name, state) in ran.chain(not_run) {
+        let labels = format!(
+            "criterion=\"{}\",scenario=\"{}\"",
+            label(feature),
+            label(name)
+        );
+        state_set(out, "kraft_acceptance_scenario_state", &labels, state);
+    }
+}
+
+/// The target and environment of the run, as labels of an info gauge.
+fn info(out: &mut String, o: &Outcome, target: &Target, layering: &str) {
+    let commit = super::git_commit(target).unwrap_or_default();
+    let e = &o.environment;
+    head(
+        out,
+        "kraft_acceptance_run_info",
+        "gauge",
+        "The target and environment of the last run (always 1).",
+    );
+    let images = if e.standin {
+        "standin"
+    } else if e.containers.is_empty() {
+        "none"
+    } else {
+        "real"
+    };
+    let engine = e
+        .engine_version
+        .as_ref()
+        .map_or(String::new(), |v| format!("Docker Engine {v}"));
+    let _ = writeln!(
+        out,
+        "kraft_acceptance_run_info{{project=\"{}\",layering=\"{}\",commit=\"{}\",engine=\"{}\",images=\"{images}\"}} 1",
+        label(&e.project),
+        label(layering),
+        label(&commit),
+        label(&engine),
+    );
 }
 
 #[cfg(test)]
@@ -235,6 +231,7 @@ mod tests {
             },
             environment: Environment {
                 engine: "Docker Engine 20.10.24 (API 1.41)".into(),
+                engine_version: Some("20.10.24".into()),
                 project: "huledu".into(),
                 ..Default::default()
             },

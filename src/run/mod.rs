@@ -186,6 +186,9 @@ impl SharedBuf {
     }
 }
 
+/// The stack of a run, by its layering, when a selected scenario needs one.
+type RunStack = Option<(String, Arc<Stack>)>;
+
 /// Runs the selected scenarios and returns what happened to each:
 /// selection, the stack's preflight (or attach) while the other layerings
 /// resolve, `up`, what will not run and why, cucumber, and the typed outcome.
@@ -193,38 +196,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let started = Instant::now();
     let mut phases = Phases::new(started);
     crate::stack::progress::set_verbose(opts.verbose);
-    let filter = opts
-        .tags
-        .as_deref()
-        .map(selection::parse_tags)
-        .transpose()?;
-    let target = Target::load(&opts.project_dir)?;
-    let sources = selection::feature_sources(opts.features.as_deref())?;
-    let (selected, unselected) = selection::select(
-        selection::scenarios(&sources)?,
-        filter.as_ref(),
-        opts.tags.as_deref(),
-    );
+    let (target, sources, selected, unselected) = select(opts)?;
     let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
-
-    let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
-    let owned = needs_stack && opts.attached().is_none();
-    let rest = resolve_others(&target, owned.then(|| layering.clone()));
-    let stack = match needs_stack {
-        true => Some(start_stack(opts, &target, layering).await?),
-        false => None,
-    };
+    let (models, stack) = models_and_stack(opts, &target, needs_stack).await?;
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
-    let mut models = rest.await.map_err(|e| RunError::Io {
-        what: "resolving the layerings".into(),
-        source: io::Error::other(e),
-    })??;
-    if let Some((layering, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
-        models.insert(layering.clone(), s.target_model.clone());
-    }
-    for (layering, m) in &models {
-        target.check_names(layering, m)?;
-    }
     phases.mark("preflight");
     let up = match stack.as_ref() {
         Some((_, s)) => Some(up(s.clone()).await),
@@ -259,9 +234,83 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         .store(run.len(), std::sync::atomic::Ordering::SeqCst);
     let (json, collector) = run_cucumber(sources, run).await;
     phases.mark("scenarios");
+    let environment = environment_after(&stack, compose_version).await;
+    phases.mark("environment read");
+    drop(guard);
+    phases.mark("teardown");
+    ctx.measure(phases.line());
+    not_run.extend(unselected);
+    let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
+    Ok(Finished {
+        outcome,
+        target: ctx.target.clone(),
+        layering: stack.map(|(l, _)| l),
+        cucumber_json: json.text(),
+    })
+}
 
-    // An engine that went away mid-run: its watchdog ends the run (and
-    // removes the stack once the engine is back); teardown cannot run now.
+/// The target, the features, and the scenarios selected and left out.
+#[allow(clippy::type_complexity)]
+fn select(
+    opts: &VerifyOptions,
+) -> Result<
+    (
+        Target,
+        Vec<(String, String)>,
+        Vec<selection::Selected>,
+        Vec<outcome::NotRun>,
+    ),
+    RunError,
+> {
+    let filter = opts
+        .tags
+        .as_deref()
+        .map(selection::parse_tags)
+        .transpose()?;
+    let target = Target::load(&opts.project_dir)?;
+    let sources = selection::feature_sources(opts.features.as_deref())?;
+    let (selected, unselected) = selection::select(
+        selection::scenarios(&sources)?,
+        filter.as_ref(),
+        opts.tags.as_deref(),
+    );
+    Ok((target, sources, selected, unselected))
+}
+
+/// Every layering's model, resolved while the stack (if any) is prepared
+/// and started; the names the target gives checked against each.
+async fn models_and_stack(
+    opts: &VerifyOptions,
+    target: &Target,
+    needs_stack: bool,
+) -> Result<(Models, RunStack), RunError> {
+    let layering = opts.runtime_layering(target.layerings.contains_key("hemma"));
+    let owned = needs_stack && opts.attached().is_none();
+    let rest = resolve_others(target, owned.then(|| layering.clone()));
+    let stack = match needs_stack {
+        true => Some(start_stack(opts, target, layering).await?),
+        false => None,
+    };
+    let mut models = rest.await.map_err(|e| RunError::Io {
+        what: "resolving the layerings".into(),
+        source: io::Error::other(e),
+    })??;
+    if let Some((layering, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
+        models.insert(layering.clone(), s.target_model.clone());
+    }
+    for (layering, m) in &models {
+        target.check_names(layering, m)?;
+    }
+    Ok((models, stack))
+}
+
+/// The environment the run happened in, read before teardown. An engine
+/// that went away mid-run: its watchdog ends the run (and removes the stack
+/// once the engine is back); teardown cannot run now.
+async fn environment_after(
+    stack: &RunStack,
+    compose_version: std::thread::JoinHandle<String>,
+) -> outcome::Environment {
     if let Some((_, s)) = stack.as_ref().filter(|(_, s)| !s.attached()) {
         if s.engine.answers().await.is_err() {
             signals::wait_for_teardown().await;
@@ -270,21 +319,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let compose_version = compose_version
         .join()
         .unwrap_or_else(|_| "not available".into());
-    let environment =
-        environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await;
-    phases.mark("environment read");
-    drop(guard);
-    phases.mark("teardown");
-    ctx.measure(phases.line());
-    not_run.extend(unselected);
-    let outcome = outcome(&ctx, collector.results(), not_run, environment, started);
-    let layering = stack.map(|(l, _)| l);
-    Ok(Finished {
-        outcome,
-        target: ctx.target.clone(),
-        layering,
-        cucumber_json: json.text(),
-    })
+    environment::read(stack.as_ref().map(|(_, s)| s.as_ref()), compose_version).await
 }
 
 /// The stack the runtime scenarios use: the deployment attached to, or one

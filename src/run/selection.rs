@@ -410,21 +410,25 @@ mod tests {
             .contains("used twice"));
     }
 
-    #[test]
-    fn not_run_policy() {
-        let sel = [
+    fn policy_selection() -> [Selected; 5] {
+        [
             s("wire", &["runtime", "kraft-wire"]),
             s("boot", &["runtime", "changes-stack"]),
             s("att", &["runtime", "attach"]),
             s("host", &["host", "runtime"]),
             s("st", &["static"]),
-        ];
-        let names = |p: Policy| {
-            not_run(&sel, &p)
-                .into_iter()
-                .map(|n| n.name)
-                .collect::<Vec<_>>()
-        };
+        ]
+    }
+
+    fn names(p: Policy) -> Vec<String> {
+        not_run(&policy_selection(), &p)
+            .into_iter()
+            .map(|n| n.name)
+            .collect()
+    }
+
+    #[test]
+    fn owned_and_static_runs_leave_out_only_what_they_cannot_run() {
         let owned = Policy {
             stack: true,
             ..Default::default()
@@ -434,6 +438,15 @@ mod tests {
             vec!["att", "host"],
             "whatever images run, the stand-in being Kafka 3.8.0 itself, the wire scenarios run"
         );
+        assert_eq!(
+            names(Policy::default()),
+            vec!["host"],
+            "static-only runs skip only host checks"
+        );
+    }
+
+    #[test]
+    fn the_neighbour_needs_root_and_host_checks_when_attached() {
         let lan = [s("lan", &["runtime", "neighbour"])];
         let lan_reason = |p: Policy| not_run(&lan, &p).into_iter().map(|n| n.reason).next();
         assert_eq!(
@@ -464,6 +477,10 @@ mod tests {
             }),
             None
         );
+    }
+
+    #[test]
+    fn attached_runs_leave_the_stack_alone_unless_told() {
         let attached_real = Policy {
             stack: true,
             attached: true,
@@ -478,6 +495,16 @@ mod tests {
             }),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn a_manifest_scenario_without_a_manifest_is_the_other_modes_alternative() {
+        let attached_real = Policy {
+            stack: true,
+            attached: true,
+            host_checks: true,
+            ..Default::default()
+        };
         let man = [s("att", &["runtime", "attach", "manifest"])];
         let n = not_run(
             &man,
@@ -513,6 +540,10 @@ mod tests {
             (n[0].kind, n[0].reason.starts_with("owned stack")),
             (NotRunKind::Alternative, true)
         );
+    }
+
+    #[test]
+    fn validators_and_registries_not_reachable_are_skipped() {
         let val = [s("val", &["static", "validators"])];
         assert_eq!(
             not_run(
@@ -537,10 +568,5 @@ mod tests {
             ("reg", "registry not reachable: no such host")
         );
         assert!(not_run(&reg, &Policy::default()).is_empty());
-        assert_eq!(
-            names(Policy::default()),
-            vec!["host"],
-            "static-only runs skip only host checks"
-        );
     }
 }

@@ -66,6 +66,11 @@ fn ip(args: &[&str]) -> Result<(), NeighbourError> {
     Ok(())
 }
 
+/// `ip` with `args` split on whitespace (no argument here holds a space).
+fn ip_words(args: &str) -> Result<(), NeighbourError> {
+    ip(&args.split_whitespace().collect::<Vec<_>>())
+}
+
 /// The namespace name for an owner process (pid and its start time).
 pub fn netns_name(pid: u32, start_ticks: u64) -> String {
     format!("{NETNS_PREFIX}{pid}-{start_ticks}")
@@ -182,30 +187,42 @@ impl TestHost {
 
     fn wire(&mut self, via_host: &[IpAddr]) -> Result<(), NeighbourError> {
         let (ns, hif) = (self.name.clone(), self.host_if.clone());
-        let (h, n) = (
-            self.segment.host.to_string(),
-            self.segment.neighbour.to_string(),
-        );
+        let (h, n) = (self.segment.host, self.segment.neighbour);
         let p = self.segment.prefix;
-        ip(&[
-            "link",
-            "add",
-            &hif,
-            "type",
-            "veth",
-            "peer",
-            "name",
-            NEIGHBOUR_IF,
-            "netns",
-            &ns,
-        ])?;
+        ip_words(&format!(
+            "link add {hif} type veth peer name {NEIGHBOUR_IF} netns {ns}"
+        ))?;
         let v6 = ipv6_on_host();
         if v6 {
             let _ = write_sysctl(&format!("/proc/sys/net/ipv6/conf/{hif}/accept_dad"), "0");
         }
-        ip(&["addr", "add", &format!("{h}/{p}"), "dev", &hif])?;
-        ip(&["link", "set", &hif, "up"])?;
-        // Inside: answers from 127.0.0.1 are kept (route_localnet), no DAD delay.
+        ip_words(&format!("addr add {h}/{p} dev {hif}"))?;
+        ip_words(&format!("link set {hif} up"))?;
+        self.inside_sysctls(v6)?;
+        ip_words(&format!("-n {ns} addr add {n}/{p} dev {NEIGHBOUR_IF}"))?;
+        // `lo` stays down: its local 127/8 route would answer 127.0.0.1 itself.
+        ip_words(&format!("-n {ns} link set {NEIGHBOUR_IF} up"))?;
+        let route = |family: &str, to: String, via: String| {
+            ip_words(&format!(
+                "-n {ns} {family} route add {to} via {via} dev {NEIGHBOUR_IF}"
+            ))
+        };
+        route("", "127.0.0.1/32".into(), h.to_string())?;
+        for a in via_host.iter().filter(|a| a.is_ipv4()) {
+            route("", format!("{a}/32"), h.to_string())?;
+        }
+        self.host_link_local = if v6 { link_local_of(&hif) } else { None };
+        if let Some(ll) = self.host_link_local {
+            route("-6", "::1/128".into(), ll.to_string())?;
+            for a in via_host.iter().filter(|a| a.is_ipv6()) {
+                route("-6", format!("{a}/128"), ll.to_string())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Inside: answers from 127.0.0.1 are kept (route_localnet), no DAD delay.
+    fn inside_sysctls(&self, v6: bool) -> Result<(), NeighbourError> {
         let set = attempts::in_netns(&self.netns_path(), move || -> Result<(), String> {
             write_sysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1")?;
             write_sysctl(
@@ -220,73 +237,7 @@ impl TestHost {
             }
             Ok(())
         });
-        set.and_then(|r| r).map_err(NeighbourError::Inside)?;
-        ip(&[
-            "-n",
-            &ns,
-            "addr",
-            "add",
-            &format!("{n}/{p}"),
-            "dev",
-            NEIGHBOUR_IF,
-        ])?;
-        // `lo` stays down: its local 127/8 route would answer 127.0.0.1 itself.
-        ip(&["-n", &ns, "link", "set", NEIGHBOUR_IF, "up"])?;
-        ip(&[
-            "-n",
-            &ns,
-            "route",
-            "add",
-            "127.0.0.1/32",
-            "via",
-            &h,
-            "dev",
-            NEIGHBOUR_IF,
-        ])?;
-        for a in via_host.iter().filter(|a| a.is_ipv4()) {
-            ip(&[
-                "-n",
-                &ns,
-                "route",
-                "add",
-                &format!("{a}/32"),
-                "via",
-                &h,
-                "dev",
-                NEIGHBOUR_IF,
-            ])?;
-        }
-        self.host_link_local = if v6 { link_local_of(&hif) } else { None };
-        if let Some(ll) = self.host_link_local {
-            let ll = ll.to_string();
-            ip(&[
-                "-n",
-                &ns,
-                "-6",
-                "route",
-                "add",
-                "::1/128",
-                "via",
-                &ll,
-                "dev",
-                NEIGHBOUR_IF,
-            ])?;
-            for a in via_host.iter().filter(|a| a.is_ipv6()) {
-                ip(&[
-                    "-n",
-                    &ns,
-                    "-6",
-                    "route",
-                    "add",
-                    &format!("{a}/128"),
-                    "via",
-                    &ll,
-                    "dev",
-                    NEIGHBOUR_IF,
-                ])?;
-            }
-        }
-        Ok(())
+        set.and_then(|r| r).map_err(NeighbourError::Inside)
     }
 }
 
