@@ -197,36 +197,7 @@ impl Engine {
             .unwrap_or_default();
         let state = c.state.clone().unwrap_or_default();
         let health = state.health.clone();
-        let mut bindings = Vec::new();
-        let ports = c
-            .network_settings
-            .as_ref()
-            .and_then(|n| n.ports.clone())
-            .unwrap_or_default();
-        let ports: BTreeMap<_, _> = ports.into_iter().collect();
-        for (container_port, binds) in ports {
-            for b in binds.unwrap_or_default() {
-                bindings.push(EngineBinding {
-                    container_port: container_port.clone(),
-                    host_ip: b.host_ip.unwrap_or_default(),
-                    host_port: b.host_port.unwrap_or_default(),
-                });
-            }
-        }
-        let mut networks: Vec<ContainerNetwork> = c
-            .network_settings
-            .as_ref()
-            .and_then(|n| n.networks.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(name, n)| ContainerNetwork {
-                name,
-                id: n.network_id.unwrap_or_default(),
-                ipv4: n.ip_address.and_then(|a| a.parse().ok()),
-                ipv6: n.global_ipv6_address.and_then(|a| a.parse().ok()),
-            })
-            .collect();
-        networks.sort_by(|a, b| a.name.cmp(&b.name));
+        let (bindings, networks) = (bindings_of(&c), networks_of(&c));
         let (volumes, mounts) = mounts_of(&c);
         Ok(ContainerInfo {
             id: c.id.clone().unwrap_or_default(),
@@ -476,6 +447,46 @@ impl Engine {
         }
         failed
     }
+}
+
+/// A container's published ports as the engine bound them.
+fn bindings_of(c: &bollard::models::ContainerInspectResponse) -> Vec<EngineBinding> {
+    let ports = c
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.ports.clone())
+        .unwrap_or_default();
+    let ports: BTreeMap<_, _> = ports.into_iter().collect();
+    let mut bindings = Vec::new();
+    for (container_port, binds) in ports {
+        for b in binds.unwrap_or_default() {
+            bindings.push(EngineBinding {
+                container_port: container_port.clone(),
+                host_ip: b.host_ip.unwrap_or_default(),
+                host_port: b.host_port.unwrap_or_default(),
+            });
+        }
+    }
+    bindings
+}
+
+/// A container's networks and its addresses on each, by network name.
+fn networks_of(c: &bollard::models::ContainerInspectResponse) -> Vec<ContainerNetwork> {
+    let mut networks: Vec<ContainerNetwork> = c
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, n)| ContainerNetwork {
+            name,
+            id: n.network_id.unwrap_or_default(),
+            ipv4: n.ip_address.and_then(|a| a.parse().ok()),
+            ipv6: n.global_ipv6_address.and_then(|a| a.parse().ok()),
+        })
+        .collect();
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    networks
 }
 
 /// A container's volume names, and its mounts as the engine made them: a

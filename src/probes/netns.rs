@@ -81,6 +81,56 @@ pub fn child_main_if_requested() {
     std::process::exit(0);
 }
 
+/// The child's own mount namespace (the embedded DNS's resolv.conf bound
+/// over /etc/resolv.conf), then the network namespace `ns`.
+fn enter_before_exec(cmd: &mut Command, ns: File, resolv_src: CString) {
+    // SAFETY: between fork and exec only raw syscalls run (unshare, mount,
+    // setns) on values prepared before the fork; nothing allocates or locks.
+    unsafe {
+        cmd.pre_exec(move || {
+            let errno = |e: nix::errno::Errno| std::io::Error::from_raw_os_error(e as i32);
+            unshare(CloneFlags::CLONE_NEWNS).map_err(errno)?;
+            mount(
+                None::<&str>,
+                "/",
+                None::<&str>,
+                MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+                None::<&str>,
+            )
+            .map_err(errno)?;
+            mount(
+                Some(resolv_src.as_c_str()),
+                "/etc/resolv.conf",
+                None::<&str>,
+                MsFlags::MS_BIND,
+                None::<&str>,
+            )
+            .map_err(errno)?;
+            setns(ns.as_fd(), CloneFlags::CLONE_NEWNET).map_err(errno)?;
+            Ok(())
+        });
+    }
+}
+
+/// The child's last line: what it observed, or why its probe failed.
+fn answer(out: &std::process::Output) -> Result<KafkaObservation, NetnsError> {
+    if !out.status.success() {
+        return Err(NetnsError::Child {
+            code: out.status.code(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    match serde_json::from_str::<ChildAnswer>(line).map_err(|source| NetnsError::Output {
+        line: line.to_string(),
+        source,
+    })? {
+        ChildAnswer::Observed(o) => Ok(o),
+        ChildAnswer::ProbeFailed(e) => Err(NetnsError::Probe(e)),
+    }
+}
+
 /// Runs the Kafka probe inside the network namespace of process `pid`.
 pub fn probe_in_netns(
     pid: i64,
@@ -117,48 +167,9 @@ pub fn probe_in_netns(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: between fork and exec only raw syscalls run (unshare, mount,
-    // setns) on values prepared before the fork; nothing allocates or locks.
-    unsafe {
-        cmd.pre_exec(move || {
-            let errno = |e: nix::errno::Errno| std::io::Error::from_raw_os_error(e as i32);
-            unshare(CloneFlags::CLONE_NEWNS).map_err(errno)?;
-            mount(
-                None::<&str>,
-                "/",
-                None::<&str>,
-                MsFlags::MS_REC | MsFlags::MS_PRIVATE,
-                None::<&str>,
-            )
-            .map_err(errno)?;
-            mount(
-                Some(resolv_src.as_c_str()),
-                "/etc/resolv.conf",
-                None::<&str>,
-                MsFlags::MS_BIND,
-                None::<&str>,
-            )
-            .map_err(errno)?;
-            setns(ns.as_fd(), CloneFlags::CLONE_NEWNET).map_err(errno)?;
-            Ok(())
-        });
-    }
+    enter_before_exec(&mut cmd, ns, resolv_src);
     let out = cmd.output().map_err(io(format!(
         "starting the in-network probe (pid {pid} netns)"
     )))?;
-    if !out.status.success() {
-        return Err(NetnsError::Child {
-            code: out.status.code(),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        });
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
-    match serde_json::from_str::<ChildAnswer>(line).map_err(|source| NetnsError::Output {
-        line: line.to_string(),
-        source,
-    })? {
-        ChildAnswer::Observed(o) => Ok(o),
-        ChildAnswer::ProbeFailed(e) => Err(NetnsError::Probe(e)),
-    }
+    answer(&out)
 }

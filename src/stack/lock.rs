@@ -49,7 +49,7 @@ pub fn lock_path() -> PathBuf {
 
 const UNKNOWN: &str = "holder unknown";
 
-fn holder(path: &PathBuf) -> String {
+fn holder(path: &std::path::Path) -> String {
     let mut s = String::new();
     let _ = File::open(path).and_then(|mut f| f.read_to_string(&mut s));
     let s = s.trim();
@@ -58,6 +58,35 @@ fn holder(path: &PathBuf) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The holder line: who holds the lock, for the next run to tell.
+fn write_holder(lock: &mut Flock<std::fs::File>, project: &str) {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let line = format!(
+        "pid {} (project {project}) since unix time {since}",
+        std::process::id()
+    );
+    let _ = lock
+        .set_len(0)
+        .and_then(|_| lock.rewind())
+        .and_then(|_| lock.write_all(line.as_bytes()));
+}
+
+/// The holder, given a second to write its line (it does just after it locks).
+fn first_holder(path: &std::path::Path) -> String {
+    let mut who = holder(path);
+    for _ in 0..20 {
+        if who != UNKNOWN {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        who = holder(path);
+    }
+    who
 }
 
 impl HostLock {
@@ -85,18 +114,7 @@ impl HostLock {
                 .map_err(open_err)?;
             match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
                 Ok(mut lock) => {
-                    let since = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs())
-                        .unwrap_or(0);
-                    let line = format!(
-                        "pid {} (project {project}) since unix time {since}",
-                        std::process::id()
-                    );
-                    let _ = lock
-                        .set_len(0)
-                        .and_then(|_| lock.rewind())
-                        .and_then(|_| lock.write_all(line.as_bytes()));
+                    write_holder(&mut lock, project);
                     let waited = started.elapsed();
                     if said {
                         super::progress::notice(&format!(
@@ -119,19 +137,11 @@ impl HostLock {
                         });
                     }
                     if !said {
-                        // The holder writes its line just after it locks.
-                        let mut who = holder(&path);
-                        for _ in 0..20 {
-                            if who != UNKNOWN {
-                                break;
-                            }
-                            std::thread::sleep(Duration::from_millis(50));
-                            who = holder(&path);
-                        }
                         // Always said once: a run that waits must say why.
                         super::progress::notice(&format!(
-                            "waiting for the host lock {} held by {who}",
-                            path.display()
+                            "waiting for the host lock {} held by {}",
+                            path.display(),
+                            first_holder(&path)
                         ));
                         said = true;
                     }

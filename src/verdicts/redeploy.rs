@@ -157,7 +157,18 @@ pub fn kafka_data_kept(
         };
         evidence.push(format!("mount: {what}: {holds}"));
     }
-    let fix = match mounts
+    evidence.push(log_dirs_fix(mounts));
+    Err(Failure::new(
+        format!("every directory service {service} writes (log.dirs, metadata.log.dir) on a named volume or a bind mount, {layering}"),
+        format!("{} of {} directories Kafka writes would be lost on the next recreate", evidence.iter().filter(|e| e.contains(": in ")).count(), all.len()),
+    )
+    .with_evidence(evidence))
+}
+
+/// The fix: log.dirs on the volume the service already mounts under
+/// /var/lib/kafka, else a named volume at the image's data directory.
+fn log_dirs_fix(mounts: &[ServiceVolume]) -> String {
+    match mounts
         .iter()
         .find(|m| kept(m).is_ok() && m.target.starts_with("/var/lib/kafka"))
     {
@@ -173,13 +184,7 @@ pub fn kafka_data_kept(
         None => {
             format!("fix: a named volume at {IMAGE_DATA_DIR} and KAFKA_LOG_DIRS={IMAGE_DATA_DIR}")
         }
-    };
-    evidence.push(fix);
-    Err(Failure::new(
-        format!("every directory service {service} writes (log.dirs, metadata.log.dir) on a named volume or a bind mount, {layering}"),
-        format!("{} of {} directories Kafka writes would be lost on the next recreate", evidence.iter().filter(|e| e.contains(": in ")).count(), all.len()),
-    )
-    .with_evidence(evidence))
+    }
 }
 
 /// Where a cluster id is set, and the volume that holds its storage.
@@ -300,6 +305,20 @@ pub fn kept_across(
     after: &Held,
     written: &[String],
 ) -> Verdict<Vec<String>> {
+    let mut lost = losses(topic, group, before, after);
+    if lost.is_empty() {
+        return Ok(kept_lines(topic, group, before, after));
+    }
+    lost.extend(written.iter().map(|w| format!("Kafka had written {w}")));
+    Err(Failure::new(
+        "a redeploy (new containers, same volumes) keeps every record at its offset, the group's committed offset, the cluster id, the topic ids and Redis's key",
+        format!("{} lost", lost.iter().filter(|l| !l.starts_with("Kafka had written")).count()),
+    )
+    .with_evidence(lost))
+}
+
+/// What `after` no longer holds of `before`, one line each.
+fn losses(topic: &str, group: &str, before: &Held, after: &Held) -> Vec<String> {
     let mut lost = Vec::new();
     let missing: Vec<&(i64, String, String)> = before
         .records
@@ -348,38 +367,35 @@ pub fn kept_across(
             ));
         }
     }
-    if lost.is_empty() {
-        let mut ok = Vec::new();
-        if !before.records.is_empty() {
-            ok.push(format!(
-                "{} records of {topic}/0 read back at their offsets",
-                before.records.len()
-            ));
-        }
-        if before.committed.is_some() {
-            ok.push(format!(
-                "group {group}'s committed offset {} unchanged",
-                shown(after.committed)
-            ));
-        }
-        if before.cluster_id.is_some() {
-            ok.push(format!(
-                "cluster id {} and {} topic ids unchanged",
-                shown(after.cluster_id.as_ref()),
-                before.topic_ids.len()
-            ));
-        }
-        if let Some((key, _)) = &before.redis {
-            ok.push(format!("Redis key {key} still there"));
-        }
-        return Ok(ok);
+    lost
+}
+
+/// What was kept, one line for each thing `before` held.
+fn kept_lines(topic: &str, group: &str, before: &Held, after: &Held) -> Vec<String> {
+    let mut ok = Vec::new();
+    if !before.records.is_empty() {
+        ok.push(format!(
+            "{} records of {topic}/0 read back at their offsets",
+            before.records.len()
+        ));
     }
-    lost.extend(written.iter().map(|w| format!("Kafka had written {w}")));
-    Err(Failure::new(
-        "a redeploy (new containers, same volumes) keeps every record at its offset, the group's committed offset, the cluster id, the topic ids and Redis's key",
-        format!("{} lost", lost.iter().filter(|l| !l.starts_with("Kafka had written")).count()),
-    )
-    .with_evidence(lost))
+    if before.committed.is_some() {
+        ok.push(format!(
+            "group {group}'s committed offset {} unchanged",
+            shown(after.committed)
+        ));
+    }
+    if before.cluster_id.is_some() {
+        ok.push(format!(
+            "cluster id {} and {} topic ids unchanged",
+            shown(after.cluster_id.as_ref()),
+            before.topic_ids.len()
+        ));
+    }
+    if let Some((key, _)) = &before.redis {
+        ok.push(format!("Redis key {key} still there"));
+    }
+    ok
 }
 
 fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -464,67 +480,39 @@ mod tests {
         let parent = [vol("volume", Some("kafka"), "/var/lib/kafka")];
         let f = kafka_data_kept("kafka", "i", &kafka_dirs(&props(&[])), &parent).unwrap_err();
         assert!(f.to_string().contains("fix: KAFKA_LOG_DIRS=/var/lib/kafka/data (a directory on the volume at /var/lib/kafka)"), "{f}");
-        assert!(kafka_data_kept(
-            "kafka",
-            "i",
-            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
-            &parent
-        )
-        .is_ok());
-        let anon = [vol("volume", None, "/var/lib/kafka/data")];
-        let f = kafka_data_kept(
-            "kafka",
-            "i",
-            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
-            &anon,
-        )
-        .unwrap_err();
-        assert!(
-            f.to_string()
-                .contains("an anonymous volume at /var/lib/kafka/data"),
-            "{f}"
-        );
-        let f = kafka_data_kept(
-            "kafka",
-            "i",
-            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
-            &[],
-        )
-        .unwrap_err();
-        assert!(
-            f.to_string()
-                .contains("the image's own VOLUME /var/lib/kafka/data, left unmounted"),
-            "{f}"
-        );
-        let tmpfs = [vol("tmpfs", None, "/var/lib/kafka/data")];
-        let f = kafka_data_kept(
-            "kafka",
-            "i",
-            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
-            &tmpfs,
-        )
-        .unwrap_err();
-        assert!(
-            f.to_string().contains("a tmpfs at /var/lib/kafka/data"),
-            "{f}"
-        );
-        let bind = [vol("bind", Some("/srv/kafka"), "/var/lib/kafka/data")];
-        assert!(kafka_data_kept(
-            "kafka",
-            "i",
-            &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data/x")])),
-            &bind
-        )
-        .is_ok());
-        let near = [vol("volume", Some("v"), "/var/lib/kafka/da")];
-        assert!(
+        let on = |dir: &str, mounts: &[ServiceVolume]| {
             kafka_data_kept(
                 "kafka",
                 "i",
-                &kafka_dirs(&props(&[("log.dirs", "/var/lib/kafka/data")])),
-                &near
+                &kafka_dirs(&props(&[("log.dirs", dir)])),
+                mounts,
             )
-            .is_err(),
+            .map_err(|f| f.to_string())
+        };
+        let data = "/var/lib/kafka/data";
+        assert!(on(data, &parent).is_ok());
+        for (mounts, says) in [
+            (
+                vec![vol("volume", None, data)],
+                "an anonymous volume at /var/lib/kafka/data",
+            ),
+            (
+                vec![],
+                "the image's own VOLUME /var/lib/kafka/data, left unmounted",
+            ),
+            (
+                vec![vol("tmpfs", None, data)],
+                "a tmpfs at /var/lib/kafka/data",
+            ),
+        ] {
+            let f = on(data, &mounts).unwrap_err();
+            assert!(f.contains(says), "{f}");
+        }
+        let bind = [vol("bind", Some("/srv/kafka"), data)];
+        assert!(on("/var/lib/kafka/data/x", &bind).is_ok());
+        let near = [vol("volume", Some("v"), "/var/lib/kafka/da")];
+        assert!(
+            on(data, &near).is_err(),
             "a prefix of a name is not a parent"
         );
     }

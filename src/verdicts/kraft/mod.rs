@@ -238,101 +238,106 @@ mod tests {
         }
     }
 
+    const SINGLE_NODE: &[(&str, &str)] = &[
+        ("KAFKA_NODE_ID", "1"),
+        (
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+            "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+        ),
+        (
+            "KAFKA_ADVERTISED_LISTENERS",
+            "PLAINTEXT_HOST://localhost:9092,PLAINTEXT://broker:19092",
+        ),
+        ("KAFKA_PROCESS_ROLES", "broker,controller"),
+        ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@broker:29093"),
+        (
+            "KAFKA_LISTENERS",
+            "CONTROLLER://:29093,PLAINTEXT_HOST://:9092,PLAINTEXT://:19092",
+        ),
+        ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+        ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs"),
+    ];
+
+    const COMBINED_SSL: &[(&str, &str)] = &[
+        ("KAFKA_NODE_ID", "2"),
+        ("KAFKA_PROCESS_ROLES", "broker,controller"),
+        (
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+            "SSL:SSL,CONTROLLER:PLAINTEXT,SSL-INTERNAL:SSL",
+        ),
+        (
+            "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            "1@kafka-1:29092,2@kafka-2:29092,3@kafka-3:29092",
+        ),
+        (
+            "KAFKA_LISTENERS",
+            "SSL-INTERNAL://:19093,CONTROLLER://kafka-2:29092,SSL://:9093",
+        ),
+        ("KAFKA_INTER_BROKER_LISTENER_NAME", "SSL-INTERNAL"),
+        ("KAFKA_SECURITY_PROTOCOL", "SSL"),
+        (
+            "KAFKA_ADVERTISED_LISTENERS",
+            "SSL-INTERNAL://kafka-2:19093,SSL://localhost:39093",
+        ),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+        ("KAFKA_SSL_CLIENT_AUTH", "required"),
+    ];
+
+    const ISOLATED_CONTROLLER: &[(&str, &str)] = &[
+        ("KAFKA_NODE_ID", "3"),
+        ("KAFKA_PROCESS_ROLES", "controller"),
+        (
+            "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
+        ),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+        ("KAFKA_LISTENERS", "CONTROLLER://:9093"),
+    ];
+
+    const ISOLATED_BROKER: &[(&str, &str)] = &[
+        ("KAFKA_NODE_ID", "4"),
+        ("KAFKA_PROCESS_ROLES", "broker"),
+        (
+            "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
+        ),
+        (
+            "KAFKA_LISTENERS",
+            "PLAINTEXT://:19092,PLAINTEXT_HOST://:9092",
+        ),
+        (
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+            "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+        ),
+        ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
+        (
+            "KAFKA_ADVERTISED_LISTENERS",
+            "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:29092",
+        ),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+    ];
+
+    // The image's own defaults (no map): controller listeners are PLAINTEXT.
+    const DEFAULT_MAP: &[(&str, &str)] = &[
+        ("KAFKA_NODE_ID", "1"),
+        ("KAFKA_PROCESS_ROLES", "broker,controller"),
+        ("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"),
+        ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092"),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+        ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093"),
+    ];
+
     /// apache/kafka's own docker examples (single node, combined cluster with
     /// SSL, isolated controllers and brokers) start: none is refused.
     #[test]
     fn kafkas_own_docker_examples_pass() {
-        let single = [
-            ("KAFKA_NODE_ID", "1"),
-            (
-                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
-            ),
-            (
-                "KAFKA_ADVERTISED_LISTENERS",
-                "PLAINTEXT_HOST://localhost:9092,PLAINTEXT://broker:19092",
-            ),
-            ("KAFKA_PROCESS_ROLES", "broker,controller"),
-            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@broker:29093"),
-            (
-                "KAFKA_LISTENERS",
-                "CONTROLLER://:29093,PLAINTEXT_HOST://:9092,PLAINTEXT://:19092",
-            ),
-            ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
-            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs"),
-        ];
-        let combined_ssl = [
-            ("KAFKA_NODE_ID", "2"),
-            ("KAFKA_PROCESS_ROLES", "broker,controller"),
-            (
-                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-                "SSL:SSL,CONTROLLER:PLAINTEXT,SSL-INTERNAL:SSL",
-            ),
-            (
-                "KAFKA_CONTROLLER_QUORUM_VOTERS",
-                "1@kafka-1:29092,2@kafka-2:29092,3@kafka-3:29092",
-            ),
-            (
-                "KAFKA_LISTENERS",
-                "SSL-INTERNAL://:19093,CONTROLLER://kafka-2:29092,SSL://:9093",
-            ),
-            ("KAFKA_INTER_BROKER_LISTENER_NAME", "SSL-INTERNAL"),
-            ("KAFKA_SECURITY_PROTOCOL", "SSL"),
-            (
-                "KAFKA_ADVERTISED_LISTENERS",
-                "SSL-INTERNAL://kafka-2:19093,SSL://localhost:39093",
-            ),
-            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            ("KAFKA_SSL_CLIENT_AUTH", "required"),
-        ];
-        let isolated_controller = [
-            ("KAFKA_NODE_ID", "3"),
-            ("KAFKA_PROCESS_ROLES", "controller"),
-            (
-                "KAFKA_CONTROLLER_QUORUM_VOTERS",
-                "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
-            ),
-            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            ("KAFKA_LISTENERS", "CONTROLLER://:9093"),
-        ];
-        let isolated_broker = [
-            ("KAFKA_NODE_ID", "4"),
-            ("KAFKA_PROCESS_ROLES", "broker"),
-            (
-                "KAFKA_CONTROLLER_QUORUM_VOTERS",
-                "1@controller-1:9093,2@controller-2:9093,3@controller-3:9093",
-            ),
-            (
-                "KAFKA_LISTENERS",
-                "PLAINTEXT://:19092,PLAINTEXT_HOST://:9092",
-            ),
-            (
-                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
-            ),
-            ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
-            (
-                "KAFKA_ADVERTISED_LISTENERS",
-                "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:29092",
-            ),
-            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-        ];
-        // The image's own defaults (no map): controller listeners are PLAINTEXT.
-        let default_map = [
-            ("KAFKA_NODE_ID", "1"),
-            ("KAFKA_PROCESS_ROLES", "broker,controller"),
-            ("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"),
-            ("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092"),
-            ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093"),
-        ];
         for (name, e) in [
-            ("single node", &single[..]),
-            ("combined ssl", &combined_ssl[..]),
-            ("isolated controller", &isolated_controller[..]),
-            ("isolated broker", &isolated_broker[..]),
-            ("default protocol map", &default_map[..]),
+            ("single node", SINGLE_NODE),
+            ("combined ssl", COMBINED_SSL),
+            ("isolated controller", ISOLATED_CONTROLLER),
+            ("isolated broker", ISOLATED_BROKER),
+            ("default protocol map", DEFAULT_MAP),
         ] {
             assert_eq!(kraft_violations(&env(e)), Vec::<String>::new(), "{name}");
         }
@@ -538,20 +543,22 @@ mod tests {
         assert!(roles.contains(&"Invalid value BROKER for configuration process.roles: String must be one of: broker, controller".to_string()), "{roles:?}");
     }
 
+    fn set(pairs: &[(&str, &str)]) -> BTreeMap<String, Option<String>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect()
+    }
+
     /// The image's own handling of the environment (configure and
-    /// KafkaDockerWrapper at 3.8.0).
+    /// KafkaDockerWrapper at 3.8.0): nothing set, or only its own variables,
+    /// is its default KRaft config.
     #[test]
-    fn the_image_writes_the_properties() {
-        let e = |pairs: &[(&str, &str)]| -> BTreeMap<String, Option<String>> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), Some(v.to_string())))
-                .collect()
-        };
+    fn the_image_writes_its_default_config_without_kafka_properties() {
         // Nothing set (the image's quick start), or only the image's own variables: its default KRaft config.
         for env in [
-            e(&[]),
-            e(&[("KAFKA_HEAP_OPTS", "-Xmx512m"), ("KAFKA_JMX_OPTS", "-Dx")]),
+            set(&[]),
+            set(&[("KAFKA_HEAP_OPTS", "-Xmx512m"), ("KAFKA_JMX_OPTS", "-Dx")]),
         ] {
             let s = image_settings(&env, None);
             assert_eq!(
@@ -570,7 +577,11 @@ mod tests {
                 s.notes
             );
         }
-        // Listeners derived from the advertised listeners, hosts -> 0.0.0.0.
+    }
+
+    #[test]
+    fn the_image_derives_listeners_from_the_advertised_ones() {
+        // Hosts -> 0.0.0.0.
         let mut g: Vec<(&str, &str)> = good()
             .into_iter()
             .filter(|(k, _)| *k != "KAFKA_LISTENERS")
@@ -580,7 +591,7 @@ mod tests {
             "KAFKA_ADVERTISED_LISTENERS",
             "INTERNAL://kafka:9092,EXTERNAL://localhost:9093",
         ));
-        let s = image_settings(&e(&g), None);
+        let s = image_settings(&set(&g), None);
         assert_eq!(
             s.properties["listeners"],
             "INTERNAL://0.0.0.0:9092,EXTERNAL://0.0.0.0:9093"
@@ -589,9 +600,12 @@ mod tests {
         assert!(kraft_violations(&s.properties)
             .iter()
             .any(|m| m.starts_with("controller.listener.names must contain at least one value")));
-        // A controller-only node given advertised listeners: the image stops.
+    }
+
+    #[test]
+    fn the_image_refuses_advertised_listeners_on_a_controller() {
         let c = image_settings(
-            &e(&[
+            &set(&[
                 ("KAFKA_PROCESS_ROLES", "controller"),
                 ("KAFKA_ADVERTISED_LISTENERS", "CONTROLLER://c:9093"),
             ]),
@@ -603,24 +617,28 @@ mod tests {
         );
         // ...and an empty one is unset, not written as an empty property.
         let c = image_settings(
-            &e(&[
+            &set(&[
                 ("KAFKA_PROCESS_ROLES", "controller"),
                 ("KAFKA_ADVERTISED_LISTENERS", ""),
             ]),
             None,
         );
         assert!(c.refusals.is_empty() && !c.properties.contains_key("advertised.listeners"));
-        // A mounted server.properties, the environment appended after it.
+    }
+
+    /// A mounted server.properties, the environment appended after it;
+    /// names: `___` -> `-`, `__` -> `_`, `_` -> `.`; a `KEY: null` is unset.
+    #[test]
+    fn the_image_appends_the_environment_to_a_mounted_file_by_kafkas_names() {
         let file = "# mine\nprocess.roles = broker,controller\nnode.id: 4\nlisteners=PLAINTEXT://:9092,\\\n  CONTROLLER://:9093\n";
-        let m = image_settings(&e(&[("KAFKA_NODE_ID", "5")]), Some(file));
+        let m = image_settings(&set(&[("KAFKA_NODE_ID", "5")]), Some(file));
         assert_eq!(m.properties["node.id"], "5");
         assert_eq!(m.properties["process.roles"], "broker,controller");
         assert_eq!(
             m.properties["listeners"],
             "PLAINTEXT://:9092,CONTROLLER://:9093"
         );
-        // Names: `___` -> `-`, `__` -> `_`, `_` -> `.`; a `KEY: null` is unset.
-        let mut n = e(&[
+        let mut n = set(&[
             (
                 "KAFKA_LISTENER_NAME_INTERNAL_SASL_ENABLED___MECHANISMS",
                 "PLAIN",
