@@ -110,26 +110,45 @@ pub async fn main() -> ExitCode {
         Ok(f) => f,
     };
     let verdicts = crate::report::Verdicts::of(&finished.outcome);
-    if let Err(e) = watch_outputs(
+    let outputs = watch_outputs(
         &mut finished,
         &verdicts,
         baseline.as_deref(),
         save_baseline,
         metrics_file.as_deref(),
-    ) {
+    )
+    .and_then(|()| match &report {
+        Some(dir) => {
+            crate::report::write(dir, &finished, &verdicts).map_err(|source| OutputError::Write {
+                what: "the report",
+                path: dir.display().to_string(),
+                source,
+            })
+        }
+        None => Ok(()),
+    });
+    if let Err(e) = outputs {
         eprintln!("kraft-acceptance: {e}");
         return ExitCode::from(2);
     }
-    if let Some(dir) = &report {
-        if let Err(e) = crate::report::write(dir, &finished, &verdicts) {
-            eprintln!(
-                "kraft-acceptance: writing the report to {}: {e}",
-                dir.display()
-            );
-            return ExitCode::from(2);
-        }
-    }
-    let outcome = &finished.outcome;
+    said(&finished.outcome, &verdicts)
+}
+
+/// What a run writes beside its verdict could not be written.
+#[derive(Debug, thiserror::Error)]
+enum OutputError {
+    #[error(transparent)]
+    Baseline(#[from] crate::report::drift::BaselineError),
+    #[error("writing {what} to {path}: {source}")]
+    Write {
+        what: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The verdict, said on stdout, and the exit code it makes.
+fn said(outcome: &crate::run::outcome::Outcome, verdicts: &crate::report::Verdicts) -> ExitCode {
     if outcome.scenarios.is_empty() {
         eprintln!("kraft-acceptance: no scenario matched the selection");
     }
@@ -137,15 +156,12 @@ pub async fn main() -> ExitCode {
     // What a person may make of it: stand-in runs and unproven criteria say so.
     let head = &verdicts.headline;
     if head.qualified {
-        println!(
-            "kraft-acceptance: {}{}",
-            head.text,
-            if head.signable {
-                ""
-            } else {
-                " (not a release sign-off)"
-            }
-        );
+        let sign_off = if head.signable {
+            ""
+        } else {
+            " (not a release sign-off)"
+        };
+        println!("kraft-acceptance: {}{sign_off}", head.text);
     }
     if outcome.success() {
         ExitCode::SUCCESS
@@ -162,13 +178,12 @@ fn watch_outputs(
     baseline: Option<&Path>,
     save: bool,
     metrics: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<(), OutputError> {
     let drift = match baseline {
         None => None,
         Some(b) => {
             let (drift, saved) =
-                crate::report::drift::apply(b, &finished.outcome, &verdicts.criteria, save)
-                    .map_err(|e| e.to_string())?;
+                crate::report::drift::apply(b, &finished.outcome, &verdicts.criteria, save)?;
             if saved {
                 println!("kraft-acceptance: baseline saved to {}", b.display());
             }
@@ -190,14 +205,17 @@ fn watch_outputs(
             drift.as_deref(),
             now,
         );
-        crate::dirs::write_atomic(file, &text)
-            .map_err(|e| format!("writing the metrics to {}: {e}", file.display()))?;
+        crate::dirs::write_atomic(file, &text).map_err(|source| OutputError::Write {
+            what: "the metrics",
+            path: file.display().to_string(),
+            source,
+        })?;
     }
     Ok(())
 }
 
 async fn clean(dry_run: bool) -> ExitCode {
-    use crate::stack::reaper::{self, Swept};
+    use crate::stack::reaper;
     let swept = match crate::probes::engine::Engine::connect().await {
         Ok(engine) => reaper::sweep(&engine, dry_run)
             .await
@@ -211,50 +229,14 @@ async fn clean(dry_run: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (verb, mut failed) = (if dry_run { "would remove" } else { "removed" }, false);
+    let verb = if dry_run { "would remove" } else { "removed" };
+    let mut failed = false;
     for s in &swept {
-        match s {
-            Swept::StaleFile(f) => println!("{verb} {} (its stack is gone)", f.display()),
-            Swept::Left(stack, why) => {
-                println!("leave {}: {why} ({})", stack.project, stack.inventory())
-            }
-            Swept::Reaped {
-                stack,
-                why,
-                failed: errors,
-            } if errors.is_empty() => {
-                println!("{verb} {}: {why} ({})", stack.project, stack.inventory())
-            }
-            Swept::Reaped {
-                stack,
-                failed: errors,
-                ..
-            } => {
-                failed = true;
-                println!(
-                    "could not remove all of {}: {}",
-                    stack.project,
-                    errors.join("; ")
-                );
-            }
-            Swept::TestHost {
-                name,
-                why,
-                failed: None,
-            } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
-            Swept::TestHost {
-                name,
-                failed: Some(e),
-                ..
-            } => {
-                failed = true;
-                println!("could not remove test host {name}: {e}");
-            }
-        }
+        failed |= !say_swept(s, verb);
     }
     if !swept
         .iter()
-        .any(|s| matches!(s, Swept::Left(..) | Swept::Reaped { .. }))
+        .any(|s| matches!(s, reaper::Swept::Left(..) | reaper::Swept::Reaped { .. }))
     {
         println!("no stack of kraft-acceptance's on this engine");
     }
@@ -263,6 +245,50 @@ async fn clean(dry_run: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// One thing `clean` found, said; false when it could not be removed.
+fn say_swept(s: &crate::stack::reaper::Swept, verb: &str) -> bool {
+    use crate::stack::reaper::Swept;
+    match s {
+        Swept::StaleFile(f) => println!("{verb} {} (its stack is gone)", f.display()),
+        Swept::Left(stack, why) => {
+            println!("leave {}: {why} ({})", stack.project, stack.inventory())
+        }
+        Swept::Reaped {
+            stack,
+            why,
+            failed: errors,
+        } if errors.is_empty() => {
+            println!("{verb} {}: {why} ({})", stack.project, stack.inventory())
+        }
+        Swept::Reaped {
+            stack,
+            failed: errors,
+            ..
+        } => {
+            println!(
+                "could not remove all of {}: {}",
+                stack.project,
+                errors.join("; ")
+            );
+            return false;
+        }
+        Swept::TestHost {
+            name,
+            why,
+            failed: None,
+        } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
+        Swept::TestHost {
+            name,
+            failed: Some(e),
+            ..
+        } => {
+            println!("could not remove test host {name}: {e}");
+            return false;
+        }
+    }
+    true
 }
 
 /// The library's events on stderr.

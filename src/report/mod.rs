@@ -113,80 +113,75 @@ pub struct Criterion {
 /// Every criterion of the outcome, its not-run scenarios listed under it.
 fn criteria(o: &Outcome) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
-    let mut add = |feature: &str, row: Row| match out.iter_mut().find(|c| c.feature == feature) {
-        Some(c) => c.rows.push(row),
-        None => out.push(Criterion {
-            feature: feature.to_string(),
-            verdict: RowStatus::Passed,
-            rows: vec![row],
-        }),
-    };
-    for s in &o.scenarios {
-        let (status, evidence) = match s.status {
-            Status::Passed if s.passed_with_warning() => (
-                RowStatus::PassedWithWarning,
-                s.warnings
-                    .iter()
-                    .chain(&s.observed)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
-            Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
-            Status::Failed => (
-                RowStatus::Failed,
-                s.failure
-                    .as_ref()
-                    .map(|f| f.to_string())
-                    .unwrap_or_default(),
-            ),
-            Status::Skipped => (
-                RowStatus::Skipped,
-                s.failure
-                    .as_ref()
-                    .map(|f| f.to_string())
-                    .unwrap_or_default(),
-            ),
-        };
-        add(
-            &s.feature,
-            Row {
-                status,
-                scenario: s.name.clone(),
-                evidence,
-            },
-        );
-    }
-    for n in &o.not_run {
+    let ran = o.scenarios.iter().map(|s| (&s.feature, scenario_row(s)));
+    let not_run = o.not_run.iter().map(|n| {
         let status = if n.kind == NotRunKind::Alternative {
             RowStatus::NotNeeded
         } else {
             RowStatus::NotRun
         };
-        add(
-            &n.feature,
-            Row {
-                status,
-                scenario: n.name.clone(),
-                evidence: n.reason.clone(),
-            },
-        );
+        let row = Row {
+            status,
+            scenario: n.name.clone(),
+            evidence: n.reason.clone(),
+        };
+        (&n.feature, row)
+    });
+    for (feature, row) in ran.chain(not_run) {
+        match out.iter_mut().find(|c| &c.feature == feature) {
+            Some(c) => c.rows.push(row),
+            None => out.push(Criterion {
+                feature: feature.clone(),
+                verdict: RowStatus::Passed,
+                rows: vec![row],
+            }),
+        }
     }
     for c in &mut out {
-        let any = |s: RowStatus| c.rows.iter().any(|r| r.status == s);
-        c.verdict = if any(RowStatus::Failed) || any(RowStatus::Skipped) {
-            RowStatus::Failed
-        } else if any(RowStatus::NotRun) || c.rows.iter().all(|r| r.status == RowStatus::NotNeeded)
-        {
-            RowStatus::NotProven
-        } else if any(RowStatus::PassedWithWarning) {
-            RowStatus::PassedWithWarning
-        } else {
-            RowStatus::Passed
-        };
+        c.verdict = verdict_of(&c.rows);
     }
     out.sort_by(|a, b| a.feature.cmp(&b.feature));
     out
+}
+
+/// A scenario that ran, as the report shows it: its status and evidence
+/// (the failure, or what it observed, warnings first).
+fn scenario_row(s: &crate::run::outcome::ScenarioResult) -> Row {
+    let failure = || {
+        s.failure
+            .as_ref()
+            .map(|f| f.to_string())
+            .unwrap_or_default()
+    };
+    let (status, evidence) = match s.status {
+        Status::Passed if s.passed_with_warning() => {
+            let lines: Vec<String> = s.warnings.iter().chain(&s.observed).cloned().collect();
+            (RowStatus::PassedWithWarning, lines.join("\n"))
+        }
+        Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
+        Status::Failed => (RowStatus::Failed, failure()),
+        Status::Skipped => (RowStatus::Skipped, failure()),
+    };
+    Row {
+        status,
+        scenario: s.name.clone(),
+        evidence,
+    }
+}
+
+/// A criterion's verdict from its scenarios': any failure fails it; a
+/// scenario not run (or none needed) leaves it not proven.
+fn verdict_of(rows: &[Row]) -> RowStatus {
+    let any = |s: RowStatus| rows.iter().any(|r| r.status == s);
+    if any(RowStatus::Failed) || any(RowStatus::Skipped) {
+        RowStatus::Failed
+    } else if any(RowStatus::NotRun) || rows.iter().all(|r| r.status == RowStatus::NotNeeded) {
+        RowStatus::NotProven
+    } else if any(RowStatus::PassedWithWarning) {
+        RowStatus::PassedWithWarning
+    } else {
+        RowStatus::Passed
+    }
 }
 
 /// The report's headline, and whether a person may sign it.
