@@ -38,58 +38,16 @@ pub type Tree = BTreeMap<String, ([u8; 32], Option<String>)>;
 
 /// The files of `dir` and their content.
 pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
-    let tree_err = |message: String| ValidatorsError::Tree {
-        dir: dir.to_path_buf(),
-        message,
-    };
     let in_git = Command::new("git")
         .args(["rev-parse", "--is-inside-work-tree"])
         .current_dir(dir)
         .stderr(Stdio::null())
         .output()
         .is_ok_and(|o| o.status.success());
-    let files: Vec<String> = if in_git {
-        let o = Command::new("git")
-            .args([
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "--",
-                ".",
-            ])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
-        if !o.status.success() {
-            return Err(tree_err(format!(
-                "git ls-files: {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            )));
-        }
-        o.stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect()
+    let files = if in_git {
+        git_files(dir)?
     } else {
-        walkdir::WalkDir::new(dir)
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_name().to_string_lossy().starts_with('.')
-                        || e.file_name() == "__pycache__")
-            })
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                e.path()
-                    .strip_prefix(dir)
-                    .ok()
-                    .map(|p| p.display().to_string())
-            })
-            .collect()
+        walked_files(dir)
     };
     let mut tree = Tree::new();
     for f in files {
@@ -103,6 +61,58 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
         }
     }
     Ok(tree)
+}
+
+/// The files git has or would have under `dir` (tracked and untracked, not ignored).
+fn git_files(dir: &Path) -> Result<Vec<String>, ValidatorsError> {
+    let tree_err = |message: String| ValidatorsError::Tree {
+        dir: dir.to_path_buf(),
+        message,
+    };
+    let o = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+            ".",
+        ])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
+    if !o.status.success() {
+        return Err(tree_err(format!(
+            "git ls-files: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )));
+    }
+    Ok(o.stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect())
+}
+
+/// The files under `dir` outside hidden directories and `__pycache__`.
+fn walked_files(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || e.file_name() == "__pycache__")
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
+        .collect()
 }
 
 /// What changed from `before` to `after`, one `path (how)` per file.

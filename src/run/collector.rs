@@ -33,27 +33,9 @@ impl Collector {
         at: SystemTime,
     ) {
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (started, r) = m.entry(sc.name.clone()).or_insert_with(|| {
-            (
-                at,
-                ScenarioResult {
-                    feature: feature.name.clone(),
-                    name: sc.name.clone(),
-                    tags: sc
-                        .tags
-                        .iter()
-                        .chain(&feature.tags)
-                        .map(|t| t.trim_start_matches('@').to_string())
-                        .collect(),
-                    status: Status::Passed,
-                    step: None,
-                    failure: None,
-                    observed: Vec::new(),
-                    warnings: Vec::new(),
-                    seconds: 0.0,
-                },
-            )
-        });
+        let (started, r) = m
+            .entry(sc.name.clone())
+            .or_insert_with(|| (at, fresh(feature, sc)));
         match ev {
             event::Scenario::Started => *started = at,
             event::Scenario::Finished => {
@@ -93,6 +75,26 @@ impl Collector {
             }
             _ => {}
         }
+    }
+}
+
+/// A scenario's result before any of its events: passed until a step says otherwise.
+fn fresh(feature: &gherkin::Feature, sc: &gherkin::Scenario) -> ScenarioResult {
+    ScenarioResult {
+        feature: feature.name.clone(),
+        name: sc.name.clone(),
+        tags: sc
+            .tags
+            .iter()
+            .chain(&feature.tags)
+            .map(|t| t.trim_start_matches('@').to_string())
+            .collect(),
+        status: Status::Passed,
+        step: None,
+        failure: None,
+        observed: Vec::new(),
+        warnings: Vec::new(),
+        seconds: 0.0,
     }
 }
 

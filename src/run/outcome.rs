@@ -128,31 +128,7 @@ impl Outcome {
     /// The closing lines a person reads: what failed, what was not run, what
     /// was measured, and the count line.
     pub fn summary(&self) -> String {
-        let mut out = String::new();
-        for s in self.scenarios.iter().filter(|s| s.passed_with_warning()) {
-            out.push_str(&format!("PASSED WITH WARNING {} / {}\n", s.feature, s.name));
-            for w in &s.warnings {
-                out.push_str(&format!("    {w}\n"));
-            }
-        }
-        for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
-            out.push_str(&format!(
-                "NOT PASSED [{:?}] {} / {}\n",
-                s.status, s.feature, s.name
-            ));
-            if let Some(f) = &s.failure {
-                for l in f.to_string().lines() {
-                    out.push_str(&format!("    {l}\n"));
-                }
-            }
-        }
-        for n in self
-            .not_run
-            .iter()
-            .filter(|n| n.kind != NotRunKind::NotSelected)
-        {
-            out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
-        }
+        let mut out = self.verdict_lines();
         let unselected = self
             .not_run
             .iter()
@@ -183,18 +159,47 @@ impl Outcome {
             .iter()
             .filter(|s| s.passed_with_warning())
             .count();
+        let with = match warned {
+            0 => String::new(),
+            n => format!(" ({n} with warnings)"),
+        };
         out.push_str(&format!(
-            "kraft-acceptance: {} passed{}, {} failed, {} skipped, {} not run\n",
+            "kraft-acceptance: {} passed{with}, {} failed, {} skipped, {not_run} not run\n",
             self.count(Status::Passed),
-            if warned > 0 {
-                format!(" ({warned} with warnings)")
-            } else {
-                String::new()
-            },
             self.count(Status::Failed),
             self.count(Status::Skipped),
-            not_run,
         ));
+        out
+    }
+
+    /// A line for each scenario that did not simply pass, with its warnings
+    /// or its failure, and for each one not run.
+    fn verdict_lines(&self) -> String {
+        let mut out = String::new();
+        for s in self.scenarios.iter().filter(|s| s.passed_with_warning()) {
+            out.push_str(&format!("PASSED WITH WARNING {} / {}\n", s.feature, s.name));
+            for w in &s.warnings {
+                out.push_str(&format!("    {w}\n"));
+            }
+        }
+        for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
+            out.push_str(&format!(
+                "NOT PASSED [{:?}] {} / {}\n",
+                s.status, s.feature, s.name
+            ));
+            if let Some(f) = &s.failure {
+                for l in f.to_string().lines() {
+                    out.push_str(&format!("    {l}\n"));
+                }
+            }
+        }
+        for n in self
+            .not_run
+            .iter()
+            .filter(|n| n.kind != NotRunKind::NotSelected)
+        {
+            out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
+        }
         out
     }
 

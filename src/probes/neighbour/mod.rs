@@ -241,6 +241,36 @@ impl TestHost {
     }
 }
 
+/// Every planned attempt from the test host at once (one thread each), and
+/// the proof: a connect to this probe's own listener at `proof_to`.
+fn attempt_all(
+    path: &std::path::Path,
+    planned: &[(ServiceTarget, Path, SocketAddr, Option<String>)],
+    proof_to: SocketAddr,
+) -> (Vec<Answer>, Answer) {
+    let handles: Vec<_> = planned
+        .iter()
+        .map(|(t, _, to, why)| {
+            let (to, protocol, why, path) = (*to, t.protocol, why.clone(), path.to_path_buf());
+            std::thread::spawn(move || match why {
+                Some(why) => Answer::NotTried(why),
+                None => attempts::in_netns(&path, move || attempts::attempt(to, protocol))
+                    .unwrap_or_else(Answer::Error),
+            })
+        })
+        .collect();
+    let proof = attempts::in_netns(path, move || attempts::attempt(proof_to, Protocol::Tcp))
+        .unwrap_or_else(Answer::Error);
+    let answers = handles
+        .into_iter()
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Answer::Error("the attempt panicked".into()))
+        })
+        .collect();
+    (answers, proof)
+}
+
 /// What the test host tries of a service's container: its published host
 /// ports, and its own addresses on bridge networks with the container ports
 /// behind them.
@@ -388,26 +418,7 @@ pub fn probe(
         .zip(scope)
         .map(|(addr, scope_id)| LinkLocal { addr, scope_id });
     let planned = plan_attempts(targets, &host.segment, ll);
-    let handles: Vec<_> = planned
-        .iter()
-        .map(|(t, _, to, why)| {
-            let (to, protocol, why, path) = (*to, t.protocol, why.clone(), path.clone());
-            std::thread::spawn(move || match why {
-                Some(why) => Answer::NotTried(why),
-                None => attempts::in_netns(&path, move || attempts::attempt(to, protocol))
-                    .unwrap_or_else(Answer::Error),
-            })
-        })
-        .collect();
-    let proof = attempts::in_netns(&path, move || attempts::attempt(proof_to, Protocol::Tcp))
-        .unwrap_or_else(Answer::Error);
-    let answers: Vec<Answer> = handles
-        .into_iter()
-        .map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Answer::Error("the attempt panicked".into()))
-        })
-        .collect();
+    let (answers, proof) = attempt_all(&path, &planned, proof_to);
     drop(listener);
     let attempts = planned
         .into_iter()

@@ -119,67 +119,54 @@ fn invalid(k: &Key, shown: &str, message: &str) -> String {
 }
 
 fn validate(k: &Key, trimmed: &str, number: Option<f64>) -> Option<String> {
-    let invalid = |shown: &str, message: String| Some(invalid(k, shown, &message));
-    let shown_number = || shown_java(trimmed, k.kind);
     match k.check {
-        Check::Any => None,
-        Check::AtLeast(min, shown) => match number {
-            Some(n) if n < min => {
-                invalid(&shown_number(), format!("Value must be at least {shown}"))
-            }
-            _ => None,
-        },
-        Check::Between(min, smin, max, smax) => match number {
-            Some(n) if n < min => {
-                invalid(&shown_number(), format!("Value must be at least {smin}"))
-            }
-            Some(n) if n > max => invalid(
-                &shown_number(),
-                format!("Value must be no more than {smax}"),
-            ),
-            _ => None,
-        },
-        Check::OneOf(valid) => (!valid.contains(&trimmed))
-            .then(|| {
-                invalid(
-                    trimmed,
-                    format!("String must be one of: {}", valid.join(", ")),
-                )
-            })
-            .flatten(),
-        Check::ListOf(valid) => list(trimmed)
-            .into_iter()
-            .find(|e| !valid.contains(e))
-            .and_then(|e| invalid(e, format!("String must be one of: {}", valid.join(", ")))),
-        Check::OneOfCaseInsensitive(valid) => (!valid.contains(&trimmed.to_uppercase().as_str()))
-            .then(|| {
-                invalid(
-                    trimmed,
-                    format!(
-                        "String must be one of (case insensitive): {}",
-                        valid.join(", ")
-                    ),
-                )
-            })
-            .flatten(),
-        Check::NonEmptyString => trimmed
-            .is_empty()
-            .then(|| invalid(trimmed, "String must be non-empty".into()))
-            .flatten(),
-        Check::MetadataVersion => (!metadata_version(trimmed))
-            .then(|| invalid(trimmed, format!("Version {trimmed} is not a valid version")))
-            .flatten(),
-        Check::GzipLevel => match number {
-            Some(n) if n > 9.0 || (n < 1.0 && n != -1.0) => invalid(
-                &shown_number(),
-                "Value must be between 1 and 9 or equal to -1".into(),
-            ),
-            _ => None,
-        },
         Check::QuorumVoters => list(trimmed).into_iter().find_map(voter_refusal),
         Check::QuorumBootstrapServers => {
             list(trimmed).into_iter().find_map(bootstrap_server_refusal)
         }
+        _ => validator_refusal(k, trimmed, number)
+            .map(|(shown, message)| invalid(k, &shown, &message)),
+    }
+}
+
+/// The value as Kafka shows it and its validator's message, when refused.
+fn validator_refusal(k: &Key, trimmed: &str, number: Option<f64>) -> Option<(String, String)> {
+    let shown_number = || shown_java(trimmed, k.kind);
+    let one_of =
+        |valid: &[&str], how: &str| format!("String must be one of{how}: {}", valid.join(", "));
+    let n = number.unwrap_or(f64::NAN);
+    match k.check {
+        Check::AtLeast(min, shown) if n < min => {
+            Some((shown_number(), format!("Value must be at least {shown}")))
+        }
+        Check::Between(min, smin, _, _) if n < min => {
+            Some((shown_number(), format!("Value must be at least {smin}")))
+        }
+        Check::Between(_, _, max, smax) if n > max => {
+            Some((shown_number(), format!("Value must be no more than {smax}")))
+        }
+        Check::OneOf(valid) if !valid.contains(&trimmed) => {
+            Some((trimmed.into(), one_of(valid, "")))
+        }
+        Check::ListOf(valid) => list(trimmed)
+            .into_iter()
+            .find(|e| !valid.contains(e))
+            .map(|e| (e.to_string(), one_of(valid, ""))),
+        Check::OneOfCaseInsensitive(valid) if !valid.contains(&trimmed.to_uppercase().as_str()) => {
+            Some((trimmed.into(), one_of(valid, " (case insensitive)")))
+        }
+        Check::NonEmptyString if trimmed.is_empty() => {
+            Some((trimmed.into(), "String must be non-empty".into()))
+        }
+        Check::MetadataVersion if !metadata_version(trimmed) => Some((
+            trimmed.into(),
+            format!("Version {trimmed} is not a valid version"),
+        )),
+        Check::GzipLevel if n > 9.0 || (n < 1.0 && n != -1.0) => Some((
+            shown_number(),
+            "Value must be between 1 and 9 or equal to -1".into(),
+        )),
+        _ => None,
     }
 }
 

@@ -52,6 +52,34 @@ pub fn describe(a: &Attempt) -> String {
     )
 }
 
+/// What reached a service, the engine it ran on, and the fix for each path.
+fn reached_evidence(
+    obs: &NeighbourObservation,
+    reached: &[&&Attempt],
+    engine: &str,
+    hints: &[String],
+) -> Vec<String> {
+    let mut evidence: Vec<String> = reached.iter().map(|a| describe(a)).collect();
+    let hints = if hints.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", hints.join("; "))
+    };
+    evidence.push(format!("Docker Engine {engine}{hints}"));
+    if reached.iter().any(|a| a.path == Path::HostAddress) {
+        evidence.push("fix (this host's address answered): publish the port on 127.0.0.1 only (\"127.0.0.1:P:P\")".into());
+    }
+    if reached.iter().any(|a| a.path != Path::HostAddress) {
+        evidence.push("fix: Docker Engine 28.0.0 or later (28.3.3 or later where firewalld runs) drops these paths itself; on this engine, the raw-table rules Engine 28 adds for this stack:".into());
+        evidence.extend(
+            engine28_rules(&obs.attempts)
+                .into_iter()
+                .map(|r| format!("  {r}")),
+        );
+    }
+    evidence
+}
+
 /// No attempt on a service that is not public reached it, on a probe that
 /// proved it reaches this host. `engine` is the engine's version and
 /// `hints` what its version is known for: said beside a failure.
@@ -90,26 +118,7 @@ pub fn nothing_reached(
     if reached.is_empty() {
         return Ok(());
     }
-    let mut evidence: Vec<String> = reached.iter().map(|a| describe(a)).collect();
-    evidence.push(format!(
-        "Docker Engine {engine}{}",
-        if hints.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", hints.join("; "))
-        }
-    ));
-    if reached.iter().any(|a| a.path == Path::HostAddress) {
-        evidence.push("fix (this host's address answered): publish the port on 127.0.0.1 only (\"127.0.0.1:P:P\")".into());
-    }
-    if reached.iter().any(|a| a.path != Path::HostAddress) {
-        evidence.push("fix: Docker Engine 28.0.0 or later (28.3.3 or later where firewalld runs) drops these paths itself; on this engine, the raw-table rules Engine 28 adds for this stack:".into());
-        evidence.extend(
-            engine28_rules(&obs.attempts)
-                .into_iter()
-                .map(|r| format!("  {r}")),
-        );
-    }
+    let evidence = reached_evidence(obs, &reached, engine, hints);
     Err(Failure::new(
         expected,
         format!(
