@@ -55,6 +55,30 @@ pub struct Advertised {
     pub data_path: Option<Result<String, String>>,
 }
 
+impl Neighbour {
+    fn cells(&self) -> Vec<String> {
+        match self {
+            Neighbour::Proof(p) => vec![
+                "(proof)".into(),
+                "the probe's own listener on this host's veth address".into(),
+                String::new(),
+                p.clone(),
+            ],
+            Neighbour::Attempt {
+                service,
+                path,
+                target,
+                answer,
+            } => vec![
+                service.clone(),
+                path.describe(),
+                target.to_string(),
+                answer.describe(),
+            ],
+        }
+    }
+}
+
 /// One row of evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
@@ -109,6 +133,22 @@ pub struct HealthyTime {
     pub budget: f64,
 }
 
+/// A result as a cell: what it found, or `FAILED: why`.
+fn or_failed(r: Result<String, String>) -> String {
+    r.unwrap_or_else(|e| format!("FAILED: {e}"))
+}
+
+fn validator_cells(r: &super::validators::CommandRun) -> Vec<String> {
+    vec![
+        r.command.clone(),
+        r.exit_code
+            .map_or("killed".to_string(), |c| format!("exit {c}")),
+        format!("{:.2}", r.seconds),
+        r.changed.join(", "),
+        r.tail.join("\n"),
+    ]
+}
+
 impl Row {
     /// The table the row is shown in; rows of one kind share one.
     pub fn table(&self) -> &'static str {
@@ -152,23 +192,7 @@ impl Row {
                 format!("{}:{}", b.ip.as_deref().unwrap_or("*"), b.port),
                 b.verdict.clone(),
             ],
-            Row::Neighbour(Neighbour::Proof(p)) => vec![
-                "(proof)".into(),
-                "the probe's own listener on this host's veth address".into(),
-                String::new(),
-                p.clone(),
-            ],
-            Row::Neighbour(Neighbour::Attempt {
-                service,
-                path,
-                target,
-                answer,
-            }) => vec![
-                service.clone(),
-                path.describe(),
-                target.to_string(),
-                answer.describe(),
-            ],
+            Row::Neighbour(n) => n.cells(),
             Row::ManifestTopic(t) => vec![
                 t.name.clone(),
                 t.partitions.to_string(),
@@ -179,36 +203,19 @@ impl Row {
                 a.client.clone(),
                 a.bootstrap.clone(),
                 a.brokers.join(", "),
-                match &a.data_path {
-                    Some(Ok(d)) => d.clone(),
-                    Some(Err(e)) => format!("FAILED: {e}"),
-                    None => "-".into(),
-                },
+                a.data_path
+                    .as_ref()
+                    .map_or("-".into(), |d| or_failed(d.clone())),
             ],
             Row::Image { image, platforms } => vec![
                 image.clone(),
-                match platforms {
-                    Ok(p) => p.join(", "),
-                    Err(e) => format!("FAILED: {e}"),
-                },
+                or_failed(platforms.clone().map(|p| p.join(", "))),
             ],
-            Row::Validator(r) => vec![
-                r.command.clone(),
-                r.exit_code
-                    .map_or("killed".to_string(), |c| format!("exit {c}")),
-                format!("{:.2}", r.seconds),
-                r.changed.join(", "),
-                r.tail.join("\n"),
-            ],
-            Row::ZookeeperMention { mention, allowed } => vec![
-                mention.clone(),
-                if *allowed {
-                    "allowed (history)"
-                } else {
-                    "not allowed"
-                }
-                .into(),
-            ],
+            Row::Validator(r) => validator_cells(r),
+            Row::ZookeeperMention { mention, allowed } => {
+                let status = ["not allowed", "allowed (history)"][usize::from(*allowed)];
+                vec![mention.clone(), status.into()]
+            }
             Row::Advisory {
                 advisory,
                 source,

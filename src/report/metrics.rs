@@ -65,19 +65,11 @@ pub fn exposition(
 ) -> String {
     let mut out = String::new();
     states(&mut out, o, criteria);
-    head(
-        &mut out,
-        "kraft_acceptance_time_to_healthy_seconds",
-        "gauge",
-        "Container start to the engine's healthy transition, per service (engine events).",
-    );
+    let name = "kraft_acceptance_time_to_healthy_seconds";
+    let help = "Container start to the engine's healthy transition, per service (engine events).";
+    head(&mut out, name, "gauge", help);
     for (svc, t) in &o.evidence.time_to_healthy {
-        let _ = writeln!(
-            out,
-            "kraft_acceptance_time_to_healthy_seconds{{service=\"{}\"}} {}",
-            label(svc),
-            t.seconds
-        );
+        let _ = writeln!(out, "{name}{{service=\"{}\"}} {}", label(svc), t.seconds);
     }
     let gauges = [
         (
@@ -198,19 +190,16 @@ mod tests {
 
     #[test]
     fn criteria_are_state_sets_and_labels_are_escaped() {
-        let sc = |name: &str, status| ScenarioResult {
-            feature: "Redis \"serves\"".into(),
-            name: name.into(),
-            tags: vec![],
-            status,
-            step: None,
-            failure: None,
-            observed: vec![],
-            warnings: vec![],
-            seconds: 0.0,
+        let healthy = crate::model::evidence::HealthyTime {
+            seconds: 5.1,
+            budget: 60.0,
         };
         let o = Outcome {
-            scenarios: vec![sc("PING", Status::Failed)],
+            scenarios: vec![ScenarioResult::new(
+                "Redis \"serves\"",
+                "PING",
+                Status::Failed,
+            )],
             not_run: vec![NotRun {
                 feature: "KRaft".into(),
                 name: "wire".into(),
@@ -219,14 +208,7 @@ mod tests {
             }],
             measurements: vec![],
             evidence: Evidence {
-                time_to_healthy: [(
-                    "redis".to_string(),
-                    crate::model::evidence::HealthyTime {
-                        seconds: 5.1,
-                        budget: 60.0,
-                    },
-                )]
-                .into(),
+                time_to_healthy: [("redis".to_string(), healthy)].into(),
                 ..Default::default()
             },
             environment: Environment {

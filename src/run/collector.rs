@@ -81,20 +81,13 @@ impl Collector {
 /// A scenario's result before any of its events: passed until a step says otherwise.
 fn fresh(feature: &gherkin::Feature, sc: &gherkin::Scenario) -> ScenarioResult {
     ScenarioResult {
-        feature: feature.name.clone(),
-        name: sc.name.clone(),
         tags: sc
             .tags
             .iter()
             .chain(&feature.tags)
             .map(|t| t.trim_start_matches('@').to_string())
             .collect(),
-        status: Status::Passed,
-        step: None,
-        failure: None,
-        observed: Vec::new(),
-        warnings: Vec::new(),
-        seconds: 0.0,
+        ..ScenarioResult::new(&feature.name, &sc.name, Status::Passed)
     }
 }
 

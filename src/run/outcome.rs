@@ -37,6 +37,21 @@ pub struct ScenarioResult {
 }
 
 impl ScenarioResult {
+    /// A scenario with `status` and nothing observed yet.
+    pub fn new(feature: &str, name: &str, status: Status) -> Self {
+        ScenarioResult {
+            feature: feature.into(),
+            name: name.into(),
+            tags: Vec::new(),
+            status,
+            step: None,
+            failure: None,
+            observed: Vec::new(),
+            warnings: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+
     /// Passed, and a step raised a warning.
     pub fn passed_with_warning(&self) -> bool {
         self.status == Status::Passed && !self.warnings.is_empty()

@@ -60,6 +60,15 @@ fn holder(path: &std::path::Path) -> String {
     }
 }
 
+fn open_lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
 /// The holder line: who holds the lock, for the next run to tell.
 fn write_holder(lock: &mut Flock<std::fs::File>, project: &str) {
     let since = std::time::SystemTime::now()
@@ -105,13 +114,7 @@ impl HostLock {
         let mut progress = Progress::new();
         let mut said = false;
         loop {
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .map_err(open_err)?;
+            let file = open_lock_file(&path).map_err(open_err)?;
             match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
                 Ok(mut lock) => {
                     write_holder(&mut lock, project);

@@ -188,22 +188,7 @@ impl Stack {
             (true, Some(m)) => (standin_cli, m?),
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
-        if let Some((service, image)) = missing_images(&engine, &model, &opts.services)
-            .await
-            .into_iter()
-            .next()
-        {
-            let hint = if standin {
-                "run scripts/setup.sh to build the stand-in images".to_string()
-            } else {
-                "pull it, or run with --images standin after scripts/setup.sh".to_string()
-            };
-            return Err(StackError::ImageMissing {
-                service,
-                image,
-                hint,
-            });
-        }
+        images_present(&engine, &model, &opts.services, standin).await?;
         if let Err(e) = ports_free(&model, &opts.services) {
             return Err(port_holder(&engine, e).await);
         }
@@ -334,6 +319,27 @@ struct Models {
     standin_model: Option<Result<ComposeModel, ComposeError>>,
 }
 
+/// `up -d KAFKA REDIS` would fail on a name the layering lacks: say which,
+/// before anything starts.
+fn services_defined(model: &ComposeModel, up: &[String]) -> Result<(), StackError> {
+    for (role, service) in ["Kafka", "Redis"].iter().zip(up) {
+        if !model.services.contains_key(service) {
+            let have = model
+                .services
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(StackError::NoService {
+                role: role.to_string(),
+                service: service.clone(),
+                have,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Models {
     fn resolve(opts: &StackOptions, project: &str) -> Result<Self, StackError> {
         let target_cli = opts.cli.clone();
@@ -362,22 +368,7 @@ impl Models {
             )
         });
         let target_model = Arc::new(target_model?);
-        // `up -d KAFKA REDIS` would fail on a name the layering lacks: say which, before anything starts.
-        for (role, service) in ["Kafka", "Redis"].iter().zip(&opts.services.up) {
-            if !target_model.services.contains_key(service) {
-                let have = target_model
-                    .services
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(StackError::NoService {
-                    role: role.to_string(),
-                    service: service.clone(),
-                    have,
-                });
-            }
-        }
+        services_defined(&target_model, &opts.services.up)?;
         // A bootstrap the target builds keeps its build (and its own image name).
         let bootstrap = opts
             .services
@@ -398,6 +389,33 @@ impl Models {
             standin_model,
         })
     }
+}
+
+/// Every image the services run is on the engine, else which is not and how
+/// to get it.
+async fn images_present(
+    engine: &Engine,
+    model: &ComposeModel,
+    services: &Services,
+    standin: bool,
+) -> Result<(), StackError> {
+    let Some((service, image)) = missing_images(engine, model, services)
+        .await
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let hint = if standin {
+        "run scripts/setup.sh to build the stand-in images".to_string()
+    } else {
+        "pull it, or run with --images standin after scripts/setup.sh".to_string()
+    };
+    Err(StackError::ImageMissing {
+        service,
+        image,
+        hint,
+    })
 }
 
 /// Real images first: present, else pulled; the stand-in only when the

@@ -17,19 +17,11 @@ pub struct Redeployed {
 }
 
 impl Stack {
-    pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
-        let [kafka, redis] = &self.services.up;
-        let args = [
-            "up",
-            "-d",
-            "--force-recreate",
-            kafka.as_str(),
-            redis.as_str(),
-        ];
-        let shown = args.join(" ");
-        // The containers' anonymous volumes: the new containers get them.
+    /// The containers' anonymous volumes: the new containers get them, and
+    /// teardown removes them with the stack.
+    async fn carry_anonymous_volumes(&self, services: [&String; 2]) {
         let mut anonymous = Vec::new();
-        for service in [kafka, redis] {
+        for service in services {
             if let Ok(c) = self.service_container(service).await {
                 anonymous.extend(
                     c.volumes
@@ -42,6 +34,21 @@ impl Stack {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .extend(anonymous);
+    }
+
+    /// `up -d --force-recreate` of Kafka and Redis, as a deploy does (new
+    /// containers, same volumes), then each waited for until ready again.
+    pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
+        let [kafka, redis] = &self.services.up;
+        let args = [
+            "up",
+            "-d",
+            "--force-recreate",
+            kafka.as_str(),
+            redis.as_str(),
+        ];
+        let shown = args.join(" ");
+        self.carry_anonymous_volumes([kafka, redis]).await;
         let since_s = Engine::now_s() - 1;
         let started = Instant::now();
         let mut cmd = tokio::process::Command::new("docker");

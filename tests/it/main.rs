@@ -21,4 +21,5 @@ mod ownership;
 mod redaction;
 mod references;
 mod registry;
+mod shape;
 mod watch;
