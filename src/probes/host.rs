@@ -17,7 +17,7 @@ pub use crate::model::{HostListener, Reach};
 pub enum HostError {
     #[error("getifaddrs: {0}")]
     Interfaces(nix::errno::Errno),
-    #[error("{0}")]
+    #[error(transparent)]
     Sockets(#[from] super::proc_net::ProcNetError),
 }
 

@@ -23,13 +23,27 @@ use crate::model::topics::is_application_topic;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KafkaError {
-    #[error("{0}")]
+    #[error(transparent)]
     Wire(#[from] super::wire::WireError),
     #[error("creating a Kafka client for {bootstrap}: {source}")]
     Client {
         bootstrap: String,
         source: rdkafka::error::KafkaError,
     },
+    /// One operation of the redeploy's writer or reader, refused.
+    #[error("{what}: {source}")]
+    Op {
+        what: String,
+        source: rdkafka::error::KafkaError,
+    },
+    #[error(transparent)]
+    Data(#[from] DataFailure),
+}
+
+/// `what` failed with librdkafka's error.
+fn op(what: impl Into<String>) -> impl FnOnce(rdkafka::error::KafkaError) -> KafkaError {
+    let what = what.into();
+    move |source| KafkaError::Op { what, source }
 }
 
 fn config(bootstrap: &str) -> ClientConfig {
@@ -138,7 +152,8 @@ fn consume_in_group(
     payload: &str,
     offset: i64,
 ) -> Result<String, DataFailure> {
-    let consumer = group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e))?;
+    let consumer =
+        group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e.to_string()))?;
     consumer
         .subscribe(&[topic])
         .map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
@@ -200,11 +215,9 @@ pub fn write_held(
     group: &str,
     count: i64,
     commit_at: i64,
-) -> Result<Held, String> {
-    create_topic(bootstrap, topic).map_err(|e| e.to_string())?;
-    let producer: FutureProducer = config(bootstrap)
-        .create()
-        .map_err(|e| format!("producer: {e}"))?;
+) -> Result<Held, KafkaError> {
+    create_topic(bootstrap, topic)?;
+    let producer: FutureProducer = config(bootstrap).create().map_err(op("producer"))?;
     for i in 0..count {
         let (key, value) = held_record(topic, i);
         futures::executor::block_on(
@@ -216,21 +229,22 @@ pub fn write_held(
                 TIMEOUT,
             ),
         )
-        .map_err(|(e, _)| format!("produce record {i} to {topic}: {e}"))?;
+        .map_err(|(e, _)| op(format!("produce record {i} to {topic}"))(e))?;
     }
     let consumer = group_consumer(bootstrap, group)?;
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition_offset(topic, 0, Offset::Offset(commit_at))
-        .map_err(|e| format!("offset {commit_at}: {e}"))?;
+        .map_err(op(format!("offset {commit_at}")))?;
     // A group's first commit may meet a coordinator that is still loading
     // (the broker creates __consumer_offsets on first use): bounded retries.
     let deadline = Instant::now() + GROUP_TIMEOUT;
     while let Err(e) = consumer.commit(&tpl, CommitMode::Sync) {
         if Instant::now() >= deadline {
-            return Err(format!(
-                "commit {group} {topic}/0 at {commit_at}: {e} (still after {} s)",
+            let what = format!(
+                "commit {group} {topic}/0 at {commit_at} (still after {} s)",
                 GROUP_TIMEOUT.as_secs()
-            ));
+            );
+            return Err(op(what)(e));
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -244,22 +258,27 @@ pub fn held_record(topic: &str, i: i64) -> (String, String) {
 
 /// A consumer in `group` that commits only when told, from the start of a
 /// partition it has no committed offset for.
-fn group_consumer(bootstrap: &str, group: &str) -> Result<BaseConsumer, String> {
+fn group_consumer(bootstrap: &str, group: &str) -> Result<BaseConsumer, KafkaError> {
     config(bootstrap)
         .set("group.id", group)
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
         .create()
-        .map_err(|e| format!("consumer: {e}"))
+        .map_err(op("consumer"))
 }
 
 /// What the broker holds now: its cluster id, every topic id, the records
 /// of `topic`/0 from its start (up to `expect` of them), and `group`'s
 /// committed offset there. Writes nothing.
-pub fn read_held(bootstrap: &str, topic: &str, group: &str, expect: i64) -> Result<Held, String> {
+pub fn read_held(
+    bootstrap: &str,
+    topic: &str,
+    group: &str,
+    expect: i64,
+) -> Result<Held, KafkaError> {
     let consumer = group_consumer(bootstrap, group)?;
     let cluster_id = consumer.client().fetch_cluster_id(TIMEOUT);
-    let topic_ids = super::wire::topic_ids(bootstrap).map_err(|e| format!("topic ids: {e}"))?;
+    let topic_ids = super::wire::topic_ids(bootstrap)?;
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition(topic, 0);
     let committed = consumer
@@ -277,13 +296,13 @@ pub fn read_held(bootstrap: &str, topic: &str, group: &str, expect: i64) -> Resu
     if topic_ids.contains_key(topic) {
         let (_, high) = consumer
             .fetch_watermarks(topic, 0, TIMEOUT)
-            .map_err(|e| format!("offsets of {topic}/0: {e}"))?;
+            .map_err(op(format!("offsets of {topic}/0")))?;
         let mut from = TopicPartitionList::new();
         from.add_partition_offset(topic, 0, Offset::Beginning)
-            .map_err(|e| e.to_string())?;
+            .map_err(op(format!("the start of {topic}/0")))?;
         consumer
             .assign(&from)
-            .map_err(|e| format!("assign {topic}/0: {e}"))?;
+            .map_err(op(format!("assign {topic}/0")))?;
         let deadline = Instant::now() + TIMEOUT;
         while (records.len() as i64) < high.min(expect) && Instant::now() < deadline {
             if let Some(Ok(m)) = consumer.poll(Duration::from_millis(500)) {

@@ -33,18 +33,18 @@ use world::{AcceptanceWorld, RunContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{0}")]
+    #[error(transparent)]
     Target(#[from] TargetError),
     #[error("layering \"{layering}\": {source}")]
     Compose {
         layering: String,
         source: ComposeError,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Selection(#[from] SelectionError),
     #[error("{what}: {source}")]
     Io { what: String, source: io::Error },
-    #[error("{0}")]
+    #[error(transparent)]
     Stack(#[from] StackError),
     #[error("the runtime scenarios need the layering \"{0}\", which the target does not have")]
     NoRuntimeLayering(String),

@@ -54,9 +54,9 @@ impl Services {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
-    #[error("{0}")]
+    #[error(transparent)]
     Engine(#[from] EngineError),
-    #[error("{0}")]
+    #[error(transparent)]
     Compose(#[from] ComposeError),
     #[error("image {image} (service {service}) is not present locally and no registry is reachable; {hint}")]
     ImageMissing {
@@ -92,7 +92,7 @@ pub enum StackError {
     Run { args: String, reason: String },
     #[error("`{command}`: {reason}")]
     Command { command: String, reason: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Lock(#[from] lock::LockError),
     #[error("writing the run's owner labels {path}: {source}")]
     OwnerFile {

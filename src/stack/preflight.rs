@@ -78,23 +78,37 @@ fn names(images: &[(String, String)]) -> String {
     out.join(", ")
 }
 
+/// Why a pull did not bring the images.
+#[derive(Debug, thiserror::Error)]
+enum PullError {
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    #[error("still pulling after {0} s")]
+    Timeout(u64),
+    #[error("waiting for `docker compose pull`: {0}")]
+    Wait(std::io::Error),
+    /// The registry's (or the network's) own line.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// `docker compose pull SERVICE...`, bounded, with a progress line; the
 /// error is compose's own, on one line.
-fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Result<f64, String> {
+fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Result<f64, PullError> {
     let started = std::time::Instant::now();
     let mut args = vec!["pull", "--quiet", "--ignore-buildable"];
     args.extend(missing.iter().map(|(s, _)| s.as_str()));
-    let mut child = cli.spawn(&args).map_err(|e| e.to_string())?;
+    let mut child = cli.spawn(&args)?;
     let mut progress = super::progress::Progress::new();
     loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() >= limit => {
+        match child.try_wait().map_err(PullError::Wait)? {
+            Some(_) => break,
+            None if started.elapsed() >= limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("still pulling after {} s", limit.as_secs()));
+                return Err(PullError::Timeout(limit.as_secs()));
             }
-            Ok(None) => {
+            None => {
                 progress.show(&format!(
                     "pulling {} ({:.0} s / {} s)",
                     names(missing),
@@ -103,24 +117,24 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
                 ));
                 std::thread::sleep(Duration::from_millis(200));
             }
-            Err(e) => return Err(e.to_string()),
         }
     }
     drop(progress);
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    cli.check(&args, out)
-        .map(|_| started.elapsed().as_secs_f64())
-        .map_err(|e| match e {
-            // Compose reports each service's progress too; the error is the
-            // registry's (or the network's) own line.
-            ComposeError::Failed { stderr, .. } => stderr
+    let out = child.wait_with_output().map_err(PullError::Wait)?;
+    match cli.check(&args, out) {
+        Ok(_) => Ok(started.elapsed().as_secs_f64()),
+        // Compose reports each service's progress too; the error is the
+        // registry's (or the network's) own line.
+        Err(ComposeError::Failed { stderr, .. }) => Err(PullError::Refused(
+            stderr
                 .split(" | ")
                 .filter(|l| l.contains("rror"))
                 .last()
                 .map(str::to_string)
                 .unwrap_or(stderr),
-            e => e.to_string(),
-        })
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub struct StackOptions {

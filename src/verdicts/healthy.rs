@@ -16,24 +16,27 @@ pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) 
     let expected = format!(
         "{service} defines a healthcheck that gets at least {MIN_ATTEMPTS} attempts within {budget_s:.0} s"
     );
-    timing_fits(service, hc, budget_s).map_err(|observed| Failure::new(expected, observed))
+    match why_not(service, hc, budget_s) {
+        Some(observed) => Err(Failure::new(expected, observed)),
+        None => Ok(()),
+    }
 }
 
 /// Why `hc` cannot make `budget_s`, if it cannot.
-fn timing_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Result<(), String> {
+fn why_not(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Option<String> {
     let Some(hc) = hc else {
-        return Err(format!("services.{service} has no healthcheck"));
+        return Some(format!("services.{service} has no healthcheck"));
     };
     if hc.disable || hc.test.first().map(String::as_str) == Some("NONE") {
-        return Err(format!("services.{service}.healthcheck is disabled"));
+        return Some(format!("services.{service}.healthcheck is disabled"));
     }
     if hc.test.is_empty() {
-        return Err(format!("services.{service}.healthcheck has no test"));
+        return Some(format!("services.{service}.healthcheck has no test"));
     }
     let interval = match hc.interval.as_deref().map(|s| (s, parse_duration(s))) {
         None => DEFAULT_INTERVAL_S,
         Some((_, Some(v))) => v,
-        Some((raw, None)) => return Err(format!("interval \"{raw}\" is not a duration")),
+        Some((raw, None)) => return Some(format!("interval \"{raw}\" is not a duration")),
     };
     let timeout = hc
         .timeout
@@ -43,7 +46,7 @@ fn timing_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Result
     // The engine runs the first check one interval after start; a check that
     // passes marks the container healthy, whatever start_period says.
     if interval >= budget_s {
-        return Err(format!("interval {interval:.0} s: the first check runs after the {budget_s:.0} s budget, so healthy in time is impossible"));
+        return Some(format!("interval {interval:.0} s: the first check runs after the {budget_s:.0} s budget, so healthy in time is impossible"));
     }
     let attempts = (budget_s / interval).floor() as u32;
     if attempts < MIN_ATTEMPTS {
@@ -52,16 +55,16 @@ fn timing_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Result
         } else {
             ""
         };
-        return Err(format!(
+        return Some(format!(
             "interval {interval:.1} s{default}: only {attempts} attempt(s) fit in {budget_s:.0} s"
         ));
     }
     if timeout >= budget_s {
-        return Err(format!(
+        return Some(format!(
             "timeout {timeout:.0} s is not shorter than the budget"
         ));
     }
-    Ok(())
+    None
 }
 
 /// Runtime: time from container start to the engine's `healthy` transition,

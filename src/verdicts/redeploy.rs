@@ -70,25 +70,44 @@ fn mount_of<'a>(path: &str, mounts: &'a [ServiceVolume]) -> Option<&'a ServiceVo
 /// The named volume or host path that keeps `dir`, if one does.
 pub fn storage_of(dir: &str, mounts: &[ServiceVolume]) -> Option<String> {
     mount_of(dir, mounts)
-        .filter(|m| kept(m).is_ok())
+        .filter(|m| kept(m).is_kept())
         .and_then(|m| m.source.clone())
 }
 
-/// Whether a mount outlives the container, said as a person reads it.
-fn kept(m: &ServiceVolume) -> Result<String, String> {
+/// Where a directory lives, said as a person reads it: kept across a
+/// recreate (the mount that keeps it), or lost with the container (why).
+enum Place {
+    Kept(String),
+    Lost(String),
+}
+
+impl Place {
+    fn is_kept(&self) -> bool {
+        matches!(self, Place::Kept(_))
+    }
+
+    fn said(self) -> String {
+        match self {
+            Place::Kept(s) | Place::Lost(s) => s,
+        }
+    }
+}
+
+/// Whether a mount outlives the container.
+fn kept(m: &ServiceVolume) -> Place {
     let source = m.source.as_deref().filter(|s| !s.is_empty());
     match (m.kind.as_str(), source) {
-        ("volume", Some(name)) => Ok(format!("volume {name} at {}", m.target)),
-        ("bind", Some(host)) => Ok(format!("bind mount {host} at {}", m.target)),
-        ("volume", None) => Err(format!(
+        ("volume", Some(name)) => Place::Kept(format!("volume {name} at {}", m.target)),
+        ("bind", Some(host)) => Place::Kept(format!("bind mount {host} at {}", m.target)),
+        ("volume", None) => Place::Lost(format!(
             "an anonymous volume at {} (a plain `down` orphans it and the next `up` starts empty)",
             m.target
         )),
-        ("tmpfs", _) => Err(format!(
+        ("tmpfs", _) => Place::Lost(format!(
             "a tmpfs at {} (memory: gone with the container)",
             m.target
         )),
-        (kind, _) => Err(format!("a {kind} mount at {}", m.target)),
+        (kind, _) => Place::Lost(format!("a {kind} mount at {}", m.target)),
     }
 }
 
@@ -101,13 +120,13 @@ pub const KAFKA_IMAGE_VOLUMES: &[&str] = &[
 ];
 pub const REDIS_IMAGE_VOLUMES: &[&str] = &["/data"];
 
-/// Where one directory lives: Ok(the mount that keeps it), Err(why not).
-fn placed(dir: &str, mounts: &[ServiceVolume], image_volumes: &[&str]) -> Result<String, String> {
+/// Where one directory lives.
+fn placed(dir: &str, mounts: &[ServiceVolume], image_volumes: &[&str]) -> Place {
     match mount_of(dir, mounts) {
         Some(m) => kept(m),
         None => match image_volumes.iter().find(|v| dir == **v || dir.starts_with(&format!("{v}/"))) {
-            Some(v) => Err(format!("the image's own VOLUME {v}, left unmounted: an anonymous volume (a plain `down` orphans it and the next `up` starts empty)")),
-            None => Err("the container's own layer (no mount): gone when the container is recreated".into()),
+            Some(v) => Place::Lost(format!("the image's own VOLUME {v}, left unmounted: an anonymous volume (a plain `down` orphans it and the next `up` starts empty)")),
+            None => Place::Lost("the container's own layer (no mount): gone when the container is recreated".into()),
         },
     }
 }
@@ -135,8 +154,8 @@ pub fn kafka_data_kept(
     }
     for (what, dir) in &all {
         match placed(dir, mounts, KAFKA_IMAGE_VOLUMES) {
-            Ok(m) => wrote.push(format!("{what}: on {m}")),
-            Err(why) => lost.push(format!("{what}: in {why}")),
+            Place::Kept(m) => wrote.push(format!("{what}: on {m}")),
+            Place::Lost(why) => lost.push(format!("{what}: in {why}")),
         }
     }
     if lost.is_empty() {
@@ -149,7 +168,7 @@ pub fn kafka_data_kept(
             .filter(|(_, d)| mount_of(d, mounts) == Some(m))
             .map(|(_, d)| *d)
             .collect();
-        let what = kept(m).unwrap_or_else(|e| e);
+        let what = kept(m).said();
         let holds = if holds.is_empty() {
             "nothing Kafka writes".to_string()
         } else {
@@ -170,7 +189,7 @@ pub fn kafka_data_kept(
 fn log_dirs_fix(mounts: &[ServiceVolume]) -> String {
     match mounts
         .iter()
-        .find(|m| kept(m).is_ok() && m.target.starts_with("/var/lib/kafka"))
+        .find(|m| kept(m).is_kept() && m.target.starts_with("/var/lib/kafka"))
     {
         Some(m) if m.target.trim_end_matches('/') == "/var/lib/kafka" => format!(
             "fix: KAFKA_LOG_DIRS={}/data (a directory on the volume at {})",
@@ -278,7 +297,7 @@ pub fn redis_data_kept(
             ))
         }
         Persistence::Unsaid => {
-            let on = placed(&p.dir, mounts, REDIS_IMAGE_VOLUMES).unwrap_or_else(|e| e);
+            let on = placed(&p.dir, mounts, REDIS_IMAGE_VOLUMES).said();
             return Ok(format!("{service} sets neither appendonly nor save rules: no intent to persist to judge (Redis's built-in snapshots go to {}, {on})", p.dir));
         }
         Persistence::Both => "an append-only file and snapshots",
@@ -286,8 +305,8 @@ pub fn redis_data_kept(
         Persistence::Snapshots => "snapshots (Redis's default save rules)",
     };
     match placed(&p.dir, mounts, REDIS_IMAGE_VOLUMES) {
-        Ok(m) => Ok(format!("{service} persists {how} in {} on {m}", p.dir)),
-        Err(why) => Err(Failure::new(
+        Place::Kept(m) => Ok(format!("{service} persists {how} in {} on {m}", p.dir)),
+        Place::Lost(why) => Err(Failure::new(
             format!("service {service}, which persists {how}, keeps its dir on a named volume or a bind mount, layering {layering}"),
             format!("dir {} is in {why}", p.dir),
         )

@@ -18,18 +18,35 @@ use crate::model::neighbour::{Answer, Protocol};
 pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(1500);
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The test host's namespace could not be entered.
+#[derive(Debug, thiserror::Error)]
+pub enum EnterError {
+    #[error("open {path}: {source}")]
+    Open {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("setns: {0}")]
+    Setns(nix::errno::Errno),
+    #[error("the namespace thread panicked")]
+    Panicked,
+}
+
 /// Runs `f` on a new thread inside the network namespace at `netns`.
 pub fn in_netns<T: Send + 'static>(
     netns: &Path,
     f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
-    let ns = File::open(netns).map_err(|e| format!("open {}: {e}", netns.display()))?;
+) -> Result<T, EnterError> {
+    let ns = File::open(netns).map_err(|source| EnterError::Open {
+        path: netns.display().to_string(),
+        source,
+    })?;
     std::thread::spawn(move || {
-        setns(&ns, CloneFlags::CLONE_NEWNET).map_err(|e| format!("setns: {e}"))?;
+        setns(&ns, CloneFlags::CLONE_NEWNET).map_err(EnterError::Setns)?;
         Ok(f())
     })
     .join()
-    .map_err(|_| "the namespace thread panicked".to_string())?
+    .map_err(|_| EnterError::Panicked)?
 }
 
 /// Connects to `to` and asks what `protocol` tells apart. Call it inside the

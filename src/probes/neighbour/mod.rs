@@ -49,7 +49,7 @@ pub enum NeighbourError {
         source: std::io::Error,
     },
     #[error("inside the test host: {0}")]
-    Inside(String),
+    Enter(#[from] attempts::EnterError),
 }
 
 fn ip(args: &[&str]) -> Result<(), NeighbourError> {
@@ -115,8 +115,11 @@ impl Drop for TestHost {
     }
 }
 
-fn write_sysctl(path: &str, value: &str) -> Result<(), String> {
-    std::fs::write(path, value).map_err(|e| format!("write {path}: {e}"))
+fn write_sysctl(path: &str, value: &str) -> Result<(), NeighbourError> {
+    std::fs::write(path, value).map_err(|source| NeighbourError::Io {
+        what: format!("write {path}"),
+        source,
+    })
 }
 
 fn ipv6_on_host() -> bool {
@@ -223,7 +226,7 @@ impl TestHost {
 
     /// Inside: answers from 127.0.0.1 are kept (route_localnet), no DAD delay.
     fn inside_sysctls(&self, v6: bool) -> Result<(), NeighbourError> {
-        let set = attempts::in_netns(&self.netns_path(), move || -> Result<(), String> {
+        let set = attempts::in_netns(&self.netns_path(), move || -> Result<(), NeighbourError> {
             write_sysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1")?;
             write_sysctl(
                 &format!("/proc/sys/net/ipv4/conf/{NEIGHBOUR_IF}/route_localnet"),
@@ -237,7 +240,7 @@ impl TestHost {
             }
             Ok(())
         });
-        set.and_then(|r| r).map_err(NeighbourError::Inside)
+        set?
     }
 }
 
@@ -255,12 +258,12 @@ fn attempt_all(
             std::thread::spawn(move || match why {
                 Some(why) => Answer::NotTried(why),
                 None => attempts::in_netns(&path, move || attempts::attempt(to, protocol))
-                    .unwrap_or_else(Answer::Error),
+                    .unwrap_or_else(|e| Answer::Error(e.to_string())),
             })
         })
         .collect();
     let proof = attempts::in_netns(path, move || attempts::attempt(proof_to, Protocol::Tcp))
-        .unwrap_or_else(Answer::Error);
+        .unwrap_or_else(|e| Answer::Error(e.to_string()));
     let answers = handles
         .into_iter()
         .map(|h| {
