@@ -64,6 +64,30 @@ enum Command {
         #[arg(long, requires = "baseline")]
         save_baseline: bool,
     },
+    /// Write the kraft-acceptance.toml that points the harness at a repo, from
+    /// what the repo says: the compose files its command lines (README,
+    /// Makefile, scripts, docs) start, else its default compose file; the
+    /// Kafka and Redis services, their addresses, the topic bootstrap and
+    /// its list, as compose resolves them. Each key names where it came
+    /// from; what init cannot decide is a commented line to fill in. Then
+    /// says whether compose resolves each layering it wrote.
+    ///
+    /// Examples:
+    ///   kraft-acceptance init --print
+    ///   kraft-acceptance init --project-dir ~/src/huledu
+    ///   kraft-acceptance init --force && kraft-acceptance verify --tags @static
+    #[command(verbatim_doc_comment)]
+    Init {
+        /// The repo (default: the current directory, as for docker compose).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        project_dir: PathBuf,
+        /// Write the toml to stdout only.
+        #[arg(long)]
+        print: bool,
+        /// Replace an existing kraft-acceptance.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Remove stacks that runs of kraft-acceptance left behind when they
     /// were killed (their owner process is gone). Stacks whose owner runs,
     /// kept stacks (--keep) and anything kraft-acceptance did not create are
@@ -84,8 +108,14 @@ pub async fn main() -> ExitCode {
     crate::stack::progress::set_sink(show);
     crate::probes::netns::child_main_if_requested();
     let command = Cli::parse().command;
-    if let Command::Clean { dry_run } = command {
-        return clean(dry_run).await;
+    match command {
+        Command::Clean { dry_run } => return clean(dry_run).await,
+        Command::Init {
+            project_dir,
+            print,
+            force,
+        } => return init(&project_dir, print, force),
+        Command::Verify { .. } => {}
     }
     let Command::Verify {
         run: opts,
@@ -145,6 +175,25 @@ enum OutputError {
         path: String,
         source: std::io::Error,
     },
+}
+
+/// `init`: the toml on stdout with --print, else written; the layerings said.
+fn init(dir: &Path, print: bool, force: bool) -> ExitCode {
+    match crate::init::init(dir, print, force) {
+        Ok((text, said)) => {
+            if print {
+                print!("{text}");
+            }
+            for line in said {
+                eprintln!("kraft-acceptance init: {line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kraft-acceptance: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The verdict, said on stdout, and the exit code it makes.

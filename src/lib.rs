@@ -29,4 +29,6 @@ pub mod run;
 
 pub mod report;
 
+pub mod init;
+
 pub mod cli;

@@ -23,8 +23,12 @@ pub enum TargetError {
     },
     #[error("invalid {path}: {message}")]
     Config { path: PathBuf, message: String },
-    #[error("layering \"{layering}\": compose file {path} does not exist; name the layering's files in kraft-acceptance.toml: [layerings] {layering} = [\"docker-compose.yml\", ...]")]
-    MissingComposeFile { layering: String, path: PathBuf },
+    #[error("layering \"{layering}\": compose file {path} does not exist; `kraft-acceptance init` writes kraft-acceptance.toml from how the repo starts its stack, or name the files: [layerings] {layering} = [...] (compose files here: {here})")]
+    MissingComposeFile {
+        layering: String,
+        path: PathBuf,
+        here: String,
+    },
 }
 
 /// What `kraft-acceptance.toml` may say; every field has a default that
@@ -435,7 +439,19 @@ impl Target {
     fn check_files(&self, cfg: &Config) -> Result<(), TargetError> {
         for (layering, files) in &self.layerings {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+                let mut here: Vec<String> = std::fs::read_dir(&self.dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().to_string())
+                    .filter(|n| crate::model::compose::is_compose_file(n))
+                    .collect();
+                here.sort();
+                if here.is_empty() {
+                    here.push("none".into());
+                }
                 return Err(TargetError::MissingComposeFile {
+                    here: here.join(", "),
                     layering: layering.clone(),
                     path: missing.clone(),
                 });

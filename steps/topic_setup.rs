@@ -31,6 +31,7 @@ struct After(Topics);
 fn waits_healthy(w: &mut AcceptanceWorld, service: String, dep: String) -> StepResult {
     let (service, dep) = (w.ctx.target.service(&service), w.ctx.target.service(&dep));
     let m = w.model()?;
+    w.defined(&m, &service)?;
     w.judge(topic_setup::waits_healthy(&m, &service, &dep))?;
     w.saw(format!("{service} depends on {dep}: service_healthy"));
     Ok(())

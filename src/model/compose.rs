@@ -170,6 +170,13 @@ pub struct Network {
     pub external: bool,
 }
 
+/// A compose file's name, as compose and repos spell them.
+pub fn is_compose_file(name: &str) -> bool {
+    let name = name.to_lowercase();
+    (name.starts_with("compose") || name.starts_with("docker-compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
 /// A service the model does not define, with the ones it does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("service \"{name}\" is not defined (services: {})", defined.join(", "))]

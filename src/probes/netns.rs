@@ -152,7 +152,9 @@ pub fn probe_in_netns(
             what: "resolv.conf path".into(),
             source: e.into(),
         })?;
-    let exe = std::env::current_exe().map_err(io("locating this binary"))?;
+    // This very binary, even if its file was replaced since it started
+    // (an upgrade under a running watch): the kernel keeps what runs.
+    let exe = std::path::PathBuf::from("/proc/self/exe");
 
     let mut cmd = Command::new(exe);
     cmd.env(CHILD_ENV, "1")

@@ -256,10 +256,38 @@ impl AcceptanceWorld {
         model: &'m ComposeModel,
         service: &str,
     ) -> Result<&'m crate::model::compose::Service, StepError> {
+        let found = model
+            .service(service)
+            .map_err(|e| match self.toml_key(model, service) {
+                Some(hint) => format!("{e}; {hint}"),
+                None => e.to_string(),
+            });
         self.judge(verdicts::observed(
             format!("service {service} defined"),
-            model.service(service),
+            found,
         ))
+    }
+
+    /// The kraft-acceptance.toml line that would name the target's own
+    /// service where the seed's name is missing, with the services that look
+    /// like it.
+    fn toml_key(&self, model: &ComposeModel, service: &str) -> Option<String> {
+        use crate::init::discover;
+        let t = &self.ctx.target;
+        let kafka = discover::kafka_service(model).map(|(k, _)| k);
+        let (line, like) = if Some(service) == t.bootstrap_service() {
+            let like = kafka.and_then(|k| discover::bootstrap_service(model, &k));
+            ("[bootstrap] service", like)
+        } else if service == t.names.kafka {
+            ("[names] kafka", kafka)
+        } else if service == t.names.redis {
+            let like = discover::redis_service(model, kafka.as_deref().unwrap_or_default());
+            ("[names] redis", like)
+        } else {
+            return None;
+        };
+        let like = like.map_or(String::new(), |l| format!(" = \"{l}\""));
+        Some(format!("{line}{like} in kraft-acceptance.toml names the target's own (`kraft-acceptance init` writes it)"))
     }
 
     /// The stack, started by `up` without error.

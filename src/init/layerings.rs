@@ -1,0 +1,197 @@
+//! The layerings of a repo: each distinct set of compose files its command
+//! lines start, else its default compose file (with a production or Hemma
+//! file layered on it), each resolved by compose and named.
+
+use std::path::Path;
+
+use super::commands::{invocations, Invocation};
+use super::{cli, discover, InitError};
+use crate::model::compose::ComposeModel;
+use crate::probes::compose::ComposeError;
+
+pub struct Layering {
+    pub name: String,
+    pub files: Vec<String>,
+    pub env_files: Vec<String>,
+    pub profiles: Vec<String>,
+    /// Where the repo says so (`file:line`), or how `init` chose it.
+    pub from: String,
+    pub model: Result<ComposeModel, ComposeError>,
+}
+
+/// The file compose reads when none is named, and its override.
+fn default_files(dir: &Path) -> Vec<String> {
+    let base = [
+        "compose.yaml",
+        "compose.yml",
+        "docker-compose.yaml",
+        "docker-compose.yml",
+    ]
+    .into_iter()
+    .find(|f| dir.join(f).is_file());
+    let Some(base) = base else {
+        return Vec::new();
+    };
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let mut files = vec![base.to_string()];
+    for ext in ["yaml", "yml"] {
+        let o = format!("{stem}.override.{ext}");
+        if dir.join(&o).is_file() {
+            files.push(o);
+        }
+    }
+    files
+}
+
+/// Production or Hemma, by the file's name.
+fn is_hemma_file(f: &str) -> bool {
+    let f = f.to_lowercase();
+    f.contains("hemma") || f.contains("prod")
+}
+
+/// Every set of files the repo's command lines start, first seen first.
+fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
+    let mut out: Vec<Invocation> = Vec::new();
+    for (shown, text) in texts {
+        for mut inv in invocations(shown, text) {
+            if inv.files.is_empty() {
+                inv.files = default_files(dir);
+            }
+            let exist = !inv.files.is_empty() && inv.files.iter().all(|f| dir.join(f).is_file());
+            let same = out.iter_mut().find(|o| o.files == inv.files);
+            match same {
+                _ if !exist => {}
+                Some(o) => {
+                    if o.env_files.is_empty() {
+                        o.env_files = inv.env_files;
+                    }
+                    for p in inv.profiles {
+                        if !o.profiles.contains(&p) {
+                            o.profiles.push(p);
+                        }
+                    }
+                }
+                None => out.push(inv),
+            }
+        }
+    }
+    out
+}
+
+/// With no command line: the default file, and each production or Hemma
+/// compose file of the root layered on it.
+fn by_names(dir: &Path) -> Vec<Invocation> {
+    let base = default_files(dir);
+    if base.is_empty() {
+        return Vec::new();
+    }
+    let at = format!("{} (compose's default file)", base[0]);
+    let mut out = vec![Invocation {
+        files: base.clone(),
+        env_files: Vec::new(),
+        profiles: Vec::new(),
+        project_directory: None,
+        command: "up".into(),
+        at: at.clone(),
+    }];
+    let mut hemma: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| super::is_compose_file(n) && is_hemma_file(n))
+        .collect();
+    hemma.sort();
+    for h in hemma {
+        let mut files = base.clone();
+        files.push(h.clone());
+        out.push(Invocation {
+            files,
+            at: format!("{h} (named for production or Hemma), on {at}"),
+            ..out[0].clone()
+        });
+    }
+    out
+}
+
+/// A name for a layering beyond the first of its kind: what its last file
+/// adds (`docker-compose.hemma.research.yml` -> `hemma-research`).
+fn name_of(files: &[String]) -> String {
+    let last = files.last().map(String::as_str).unwrap_or("layering");
+    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+    let stem = stem
+        .trim_start_matches("docker-compose")
+        .trim_start_matches("compose")
+        .trim_start_matches(['.', '-', '_']);
+    let name = stem.replace(['.', '_'], "-");
+    if name.is_empty() {
+        "infrastructure".into()
+    } else {
+        name
+    }
+}
+
+pub fn found(dir: &Path, texts: &[(String, String)]) -> Result<Vec<Layering>, InitError> {
+    let mut sets = candidates(dir, texts);
+    if sets.is_empty() {
+        sets = by_names(dir);
+    }
+    if sets.is_empty() {
+        return Err(InitError::NoCompose {
+            dir: dir.to_path_buf(),
+        });
+    }
+    // Fewest files first: the base before what is layered on it.
+    sets.sort_by_key(|s| s.files.len());
+    let mut out: Vec<Layering> = Vec::new();
+    let mut tried = Vec::new();
+    for s in sets {
+        let model = cli(dir, &s.files, &s.env_files, &s.profiles).config();
+        let has_kafka = model.as_ref().map(|m| discover::kafka_service(m).is_some());
+        if has_kafka.as_ref().is_ok_and(|k| !k) {
+            tried.push(format!("{} (no Kafka)", s.files.join(" + ")));
+            continue;
+        }
+        let hemma = s.files.iter().any(|f| is_hemma_file(f));
+        let first = if hemma { "hemma" } else { "infrastructure" };
+        let name = if out.iter().any(|l| l.name == first) {
+            name_of(&s.files)
+        } else {
+            first.to_string()
+        };
+        out.push(Layering {
+            name,
+            files: s.files,
+            env_files: s.env_files,
+            profiles: s.profiles,
+            from: s.at,
+            model,
+        });
+    }
+    if out.is_empty() {
+        return Err(InitError::NoKafka {
+            dir: dir.to_path_buf(),
+            tried: tried.join(", "),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_further_layering_is_named_for_the_file_it_adds() {
+        let f = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            name_of(&f(&[
+                "docker-compose.hemma.yml",
+                "docker-compose.hemma.research.yml"
+            ])),
+            "hemma-research"
+        );
+        assert_eq!(name_of(&f(&["compose.yaml", "compose.ci.yaml"])), "ci");
+        assert!(is_hemma_file("docker-compose.prod.yml") && !is_hemma_file("compose.yaml"));
+    }
+}
