@@ -151,3 +151,31 @@ fn a_missing_name_points_at_its_key_and_at_init() {
         "{failures}"
     );
 }
+
+/// A repo with only `.env.example`: init says to copy it, and that compose
+/// does not resolve without it, in compose's own words.
+#[test]
+fn a_repo_with_only_an_env_example_is_told_to_copy_it() {
+    let copy = copy_without_toml("fixtures/kafka-init");
+    let dir = copy.path();
+    std::fs::rename(dir.join(".env.dev"), dir.join(".env.example")).unwrap();
+    for f in ["README.md", "scripts/dev-up.sh", "docker-compose.yml"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        std::fs::write(dir.join(f), text.replace("--env-file .env.dev ", "")).unwrap();
+    }
+    let out = init(dir, &["--print"]);
+    let (toml, said) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(
+        toml.contains("# infrastructure = [\".env\"]  # compose reads .env, which this repo does not have: copy .env.example to .env"),
+        "{toml}"
+    );
+    assert!(
+        said.contains("layering infrastructure (docker-compose.yml): does not resolve:")
+            && said.contains("KAFKA_CLUSTER_ID"),
+        "{said}"
+    );
+}
