@@ -487,12 +487,7 @@ impl Target {
     ) -> Result<(), TargetError> {
         for (key, name) in &self.named_services {
             if !model.services.contains_key(name) {
-                let have = model
-                    .services
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let have = model.service_names();
                 return Err(TargetError::Config {
                     path: self.dir.join(CONFIG_FILE),
                     message: format!("{key} = \"{name}\": layering \"{layering}\" has no such service (services: {have})"),

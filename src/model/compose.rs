@@ -186,6 +186,11 @@ pub struct UnknownService {
 }
 
 impl ComposeModel {
+    /// Every service's name, as a failure lists them.
+    pub fn service_names(&self) -> String {
+        self.services.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+
     /// Services compose runs containers of: `deploy.replicas: 0` ones are
     /// defined but never run, so they publish nothing and bring nothing.
     pub fn running_services(&self) -> impl Iterator<Item = (&String, &Service)> {

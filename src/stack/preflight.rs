@@ -338,12 +338,7 @@ struct Models {
 fn services_defined(model: &ComposeModel, up: &[String]) -> Result<(), StackError> {
     for (role, service) in ["Kafka", "Redis"].iter().zip(up) {
         if !model.services.contains_key(service) {
-            let have = model
-                .services
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let have = model.service_names();
             return Err(StackError::NoService {
                 role: role.to_string(),
                 service: service.clone(),
