@@ -140,7 +140,8 @@ impl Stack {
 
     /// The command that removes the stack, with every argument the run's
     /// own compose commands get (project, directory, profiles, env files,
-    /// files), quoted for a shell where needed.
+    /// files), quoted for a shell where needed; then the anonymous volumes a
+    /// redeploy carried over, which `down -v` does not know.
     pub fn down_command(&self) -> String {
         let quote = |a: &String| {
             if a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
@@ -150,7 +151,12 @@ impl Stack {
             }
         };
         let args: Vec<String> = self.cli.base_args().iter().map(quote).collect();
-        format!("docker {} down -v", args.join(" "))
+        let carried = self.carried.lock().unwrap_or_else(|p| p.into_inner());
+        let volumes = match carried.is_empty() {
+            true => String::new(),
+            false => format!(" && docker volume rm -f {}", carried.join(" ")),
+        };
+        format!("docker {} down -v{volumes}", args.join(" "))
     }
 
     /// `docker compose run --rm SERVICE` with a hard time limit. With

@@ -206,6 +206,23 @@ fn a_kept_stack_stays_up_answers_kraft_on_the_wire_and_is_never_reaped() {
         String::from_utf8_lossy(&down.stderr)
     );
     assert!(project_containers(&project).is_empty());
+    // The redeploy carried the broker's anonymous volumes to its new
+    // container: the command removes them too, and they are gone.
+    let carried: Vec<&str> = cmd
+        .split_once("&& docker volume rm -f ")
+        .map(|(_, v)| v.split_whitespace().collect())
+        .unwrap_or_default();
+    assert!(
+        !carried.is_empty(),
+        "the redeploy's volumes in the command: {cmd}"
+    );
+    for v in carried {
+        let inspect = Command::new("docker")
+            .args(["volume", "inspect", v])
+            .output()
+            .unwrap();
+        assert!(!inspect.status.success(), "volume {v} left behind");
+    }
     // Once the kept stack is gone by hand, its owner file goes at the next clean.
     let owner = format!("{project}.owner.yml");
     assert!(
