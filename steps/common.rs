@@ -5,8 +5,10 @@ use std::str::FromStr;
 
 use cucumber::{given, Parameter};
 use kraft_acceptance::model::compose::ComposeModel;
+use kraft_acceptance::model::engine::ContainerInfo;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
+use kraft_acceptance::stack::Stack;
 use std::collections::BTreeMap;
 
 use kraft_acceptance::model::kafka_props::{image_settings, ImageSettings};
@@ -206,4 +208,22 @@ impl Reads for AcceptanceWorld {
     fn props(&mut self, service: &str) -> Result<BTreeMap<String, String>, StepError> {
         Ok(self.image_settings(service)?.properties)
     }
+}
+
+/// Service `service` once ready, its container, and the pid of its running
+/// process (what a step reads the container's own /proc through).
+pub async fn running_process(
+    w: &mut AcceptanceWorld,
+    service: &str,
+) -> Result<(std::sync::Arc<Stack>, ContainerInfo, i64), StepError> {
+    let s = w.ready(service).await?;
+    let c = w.judge(observed(
+        format!("service {service}'s container"),
+        s.service_container(service).await,
+    ))?;
+    let pid = w.judge(verdicts::earlier(
+        &format!("a running process of service {service} ({})", c.status),
+        c.pid,
+    ))?;
+    Ok((s, c, pid))
 }

@@ -12,7 +12,7 @@ use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, Bind};
-use kraft_acceptance::verdicts::{earlier, hemma_host, listeners, none_of, observed};
+use kraft_acceptance::verdicts::{hemma_host, listeners, none_of, observed};
 
 use crate::common::{blocking, engine_version, Reads, Services};
 
@@ -127,15 +127,7 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
 #[then(expr = "inside service {string} something listens on the port of every advertised listener")]
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let s = w.ready(&service).await?;
-    let c = w.judge(observed(
-        format!("service {service}'s container"),
-        s.service_container(&service).await,
-    ))?;
-    let pid = w.judge(earlier(
-        &format!("a running process of service {service} ({})", c.status),
-        c.pid,
-    ))?;
+    let (s, c, pid) = crate::common::running_process(w, &service).await?;
     let props = w.image_settings_in(&s.model, &service)?.properties;
     let socks = w.judge(observed(
         format!("the listening sockets of {}", c.name),

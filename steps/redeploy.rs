@@ -87,15 +87,7 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
 )]
 async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let s = w.ready(&service).await?;
-    let c = w.judge(observed(
-        format!("service {service}'s container"),
-        s.service_container(&service).await,
-    ))?;
-    let pid = w.judge(verdicts::earlier(
-        &format!("a running process of service {service} ({})", c.status),
-        c.pid,
-    ))?;
+    let (_, c, pid) = crate::common::running_process(w, &service).await?;
     let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
     let text = w.judge(observed(
         format!("the server.properties {} runs with ({path})", c.name),
