@@ -7,7 +7,11 @@ use std::path::Path;
 
 fn main() {
     identity();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    // The checkout being built (read when the script runs, not when it was
+    // compiled: a target directory copied from another checkout would
+    // otherwise compile in that checkout's features).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("features");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("features/")
@@ -39,7 +43,8 @@ fn main() {
 /// hash, else "unknown" outside a checkout, as from `cargo package`) and
 /// KRAFT_ACCEPTANCE_TARGET.
 fn identity() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest);
     for f in [".git/HEAD", ".git/refs/heads"] {
         if root.join(f).exists() {
             println!("cargo:rerun-if-changed={}", root.join(f).display());
