@@ -23,6 +23,9 @@ pub enum TargetError {
     },
     #[error("invalid {path}: {message}")]
     Config { path: PathBuf, message: String },
+    /// A toml that does not parse or does not fit: where, which key, the fix.
+    #[error("{0}")]
+    Parse(String),
     #[error("layering \"{layering}\": compose file {path} does not exist; `kraft-acceptance init` writes kraft-acceptance.toml from how the repo starts its stack, or name the files: [layerings] {layering} = [...] (compose files here: {here})")]
     MissingComposeFile {
         layering: String,
@@ -222,6 +225,69 @@ pub struct Target {
     pub named_services: Vec<(String, String)>,
 }
 
+/// One line for a toml error: `file:line:col: what (key "K"); the fix`.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> String {
+    let start = e.span().map_or(0, |s| s.start).min(text.len());
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    let this_line = text[line_start..].lines().next().unwrap_or_default();
+    let key = this_line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .or_else(|| {
+            let t = this_line.trim();
+            (t.starts_with('[') && t.ends_with(']'))
+                .then(|| t.trim_matches(['[', ']']).trim().to_string())
+        })
+        .filter(|k| !k.is_empty());
+    let message = e
+        .message()
+        .trim()
+        .replace('`', "\"")
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fix = if message.starts_with("duplicate key") {
+        "a key says one thing: rename one (each layering its own name) or remove it"
+    } else if message.starts_with("unknown field") {
+        "remove it or spell it as one of those (docs/targets.md lists every key)"
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        "give it the type the key takes (docs/targets.md)"
+    } else {
+        "fix the toml syntax there (https://toml.io)"
+    };
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map_or(String::new(), |t| format!(" in {t}"));
+    let named = match key {
+        Some(k) if message == "duplicate key" => format!(" \"{k}\"{table}"),
+        Some(k) if !message.contains(&format!("\"{k}\"")) => format!(" (key \"{k}\"{table})"),
+        _ => String::new(),
+    };
+    format!("{file}:{line}:{col}: {message}{named}; {fix}")
+}
+
+/// The pdm validators the repo's pyproject.toml declares; a pyproject.toml
+/// that does not parse says where.
+fn pyproject_validators(dir: &Path) -> Result<Vec<String>, TargetError> {
+    let path = dir.join("pyproject.toml");
+    let py = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Err(e) = py.parse::<toml::Table>() {
+        return Err(TargetError::Parse(toml_error(
+            &path.display().to_string(),
+            &py,
+            &e,
+        )));
+    }
+    Ok(pdm_validators(&py))
+}
+
 /// A target's kraft-acceptance.toml: where it is, and paths relative to it.
 struct Config {
     path: PathBuf,
@@ -237,7 +303,9 @@ impl Config {
             path: self.path.clone(),
             source,
         })?;
-        toml::from_str::<RawConfig>(&text).map_err(|e| self.error(e.message()))
+        toml::from_str::<RawConfig>(&text).map_err(|e| {
+            TargetError::Parse(toml_error(&self.path.display().to_string(), &text, &e))
+        })
     }
 
     fn error(&self, message: impl Into<String>) -> TargetError {
@@ -292,13 +360,10 @@ impl Target {
         // The repo's own: never inherited from a base.
         (t.validators, t.validators_from) = match raw.validators.take() {
             Some(v) => (v, format!("validators in {CONFIG_FILE}")),
-            None => {
-                let py = std::fs::read_to_string(dir.join("pyproject.toml")).unwrap_or_default();
-                (
-                    pdm_validators(&py),
-                    "pdm scripts of pyproject.toml".to_string(),
-                )
-            }
+            None => (
+                pyproject_validators(&dir)?,
+                "pdm scripts of pyproject.toml".to_string(),
+            ),
         };
         t.check_files(&cfg)?;
         Ok(t)

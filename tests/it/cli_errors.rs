@@ -113,7 +113,68 @@ fn invalid_target_config() {
     one_line_error(
         &out,
         2,
-        &["kraft-acceptance.toml", "unknown field `layering`"],
+        &["kraft-acceptance.toml:1:1: unknown field \"layering\""],
+    );
+}
+
+/// Every way a toml can be wrong says where (file:line:col), which key, and
+/// the fix, on one line.
+#[test]
+fn a_broken_toml_names_the_key_the_line_and_the_fix() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "scan_paths = [\"docs\"]\n[layerings]\ninfrastructure = [\"a.yml\"]\nhemma-research = [\"a.yml\"]\nhemma-research = [\"b.yml\"]\n",
+            &["kraft-acceptance.toml:5:1: duplicate key \"hemma-research\"", "rename one"],
+        ),
+        (
+            "scan_paths = \"docs\"\n",
+            &["kraft-acceptance.toml:1:14: invalid type", "(key \"scan_paths\")", "the type the key takes"],
+        ),
+        (
+            "# a comment\nscan_path = [\"docs\"]\n",
+            &["kraft-acceptance.toml:2:1: unknown field \"scan_path\"", "docs/targets.md"],
+        ),
+        (
+            "[names]\nkafka = \"broker\"\nkafak_address = \"x:1\"\n",
+            &["kraft-acceptance.toml:3:1: unknown field \"kafak_address\""],
+        ),
+        (
+            "[layerings]\ninfrastructure = [\"a.yml\"\n",
+            &["kraft-acceptance.toml:2:", "(key \"infrastructure\" in [layerings])", "toml syntax"],
+        ),
+        (
+            "[topics]\npartitions = \"three\"\n",
+            &["kraft-acceptance.toml:2:14: invalid type", "(key \"partitions\" in [topics])"],
+        ),
+    ];
+    for (toml, wants) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kraft-acceptance.toml"), toml).unwrap();
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", "--project-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        one_line_error(&out, 2, wants);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\n[tool.pdm.scripts]\nvalidate-docs = \"python x.py\n",
+    )
+    .unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--project-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &[
+            "pyproject.toml:4:",
+            "(key \"validate-docs\" in [tool.pdm.scripts])",
+        ],
     );
 }
 
