@@ -48,20 +48,28 @@ fn image_name(s: &Service) -> String {
     path.rsplit('/').next().unwrap_or_default().to_string()
 }
 
-/// The broker: a service with a node's settings, else the one Kafka image
-/// that depends on no other Kafka.
-pub fn kafka_service(m: &ComposeModel) -> Option<(String, &'static str)> {
-    let by_env = m
-        .services
+/// A node that only votes in the quorum (`KAFKA_PROCESS_ROLES=controller`):
+/// no client bootstraps from it.
+fn controller_only(s: &Service) -> bool {
+    ["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
         .iter()
-        .find(|(_, s)| KAFKA_ENV.iter().any(|k| s.environment.contains_key(*k)));
+        .filter_map(|k| s.environment.get(*k).cloned().flatten())
+        .any(|roles| roles.split(',').all(|r| r.trim() == "controller"))
+}
+
+/// The broker: a service with a node's settings (never a controller-only
+/// node), else the one Kafka image that depends on no other Kafka.
+pub fn kafka_service(m: &ComposeModel) -> Option<(String, &'static str)> {
+    let by_env = m.services.iter().find(|(_, s)| {
+        KAFKA_ENV.iter().any(|k| s.environment.contains_key(*k)) && !controller_only(s)
+    });
     if let Some((name, _)) = by_env {
         return Some((name.clone(), "its KAFKA_* node settings"));
     }
     let kafkas: Vec<&String> = m
         .services
         .iter()
-        .filter(|(_, s)| image_name(s).contains("kafka"))
+        .filter(|(_, s)| image_name(s).contains("kafka") && !controller_only(s))
         .map(|(n, _)| n)
         .collect();
     let lone = kafkas.iter().find(|n| {
@@ -283,6 +291,23 @@ mod tests {
         );
         assert_eq!(bootstrap_service(&m, &kafka).as_deref(), Some("kafka-init"));
         assert_eq!(public_services(&m), vec!["web"]);
+    }
+
+    #[test]
+    fn a_controller_only_node_is_never_the_kafka_clients_use() {
+        let m = model(
+            r#"{"services":{
+            "controller-1":{"image":"apache/kafka:3.8.0","environment":{"KAFKA_PROCESS_ROLES":"controller","KAFKA_NODE_ID":"1"}},
+            "broker-1":{"image":"apache/kafka:3.8.0","environment":{"KAFKA_PROCESS_ROLES":"broker","KAFKA_NODE_ID":"4"}}}}"#,
+        );
+        assert_eq!(
+            kafka_service(&m).map(|(k, _)| k).as_deref(),
+            Some("broker-1")
+        );
+        let only = model(
+            r#"{"services":{"c":{"image":"apache/kafka:3.8.0","environment":{"KAFKA_PROCESS_ROLES":"controller"}}}}"#,
+        );
+        assert_eq!(kafka_service(&only), None);
     }
 
     #[test]
