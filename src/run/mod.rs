@@ -368,10 +368,31 @@ fn base_policy(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> Poli
         root: nix::unistd::geteuid().is_root(),
         stack: needs_stack,
         no_validators: target.validators.is_empty(),
+        nothing_to_scan: nothing_to_scan(target),
         layerings: target.layerings.keys().cloned().collect(),
         bootstrap: Some(target.bootstrap.clone()),
         ..Default::default()
     }
+}
+
+/// Why the ZooKeeper scan has nothing to read: no scan path exists.
+fn nothing_to_scan(target: &Target) -> Option<String> {
+    if target.scan_paths.iter().any(|p| p.exists()) {
+        return None;
+    }
+    let named = if target.scan_paths.is_empty() {
+        "scan_paths in kraft-acceptance.toml is empty".to_string()
+    } else {
+        let shown: Vec<String> = target
+            .scan_paths
+            .iter()
+            .map(|p| target.display(p))
+            .collect();
+        format!("none of {} exists", shown.join(", "))
+    };
+    Some(format!(
+        "nothing to scan (no docs, scripts, README): {named}"
+    ))
 }
 
 /// What the stack adds: its images, whether it is attached, its manifest.

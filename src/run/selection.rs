@@ -33,6 +33,8 @@ pub const BOOTSTRAP_SERVICE_TAG: &str = "bootstrap-service";
 pub const BOOTSTRAP_TAG: &str = "bootstrap";
 /// Scenarios that run the repo's own validation commands.
 pub const VALIDATORS_TAG: &str = "validators";
+/// The scan of the target's docs and scripts.
+pub const DOCS_SCAN_TAG: &str = "docs-scan";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
@@ -77,6 +79,8 @@ pub struct Policy {
     pub no_manifest: bool,
     /// The target declares no validation commands.
     pub no_validators: bool,
+    /// Why the target has nothing to scan for ZooKeeper (None: it has).
+    pub nothing_to_scan: Option<String>,
     /// The layerings the target has (kraft-acceptance.toml `[layerings]`).
     pub layerings: Vec<String>,
     /// How the target creates its topics (None: the seed's compose service).
@@ -233,6 +237,9 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
     {
         return Some((why.clone(), Skipped));
     }
+    if let Some(why) = p.nothing_to_scan.as_ref().filter(|_| s.has(DOCS_SCAN_TAG)) {
+        return Some((why.clone(), Skipped));
+    }
     let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG)
         && matches!(p.bootstrap, Some(Bootstrap::Command(_)))
     {
@@ -377,6 +384,33 @@ mod tests {
             ..Default::default()
         };
         assert!(not_run(&hemma, &both).is_empty());
+    }
+
+    #[test]
+    fn nothing_to_scan_is_not_run_with_the_reason_and_only_the_scan() {
+        let sel = [
+            s("scan", &["static", DOCS_SCAN_TAG]),
+            s("other", &["static"]),
+        ];
+        let why = "nothing to scan (no docs, scripts, README): none of docs exists";
+        let p = Policy {
+            nothing_to_scan: Some(why.into()),
+            ..Default::default()
+        };
+        let n = not_run(&sel, &p);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert_eq!((n[0].name.as_str(), n[0].reason.as_str()), ("scan", why));
+        assert_eq!(
+            n[0].kind,
+            NotRunKind::Skipped,
+            "its criterion is not proven"
+        );
+        assert!(not_run(&sel, &Policy::default()).is_empty());
+        let all = scenarios(&feature_sources(None).unwrap()).unwrap();
+        assert!(
+            all.iter().any(|s| s.has(DOCS_SCAN_TAG) && s.has("static")),
+            "the ZooKeeper scan scenario carries @{DOCS_SCAN_TAG}"
+        );
     }
 
     #[test]
