@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::expand;
+
 /// One `docker compose ...` line of the repo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
@@ -14,6 +16,8 @@ pub struct Invocation {
     pub profiles: Vec<String>,
     /// `--project-directory`, as written.
     pub project_directory: Option<String>,
+    /// `--project-name`/`-p`, as written.
+    pub project_name: Option<String>,
     /// The subcommand (`up`, `run`...).
     pub command: String,
     /// `file:line` where the repo says it.
@@ -54,6 +58,7 @@ fn parse(args: &str, at: String) -> Option<Invocation> {
         env_files: Vec::new(),
         profiles: Vec::new(),
         project_directory: None,
+        project_name: None,
         command: String::new(),
         at,
     };
@@ -95,6 +100,7 @@ fn parse(args: &str, at: String) -> Option<Invocation> {
             "--env-file" => inv.env_files.push(value),
             "--profile" => inv.profiles.push(value),
             "--project-directory" => inv.project_directory = Some(value),
+            "-p" | "--project-name" => inv.project_name = Some(value),
             _ => {}
         }
         i += 1;
@@ -118,7 +124,9 @@ pub fn scripts_run(shown: &str, text: &str) -> Vec<(String, String)> {
 }
 
 /// The texts where a repo says how it is run: README*, Makefile, *.mk,
-/// scripts/ and docs/ (two levels), and the compose files of its root.
+/// scripts/ and docs/ (two levels), the compose files of its root, and
+/// each script one of those runs that starts compose (a wrapper); as the
+/// repo means them: a Makefile's variables and a script's defaults expanded.
 pub fn read_texts(dir: &Path) -> Vec<(String, String)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -147,14 +155,65 @@ pub fn read_texts(dir: &Path) -> Vec<(String, String)> {
         }
     }
     paths.sort();
-    paths
-        .into_iter()
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
-            let shown = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
-            Some((shown, text))
-        })
-        .collect()
+    let mut texts: Vec<(String, String)> = paths.iter().filter_map(|p| read(dir, p)).collect();
+    let wrappers: Vec<(String, String)> = texts
+        .iter()
+        .flat_map(|(_, t)| wrappers_run(dir, t))
+        .filter(|p| !paths.contains(p))
+        .filter_map(|p| read(dir, &p))
+        .collect();
+    for w in wrappers {
+        if !texts.iter().any(|(s, _)| *s == w.0) {
+            texts.push(w);
+        }
+    }
+    texts
+}
+
+/// One text, as the repo means it, shown relative to `dir`.
+fn read(dir: &Path, p: &Path) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(p).ok()?;
+    let shown = p.strip_prefix(dir).unwrap_or(p).display().to_string();
+    let name = shown.rsplit('/').next().unwrap_or(&shown).to_lowercase();
+    let text = if name == "makefile" || name.ends_with(".mk") {
+        expand::expand_make(&text, &expand::make_vars(&text))
+    } else if super::is_compose_file(&name) {
+        text
+    } else {
+        let script_dir = shown.rsplit_once('/').map_or(".", |(d, _)| d);
+        let vars = expand::shell_vars(&text, script_dir);
+        text.lines()
+            .map(|l| expand::expand_shell(l, &vars))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Some((shown, text))
+}
+
+/// Files of the repo a text runs (a token naming one) that start compose
+/// themselves: wrapper scripts.
+fn wrappers_run(dir: &Path, text: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for token in text.split_whitespace().map(bare) {
+        let token = token.trim_start_matches("./");
+        if token.is_empty() || token.starts_with('/') || token.contains('$') {
+            continue;
+        }
+        let p = dir.join(expand::normalize(token));
+        let doc = [".md", ".yml", ".yaml", ".json", ".txt"]
+            .iter()
+            .any(|e| token.ends_with(e));
+        let small = std::fs::metadata(&p).is_ok_and(|m| m.is_file() && m.len() < 65_536);
+        if doc || !small || out.contains(&p) {
+            continue;
+        }
+        let starts = std::fs::read_to_string(&p)
+            .is_ok_and(|t| t.contains("docker compose") || t.contains("docker-compose"));
+        if starts {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub struct Layering {
     pub files: Vec<String>,
     pub env_files: Vec<String>,
     pub profiles: Vec<String>,
+    /// The compose project name its command line gives (`-p`).
+    pub project_name: Option<String>,
     /// Where the repo says so (`file:line`), or how `init` chose it.
     pub from: String,
     pub model: Result<ComposeModel, ComposeError>,
@@ -49,6 +51,16 @@ fn is_hemma_file(f: &str) -> bool {
     f.contains("hemma") || f.contains("prod")
 }
 
+/// Each item once, first seen first.
+pub fn unique(items: &mut Vec<String>) {
+    let mut seen = Vec::new();
+    items.retain(|i| {
+        let new = !seen.contains(i);
+        seen.push(i.clone());
+        new
+    });
+}
+
 /// Every set of files the repo's command lines start, first seen first.
 fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
     let mut out: Vec<Invocation> = Vec::new();
@@ -57,6 +69,18 @@ fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
             if inv.files.is_empty() {
                 inv.files = default_files(dir);
             }
+            inv.files = inv
+                .files
+                .iter()
+                .map(|f| super::expand::normalize(f))
+                .collect();
+            inv.env_files = inv
+                .env_files
+                .iter()
+                .map(|f| super::expand::normalize(f))
+                .collect();
+            unique(&mut inv.files);
+            unique(&mut inv.profiles);
             let exist = !inv.files.is_empty() && inv.files.iter().all(|f| dir.join(f).is_file());
             let same = out.iter_mut().find(|o| o.files == inv.files);
             match same {
@@ -64,6 +88,9 @@ fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
                 Some(o) => {
                     if o.env_files.is_empty() {
                         o.env_files = inv.env_files;
+                    }
+                    if o.project_name.is_none() {
+                        o.project_name = inv.project_name;
                     }
                     for p in inv.profiles {
                         if !o.profiles.contains(&p) {
@@ -91,6 +118,7 @@ fn by_names(dir: &Path) -> Vec<Invocation> {
         env_files: Vec::new(),
         profiles: Vec::new(),
         project_directory: None,
+        project_name: None,
         command: "up".into(),
         at: at.clone(),
     }];
@@ -114,6 +142,41 @@ fn by_names(dir: &Path) -> Vec<Invocation> {
     out
 }
 
+/// The compose-like files of the tree (`*compose*.y*ml`, four folders
+/// deep, hidden folders left out), for a message: at most twelve.
+fn compose_like(dir: &Path) -> String {
+    let walk = walkdir::WalkDir::new(dir).max_depth(4).sort_by_file_name();
+    let found: Vec<String> = walk
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(n.starts_with('.') || n == "node_modules" || n == "target")
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().to_lowercase();
+            let like = n.contains("compose") && (n.ends_with(".yml") || n.ends_with(".yaml"));
+            like.then(|| {
+                e.path()
+                    .strip_prefix(dir)
+                    .ok()
+                    .map(|p| p.display().to_string())
+            })
+            .flatten()
+        })
+        .collect();
+    match found.len() {
+        0 => "the tree has no *compose*.y*ml file (four folders deep)".into(),
+        n if n > 12 => format!(
+            "compose-like files here: {} and {} more",
+            found[..12].join(", "),
+            n - 12
+        ),
+        _ => format!("compose-like files here: {}", found.join(", ")),
+    }
+}
+
 /// A name for a layering beyond the first of its kind: what its last file
 /// adds (`docker-compose.hemma.research.yml` -> `hemma-research`).
 fn name_of(files: &[String]) -> String {
@@ -131,6 +194,42 @@ fn name_of(files: &[String]) -> String {
     }
 }
 
+/// A name no other layering has: `infrastructure` or `hemma` for the first
+/// set of its kind; then what the set's last file adds; when that is taken,
+/// `-on-` and what its first file is (`hemma-research-on-docker-compose`);
+/// when that is taken too, a number.
+fn distinct_name(files: &[String], taken: &[&str]) -> String {
+    let free = |n: &str| !taken.contains(&n);
+    let hemma = files.iter().any(|f| is_hemma_file(f));
+    let first = if hemma { "hemma" } else { "infrastructure" };
+    if free(first) {
+        return first.into();
+    }
+    let adds = name_of(files);
+    if free(&adds) {
+        return adds;
+    }
+    let base = files.first().map(String::as_str).unwrap_or("layering");
+    let on = match name_of(&[base.to_string()]) {
+        n if n == "infrastructure" => base
+            .rsplit_once('.')
+            .map_or(base, |(s, _)| s)
+            .replace(['.', '_'], "-"),
+        n => n,
+    };
+    let named = format!("{adds}-on-{on}");
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                named.clone()
+            } else {
+                format!("{named}-{i}")
+            }
+        })
+        .find(|n| free(n))
+        .unwrap_or(named)
+}
+
 pub fn found(dir: &Path, texts: &[(String, String)]) -> Result<Vec<Layering>, InitError> {
     let mut sets = candidates(dir, texts);
     if sets.is_empty() {
@@ -139,6 +238,7 @@ pub fn found(dir: &Path, texts: &[(String, String)]) -> Result<Vec<Layering>, In
     if sets.is_empty() {
         return Err(InitError::NoCompose {
             dir: dir.to_path_buf(),
+            here: compose_like(dir),
         });
     }
     // Fewest files first: the base before what is layered on it.
@@ -152,18 +252,14 @@ pub fn found(dir: &Path, texts: &[(String, String)]) -> Result<Vec<Layering>, In
             tried.push(format!("{} (no Kafka)", s.files.join(" + ")));
             continue;
         }
-        let hemma = s.files.iter().any(|f| is_hemma_file(f));
-        let first = if hemma { "hemma" } else { "infrastructure" };
-        let name = if out.iter().any(|l| l.name == first) {
-            name_of(&s.files)
-        } else {
-            first.to_string()
-        };
+        let taken: Vec<&str> = out.iter().map(|l| l.name.as_str()).collect();
+        let name = distinct_name(&s.files, &taken);
         out.push(Layering {
             name,
             files: s.files,
             env_files: s.env_files,
             profiles: s.profiles,
+            project_name: s.project_name,
             from: s.at,
             model,
         });
@@ -193,5 +289,40 @@ mod tests {
         );
         assert_eq!(name_of(&f(&["compose.yaml", "compose.ci.yaml"])), "ci");
         assert!(is_hemma_file("docker-compose.prod.yml") && !is_hemma_file("compose.yaml"));
+    }
+
+    #[test]
+    fn two_file_sets_ending_in_the_same_overlay_get_distinct_names() {
+        let f = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (hemma, prod, research) = (
+            "docker-compose.hemma.yml",
+            "docker-compose.prod.yml",
+            "docker-compose.hemma.research.yml",
+        );
+        let sets = [
+            f(&["docker-compose.yml"]),
+            f(&[hemma, prod]),
+            f(&[hemma, prod, research]),
+            f(&["docker-compose.yml", prod, research]),
+            f(&["compose.yml", prod, research]),
+        ];
+        let mut names: Vec<String> = Vec::new();
+        for s in &sets {
+            let taken: Vec<&str> = names.iter().map(String::as_str).collect();
+            names.push(distinct_name(s, &taken));
+        }
+        assert_eq!(
+            names,
+            [
+                "infrastructure",
+                "hemma",
+                "hemma-research",
+                "hemma-research-on-docker-compose",
+                "hemma-research-on-compose"
+            ]
+        );
+        let mut p = f(&["research-offload", "research-offload", "x"]);
+        unique(&mut p);
+        assert_eq!(p, ["research-offload", "x"]);
     }
 }

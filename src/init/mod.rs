@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod discover;
+mod expand;
 mod layerings;
 mod render;
 
@@ -24,8 +25,8 @@ pub enum InitError {
     NoDir(PathBuf),
     #[error("{0} exists; --force replaces it, --print shows what init would write")]
     Exists(PathBuf),
-    #[error("no compose file in {dir} or in the command lines its README, Makefile, scripts and docs show (looked for compose.y*ml, docker-compose.y*ml)")]
-    NoCompose { dir: PathBuf },
+    #[error("no compose file in {dir} or in the command lines its README, Makefile, scripts and docs show (looked for compose.y*ml, docker-compose.y*ml); {here}; name the files in kraft-acceptance.toml: [layerings] infrastructure = [\"path/to/compose.yml\"]")]
+    NoCompose { dir: PathBuf, here: String },
     #[error("no layering of {dir} has a Kafka service (a service with KAFKA_* node settings or a Kafka image): {tried}")]
     NoKafka { dir: PathBuf, tried: String },
     #[error("writing {path}: {source}")]
@@ -59,6 +60,10 @@ pub fn init(dir: &Path, print: bool, force: bool) -> Result<(String, Vec<String>
             source,
         })?;
         said.push(format!("wrote {}", config.display()));
+        said.push(format!(
+            "next: kraft-acceptance verify --project-dir {} --tags @static (from a checkout of kraft-acceptance: cargo run --release -- verify ..., which shows the build's progress)",
+            dir.display()
+        ));
     }
     Ok((text, said))
 }

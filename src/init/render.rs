@@ -63,10 +63,15 @@ pub fn toml(dir: &Path, texts: &[(String, String)], layerings: &[Layering]) -> S
     if hemma.is_none() && !layerings.iter().any(|l| l.name == "hemma") {
         top.todo.push("no production or Hemma compose file found: the @hemma scenarios are NOT RUN until [layerings] names one (hemma = [...])".into());
     }
-    let profiles: Vec<String> = layerings.iter().flat_map(|l| l.profiles.clone()).collect();
+    let mut profiles: Vec<String> = layerings.iter().flat_map(|l| l.profiles.clone()).collect();
+    super::layerings::unique(&mut profiles);
     if let Some(l) = layerings.iter().find(|l| !l.profiles.is_empty()) {
         top.keys
             .push(key("profiles", list(&profiles), l.from.clone()));
+    }
+    if let Some(l) = layerings.iter().find(|l| l.project_name.is_some()) {
+        let name = l.project_name.as_deref().unwrap_or_default();
+        top.todo.push(format!("the compose project is \"{name}\" ({}, --project-name): a running deployment of it is checked with kraft-acceptance verify --attach --project-name {name}", l.from));
     }
     section(&mut out, None, &top);
     section(&mut out, Some("layerings"), &layering_keys(layerings));
@@ -85,11 +90,12 @@ fn repo_keys(dir: &Path) -> Table {
         .filter(|p| dir.join(p).exists())
         .map(|p| p.to_string())
         .collect();
-    t.keys.push(key(
-        "scan_paths",
-        list(&scan),
-        "the docs, scripts, README and Makefile this repo has (scanned for ZooKeeper)".into(),
-    ));
+    let why = if scan.is_empty() {
+        "this repo has no docs, scripts, README.md or Makefile: the ZooKeeper scan is NOT RUN (nothing to scan)"
+    } else {
+        "the docs, scripts, README and Makefile this repo has (scanned for ZooKeeper)"
+    };
+    t.keys.push(key("scan_paths", list(&scan), why.into()));
     for adr in ["docs/adr", "doc/adr", "adr"] {
         if dir.join(adr).is_dir() && !dir.join("docs/decisions").is_dir() {
             t.keys.push(key(

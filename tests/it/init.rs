@@ -179,3 +179,143 @@ fn a_repo_with_only_an_env_example_is_told_to_copy_it() {
         "{said}"
     );
 }
+
+/// Every repo shape the tests have: the references and each passing
+/// fixture that is a repo of its own (not an overlay on a base).
+fn repo_shapes() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "fixtures/reference",
+        "fixtures/monorepo",
+        "fixtures/kafka-init",
+        "fixtures/host-script",
+    ]
+    .map(String::from)
+    .to_vec();
+    let passing = std::fs::read_dir(common::root().join("fixtures/passing")).unwrap();
+    for p in passing.map(|e| e.unwrap().path()) {
+        let toml = std::fs::read_to_string(p.join("kraft-acceptance.toml")).unwrap_or_default();
+        if !toml.lines().any(|l| l.trim_start().starts_with("base")) {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            out.push(format!("fixtures/passing/{name}"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What init writes, `verify` reads: on a copy of every repo shape the
+/// loader `verify` uses takes the toml, and `verify --tags @static` judges
+/// (exit 0 or 1), never refuses (2).
+#[test]
+fn init_then_verify_static_judges_every_repo_shape() {
+    let shapes = repo_shapes();
+    assert!(shapes.len() >= 9, "{shapes:?}");
+    let mut refused = Vec::new();
+    for fixture in &shapes {
+        let copy = copy_without_toml(fixture);
+        let out = init(copy.path(), &[]);
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            refused.push(format!("{fixture}: init: {err}"));
+            continue;
+        }
+        if let Err(e) = kraft_acceptance::target::Target::load(copy.path()) {
+            refused.push(format!("{fixture}: the loader verify uses: {e}"));
+            continue;
+        }
+        let run = common::verify(copy.path(), "@static", &[]);
+        if !matches!(run.code(), Some(0 | 1)) {
+            refused.push(format!(
+                "{fixture}: verify exit {:?}: {}",
+                run.code(),
+                run.stderr()
+            ));
+        }
+    }
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
+}
+
+fn printed(fixture: &str) -> (String, String) {
+    let out = init(&common::root().join(fixture), &["--print"]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{fixture}: {said}");
+    (String::from_utf8_lossy(&out.stdout).to_string(), said)
+}
+
+/// The migration's own repo: two file sets ending in the research overlay
+/// (the runbook's on the Hemma master, the comment's on the local one) get
+/// two names, and the profile both pass is listed once.
+#[test]
+fn two_file_sets_ending_in_the_same_overlay_get_two_names() {
+    let (text, _) = printed("fixtures/passing/init-migration-repo");
+    let toml: toml::Table = text.parse().unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let layerings = toml["layerings"].as_table().unwrap();
+    let names: Vec<&str> = layerings.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "hemma",
+            "hemma-research",
+            "hemma-research-on-docker-compose",
+            "infrastructure"
+        ],
+        "{text}"
+    );
+    assert_eq!(
+        layerings["hemma-research-on-docker-compose"]
+            .as_array()
+            .unwrap()[0]
+            .as_str(),
+        Some("docker-compose.yml")
+    );
+    let profiles = toml["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 1, "{text}");
+}
+
+/// A Makefile variable naming a wrapper script two folders down, the
+/// script's `${COMPOSE_FILE:-$SCRIPT_DIR/../compose.yml}` and `-p`: the
+/// layering is the file the wrapper starts, the project its name.
+#[test]
+fn a_makefile_variable_and_a_wrapper_script_are_followed() {
+    let (text, said) = printed("fixtures/passing/init-makefile-wrapper");
+    for want in [
+        "infrastructure = [\"impl/compose/compose.yml\"]",
+        "# from impl/compose/bin/compose:5",
+        "the compose project is \"platform\"",
+    ] {
+        assert!(text.contains(want), "missing {want}:\n{text}");
+    }
+    assert!(said.contains("resolves, 2 services"), "{said}");
+}
+
+/// A compose file only the README starts, with --project-name, beside a
+/// default compose file without Kafka: the README's layering and name.
+#[test]
+fn a_readme_only_compose_file_and_its_project_name_are_kept() {
+    let (text, _) = printed("fixtures/passing/init-readme-project-name");
+    assert!(
+        text.contains("infrastructure = [\"docker-compose.kafka-ha.yml\"]")
+            && text.contains("the compose project is \"streams\" (README.md:7"),
+        "{text}"
+    );
+    assert!(!text.contains("= [\"docker-compose.yml\"]"), "{text}");
+}
+
+/// Nothing found: the message lists the compose-like files of the tree and
+/// the key to set.
+#[test]
+fn no_compose_file_found_lists_the_compose_like_files_and_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deep = tmp.path().join("ops/stack");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("kafka-compose.yaml"), "services: {}\n").unwrap();
+    let out = init(tmp.path(), &["--print"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines().count() == 1
+            && err.contains("compose-like files here: ops/stack/kafka-compose.yaml")
+            && err.contains("[layerings] infrastructure = ["),
+        "{err}"
+    );
+}
