@@ -5,4 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo run --locked --release --quiet -- verify --project-dir fixtures/reference --report target/acceptance-report "$@"
+# Cargo's own progress shows: a first build takes minutes on a small machine.
+echo "acceptance.sh: building kraft-acceptance (release)"
+start=$SECONDS
+cargo build --locked --release
+echo "acceptance.sh: built in $((SECONDS - start)) s; running verify"
+cargo run --locked --release -- verify --project-dir fixtures/reference --report target/acceptance-report "$@"

@@ -8,6 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-standin
 # The shape first: formatted, no clippy warning (a minute, before the long part).
-cargo fmt --check
-cargo clippy --locked --all-targets -- -D warnings
-cargo test --locked "$@" -- --include-ignored
+# Cargo's own progress shows (a cold build takes minutes); each stage says its time.
+stage() {
+    local start=$SECONDS
+    echo "test.sh: $*"
+    "$@"
+    echo "test.sh: $1 $2 done in $((SECONDS - start)) s"
+}
+stage cargo fmt --check
+stage cargo clippy --locked --all-targets -- -D warnings
+stage cargo test --locked "$@" -- --include-ignored
