@@ -11,7 +11,7 @@ Feature: Kafka and Redis become healthy within 60 s
     Given the running stack
     Then service "kafka" becomes healthy within 60 s of its start, by the engine's clock
 
-  @runtime
+  @runtime @redis
   Scenario: Redis becomes healthy within 60 s of starting
     Given the running stack
     Then service "redis" becomes healthy within 60 s of its start, by the engine's clock

@@ -77,6 +77,8 @@ struct RawConfig {
     redis_password_env: Option<String>,
     /// Images of databases the project must not run itself on Hemma.
     database_images: Option<Vec<String>>,
+    /// false: the stack runs no Redis; its scenarios and steps are NOT NEEDED.
+    has_redis: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -221,6 +223,8 @@ pub struct Target {
     pub env_files: BTreeMap<String, Vec<PathBuf>>,
     pub redis_password_env: Option<String>,
     pub database_images: Vec<String>,
+    /// The stack runs a Redis (`has_redis = false`: it does not).
+    pub has_redis: bool,
     /// Service names the toml gave (`[names] kafka`...): each must exist.
     pub named_services: Vec<(String, String)>,
 }
@@ -418,6 +422,7 @@ impl Target {
         set(&mut self.gone_namespaces, raw.gone_namespaces.take());
         set(&mut self.profiles, raw.profiles.take());
         set(&mut self.database_images, raw.database_images.take());
+        set(&mut self.has_redis, raw.has_redis.take());
         set(
             &mut self.validators_leave_tree_clean,
             raw.validators_leave_tree_clean.take(),
@@ -611,9 +616,24 @@ impl Target {
         }
     }
 
-    /// The services `docker compose up -d` starts: Kafka and Redis.
-    pub fn up_services(&self) -> [String; 2] {
-        [self.names.kafka.clone(), self.names.redis.clone()]
+    /// The services `docker compose up -d` starts: Kafka and Redis (Kafka
+    /// alone when the target runs no Redis).
+    pub fn up_services(&self) -> Vec<String> {
+        let mut up = vec![self.names.kafka.clone()];
+        if self.has_redis {
+            up.push(self.names.redis.clone());
+        }
+        up
+    }
+
+    /// Why a step or scenario about `seed` (a service by the seed's name or
+    /// the target's) is not needed: the target runs no Redis.
+    pub fn not_needed(&self, seed: &str) -> Option<String> {
+        let redis = seed == SEED_REDIS || seed == self.names.redis;
+        (redis && !self.has_redis).then(|| {
+            "not needed: the target runs no Redis (has_redis = false in kraft-acceptance.toml)"
+                .to_string()
+        })
     }
 
     /// The bootstrap's compose service, when it is one.
@@ -668,6 +688,7 @@ impl Target {
                 .map(|s| s.to_string())
                 .collect(),
             named_services: Vec::new(),
+            has_redis: true,
         }
     }
 

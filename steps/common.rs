@@ -36,9 +36,14 @@ impl FromStr for Services {
 }
 
 impl Services {
-    /// The target's names for them (the features spell the seed's).
+    /// The target's names for them (the features spell the seed's), without
+    /// those the target says it does not run (Redis, `has_redis = false`).
     pub fn of(&self, w: &AcceptanceWorld) -> Vec<String> {
-        self.0.iter().map(|s| w.ctx.target.service(s)).collect()
+        self.0
+            .iter()
+            .filter(|s| !w.not_needed(s))
+            .map(|s| w.ctx.target.service(s))
+            .collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! features/redeploy.feature
 
 use cucumber::{then, when};
+use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::evidence::HealthyTime;
 use kraft_acceptance::model::kafka_props::{parse_properties, DEFAULT_CLUSTER_ID};
 use kraft_acceptance::model::redeploy::{Held, Persistence};
@@ -30,6 +31,9 @@ fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
 
 #[then(expr = "service {string} keeps what it persists on a named volume or a bind mount")]
 fn redis_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    if w.not_needed(&service) {
+        return Ok(());
+    }
     let service = w.ctx.target.service(&service);
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
@@ -128,24 +132,8 @@ async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
         kafka::write_held(&b, &t, &g, RECORDS, COMMIT_AT)
     })
     .await?;
-    let redis_service = w.ctx.target.service(SEED_REDIS);
-    let command = w
-        .defined(&s.model, &redis_service)?
-        .command
-        .clone()
-        .unwrap_or_default();
-    if !matches!(
-        redeploy::redis_persistence(&command).persistence,
-        Persistence::Cache | Persistence::Unsaid
-    ) {
-        let s = w.ready(SEED_REDIS).await?;
-        let addr = w.ctx.target.address("127.0.0.1:6379");
-        let password = w.redis_password(&s.model)?;
-        w.judge(observed(
-            format!("SET {key} on {addr}"),
-            redis::set(&addr, password.as_deref(), &key, &topic).await,
-        ))?;
-        held.redis = Some((key, Some(topic.clone())));
+    if !w.not_needed(SEED_REDIS) {
+        held.redis = redis_held(w, &s.model, &key, &topic).await?;
     }
     let none = || "none".to_string();
     w.saw(format!(
@@ -158,6 +146,36 @@ async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
     ));
     w.keep(held);
     Ok(())
+}
+
+/// A key set in a persisting Redis before the redeploy (None: this Redis
+/// only caches, or says nothing of persisting).
+async fn redis_held(
+    w: &mut AcceptanceWorld,
+    model: &ComposeModel,
+    key: &str,
+    topic: &str,
+) -> Result<Option<(String, Option<String>)>, StepError> {
+    let redis_service = w.ctx.target.service(SEED_REDIS);
+    let command = w
+        .defined(model, &redis_service)?
+        .command
+        .clone()
+        .unwrap_or_default();
+    if matches!(
+        redeploy::redis_persistence(&command).persistence,
+        Persistence::Cache | Persistence::Unsaid
+    ) {
+        return Ok(None);
+    }
+    let s = w.ready(SEED_REDIS).await?;
+    let addr = w.ctx.target.address("127.0.0.1:6379");
+    let password = w.redis_password(&s.model)?;
+    w.judge(observed(
+        format!("SET {key} on {addr}"),
+        redis::set(&addr, password.as_deref(), key, topic).await,
+    ))?;
+    Ok(Some((key.to_string(), Some(topic.to_string()))))
 }
 
 #[when("the stack is redeployed as a deploy does, with `docker compose up -d --force-recreate kafka redis`")]

@@ -79,13 +79,14 @@ pub fn kafka_service(m: &ComposeModel) -> Option<(String, &'static str)> {
     Some(((*lone).clone(), "its Kafka image"))
 }
 
-/// Redis (or Valkey): by its image, not a one-shot that depends on Kafka.
+/// Redis (or Valkey, KeyDB): by its image, not a one-shot that depends on Kafka.
 pub fn redis_service(m: &ComposeModel, kafka: &str) -> Option<String> {
     m.services
         .iter()
         .find(|(_, s)| {
             let i = image_name(s);
-            (i.contains("redis") || i.contains("valkey")) && !s.depends_on.contains_key(kafka)
+            let like = ["redis", "valkey", "keydb"].iter().any(|r| i.contains(r));
+            like && !s.depends_on.contains_key(kafka)
         })
         .map(|(n, _)| n.clone())
 }

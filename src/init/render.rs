@@ -172,6 +172,10 @@ fn services(
     let Some(kafka) = name_keys(m, &from, names) else {
         return;
     };
+    if discover::redis_service(m, &kafka).is_none() {
+        let why = format!("{from}: no Redis-like service (a Redis, Valkey or KeyDB image); the Redis scenarios and steps are NOT NEEDED");
+        top.keys.push(key("has_redis", "false".into(), why));
+    }
     if let Some((var, at)) = redis_password(texts) {
         let why = format!("{at}: Redis's --requirepass");
         top.keys.push(key("redis_password_env", quoted(&var), why));
@@ -206,17 +210,13 @@ fn name_keys(m: &ComposeModel, from: &str, names: &mut Table) -> Option<String> 
         adv.clone(),
     );
     named("host_address", host, SEED_HOST_ADDRESS, adv);
-    match discover::redis_service(m, &kafka) {
-        Some(redis) => {
-            let service = format!("{from}: service {redis}, by its image");
-            named("redis", Some(redis.clone()), SEED_REDIS, service);
-            let addr = discover::redis_address(m, &redis);
-            let port = format!("{from}: {redis}'s published port 6379");
-            named("redis_address", addr, SEED_REDIS_ADDRESS, port);
-        }
-        None => names
-            .todo
-            .push(format!("redis = \"...\"  # no Redis image in {from}")),
+    // Without one, has_redis = false says so (services()).
+    if let Some(redis) = discover::redis_service(m, &kafka) {
+        let service = format!("{from}: service {redis}, by its image");
+        named("redis", Some(redis.clone()), SEED_REDIS, service);
+        let addr = discover::redis_address(m, &redis);
+        let port = format!("{from}: {redis}'s published port 6379");
+        named("redis_address", addr, SEED_REDIS_ADDRESS, port);
     }
     Some(kafka)
 }

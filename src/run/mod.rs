@@ -369,6 +369,7 @@ fn base_policy(opts: &VerifyOptions, target: &Target, needs_stack: bool) -> Poli
         stack: needs_stack,
         no_validators: target.validators.is_empty(),
         nothing_to_scan: nothing_to_scan(target),
+        no_redis: target.not_needed(crate::target::SEED_REDIS),
         layerings: target.layerings.keys().cloned().collect(),
         bootstrap: Some(target.bootstrap.clone()),
         ..Default::default()

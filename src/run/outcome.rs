@@ -74,7 +74,8 @@ pub enum NotRunKind {
     /// not proven.
     Skipped,
     /// The other mode's form of a scenario that did run (the attach-only
-    /// check beside the owned bootstrap): its criterion does not need it.
+    /// check beside the owned bootstrap), or one about a service the target
+    /// says it does not run (Redis): its criterion does not need it.
     Alternative,
     /// Left out by --tags: its criterion is not proven by this run.
     NotSelected,

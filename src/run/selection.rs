@@ -33,6 +33,8 @@ pub const BOOTSTRAP_SERVICE_TAG: &str = "bootstrap-service";
 pub const BOOTSTRAP_TAG: &str = "bootstrap";
 /// Scenarios that run the repo's own validation commands.
 pub const VALIDATORS_TAG: &str = "validators";
+/// Scenarios about Redis alone.
+pub const REDIS_TAG: &str = "redis";
 /// The scan of the target's docs and scripts.
 pub const DOCS_SCAN_TAG: &str = "docs-scan";
 
@@ -81,6 +83,8 @@ pub struct Policy {
     pub no_validators: bool,
     /// Why the target has nothing to scan for ZooKeeper (None: it has).
     pub nothing_to_scan: Option<String>,
+    /// Why the Redis scenarios are not needed (None: the target runs Redis).
+    pub no_redis: Option<String>,
     /// The layerings the target has (kraft-acceptance.toml `[layerings]`).
     pub layerings: Vec<String>,
     /// How the target creates its topics (None: the seed's compose service).
@@ -222,6 +226,16 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
         .collect()
 }
 
+/// What the target does not have for `s`: files to scan (its criterion is
+/// not proven), a Redis (not needed).
+fn nothing_there(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
+    if let Some(why) = p.nothing_to_scan.as_ref().filter(|_| s.has(DOCS_SCAN_TAG)) {
+        return Some((why.clone(), NotRunKind::Skipped));
+    }
+    let why = p.no_redis.as_ref().filter(|_| s.has(REDIS_TAG))?;
+    Some((why.clone(), NotRunKind::Alternative))
+}
+
 /// Why this run does not run `s`, and of which kind; `None`: it runs.
 fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
     use crate::target::Bootstrap;
@@ -237,8 +251,8 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
     {
         return Some((why.clone(), Skipped));
     }
-    if let Some(why) = p.nothing_to_scan.as_ref().filter(|_| s.has(DOCS_SCAN_TAG)) {
-        return Some((why.clone(), Skipped));
+    if let Some(why) = nothing_there(s, p) {
+        return Some(why);
     }
     let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG)
         && matches!(p.bootstrap, Some(Bootstrap::Command(_)))
@@ -410,6 +424,35 @@ mod tests {
         assert!(
             all.iter().any(|s| s.has(DOCS_SCAN_TAG) && s.has("static")),
             "the ZooKeeper scan scenario carries @{DOCS_SCAN_TAG}"
+        );
+    }
+
+    #[test]
+    fn a_target_without_redis_needs_no_redis_scenario() {
+        let sel = [s("ping", &["runtime", REDIS_TAG]), s("kafka", &["runtime"])];
+        let p = Policy {
+            no_redis: Some("not needed: the target runs no Redis".into()),
+            ..Default::default()
+        };
+        let n = not_run(&sel, &p);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert_eq!(
+            (n[0].name.as_str(), n[0].kind),
+            ("ping", NotRunKind::Alternative)
+        );
+        assert!(not_run(&sel, &Policy::default()).is_empty());
+        let all = scenarios(&feature_sources(None).unwrap()).unwrap();
+        let redis: Vec<&str> = all
+            .iter()
+            .filter(|s| s.has(REDIS_TAG))
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(
+            redis,
+            [
+                "Redis becomes healthy within 60 s of starting",
+                "Redis answers PING on 127.0.0.1:6379"
+            ]
         );
     }
 

@@ -250,6 +250,19 @@ impl AcceptanceWorld {
         ))
     }
 
+    /// A step about `seed` (a service) that the target says it does not run
+    /// (Redis, with `has_redis = false`): said as not needed; `true` then,
+    /// and the step has nothing to judge.
+    pub fn not_needed(&self, seed: &str) -> bool {
+        match self.ctx.target.not_needed(seed) {
+            Some(why) => {
+                self.saw(format!("service {seed}: {why}"));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A service of `model`, defined (else a failure naming the services it has).
     pub fn defined<'m>(
         &mut self,
@@ -282,6 +295,9 @@ impl AcceptanceWorld {
             ("[names] kafka", kafka)
         } else if service == t.names.redis {
             let like = discover::redis_service(model, kafka.as_deref().unwrap_or_default());
+            if like.is_none() {
+                return Some("no service runs a Redis, Valkey or KeyDB image: has_redis = false in kraft-acceptance.toml says the stack runs none (`kraft-acceptance init` writes it)".into());
+            }
             ("[names] redis", like)
         } else {
             return None;

@@ -37,8 +37,9 @@ pub use preflight::{ImageChoice, StackOptions};
 /// target's names, and the bootstrap service it may run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Services {
-    /// Kafka's and Redis's services, in that order.
-    pub up: [String; 2],
+    /// Kafka's and Redis's services, in that order (Kafka's alone when the
+    /// target runs no Redis).
+    pub up: Vec<String>,
     /// The topic bootstrap, when it is a compose service.
     pub bootstrap: Option<String>,
 }

@@ -164,7 +164,10 @@ pub fn unique_project() -> String {
 pub fn renamed(content: &str, services: &Services) -> String {
     let mut out = content
         .replace("\n  kafka:\n", &format!("\n  {}:\n", services.up[0]))
-        .replace("\n  redis:\n", &format!("\n  {}:\n", services.up[1]));
+        .replace(
+            "\n  redis:\n",
+            &format!("\n  {}:\n", services.up.get(1).map_or("redis", |r| r)),
+        );
     if let Some(b) = &services.bootstrap {
         out = out.replace("\n  kafka_topic_setup:\n", &format!("\n  {b}:\n"));
     }

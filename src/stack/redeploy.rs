@@ -19,7 +19,7 @@ pub struct Redeployed {
 impl Stack {
     /// The containers' anonymous volumes: the new containers get them, and
     /// teardown removes them with the stack.
-    async fn carry_anonymous_volumes(&self, services: [&String; 2]) {
+    async fn carry_anonymous_volumes(&self, services: &[String]) {
         let mut anonymous = Vec::new();
         for service in services {
             if let Ok(c) = self.service_container(service).await {
@@ -39,16 +39,11 @@ impl Stack {
     /// `up -d --force-recreate` of Kafka and Redis, as a deploy does (new
     /// containers, same volumes), then each waited for until ready again.
     pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
-        let [kafka, redis] = &self.services.up;
-        let args = [
-            "up",
-            "-d",
-            "--force-recreate",
-            kafka.as_str(),
-            redis.as_str(),
-        ];
+        let up = &self.services.up;
+        let mut args = vec!["up", "-d", "--force-recreate"];
+        args.extend(up.iter().map(String::as_str));
         let shown = args.join(" ");
-        self.carry_anonymous_volumes([kafka, redis]).await;
+        self.carry_anonymous_volumes(up).await;
         let since_s = Engine::now_s() - 1;
         let started = Instant::now();
         let mut cmd = tokio::process::Command::new("docker");
@@ -76,7 +71,7 @@ impl Stack {
         }
         let seconds = started.elapsed().as_secs_f64();
         let mut after = Vec::new();
-        for service in [kafka, redis] {
+        for service in up {
             after.push(self.wait_ready_since(service, since_s).await);
         }
         Ok(Redeployed {

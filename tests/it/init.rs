@@ -319,3 +319,74 @@ fn no_compose_file_found_lists_the_compose_like_files_and_the_key() {
         "{err}"
     );
 }
+
+/// A Kafka-only repo with no docs: init writes `has_redis = false`, the
+/// Redis steps are not needed while the Kafka steps of the same scenarios
+/// keep their verdicts, and the ZooKeeper scan is not run for want of
+/// files. Without the key the same run fails on the missing Redis.
+#[test]
+fn a_kafka_only_repo_without_docs_says_so_and_keeps_kafkas_verdicts() {
+    let copy = copy_without_toml("fixtures/passing/init-kafka-only");
+    let out = init(copy.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = copy.path().join("kraft-acceptance.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    assert!(toml.contains("\nhas_redis = false\n"), "{toml}");
+    let run = common::verify(copy.path(), "@static", &[]);
+    assert_eq!(
+        run.code(),
+        Some(1),
+        "the broker has no healthcheck: {}",
+        run.stdout()
+    );
+    let o = run.outcome.as_ref().unwrap();
+    let by_name = |n: &str| o.scenarios.iter().find(|s| s.name == n).unwrap();
+    let health = by_name("Kafka and Redis healthchecks can report healthy well within 60 s");
+    let failure = health.failure.as_ref().map(|f| f.observed.clone());
+    assert_eq!(
+        failure.as_deref(),
+        Some("services.broker has no healthcheck")
+    );
+    let volumes =
+        by_name("Kafka and Redis keep their data on volumes in the infrastructure layering");
+    assert_eq!(
+        format!("{:?}", volumes.status),
+        "Passed",
+        "{:?}",
+        volumes.failure
+    );
+    assert!(
+        volumes.observed.iter().any(|l| l
+            .contains("service redis: not needed: the target runs no Redis (has_redis = false")),
+        "{:?}",
+        volumes.observed
+    );
+    let scan = o
+        .not_run
+        .iter()
+        .find(|n| n.name.starts_with("Docs and scripts mention ZooKeeper"));
+    assert!(
+        scan.is_some_and(|n| n
+            .reason
+            .starts_with("nothing to scan (no docs, scripts, README)")),
+        "{scan:?}"
+    );
+    assert!(
+        !run.failures().join("\n").contains("redis"),
+        "{:?}",
+        run.failures()
+    );
+    std::fs::write(&path, toml.replace("\nhas_redis = false\n", "\n")).unwrap();
+    let without = common::verify(copy.path(), "@static", &[])
+        .failures()
+        .join("\n");
+    assert!(
+        without.contains("service \"redis\" is not defined")
+            && without.contains("has_redis = false in kraft-acceptance.toml says"),
+        "{without}"
+    );
+}
