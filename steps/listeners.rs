@@ -125,7 +125,11 @@ async fn host_client(w: &mut AcceptanceWorld, bootstrap: String) -> StepResult {
     expr = "a Kafka client inside the compose network, beside service {string}, bootstraps from {string}"
 )]
 async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: String) -> StepResult {
-    let peer = w.ctx.target.service(&peer);
+    // With no Redis, Kafka's own namespace is the one inside the network.
+    let peer = match w.ctx.target.not_needed(&peer) {
+        Some(_) => w.ctx.target.service(SEED_KAFKA),
+        None => w.ctx.target.service(&peer),
+    };
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready(SEED_KAFKA).await?;
     let c = w.judge(observed(
