@@ -254,6 +254,30 @@ pub(crate) fn git_commit(t: &Target) -> Option<String> {
 }
 
 /// Target identity: git commit (if any) and each compose file's sha256.
+/// The services and addresses the run used (Redis's: none, when the
+/// target runs none).
+fn name_rows(t: &Target) -> [(String, String); 2] {
+    let n = &t.names;
+    let (redis, redis_address) = if t.has_redis {
+        (n.redis.as_str(), n.redis_address.as_str())
+    } else {
+        ("none (has_redis = false)", "none")
+    };
+    [
+        (
+            "services (Kafka, Redis)".into(),
+            format!("{}, {redis}", n.kafka),
+        ),
+        (
+            "addresses (internal, host, Redis)".into(),
+            format!(
+                "{}, {}, {redis_address}",
+                n.internal_address, n.host_address
+            ),
+        ),
+    ]
+}
+
 fn target_rows(t: &Target) -> Vec<(String, String)> {
     let commit = git_commit(t).unwrap_or_else(|| "not a git checkout".into());
     let mut rows = vec![
@@ -292,18 +316,7 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
                 .join(", "),
         ));
     }
-    let n = &t.names;
-    rows.push((
-        "services (Kafka, Redis)".into(),
-        format!("{}, {}", n.kafka, n.redis),
-    ));
-    rows.push((
-        "addresses (internal, host, Redis)".into(),
-        format!(
-            "{}, {}, {}",
-            n.internal_address, n.host_address, n.redis_address
-        ),
-    ));
+    rows.extend(name_rows(t));
     let bootstrap = match &t.bootstrap {
         crate::target::Bootstrap::Service(s) => format!("compose service {s}"),
         crate::target::Bootstrap::Command(c) => format!("host command `{c}`"),
