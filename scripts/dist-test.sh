@@ -78,7 +78,8 @@ out=$(docker run --rm --network none "$tag" verify --project-dir /target --tags 
 say "@static suite in a FROM scratch image (no libc): $(printf '%s\n' "$out" | grep -E '^kraft-acceptance: [0-9]+ passed' | tail -1)"
 
 # The suite's own wall time, glibc vs musl, on the reference stack.
-cargo build --release --locked --quiet
+say "building the glibc release binary (cargo shows its progress)"
+cargo build --release --locked
 wall() { "$1" verify --project-dir fixtures/reference --images standin 2>&1 | sed -n 's/^measured: suite wall time \([0-9.]*\) s$/\1/p'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 g=() m=()
