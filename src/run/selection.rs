@@ -6,7 +6,7 @@ use std::path::Path;
 
 use cucumber::gherkin::tagexpr::TagOperation;
 
-use super::outcome::{NotRun, NotRunKind};
+use super::outcome::{NotRun, Status};
 
 include!(concat!(env!("OUT_DIR"), "/features.rs"));
 
@@ -196,7 +196,7 @@ pub fn select(
             feature: s.feature,
             name: s.name,
             reason: format!("not selected by --tags \"{}\"", expr.unwrap_or_default()),
-            kind: NotRunKind::NotSelected,
+            status: Status::NotSelected,
         })
         .collect();
     (selected, left)
@@ -207,73 +207,74 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
     selected
         .iter()
         .filter_map(|s| {
-            let (reason, kind) = why_not(s, p)?;
+            let (reason, status) = why_not(s, p)?;
             Some(NotRun {
                 feature: s.feature.clone(),
                 name: s.name.clone(),
                 reason,
-                kind,
+                status,
             })
         })
         .collect()
 }
 
-/// Why this run does not run `s`, and of which kind; `None`: it runs.
-fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
+/// Why this run does not run `s`, and whether its criterion needs it
+/// ([`Status::NotRun`]) or not ([`Status::NotNeeded`]); `None`: it runs.
+fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
     use crate::target::Bootstrap;
-    use NotRunKind::{Alternative, Skipped};
+    use Status::NotNeeded;
     if let Some(l) = s.layerings.iter().find(|l| !p.layerings.contains(l)) {
         let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
-        return Some((reason, Skipped));
+        return Some((reason, Status::NotRun));
     }
     if let Some(why) = p
         .registry_unreachable
         .as_ref()
         .filter(|_| s.has(REGISTRY_TAG))
     {
-        return Some((why.clone(), Skipped));
+        return Some((why.clone(), Status::NotRun));
     }
-    let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG)
+    let (reason, status) = if s.has(BOOTSTRAP_SERVICE_TAG)
         && matches!(p.bootstrap, Some(Bootstrap::Command(_)))
     {
-        ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Skipped)
+        ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Status::NotRun)
     } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG))
         && p.bootstrap == Some(Bootstrap::None)
     {
-        ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Skipped)
+        ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Status::NotRun)
     } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached
     {
-        ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Skipped)
+        ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Status::NotRun)
     } else if s.has(VALIDATORS_TAG) && p.no_validators {
-        ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Skipped)
+        ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Status::NotRun)
     } else if s.has(HOST_TAG) && !p.host_checks {
-        ("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host", Skipped)
+        ("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host", Status::NotRun)
     } else if !p.stack {
         return None;
     } else if s.has(NEIGHBOUR_TAG) && !p.root {
-        ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Skipped)
+        ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Status::NotRun)
     } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
-        ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Skipped)
+        ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Status::NotRun)
     } else if s.has(RECREATES_TAG) && p.attached {
-        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Skipped)
+        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Status::NotRun)
     } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
         (
             "attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment",
-            Skipped,
+            Status::NotRun,
         )
     } else if s.has(ATTACH_TAG) && !p.attached {
         (
             "owned stack: the bootstrap scenario creates and checks the topics itself",
-            Alternative,
+            NotNeeded,
         )
     } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
-        ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", Alternative)
+        ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", NotNeeded)
     } else if s.has(MANIFEST_TAG) && p.no_manifest {
-        ("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment", Skipped)
+        ("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment", Status::NotRun)
     } else {
         return None;
     };
-    Some((reason.to_string(), kind))
+    Some((reason.to_string(), status))
 }
 
 #[cfg(test)]
@@ -300,7 +301,7 @@ mod tests {
         let names = |p: Policy| {
             not_run(&sel, &p)
                 .into_iter()
-                .map(|n| (n.name, n.kind))
+                .map(|n| (n.name, n.status))
                 .collect::<Vec<_>>()
         };
         let owned = Policy {
@@ -314,8 +315,8 @@ mod tests {
         assert_eq!(
             names(cmd),
             vec![
-                ("waits".into(), NotRunKind::Skipped),
-                ("exists".into(), NotRunKind::Alternative)
+                ("waits".into(), Status::NotRun),
+                ("exists".into(), Status::NotNeeded)
             ],
             "the command itself runs"
         );
@@ -368,8 +369,8 @@ mod tests {
             n[0].reason
         );
         assert_eq!(
-            n[0].kind,
-            NotRunKind::Skipped,
+            n[0].status,
+            Status::NotRun,
             "its criterion is not proven"
         );
         let both = Policy {
@@ -527,7 +528,7 @@ mod tests {
                 ..attached_real.clone()
             },
         );
-        assert_eq!(n[0].kind, NotRunKind::Alternative);
+        assert_eq!(n[0].status, Status::NotNeeded);
         let n = not_run(
             &man,
             &Policy {
@@ -537,8 +538,8 @@ mod tests {
             },
         );
         assert_eq!(
-            (n[0].kind, n[0].reason.starts_with("owned stack")),
-            (NotRunKind::Alternative, true)
+            (n[0].status, n[0].reason.starts_with("owned stack")),
+            (Status::NotNeeded, true)
         );
     }
 
@@ -553,8 +554,8 @@ mod tests {
                     ..Default::default()
                 }
             )[0]
-            .kind,
-            NotRunKind::Skipped
+            .status,
+            Status::NotRun
         );
         assert!(not_run(&val, &Policy::default()).is_empty());
         let reg = [s("reg", &["registry"])];

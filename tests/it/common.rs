@@ -49,7 +49,7 @@ impl Run {
         self.outcome
             .iter()
             .flat_map(|o| &o.scenarios)
-            .filter(|s| s.status != Status::Passed)
+            .filter(|s| !s.status.passed())
             .map(|s| s.name.clone())
             .collect()
     }
@@ -172,7 +172,7 @@ pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
         .outcome
         .iter()
         .flat_map(|o| &o.scenarios)
-        .filter(|s| s.status != Status::Passed)
+        .filter(|s| !s.status.passed())
     {
         match &s.failure {
             Some(f) if !f.expected.is_empty() && !f.observed.is_empty() => {}
