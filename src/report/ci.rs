@@ -88,9 +88,17 @@ fn cucumber_json_undefined(text: &str, scenarios: &[ScenarioResult]) -> String {
             .flatten()
             .filter(|e| e["name"] == s.name.as_str());
         let steps = elements.filter_map(|e| e["steps"].as_array_mut()).flatten();
-        let message = s.failure.as_ref().map(ToString::to_string).unwrap_or_default();
-        let mut undefined =
-            steps.filter(|st| matches!(st["result"]["status"].as_str(), Some("undefined" | "skipped")));
+        let message = s
+            .failure
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let mut undefined = steps.filter(|st| {
+            matches!(
+                st["result"]["status"].as_str(),
+                Some("undefined" | "skipped")
+            )
+        });
         if let Some(step) = undefined.next() {
             step["result"]["status"] = json!("failed");
             step["result"]["error_message"] =

@@ -37,8 +37,14 @@ pub fn html(r: &SignOff) -> String {
         "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>",
         head.text
     );
-    let _ = write!(h, "<p class=\"sub\">Generated {} by kraft-acceptance {}. {}; suite wall time {:.2} s.</p>",
-        esc(&o.generated_at), env!("CARGO_PKG_VERSION"), esc(&o.tally()), o.wall_seconds);
+    let _ = write!(
+        h,
+        "<p class=\"sub\">Generated {} by kraft-acceptance {}. {}; suite wall time {:.2} s.</p>",
+        esc(&o.generated_at),
+        env!("CARGO_PKG_VERSION"),
+        esc(&o.tally()),
+        o.wall_seconds
+    );
     if let Some(note) = &head.note {
         let _ = write!(h, "<p class=\"warn\">{}</p>", esc(note));
     }

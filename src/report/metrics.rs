@@ -109,12 +109,7 @@ fn states(out: &mut String, o: &Outcome, criteria: &[Criterion]) {
     head(out, "kraft_acceptance_criterion_state", "gauge", &help);
     for c in criteria {
         let labels = format!("criterion=\"{}\"", label(&c.feature));
-        state_set(
-            out,
-            "kraft_acceptance_criterion_state",
-            &labels,
-            c.verdict,
-        );
+        state_set(out, "kraft_acceptance_criterion_state", &labels, c.verdict);
     }
     head(
         out,

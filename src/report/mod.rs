@@ -406,10 +406,7 @@ mod tests {
             c.iter()
                 .map(|c| (c.feature.as_str(), c.verdict))
                 .collect::<Vec<_>>(),
-            vec![
-                ("KRaft", Status::NotProven),
-                ("Listeners", Status::Passed)
-            ]
+            vec![("KRaft", Status::NotProven), ("Listeners", Status::Passed)]
         );
         assert_eq!(
             c[0].rows[1],

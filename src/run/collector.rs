@@ -42,7 +42,10 @@ impl Collector {
                 r.seconds = at.duration_since(*started).map_or(0.0, |d| d.as_secs_f64());
             }
             // No step matches it (the runner fails a skipped step so).
-            event::Scenario::Step(step, event::Step::Failed(_, _, _, event::StepError::NotFound))
+            event::Scenario::Step(
+                step,
+                event::Step::Failed(_, _, _, event::StepError::NotFound),
+            )
             | event::Scenario::Background(
                 step,
                 event::Step::Failed(_, _, _, event::StepError::NotFound),

@@ -254,8 +254,16 @@ impl Outcome {
     fn verdict_lines(&self) -> String {
         let mut out = String::new();
         for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
-            out.push_str(&format!("{} {} / {}\n", s.status.label(), s.feature, s.name));
-            let lines = s.failure.iter().flat_map(|f| f.to_string().lines().map(String::from).collect::<Vec<_>>());
+            out.push_str(&format!(
+                "{} {} / {}\n",
+                s.status.label(),
+                s.feature,
+                s.name
+            ));
+            let lines = s
+                .failure
+                .iter()
+                .flat_map(|f| f.to_string().lines().map(String::from).collect::<Vec<_>>());
             for l in s.warnings.iter().cloned().chain(lines) {
                 out.push_str(&format!("    {l}\n"));
             }

@@ -368,11 +368,7 @@ mod tests {
             "{}",
             n[0].reason
         );
-        assert_eq!(
-            n[0].status,
-            Status::NotRun,
-            "its criterion is not proven"
-        );
+        assert_eq!(n[0].status, Status::NotRun, "its criterion is not proven");
         let both = Policy {
             layerings: vec!["infrastructure".into(), "hemma".into()],
             ..Default::default()

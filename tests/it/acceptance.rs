@@ -5,7 +5,6 @@
 //! keeps the report in that directory.
 
 use kraft_acceptance::model::evidence::Row;
-use kraft_acceptance::run::outcome::Status;
 
 use crate::common;
 

@@ -3,8 +3,6 @@
 //! more, no fewer, with expected vs observed; the reference must pass.
 //! Needs the compose CLI, not the engine.
 
-use kraft_acceptance::run::outcome::Status;
-
 use crate::common;
 
 #[test]

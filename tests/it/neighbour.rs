@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use kraft_acceptance::model::evidence::{Neighbour, Row};
 use kraft_acceptance::model::neighbour::Path;
-use kraft_acceptance::run::outcome::Status;
 
 use crate::common;
 

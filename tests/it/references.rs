@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use kraft_acceptance::model::evidence::{ManifestTopic, Row};
-use kraft_acceptance::run::outcome::{Outcome, Status};
+use kraft_acceptance::run::outcome::Outcome;
 
 use crate::common;
 

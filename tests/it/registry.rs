@@ -8,7 +8,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use kraft_acceptance::run::outcome::Status;
 use testcontainers::core::{IntoContainerPort, WaitFor};
 use testcontainers::runners::SyncRunner;
 use testcontainers::{Container, GenericImage};

@@ -273,8 +273,7 @@ fn the_watch_feeds_prometheus_its_criteria_drift_and_alerts() {
         first
             .scenarios
             .iter()
-            .filter(|s| !s.passed_with_warning()
-                && !s.status.passed())
+            .filter(|s| !s.passed_with_warning() && !s.status.passed())
             .collect::<Vec<_>>()
     );
     assert!(
