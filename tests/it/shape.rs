@@ -228,10 +228,19 @@ fn imports_point_one_way() {
 #[test]
 fn the_import_rule_finds_a_planted_wrong_import() {
     let tree = [
-        ("src/verdicts/x.rs", "use crate::model::a;\nuse crate::probes::compose::C;\n"),
+        (
+            "src/verdicts/x.rs",
+            "use crate::model::a;\nuse crate::probes::compose::C;\n",
+        ),
         ("src/model/y.rs", "fn f() {\n    crate::stack::up();\n}\n"),
-        ("src/run/z.rs", "use crate::{\n    model::a,\n    report::{B, C},\n};\n"),
-        ("src/probes/ok.rs", "use crate::model::x;\nuse super::engine;\n// crate::stack, said in a comment\n"),
+        (
+            "src/run/z.rs",
+            "use crate::{\n    model::a,\n    report::{B, C},\n};\n",
+        ),
+        (
+            "src/probes/ok.rs",
+            "use crate::model::x;\nuse super::engine;\n// crate::stack, said in a comment\n",
+        ),
         ("src/probes/mod.rs", "pub use crate::probes::x;\n"),
         ("src/lib.rs", "pub mod cli;\n"),
         ("src/extra.rs", "use crate::model::x;\n"),
