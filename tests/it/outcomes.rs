@@ -329,3 +329,41 @@ fn junit_xml_of_every_outcome_is_valid_by_the_junit_schema() {
         assert!(said.contains("fails to validate"), "{said}");
     }
 }
+
+/// The real binary on a feature whose step nothing defines: exit 1, and the
+/// scenario is FAILED (UNDEFINED STEP) in the console, outcome.json,
+/// junit.xml (a `<failure>`, valid by the schema) and cucumber.json.
+#[test]
+fn a_step_no_definition_matches_fails_in_every_file() {
+    let features = tempfile::tempdir().unwrap();
+    let feature = "Feature: Undefined\n\n  @static\n  Scenario: A step nobody wrote\n    Then a step no definition matches\n";
+    std::fs::write(features.path().join("undefined.feature"), feature).unwrap();
+    let report = tempfile::tempdir().unwrap();
+    let out = common::bin()
+        .args(["verify", "--features"])
+        .arg(features.path())
+        .arg("--report")
+        .arg(report.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAILED (UNDEFINED STEP) Undefined / A step nobody wrote\n"),
+        "{stdout}"
+    );
+    let read = |f: &str| std::fs::read_to_string(report.path().join(f)).unwrap();
+    let o: Outcome = serde_json::from_str(&read("outcome.json")).unwrap();
+    assert_eq!(o.scenarios[0].status, Status::UndefinedStep, "{o:?}");
+    let x = read("junit.xml");
+    assert!(
+        x.contains("<failure message=\"FAILED (UNDEFINED STEP): expected: step &quot;a step no definition matches&quot; has a definition"),
+        "{x}"
+    );
+    validate(&x).unwrap_or_else(|e| panic!("{e}\n{x}"));
+    let j: serde_json::Value = serde_json::from_str(&read("cucumber.json")).unwrap();
+    assert_eq!(
+        j[0]["elements"][0]["steps"][0]["result"]["status"], "failed",
+        "{j}"
+    );
+}
