@@ -105,7 +105,8 @@ pub struct ScenarioResult {
     pub name: String,
     pub tags: Vec<String>,
     pub status: Status,
-    /// The step that failed or was skipped, as written in the feature.
+    /// The step that failed (or that no definition matches), as written in
+    /// the feature.
     pub step: Option<String>,
     pub failure: Option<Failure>,
     /// What the steps observed, on a pass as on a failure.
