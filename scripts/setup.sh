@@ -42,6 +42,8 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 # `ip netns`, for the tests of the host probes (in namespaces they create).
 command -v ip >/dev/null 2>&1 || apt_install iproute2
+# xmllint, for the test that holds junit.xml to the JUnit schema.
+command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd (log: /var/log/kraft-acceptance-dockerd.log)"
   as_root sh -c 'setsid nohup dockerd >/var/log/kraft-acceptance-dockerd.log 2>&1 < /dev/null &'

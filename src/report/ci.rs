@@ -1,8 +1,10 @@
 //! The CI files (cucumber.json, junit.xml) carry what cucumber ran; the
 //! scenarios a run did not run are added to them here as skipped, each
-//! with its reason, so no CI system reads a scenario that did not run as
-//! passed, or loses it. A scenario that passed with a warning carries it:
-//! "PASSED WITH WARNING" and its lines, never a bare pass.
+//! with its status's label and its reason, so no CI system reads a
+//! scenario that did not run as passed, or loses it. A scenario that
+//! passed with a warning carries it: "PASSED WITH WARNING" and its lines,
+//! never a bare pass. A step with no definition is a failure in both, as
+//! in the report and the metrics. Every word is a [`Status`]'s label.
 
 use serde_json::{json, Value};
 
@@ -11,10 +13,16 @@ use std::fmt::Write as _;
 
 use crate::run::outcome::{NotRun, Outcome, ScenarioResult, Status};
 
-const WARNED: &str = super::RowStatus::PassedWithWarning.label();
+const WARNED: &str = Status::PassedWithWarning.label();
 
 fn warning_text(s: &ScenarioResult) -> String {
     format!("{WARNED}: {}", s.warnings.join("\n"))
+}
+
+/// cucumber.json as the runner wrote it, with what the outcome knows of the
+/// scenarios that ran: the warnings and the undefined steps.
+pub fn cucumber_json_ran(text: &str, scenarios: &[ScenarioResult]) -> String {
+    cucumber_json_undefined(&cucumber_json_warnings(text, scenarios), scenarios)
 }
 
 /// cucumber.json: a warned scenario's description starts with the warning,
@@ -56,6 +64,50 @@ fn slug(s: &str) -> String {
         .collect()
 }
 
+/// A scenario not run as the CI files say it: its status's label, its reason.
+fn said(n: &NotRun) -> String {
+    format!("{}: {}", n.status.label(), n.reason)
+}
+
+/// cucumber.json: a step with no definition is failed with its label (the
+/// runner writes it as undefined, which some readers pass), so a CI that
+/// reads the file fails it as the report does.
+fn cucumber_json_undefined(text: &str, scenarios: &[ScenarioResult]) -> String {
+    let mut features: Vec<Value> = match serde_json::from_str(text) {
+        Ok(f) => f,
+        Err(_) => return text.to_string(),
+    };
+    for s in scenarios
+        .iter()
+        .filter(|s| s.status == Status::UndefinedStep)
+    {
+        let elements = features
+            .iter_mut()
+            .filter(|f| f["name"] == s.feature.as_str())
+            .filter_map(|f| f["elements"].as_array_mut())
+            .flatten()
+            .filter(|e| e["name"] == s.name.as_str());
+        let steps = elements.filter_map(|e| e["steps"].as_array_mut()).flatten();
+        let message = s
+            .failure
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let mut undefined = steps.filter(|st| {
+            matches!(
+                st["result"]["status"].as_str(),
+                Some("undefined" | "skipped")
+            )
+        });
+        if let Some(step) = undefined.next() {
+            step["result"]["status"] = json!("failed");
+            step["result"]["error_message"] =
+                json!(format!("{}: {message}", Status::UndefinedStep.label()));
+        }
+    }
+    serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
+}
+
 pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
     let mut features: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
     for n in not_run {
@@ -65,12 +117,12 @@ pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
             "id": format!("{}/{}", slug(&n.feature), slug(&n.name)),
             "line": 0,
             "name": n.name,
-            "description": format!("not run: {}", n.reason),
+            "description": said(n),
             "tags": [],
             "steps": [{
                 "keyword": "",
                 "line": 0,
-                "name": format!("not run: {}", n.reason),
+                "name": said(n),
                 "result": { "status": "skipped", "error_message": n.reason },
             }],
         });
@@ -91,10 +143,11 @@ pub fn cucumber_json(text: &str, not_run: &[NotRun]) -> String {
     serde_json::to_string(&features).unwrap_or_else(|_| text.to_string())
 }
 
-/// junit.xml, written from the outcome: a suite per criterion, a testcase
-/// per scenario with its time; a failure carries expected vs observed, a
-/// scenario not run is skipped with its reason, a warned pass carries its
-/// warning as system-err.
+/// junit.xml, written from the outcome, valid by the JUnit schema CI
+/// systems read (Jenkins' junit-10.xsd): a suite per criterion, a testcase
+/// per scenario with its time; a failure (an undefined step too) carries its
+/// label and expected vs observed, a scenario not run is skipped with its
+/// label and reason, a warned pass carries its warning as system-err.
 pub fn junit_xml(o: &Outcome) -> String {
     let mut features: Vec<&str> = Vec::new();
     let names = o.scenarios.iter().map(|s| &s.feature);
@@ -105,22 +158,21 @@ pub fn junit_xml(o: &Outcome) -> String {
     }
     let total = o.scenarios.iter().fold(0.0, |t, s| t + s.seconds);
     let mut x = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{total:.3}\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{total:.3}\">\n",
         o.scenarios.len() + o.not_run.len(),
-        o.scenarios.iter().filter(|s| s.status == Status::Failed).count(),
-        o.not_run.len() + o.scenarios.iter().filter(|s| s.status == Status::Skipped).count(),
+        o.scenarios.iter().filter(|s| s.status.failed()).count(),
     );
     for f in features {
         let ran: Vec<&ScenarioResult> = o.scenarios.iter().filter(|s| s.feature == f).collect();
         let not_run: Vec<&NotRun> = o.not_run.iter().filter(|n| n.feature == f).collect();
-        let failed = ran.iter().filter(|s| s.status == Status::Failed).count();
-        let skipped = not_run.len() + ran.iter().filter(|s| s.status == Status::Skipped).count();
+        let failed = ran.iter().filter(|s| s.status.failed()).count();
         let time = ran.iter().fold(0.0, |t, s| t + s.seconds);
         let _ = writeln!(
             x,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\" time=\"{time:.3}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"{}\" time=\"{time:.3}\">",
             esc(f),
-            ran.len() + not_run.len()
+            ran.len() + not_run.len(),
+            not_run.len(),
         );
         for s in ran {
             testcase(&mut x, s);
@@ -128,10 +180,10 @@ pub fn junit_xml(o: &Outcome) -> String {
         for n in not_run {
             let _ = writeln!(
                 x,
-                "    <testcase name=\"Scenario: {}\" classname=\"{}\" time=\"0\"><skipped message=\"not run: {}\"/></testcase>",
+                "    <testcase name=\"Scenario: {}\" classname=\"{}\" time=\"0\"><skipped message=\"{}\"/></testcase>",
                 esc(&n.name),
                 esc(&n.feature),
-                esc(&n.reason)
+                esc(&said(n))
             );
         }
         x.push_str("  </testsuite>\n");
@@ -148,29 +200,19 @@ fn testcase(x: &mut String, s: &ScenarioResult) {
         esc(&s.feature),
         s.seconds
     );
-    let step = s.step.as_deref().unwrap_or_default();
-    let said = s
-        .failure
-        .as_ref()
-        .map(|f| f.to_string())
-        .unwrap_or_default();
-    match s.status {
-        Status::Failed => {
-            let message = s.failure.as_ref().map_or(String::new(), |f| {
-                format!("expected: {} / observed: {}", f.expected, f.observed)
-            });
-            let _ = write!(
-                x,
-                "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                esc(&message),
-                esc(step),
-                esc(&said)
-            );
-        }
-        Status::Skipped => {
-            let _ = write!(x, "<skipped message=\"{}\"/>", esc(&said));
-        }
-        Status::Passed => {}
+    if s.status.failed() {
+        let (message, said) = s.failure.as_ref().map_or_else(Default::default, |f| {
+            let message = format!("expected: {} / observed: {}", f.expected, f.observed);
+            (message, f.to_string())
+        });
+        let _ = write!(
+            x,
+            "<failure message=\"{}: {}\" type=\"{}\">{}</failure>",
+            s.status.label(),
+            esc(&message),
+            esc(s.step.as_deref().unwrap_or_default()),
+            esc(&said)
+        );
     }
     if !s.observed.is_empty() {
         let _ = write!(
@@ -194,7 +236,7 @@ mod tests {
             feature: "Kafka runs in KRaft mode".into(),
             name: "The broker speaks KRaft on the wire".into(),
             reason: "not run on the stand-in".into(),
-            kind: crate::run::outcome::NotRunKind::Skipped,
+            status: Status::NotRun,
         }]
     }
 
@@ -224,7 +266,7 @@ mod tests {
             feature: "Hemma".into(),
             name: "Engine".into(),
             tags: vec![],
-            status: crate::run::outcome::Status::Passed,
+            status: Status::PassedWithWarning,
             step: None,
             failure: None,
             observed: vec![],
@@ -274,10 +316,10 @@ mod tests {
     fn junit_has_a_suite_per_criterion_failures_with_expected_vs_observed_and_not_run_skipped() {
         let x = junit_xml(&outcome());
         let doc = x.as_str();
-        assert!(doc.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"3\" failures=\"1\" skipped=\"1\" time=\"1.500\">"), "{doc}");
-        assert!(doc.contains("<testsuite name=\"Hemma\" tests=\"2\" failures=\"1\" skipped=\"0\" time=\"1.500\">"), "{doc}");
-        assert!(doc.contains("<failure message=\"expected: 127.0.0.1:9093 / observed: 0.0.0.0:9093 &lt;all&gt;\" type=\"Then 127.0.0.1 only\">"), "{doc}");
-        assert!(doc.contains("<testsuite name=\"Kafka runs in KRaft mode\" tests=\"1\" failures=\"0\" skipped=\"1\""), "{doc}");
-        assert!(doc.contains("<testcase name=\"Scenario: The broker speaks KRaft on the wire\" classname=\"Kafka runs in KRaft mode\" time=\"0\"><skipped message=\"not run: not run on the stand-in\"/></testcase>"), "{doc}");
+        assert!(doc.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kraft-acceptance\" tests=\"3\" failures=\"1\" errors=\"0\" time=\"1.500\">"), "{doc}");
+        assert!(doc.contains("<testsuite name=\"Hemma\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"1.500\">"), "{doc}");
+        assert!(doc.contains("<failure message=\"FAILED: expected: 127.0.0.1:9093 / observed: 0.0.0.0:9093 &lt;all&gt;\" type=\"Then 127.0.0.1 only\">"), "{doc}");
+        assert!(doc.contains("<testsuite name=\"Kafka runs in KRaft mode\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""), "{doc}");
+        assert!(doc.contains("<testcase name=\"Scenario: The broker speaks KRaft on the wire\" classname=\"Kafka runs in KRaft mode\" time=\"0\"><skipped message=\"NOT RUN: not run on the stand-in\"/></testcase>"), "{doc}");
     }
 }

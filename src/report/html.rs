@@ -2,17 +2,18 @@
 
 use std::fmt::Write as _;
 
-use super::{esc, RowStatus, SignOff};
+use super::{esc, SignOff};
 use crate::model::evidence::tables;
 use crate::redact::redact;
 use crate::run::outcome::Status;
 
-fn class(s: RowStatus) -> &'static str {
+/// The colour of a status: a failure (an undefined step too) is red.
+fn class(s: Status) -> &'static str {
     match s {
-        RowStatus::Passed => "pass",
-        RowStatus::PassedWithWarning => "warned",
-        RowStatus::NotRun | RowStatus::NotProven | RowStatus::NotNeeded => "notrun",
-        RowStatus::Failed | RowStatus::Skipped => "fail",
+        Status::Passed => "pass",
+        Status::PassedWithWarning => "warned",
+        Status::Failed | Status::UndefinedStep => "fail",
+        Status::NotRun | Status::NotSelected | Status::NotNeeded | Status::NotProven => "notrun",
     }
 }
 
@@ -36,8 +37,14 @@ pub fn html(r: &SignOff) -> String {
         "<h1>KRaft migration acceptance <span class=\"badge {badge}\">{}</span></h1>",
         head.text
     );
-    let _ = write!(h, "<p class=\"sub\">Generated {} by kraft-acceptance {}. <b>{}</b> passed, <b>{}</b> failed, <b>{}</b> skipped, <b>{}</b> not run; suite wall time {:.2} s.</p>",
-        esc(&o.generated_at), env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
+    let _ = write!(
+        h,
+        "<p class=\"sub\">Generated {} by kraft-acceptance {}. {}; suite wall time {:.2} s.</p>",
+        esc(&o.generated_at),
+        env!("CARGO_PKG_VERSION"),
+        esc(&o.tally()),
+        o.wall_seconds
+    );
     if let Some(note) = &head.note {
         let _ = write!(h, "<p class=\"warn\">{}</p>", esc(note));
     }

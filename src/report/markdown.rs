@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use super::SignOff;
 use crate::model::evidence::tables;
 use crate::redact::redact;
-use crate::run::outcome::Status;
 
 pub fn markdown(r: &SignOff) -> String {
     let o = r.outcome;
@@ -15,8 +14,14 @@ pub fn markdown(r: &SignOff) -> String {
     if let Some(note) = &head.note {
         let _ = writeln!(md, "> {note}\n");
     }
-    let _ = writeln!(md, "Generated {} by kraft-acceptance {}. {} passed, {} failed, {} skipped, {} not run; suite wall time {:.2} s.\n",
-        o.generated_at, env!("CARGO_PKG_VERSION"), o.count(Status::Passed), o.count(Status::Failed), o.count(Status::Skipped), o.not_run.len(), o.wall_seconds);
+    let _ = writeln!(
+        md,
+        "Generated {} by kraft-acceptance {}. {}; suite wall time {:.2} s.\n",
+        o.generated_at,
+        env!("CARGO_PKG_VERSION"),
+        o.tally(),
+        o.wall_seconds
+    );
     identity(&mut md, r);
     criteria(&mut md, r);
     healthy_bars(&mut md, o);

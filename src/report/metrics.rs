@@ -8,18 +8,20 @@ use std::fmt::Write as _;
 
 use super::drift::{Drift, CATEGORIES};
 use super::Criterion;
-use crate::report::RowStatus;
-use crate::run::outcome::{NotRunKind, Outcome, Status};
+use crate::run::outcome::{Outcome, Status};
 use crate::target::Target;
 
-/// The states a criterion or a scenario can be in.
-const STATES: &[&str] = &[
-    "passed",
-    "passed_with_warning",
-    "failed",
-    "not_proven",
-    "not_run",
-];
+/// The states a criterion or a scenario can be in: each status's
+/// [`Status::state`], once.
+fn states_of_a_set() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for s in Status::ALL.map(Status::state) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
 
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -27,28 +29,17 @@ fn label(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// The state label of a verdict, as the metrics and their readers name it.
-pub fn state_of(s: RowStatus) -> &'static str {
-    match s {
-        RowStatus::Passed => "passed",
-        RowStatus::PassedWithWarning => "passed_with_warning",
-        RowStatus::Failed | RowStatus::Skipped => "failed",
-        RowStatus::NotProven => "not_proven",
-        RowStatus::NotRun | RowStatus::NotNeeded => "not_run",
-    }
-}
-
 fn head(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
 }
 
 /// Every state of a state set, 1 for the one it is in.
-fn state_set(out: &mut String, name: &str, labels: &str, state: &str) {
-    for s in STATES {
+fn state_set(out: &mut String, name: &str, labels: &str, state: Status) {
+    for s in states_of_a_set() {
         let _ = writeln!(
             out,
             "{name}{{{labels},state=\"{s}\"}} {}",
-            u8::from(*s == state)
+            u8::from(s == state.state())
         );
     }
 }
@@ -111,15 +102,14 @@ pub fn exposition(
 
 /// Each criterion's and each scenario's state, as state sets.
 fn states(out: &mut String, o: &Outcome, criteria: &[Criterion]) {
-    head(out, "kraft_acceptance_criterion_state", "gauge", "1 for the state each criterion is in after the last run (passed, passed_with_warning, failed, not_proven, not_run).");
+    let help = format!(
+        "1 for the state each criterion is in after the last run ({}).",
+        states_of_a_set().join(", ")
+    );
+    head(out, "kraft_acceptance_criterion_state", "gauge", &help);
     for c in criteria {
         let labels = format!("criterion=\"{}\"", label(&c.feature));
-        state_set(
-            out,
-            "kraft_acceptance_criterion_state",
-            &labels,
-            state_of(c.verdict),
-        );
+        state_set(out, "kraft_acceptance_criterion_state", &labels, c.verdict);
     }
     head(
         out,
@@ -127,19 +117,12 @@ fn states(out: &mut String, o: &Outcome, criteria: &[Criterion]) {
         "gauge",
         "1 for the state each scenario is in after the last run.",
     );
-    let ran = o.scenarios.iter().map(|s| {
-        let state = match s.status {
-            Status::Passed if s.passed_with_warning() => "passed_with_warning",
-            Status::Passed => "passed",
-            Status::Failed | Status::Skipped => "failed",
-        };
-        (&s.feature, &s.name, state)
-    });
+    let ran = o.scenarios.iter().map(|s| (&s.feature, &s.name, s.status));
     let not_run = o
         .not_run
         .iter()
-        .filter(|n| n.kind != NotRunKind::NotSelected)
-        .map(|n| (&n.feature, &n.name, "not_run"));
+        .filter(|n| n.status != Status::NotSelected)
+        .map(|n| (&n.feature, &n.name, n.status));
     for (feature, name, state) in ran.chain(not_run) {
         let labels = format!(
             "criterion=\"{}\",scenario=\"{}\"",
@@ -204,7 +187,7 @@ mod tests {
                 feature: "KRaft".into(),
                 name: "wire".into(),
                 reason: "stand-in".into(),
-                kind: NotRunKind::Skipped,
+                status: Status::NotRun,
             }],
             measurements: vec![],
             evidence: Evidence {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::run::outcome::{NotRunKind, Outcome, Status};
+use crate::run::outcome::{Outcome, Status};
 use crate::run::Finished;
 use crate::target::Target;
 
@@ -65,37 +65,10 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowStatus {
-    Passed,
-    /// Passed, with a warning a person must read (never a bare PASSED).
-    PassedWithWarning,
-    Failed,
-    Skipped,
-    NotRun,
-    /// Not run, and not needed: the other mode's form of a scenario that ran.
-    NotNeeded,
-    /// A criterion's verdict when a scenario of it did not run.
-    NotProven,
-}
-
-impl RowStatus {
-    pub const fn label(self) -> &'static str {
-        match self {
-            RowStatus::Passed => "PASSED",
-            RowStatus::PassedWithWarning => "PASSED WITH WARNING",
-            RowStatus::Failed => "FAILED",
-            RowStatus::Skipped => "SKIPPED",
-            RowStatus::NotRun => "NOT RUN",
-            RowStatus::NotNeeded => "NOT NEEDED",
-            RowStatus::NotProven => "NOT PROVEN",
-        }
-    }
-}
-
+/// A scenario's line under its criterion, its status's label first.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub status: RowStatus,
+pub struct ScenarioRow {
+    pub status: Status,
     pub scenario: String,
     /// The failure (expected vs observed), what was observed on a pass, or
     /// why it was not run.
@@ -106,8 +79,9 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub feature: String,
-    pub verdict: RowStatus,
-    pub rows: Vec<Row>,
+    /// Passed, passed with warning, failed or not proven.
+    pub verdict: Status,
+    pub rows: Vec<ScenarioRow>,
 }
 
 /// Every criterion of the outcome, its not-run scenarios listed under it.
@@ -115,13 +89,8 @@ fn criteria(o: &Outcome) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
     let ran = o.scenarios.iter().map(|s| (&s.feature, scenario_row(s)));
     let not_run = o.not_run.iter().map(|n| {
-        let status = if n.kind == NotRunKind::Alternative {
-            RowStatus::NotNeeded
-        } else {
-            RowStatus::NotRun
-        };
-        let row = Row {
-            status,
+        let row = ScenarioRow {
+            status: n.status,
             scenario: n.name.clone(),
             evidence: n.reason.clone(),
         };
@@ -132,7 +101,7 @@ fn criteria(o: &Outcome) -> Vec<Criterion> {
             Some(c) => c.rows.push(row),
             None => out.push(Criterion {
                 feature: feature.clone(),
-                verdict: RowStatus::Passed,
+                verdict: Status::Passed,
                 rows: vec![row],
             }),
         }
@@ -146,41 +115,36 @@ fn criteria(o: &Outcome) -> Vec<Criterion> {
 
 /// A scenario that ran, as the report shows it: its status and evidence
 /// (the failure, or what it observed, warnings first).
-fn scenario_row(s: &crate::run::outcome::ScenarioResult) -> Row {
-    let failure = || {
-        s.failure
-            .as_ref()
-            .map(|f| f.to_string())
-            .unwrap_or_default()
-    };
-    let (status, evidence) = match s.status {
-        Status::Passed if s.passed_with_warning() => {
+fn scenario_row(s: &crate::run::outcome::ScenarioResult) -> ScenarioRow {
+    let evidence = match &s.failure {
+        Some(f) if s.status.failed() => f.to_string(),
+        _ => {
             let lines: Vec<String> = s.warnings.iter().chain(&s.observed).cloned().collect();
-            (RowStatus::PassedWithWarning, lines.join("\n"))
+            lines.join("\n")
         }
-        Status::Passed => (RowStatus::Passed, s.observed.join("\n")),
-        Status::Failed => (RowStatus::Failed, failure()),
-        Status::Skipped => (RowStatus::Skipped, failure()),
     };
-    Row {
-        status,
+    ScenarioRow {
+        status: s.status,
         scenario: s.name.clone(),
         evidence,
     }
 }
 
 /// A criterion's verdict from its scenarios': any failure fails it; a
-/// scenario not run (or none needed) leaves it not proven.
-fn verdict_of(rows: &[Row]) -> RowStatus {
-    let any = |s: RowStatus| rows.iter().any(|r| r.status == s);
-    if any(RowStatus::Failed) || any(RowStatus::Skipped) {
-        RowStatus::Failed
-    } else if any(RowStatus::NotRun) || rows.iter().all(|r| r.status == RowStatus::NotNeeded) {
-        RowStatus::NotProven
-    } else if any(RowStatus::PassedWithWarning) {
-        RowStatus::PassedWithWarning
+/// scenario not run or not selected (or none needed) leaves it not proven.
+fn verdict_of(rows: &[ScenarioRow]) -> Status {
+    let any = |s: Status| rows.iter().any(|r| r.status == s);
+    if rows.iter().any(|r| r.status.failed()) {
+        Status::Failed
+    } else if any(Status::NotRun)
+        || any(Status::NotSelected)
+        || rows.iter().all(|r| r.status == Status::NotNeeded)
+    {
+        Status::NotProven
+    } else if any(Status::PassedWithWarning) {
+        Status::PassedWithWarning
     } else {
-        RowStatus::Passed
+        Status::Passed
     }
 }
 
@@ -202,7 +166,7 @@ impl Headline {
         let standin = o.environment.standin;
         let unproven = criteria
             .iter()
-            .filter(|c| c.verdict == RowStatus::NotProven)
+            .filter(|c| c.verdict == Status::NotProven)
             .count();
         let warned = o
             .scenarios
@@ -336,7 +300,7 @@ pub fn write(dir: &Path, run: &Finished, verdicts: &Verdicts) -> std::io::Result
     std::fs::write(
         dir.join("cucumber.json"),
         ci::cucumber_json(
-            &ci::cucumber_json_warnings(&run.cucumber_json, &o.scenarios),
+            &ci::cucumber_json_ran(&run.cucumber_json, &o.scenarios),
             &o.not_run,
         ),
     )?;
@@ -348,11 +312,12 @@ pub fn write(dir: &Path, run: &Finished, verdicts: &Verdicts) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::outcome::{Environment, Evidence, NotRun, NotRunKind, ScenarioResult};
+    use crate::run::outcome::{Environment, Evidence, NotRun, ScenarioResult};
     use crate::verdicts::Failure;
 
     fn sc(feature: &str, name: &str, status: Status) -> ScenarioResult {
-        let failure = (status != Status::Passed)
+        let failure = status
+            .failed()
             .then(|| Failure::new("exactly localhost:9093", "brokers [kafka:9092]"));
         ScenarioResult {
             feature: feature.into(),
@@ -433,13 +398,13 @@ mod tests {
             feature: "KRaft".into(),
             name: "wire".into(),
             reason: "stand-in".into(),
-            kind: NotRunKind::Skipped,
+            status: Status::NotRun,
         };
         let alt = NotRun {
             feature: "Listeners".into(),
             name: "attach form".into(),
             reason: "owned".into(),
-            kind: NotRunKind::Alternative,
+            status: Status::NotNeeded,
         };
         let o = outcome(
             vec![
@@ -454,15 +419,12 @@ mod tests {
             c.iter()
                 .map(|c| (c.feature.as_str(), c.verdict))
                 .collect::<Vec<_>>(),
-            vec![
-                ("KRaft", RowStatus::NotProven),
-                ("Listeners", RowStatus::Passed)
-            ]
+            vec![("KRaft", Status::NotProven), ("Listeners", Status::Passed)]
         );
         assert_eq!(
             c[0].rows[1],
-            Row {
-                status: RowStatus::NotRun,
+            ScenarioRow {
+                status: Status::NotRun,
                 scenario: "wire".into(),
                 evidence: "stand-in".into()
             }
@@ -473,7 +435,7 @@ mod tests {
         );
         assert_eq!(
             c[1].rows[1].status,
-            RowStatus::NotNeeded,
+            Status::NotNeeded,
             "another mode's form of a scenario that ran proves nothing less"
         );
         let h = Verdicts::of(&o).headline;
@@ -486,8 +448,9 @@ mod tests {
     #[test]
     fn a_pass_with_a_warning_is_never_a_bare_pass() {
         let mut warned = sc("Hemma host", "engine", Status::Passed);
-        warned.warnings =
-            vec!["WARNING (engine_advisories = \"warn\"): engine 20.10.24 is before 28.0.0".into()];
+        warned.warned(vec![
+            "WARNING (engine_advisories = \"warn\"): engine 20.10.24 is before 28.0.0".into(),
+        ]);
         let o = outcome(
             vec![warned, sc("KRaft", "rules", Status::Passed)],
             vec![],
@@ -496,7 +459,7 @@ mod tests {
         let c = criteria(&o);
         assert_eq!(
             (c[0].feature.as_str(), c[0].verdict),
-            ("Hemma host", RowStatus::PassedWithWarning)
+            ("Hemma host", Status::PassedWithWarning)
         );
         assert_eq!(c[0].rows[0].status.label(), "PASSED WITH WARNING");
         assert!(
@@ -506,7 +469,7 @@ mod tests {
             "the warning comes first: {}",
             c[0].rows[0].evidence
         );
-        assert_eq!(c[1].verdict, RowStatus::Passed);
+        assert_eq!(c[1].verdict, Status::Passed);
         assert_eq!(Verdicts::of(&o).headline.text, "PASSED WITH WARNINGS");
         let t = target();
         let md = markdown::markdown(&SignOff::new(&o, &Verdicts::of(&o), &t));

@@ -41,6 +41,21 @@ impl Collector {
             event::Scenario::Finished => {
                 r.seconds = at.duration_since(*started).map_or(0.0, |d| d.as_secs_f64());
             }
+            // No step matches it (the runner fails a skipped step so).
+            event::Scenario::Step(
+                step,
+                event::Step::Failed(_, _, _, event::StepError::NotFound),
+            )
+            | event::Scenario::Background(
+                step,
+                event::Step::Failed(_, _, _, event::StepError::NotFound),
+            ) => undefined(r, step),
+            event::Scenario::Step(step, event::Step::Skipped)
+            | event::Scenario::Background(step, event::Step::Skipped)
+                if r.status == Status::Passed =>
+            {
+                undefined(r, step)
+            }
             event::Scenario::Step(step, event::Step::Failed(_, _, world, err))
             | event::Scenario::Background(step, event::Step::Failed(_, _, world, err)) => {
                 r.status = Status::Failed;
@@ -54,17 +69,6 @@ impl Collector {
                     ))
                 });
             }
-            event::Scenario::Step(step, event::Step::Skipped)
-            | event::Scenario::Background(step, event::Step::Skipped)
-                if r.status == Status::Passed =>
-            {
-                r.status = Status::Skipped;
-                r.step = Some(format!("{}{}", step.keyword, step.value));
-                r.failure = Some(Failure::new(
-                    format!("step \"{}\" has a definition", step.value),
-                    "no step matches it",
-                ));
-            }
             event::Scenario::Hook(which, event::Hook::Failed(_, info)) => {
                 r.status = Status::Failed;
                 let why = info
@@ -76,6 +80,16 @@ impl Collector {
             _ => {}
         }
     }
+}
+
+/// A step no definition matches: the scenario proved nothing, a failure.
+fn undefined(r: &mut ScenarioResult, step: &gherkin::Step) {
+    r.status = Status::UndefinedStep;
+    r.step = Some(format!("{}{}", step.keyword, step.value));
+    r.failure = Some(Failure::new(
+        format!("step \"{}\" has a definition", step.value),
+        "no step matches it",
+    ));
 }
 
 /// A scenario's result before any of its events: passed until a step says otherwise.

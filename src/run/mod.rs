@@ -489,7 +489,7 @@ fn outcome(
     let warnings = ctx.warnings.lock().map(|o| o.clone()).unwrap_or_default();
     for s in &mut scenarios {
         s.observed = observed.get(&s.name).cloned().unwrap_or_default();
-        s.warnings = warnings.get(&s.name).cloned().unwrap_or_default();
+        s.warned(warnings.get(&s.name).cloned().unwrap_or_default());
     }
     Outcome {
         scenarios,

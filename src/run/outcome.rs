@@ -9,11 +9,93 @@ use serde::{Deserialize, Serialize};
 use crate::model::evidence::{HealthyTime, Recorded};
 use crate::verdicts::Failure;
 
+/// What a scenario came to, and so what a criterion of it did: the one
+/// vocabulary every writer takes its word from (the console summary,
+/// report.md and report.html, junit.xml, cucumber.json, the metrics and
+/// the drift baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Passed,
+    /// Passed, and a step raised a warning a person must read (never a
+    /// bare pass).
+    PassedWithWarning,
     Failed,
-    Skipped,
+    /// A step had no definition: the scenario proved nothing, a failure
+    /// everywhere.
+    UndefinedStep,
+    /// Selected, but this run could not or may not run it (stand-in, no
+    /// --host-checks, read-only, registry unreachable): its criterion is
+    /// not proven.
+    NotRun,
+    /// Left out by --tags: its criterion is not proven by this run.
+    NotSelected,
+    /// Not run, and not needed: the other mode's form of a scenario that
+    /// ran (the attach-only check beside the owned bootstrap); its reason
+    /// names the scenario that proves the criterion instead.
+    NotNeeded,
+    /// A criterion's verdict when a scenario of it was not run (or none
+    /// was needed): neither passed nor failed.
+    NotProven,
+}
+
+impl Status {
+    /// Every status, in the order the writers list them.
+    pub const ALL: [Status; 8] = [
+        Status::Passed,
+        Status::PassedWithWarning,
+        Status::Failed,
+        Status::UndefinedStep,
+        Status::NotRun,
+        Status::NotSelected,
+        Status::NotNeeded,
+        Status::NotProven,
+    ];
+
+    /// The word a person reads: the console, the report, junit.xml's and
+    /// cucumber.json's messages, the drift baseline.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Status::Passed => "PASSED",
+            Status::PassedWithWarning => "PASSED WITH WARNING",
+            Status::Failed => "FAILED",
+            Status::UndefinedStep => "FAILED (UNDEFINED STEP)",
+            Status::NotRun => "NOT RUN",
+            Status::NotSelected => "NOT SELECTED",
+            Status::NotNeeded => "NOT NEEDED",
+            Status::NotProven => "NOT PROVEN",
+        }
+    }
+
+    /// The state of the metrics' state sets (`kraft_acceptance_*_state`):
+    /// the label in Prometheus' words, an undefined step a failure.
+    pub const fn state(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::PassedWithWarning => "passed_with_warning",
+            Status::Failed | Status::UndefinedStep => "failed",
+            Status::NotRun | Status::NotSelected => "not_run",
+            Status::NotNeeded => "not_needed",
+            Status::NotProven => "not_proven",
+        }
+    }
+
+    /// A failure: the run exits 1, junit has a `<failure>`.
+    pub const fn failed(self) -> bool {
+        matches!(self, Status::Failed | Status::UndefinedStep)
+    }
+
+    /// A pass, with or without a warning.
+    pub const fn passed(self) -> bool {
+        matches!(self, Status::Passed | Status::PassedWithWarning)
+    }
+
+    /// The scenario was not run (for whatever reason).
+    pub const fn not_run(self) -> bool {
+        matches!(
+            self,
+            Status::NotRun | Status::NotSelected | Status::NotNeeded
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,12 +105,14 @@ pub struct ScenarioResult {
     pub name: String,
     pub tags: Vec<String>,
     pub status: Status,
-    /// The step that failed or was skipped, as written in the feature.
+    /// The step that failed (or that no definition matches), as written in
+    /// the feature.
     pub step: Option<String>,
     pub failure: Option<Failure>,
     /// What the steps observed, on a pass as on a failure.
     pub observed: Vec<String>,
-    /// Warnings its steps raised: a pass with one is PASSED WITH WARNING.
+    /// Warnings its steps raised: a pass with one is
+    /// [`Status::PassedWithWarning`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// From its start to its end, by the runner's event times.
@@ -54,7 +138,16 @@ impl ScenarioResult {
 
     /// Passed, and a step raised a warning.
     pub fn passed_with_warning(&self) -> bool {
-        self.status == Status::Passed && !self.warnings.is_empty()
+        self.status == Status::PassedWithWarning
+    }
+
+    /// The warnings its steps raised: a pass with one becomes
+    /// [`Status::PassedWithWarning`].
+    pub fn warned(&mut self, warnings: Vec<String>) {
+        if self.status == Status::Passed && !warnings.is_empty() {
+            self.status = Status::PassedWithWarning;
+        }
+        self.warnings = warnings;
     }
 }
 
@@ -64,21 +157,8 @@ pub struct NotRun {
     pub feature: String,
     pub name: String,
     pub reason: String,
-    pub kind: NotRunKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NotRunKind {
-    /// Selected, but this run could not or may not run it (stand-in, no
-    /// --host-checks, read-only, registry unreachable): its criterion is
-    /// not proven.
-    Skipped,
-    /// The other mode's form of a scenario that did run (the attach-only
-    /// check beside the owned bootstrap), or one about a service the target
-    /// says it does not run (Redis): its criterion does not need it.
-    Alternative,
-    /// Left out by --tags: its criterion is not proven by this run.
-    NotSelected,
+    /// [`Status::NotRun`], [`Status::NotSelected`] or [`Status::NotNeeded`].
+    pub status: Status,
 }
 
 /// What the report shows beside the verdicts, typed: the rows the steps
@@ -145,11 +225,7 @@ impl Outcome {
     /// was measured, and the count line.
     pub fn summary(&self) -> String {
         let mut out = self.verdict_lines();
-        let unselected = self
-            .not_run
-            .iter()
-            .filter(|n| n.kind == NotRunKind::NotSelected)
-            .count();
+        let unselected = self.count(Status::NotSelected);
         if unselected > 0 {
             out.push_str(&format!("not selected: {unselected} scenario(s) left out by --tags (listed in the report)\n"));
         }
@@ -166,66 +242,75 @@ impl Outcome {
         for d in &self.drift {
             out.push_str(&format!("drift: {d}\n"));
         }
-        let not_run = self.not_run.len() - unselected;
+        let not_run = self.count(Status::NotRun) + self.count(Status::NotNeeded);
         if not_run > 0 {
             out.push_str(&format!("not run: {not_run} scenario(s), listed above\n"));
         }
-        let warned = self
-            .scenarios
-            .iter()
-            .filter(|s| s.passed_with_warning())
-            .count();
-        let with = match warned {
-            0 => String::new(),
-            n => format!(" ({n} with warnings)"),
-        };
-        out.push_str(&format!(
-            "kraft-acceptance: {} passed{with}, {} failed, {} skipped, {not_run} not run\n",
-            self.count(Status::Passed),
-            self.count(Status::Failed),
-            self.count(Status::Skipped),
-        ));
+        out.push_str(&format!("kraft-acceptance: {}\n", self.tally()));
         out
     }
 
     /// A line for each scenario that did not simply pass, with its warnings
-    /// or its failure, and for each one not run.
+    /// or its failure, and for each one not run (but those --tags left out).
     fn verdict_lines(&self) -> String {
         let mut out = String::new();
-        for s in self.scenarios.iter().filter(|s| s.passed_with_warning()) {
-            out.push_str(&format!("PASSED WITH WARNING {} / {}\n", s.feature, s.name));
-            for w in &s.warnings {
-                out.push_str(&format!("    {w}\n"));
-            }
-        }
         for s in self.scenarios.iter().filter(|s| s.status != Status::Passed) {
             out.push_str(&format!(
-                "NOT PASSED [{:?}] {} / {}\n",
-                s.status, s.feature, s.name
+                "{} {} / {}\n",
+                s.status.label(),
+                s.feature,
+                s.name
             ));
-            if let Some(f) = &s.failure {
-                for l in f.to_string().lines() {
-                    out.push_str(&format!("    {l}\n"));
-                }
+            let lines = s
+                .failure
+                .iter()
+                .flat_map(|f| f.to_string().lines().map(String::from).collect::<Vec<_>>());
+            for l in s.warnings.iter().cloned().chain(lines) {
+                out.push_str(&format!("    {l}\n"));
             }
         }
         for n in self
             .not_run
             .iter()
-            .filter(|n| n.kind != NotRunKind::NotSelected)
+            .filter(|n| n.status != Status::NotSelected)
         {
-            out.push_str(&format!("NOT RUN {}: {}\n", n.name, n.reason));
+            out.push_str(&format!("{} {}: {}\n", n.status.label(), n.name, n.reason));
         }
         out
     }
 
+    /// How many scenarios, run or not, came to `s`.
     pub fn count(&self, s: Status) -> usize {
-        self.scenarios.iter().filter(|r| r.status == s).count()
+        let ran = self.scenarios.iter().filter(|r| r.status == s).count();
+        ran + self.not_run.iter().filter(|n| n.status == s).count()
+    }
+
+    /// The counts every writer shows, in one wording: passes (with
+    /// warnings among them), failures (undefined steps among them), and
+    /// what was not run, not needed or not selected.
+    pub fn tally(&self) -> String {
+        let among = |n: usize, what: &str| match n {
+            0 => String::new(),
+            n => format!(" ({n} {what})"),
+        };
+        let c = |s| self.count(s);
+        let warned = c(Status::PassedWithWarning);
+        let undefined = c(Status::UndefinedStep);
+        format!(
+            "{} passed{}, {} failed{}, {} not run, {} not needed, {} not selected",
+            c(Status::Passed) + warned,
+            among(warned, "with warnings"),
+            c(Status::Failed) + undefined,
+            among(undefined, "with an undefined step"),
+            c(Status::NotRun),
+            c(Status::NotNeeded),
+            c(Status::NotSelected),
+        )
     }
 
     /// Exit 0 only when scenarios ran and every one passed.
     pub fn success(&self) -> bool {
-        !self.scenarios.is_empty() && self.scenarios.iter().all(|r| r.status == Status::Passed)
+        !self.scenarios.is_empty() && self.scenarios.iter().all(|r| r.status.passed())
     }
 }
 
@@ -255,13 +340,13 @@ mod tests {
                     feature: "F".into(),
                     name: "wire".into(),
                     reason: "stand-in".into(),
-                    kind: NotRunKind::Skipped,
+                    status: Status::NotRun,
                 },
                 NotRun {
                     feature: "G".into(),
                     name: "other".into(),
                     reason: "--tags".into(),
-                    kind: NotRunKind::NotSelected,
+                    status: Status::NotSelected,
                 },
             ],
             measurements: vec!["kafka time-to-healthy: 5.10 s".into()],
@@ -284,7 +369,7 @@ mod tests {
         ]);
         let s = o.summary();
         assert!(
-            s.contains("NOT PASSED [Failed] F / bad\n    expected: x\n    observed: y\n"),
+            s.contains("FAILED F / bad\n    expected: x\n    observed: y\n"),
             "{s}"
         );
         assert!(s.contains("NOT RUN wire: stand-in\n"), "{s}");
@@ -300,7 +385,9 @@ mod tests {
             "{s}"
         );
         assert!(
-            s.ends_with("kraft-acceptance: 1 passed, 1 failed, 0 skipped, 1 not run\n"),
+            s.ends_with(
+                "kraft-acceptance: 1 passed, 1 failed, 1 not run, 0 not needed, 1 not selected\n"
+            ),
             "{s}"
         );
         assert!(!o.success());
@@ -309,7 +396,7 @@ mod tests {
     #[test]
     fn a_pass_with_a_warning_says_so() {
         let mut warned = sc("engine", Status::Passed, None);
-        warned.warnings = vec!["WARNING: engine 20.10.24 is before 28.0.0".into()];
+        warned.warned(vec!["WARNING: engine 20.10.24 is before 28.0.0".into()]);
         let o = outcome(vec![sc("ok", Status::Passed, None), warned]);
         let s = o.summary();
         assert!(
@@ -320,7 +407,7 @@ mod tests {
         );
         assert!(
             s.ends_with(
-                "kraft-acceptance: 2 passed (1 with warnings), 0 failed, 0 skipped, 1 not run\n"
+                "kraft-acceptance: 2 passed (1 with warnings), 0 failed, 1 not run, 0 not needed, 1 not selected\n"
             ),
             "{s}"
         );
@@ -331,6 +418,6 @@ mod tests {
     fn success_needs_scenarios_and_all_passed() {
         assert!(outcome(vec![sc("ok", Status::Passed, None)]).success());
         assert!(!outcome(vec![]).success());
-        assert!(!outcome(vec![sc("s", Status::Skipped, None)]).success());
+        assert!(!outcome(vec![sc("s", Status::UndefinedStep, None)]).success());
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use cucumber::gherkin::tagexpr::TagOperation;
 
-use super::outcome::{NotRun, NotRunKind};
+use super::outcome::{NotRun, Status};
 
 include!(concat!(env!("OUT_DIR"), "/features.rs"));
 
@@ -204,7 +204,7 @@ pub fn select(
             feature: s.feature,
             name: s.name,
             reason: format!("not selected by --tags \"{}\"", expr.unwrap_or_default()),
-            kind: NotRunKind::NotSelected,
+            status: Status::NotSelected,
         })
         .collect();
     (selected, left)
@@ -215,12 +215,12 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
     selected
         .iter()
         .filter_map(|s| {
-            let (reason, kind) = why_not(s, p)?;
+            let (reason, status) = why_not(s, p)?;
             Some(NotRun {
                 feature: s.feature.clone(),
                 name: s.name.clone(),
                 reason,
-                kind,
+                status,
             })
         })
         .collect()
@@ -228,73 +228,74 @@ pub fn not_run(selected: &[Selected], p: &Policy) -> Vec<NotRun> {
 
 /// What the target does not have for `s`: files to scan (its criterion is
 /// not proven), a Redis (not needed).
-fn nothing_there(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
+fn nothing_there(s: &Selected, p: &Policy) -> Option<(String, Status)> {
     if let Some(why) = p.nothing_to_scan.as_ref().filter(|_| s.has(DOCS_SCAN_TAG)) {
-        return Some((why.clone(), NotRunKind::Skipped));
+        return Some((why.clone(), Status::NotRun));
     }
     let why = p.no_redis.as_ref().filter(|_| s.has(REDIS_TAG))?;
-    Some((why.clone(), NotRunKind::Alternative))
+    Some((why.clone(), Status::NotNeeded))
 }
 
-/// Why this run does not run `s`, and of which kind; `None`: it runs.
-fn why_not(s: &Selected, p: &Policy) -> Option<(String, NotRunKind)> {
+/// Why this run does not run `s`, and whether its criterion needs it
+/// ([`Status::NotRun`]) or not ([`Status::NotNeeded`]); `None`: it runs.
+fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
     use crate::target::Bootstrap;
-    use NotRunKind::{Alternative, Skipped};
+    use Status::NotNeeded;
     if let Some(l) = s.layerings.iter().find(|l| !p.layerings.contains(l)) {
         let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
-        return Some((reason, Skipped));
+        return Some((reason, Status::NotRun));
     }
     if let Some(why) = p
         .registry_unreachable
         .as_ref()
         .filter(|_| s.has(REGISTRY_TAG))
     {
-        return Some((why.clone(), Skipped));
+        return Some((why.clone(), Status::NotRun));
     }
     if let Some(why) = nothing_there(s, p) {
         return Some(why);
     }
-    let (reason, kind) = if s.has(BOOTSTRAP_SERVICE_TAG)
+    let (reason, status) = if s.has(BOOTSTRAP_SERVICE_TAG)
         && matches!(p.bootstrap, Some(Bootstrap::Command(_)))
     {
-        ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Skipped)
+        ("the bootstrap is a host command ([bootstrap] command): kraft-acceptance runs it once Kafka is healthy, so no compose dependency is needed", Status::NotRun)
     } else if (s.has(BOOTSTRAP_SERVICE_TAG) || s.has(BOOTSTRAP_TAG))
         && p.bootstrap == Some(Bootstrap::None)
     {
-        ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Skipped)
+        ("the target declares no bootstrap ([bootstrap] none = true): its applications create their topics", Status::NotRun)
     } else if s.has(MANIFEST_TAG) && p.bootstrap == Some(Bootstrap::None) && p.stack && !p.attached
     {
-        ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Skipped)
+        ("the applications create the topics ([bootstrap] none = true), and an owned run starts only Kafka and Redis: attach to a deployment to check them", Status::NotRun)
     } else if s.has(VALIDATORS_TAG) && p.no_validators {
-        ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Skipped)
+        ("the target declares no validators (no `validators` in kraft-acceptance.toml; its pyproject.toml declares none of validate-docs, validate-tasks, index-tasks as pdm scripts)", Status::NotRun)
     } else if s.has(HOST_TAG) && !p.host_checks {
-        ("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host", Skipped)
+        ("host check: it connects to this host's own non-loopback addresses; run with --host-checks on the deployment host", Status::NotRun)
     } else if !p.stack {
         return None;
     } else if s.has(NEIGHBOUR_TAG) && !p.root {
-        ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Skipped)
+        ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Status::NotRun)
     } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
-        ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Skipped)
+        ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Status::NotRun)
     } else if s.has(RECREATES_TAG) && p.attached {
-        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Skipped)
+        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Status::NotRun)
     } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
         (
             "attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment",
-            Skipped,
+            Status::NotRun,
         )
     } else if s.has(ATTACH_TAG) && !p.attached {
         (
             "owned stack: the bootstrap scenario creates and checks the topics itself",
-            Alternative,
+            NotNeeded,
         )
     } else if s.has(MANIFEST_TAG) && p.no_manifest && p.run_topic_setup {
-        ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", Alternative)
+        ("no topics manifest: the bootstrap scenario (--run-topic-setup) judged the broker's topics before and after", NotNeeded)
     } else if s.has(MANIFEST_TAG) && p.no_manifest {
-        ("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment", Skipped)
+        ("no topics manifest (none named as topics_manifest in kraft-acceptance.toml, none mounted into the bootstrap): only a run of the bootstrap shows its topics; --run-topic-setup runs it on the deployment", Status::NotRun)
     } else {
         return None;
     };
-    Some((reason.to_string(), kind))
+    Some((reason.to_string(), status))
 }
 
 #[cfg(test)]
@@ -321,7 +322,7 @@ mod tests {
         let names = |p: Policy| {
             not_run(&sel, &p)
                 .into_iter()
-                .map(|n| (n.name, n.kind))
+                .map(|n| (n.name, n.status))
                 .collect::<Vec<_>>()
         };
         let owned = Policy {
@@ -335,8 +336,8 @@ mod tests {
         assert_eq!(
             names(cmd),
             vec![
-                ("waits".into(), NotRunKind::Skipped),
-                ("exists".into(), NotRunKind::Alternative)
+                ("waits".into(), Status::NotRun),
+                ("exists".into(), Status::NotNeeded)
             ],
             "the command itself runs"
         );
@@ -388,11 +389,7 @@ mod tests {
             "{}",
             n[0].reason
         );
-        assert_eq!(
-            n[0].kind,
-            NotRunKind::Skipped,
-            "its criterion is not proven"
-        );
+        assert_eq!(n[0].status, Status::NotRun, "its criterion is not proven");
         let both = Policy {
             layerings: vec!["infrastructure".into(), "hemma".into()],
             ..Default::default()
@@ -415,8 +412,8 @@ mod tests {
         assert_eq!(n.len(), 1, "{n:?}");
         assert_eq!((n[0].name.as_str(), n[0].reason.as_str()), ("scan", why));
         assert_eq!(
-            n[0].kind,
-            NotRunKind::Skipped,
+            n[0].status,
+            Status::NotRun,
             "its criterion is not proven"
         );
         assert!(not_run(&sel, &Policy::default()).is_empty());
@@ -437,8 +434,8 @@ mod tests {
         let n = not_run(&sel, &p);
         assert_eq!(n.len(), 1, "{n:?}");
         assert_eq!(
-            (n[0].name.as_str(), n[0].kind),
-            ("ping", NotRunKind::Alternative)
+            (n[0].name.as_str(), n[0].status),
+            ("ping", Status::NotNeeded)
         );
         assert!(not_run(&sel, &Policy::default()).is_empty());
         let all = scenarios(&feature_sources(None).unwrap()).unwrap();
@@ -604,7 +601,7 @@ mod tests {
                 ..attached_real.clone()
             },
         );
-        assert_eq!(n[0].kind, NotRunKind::Alternative);
+        assert_eq!(n[0].status, Status::NotNeeded);
         let n = not_run(
             &man,
             &Policy {
@@ -614,8 +611,8 @@ mod tests {
             },
         );
         assert_eq!(
-            (n[0].kind, n[0].reason.starts_with("owned stack")),
-            (NotRunKind::Alternative, true)
+            (n[0].status, n[0].reason.starts_with("owned stack")),
+            (Status::NotNeeded, true)
         );
     }
 
@@ -630,8 +627,8 @@ mod tests {
                     ..Default::default()
                 }
             )[0]
-            .kind,
-            NotRunKind::Skipped
+            .status,
+            Status::NotRun
         );
         assert!(not_run(&val, &Policy::default()).is_empty());
         let reg = [s("reg", &["registry"])];

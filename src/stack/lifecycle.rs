@@ -182,15 +182,15 @@ impl Stack {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as i64)
             .unwrap_or(0);
-        let args = format!("run --rm {service}");
+        let command = format!("docker compose run --rm {service}");
         let out = tokio::time::timeout(limit, cmd.output())
             .await
-            .map_err(|_| StackError::Run {
-                args: args.clone(),
+            .map_err(|_| StackError::Command {
+                command: command.clone(),
                 reason: format!("still running after {} s", limit.as_secs()),
             })?
-            .map_err(|e| StackError::Run {
-                args,
+            .map_err(|e| StackError::Command {
+                command,
                 reason: e.to_string(),
             })?;
         let text = format!(

@@ -79,18 +79,16 @@ pub enum StackError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("project {project} has no container of service {service}; is it deployed? (docker compose -p {project} ps)")]
-    NotRunning { project: String, service: String },
     #[error("{role}'s service \"{service}\" is not in the layering (services: {have}); name it in kraft-acceptance.toml: [names] {} = \"...\"", role.to_lowercase())]
     NoService {
         role: String,
         service: String,
         have: String,
     },
-    #[error("no container of service \"{service}\" in project {project}")]
+    #[error("project {project} has no container of service \"{service}\"; is it deployed? (docker compose -p {project} ps)")]
     NoContainer { project: String, service: String },
-    #[error("`docker compose {args}`: {reason}")]
-    Run { args: String, reason: String },
+    /// A command the stack ran (`docker compose ...`, the bootstrap's host
+    /// command) could not run, ran too long or failed.
     #[error("`{command}`: {reason}")]
     Command { command: String, reason: String },
     #[error(transparent)]

@@ -253,7 +253,7 @@ impl Stack {
             let c = containers
                 .iter()
                 .find(|c| &c.service == service && !c.oneoff)
-                .ok_or_else(|| StackError::NotRunning {
+                .ok_or_else(|| StackError::NoContainer {
                     project: project.into(),
                     service: service.clone(),
                 })?;

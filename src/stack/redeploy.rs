@@ -54,18 +54,18 @@ impl Stack {
         let limit = self.wait_limit + Duration::from_secs(120);
         let out = tokio::time::timeout(limit, cmd.output())
             .await
-            .map_err(|_| StackError::Run {
-                args: shown.clone(),
+            .map_err(|_| StackError::Command {
+                command: format!("docker compose {shown}"),
                 reason: format!("still running after {} s", limit.as_secs()),
             })?
-            .map_err(|e| StackError::Run {
-                args: shown.clone(),
+            .map_err(|e| StackError::Command {
+                command: format!("docker compose {shown}"),
                 reason: e.to_string(),
             })?;
         if !out.status.success() {
             let text = String::from_utf8_lossy(&out.stderr);
-            return Err(StackError::Run {
-                args: shown,
+            return Err(StackError::Command {
+                command: format!("docker compose {shown}"),
                 reason: crate::probes::compose::one_line(&text),
             });
         }

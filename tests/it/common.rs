@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kraft_acceptance::run::outcome::{Outcome, Status};
+use kraft_acceptance::run::outcome::Outcome;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -49,7 +49,7 @@ impl Run {
         self.outcome
             .iter()
             .flat_map(|o| &o.scenarios)
-            .filter(|s| s.status != Status::Passed)
+            .filter(|s| !s.status.passed())
             .map(|s| s.name.clone())
             .collect()
     }
@@ -172,7 +172,7 @@ pub fn check_variant(dir: &Path, expect: &Expect) -> Result<Run, String> {
         .outcome
         .iter()
         .flat_map(|o| &o.scenarios)
-        .filter(|s| s.status != Status::Passed)
+        .filter(|s| !s.status.passed())
     {
         match &s.failure {
             Some(f) if !f.expected.is_empty() && !f.observed.is_empty() => {}

@@ -18,7 +18,7 @@ fn verdicts(run: &common::Run) -> BTreeMap<String, String> {
     let not_run = o
         .not_run
         .iter()
-        .map(|n| (n.name.clone(), format!("not run ({:?})", n.kind)));
+        .map(|n| (n.name.clone(), format!("not run ({:?})", n.status)));
     ran.chain(not_run).collect()
 }
 

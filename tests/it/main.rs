@@ -18,6 +18,7 @@ mod init;
 mod lifecycle;
 mod neighbour;
 mod oracle;
+mod outcomes;
 mod ownership;
 mod redaction;
 mod references;

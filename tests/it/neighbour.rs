@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use kraft_acceptance::model::evidence::{Neighbour, Row};
 use kraft_acceptance::model::neighbour::Path;
-use kraft_acceptance::run::outcome::Status;
 
 use crate::common;
 
@@ -123,7 +122,7 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
     assert!(
         o.scenarios
             .iter()
-            .any(|s| s.name == SCENARIO && s.status == Status::Passed),
+            .any(|s| s.name == SCENARIO && s.status.passed()),
         "{}",
         guarded.stdout()
     );
@@ -134,7 +133,7 @@ fn the_neighbour_probe_fails_without_the_guard_and_passes_with_it() {
         assert!(
             o.scenarios
                 .iter()
-                .any(|s| s.name == host_client && s.status == Status::Passed),
+                .any(|s| s.name == host_client && s.status.passed()),
             "{host_client}: {}",
             guarded.stdout()
         );

@@ -1,6 +1,7 @@
 //! The project's shape holds: no function in `src/` or `steps/` over 60
 //! lines (as rustfmt lays it out), a README a newcomer reads in minutes,
-//! and every document it points to there.
+//! and every document it points to there, and imports that point one way
+//! (the README's layers).
 
 use std::path::Path;
 
@@ -112,5 +113,149 @@ fn the_readme_is_short_and_every_document_it_names_exists() {
     assert!(
         missing.is_empty(),
         "README.md links to missing files: {missing:?}"
+    );
+}
+
+/// The library's layers, lowest first (the README's "Imports point one
+/// way": cli -> report -> run -> stack and init -> probes and verdicts ->
+/// target -> model, with the helpers that read nothing above model beside
+/// it). A module names only modules of lower layers; two modules of one
+/// layer never name each other (probes and verdicts share model's types).
+const LAYERS: &[&[&str]] = &[
+    &["model", "clock", "dirs"],
+    &["redact"],
+    &["target"],
+    &["probes", "verdicts"],
+    &["stack", "init"],
+    &["run"],
+    &["report"],
+    &["cli"],
+];
+
+fn layer(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+/// The top-level modules a `crate::` path at `at` names: `crate::a::b`
+/// names a, `crate::{a::b, c}` names a and c.
+fn named_at(text: &str, at: usize) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let rest = &text[at + "crate::".len()..];
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)];
+    };
+    let (mut depth, mut out, mut start) = (0, Vec::new(), 0);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                out.push(ident(&group[start..i]));
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(ident(&group[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.retain(|m| !m.is_empty());
+    out
+}
+
+/// Every `crate::` path of each (path under src/, text) that names a
+/// module of its own layer or above, as "FILE:LINE: MODULE imports
+/// crate::NAME"; a module in no layer is named too. Comments are not read.
+fn wrong_imports(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        let module = path
+            .trim_start_matches("src/")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".rs");
+        if module == "lib" {
+            continue;
+        }
+        let Some(own) = layer(module) else {
+            out.push(format!("{path}: module {module} is in no layer of LAYERS"));
+            continue;
+        };
+        let mut offset = 0;
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for (at, _) in code.match_indices("crate::") {
+                for dep in named_at(text, offset + at) {
+                    let up = layer(&dep).is_none_or(|l| l >= own);
+                    if dep != module && up {
+                        out.push(format!("{path}:{}: {module} imports crate::{dep}", n + 1));
+                    }
+                }
+            }
+            offset += line.len();
+        }
+    }
+    out
+}
+
+#[test]
+fn imports_point_one_way() {
+    let mut files = Vec::new();
+    rust_files(&common::root().join("src"), &mut files);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let shown = f.strip_prefix(common::root()).unwrap().display();
+            (shown.to_string(), std::fs::read_to_string(f).unwrap())
+        })
+        .collect();
+    let wrong = wrong_imports(&texts);
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers (README: Imports point one way):\n{}",
+        wrong.join("\n")
+    );
+    assert!(texts.len() > 50, "read {} files of src/", texts.len());
+}
+
+#[test]
+fn the_import_rule_finds_a_planted_wrong_import() {
+    let tree = [
+        (
+            "src/verdicts/x.rs",
+            "use crate::model::a;\nuse crate::probes::compose::C;\n",
+        ),
+        ("src/model/y.rs", "fn f() {\n    crate::stack::up();\n}\n"),
+        (
+            "src/run/z.rs",
+            "use crate::{\n    model::a,\n    report::{B, C},\n};\n",
+        ),
+        (
+            "src/probes/ok.rs",
+            "use crate::model::x;\nuse super::engine;\n// crate::stack, said in a comment\n",
+        ),
+        ("src/probes/mod.rs", "pub use crate::probes::x;\n"),
+        ("src/lib.rs", "pub mod cli;\n"),
+        ("src/extra.rs", "use crate::model::x;\n"),
+    ];
+    let files: Vec<(String, String)> = tree
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    assert_eq!(
+        wrong_imports(&files),
+        vec![
+            "src/verdicts/x.rs:2: verdicts imports crate::probes",
+            "src/model/y.rs:2: model imports crate::stack",
+            "src/run/z.rs:1: run imports crate::report",
+            "src/extra.rs: module extra is in no layer of LAYERS",
+        ]
     );
 }

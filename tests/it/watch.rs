@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kraft_acceptance::report::metrics::state_of;
 use kraft_acceptance::report::Verdicts;
 use kraft_acceptance::run::outcome::Outcome;
 
@@ -135,7 +134,7 @@ fn reported(o: &Outcome) -> BTreeSet<(String, String)> {
     Verdicts::of(o)
         .criteria
         .into_iter()
-        .map(|c| (c.feature, state_of(c.verdict).to_string()))
+        .map(|c| (c.feature, c.verdict.state().to_string()))
         .collect()
 }
 
@@ -274,8 +273,7 @@ fn the_watch_feeds_prometheus_its_criteria_drift_and_alerts() {
         first
             .scenarios
             .iter()
-            .filter(|s| !s.passed_with_warning()
-                && s.status != kraft_acceptance::run::outcome::Status::Passed)
+            .filter(|s| !s.passed_with_warning() && !s.status.passed())
             .collect::<Vec<_>>()
     );
     assert!(
