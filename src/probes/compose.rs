@@ -56,6 +56,22 @@ pub struct ComposeCli {
 /// The default of [`ComposeCli::limit`] (`--compose-limit`).
 pub const DEFAULT_COMPOSE_LIMIT_S: f64 = 60.0;
 
+/// The bound every new [`ComposeCli`] gets, in milliseconds (0: the default).
+static LIMIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Sets the bound of every `ComposeCli` made from now on (`--compose-limit`).
+pub fn set_default_limit(limit: Duration) {
+    let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+    LIMIT_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn default_limit() -> Duration {
+    match LIMIT_MS.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => Duration::from_secs_f64(DEFAULT_COMPOSE_LIMIT_S),
+        ms => Duration::from_millis(ms),
+    }
+}
+
 impl ComposeCli {
     pub fn new(files: Vec<PathBuf>, project_directory: &Path) -> Self {
         Self {
@@ -64,7 +80,7 @@ impl ComposeCli {
             project_name: None,
             profiles: Vec::new(),
             env_files: Vec::new(),
-            limit: Duration::from_secs_f64(DEFAULT_COMPOSE_LIMIT_S),
+            limit: default_limit(),
         }
     }
 

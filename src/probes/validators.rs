@@ -4,7 +4,6 @@
 //! every file outside hidden directories and `__pycache__`.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -171,22 +170,7 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
             .stderr(writer2),
     )
     .map_err(|source| spawn_err(dir, command, source))?;
-    // Only the tail is reported: the last TAIL_BYTES are kept, however
-    // much the command prints.
-    let output = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        while let Ok(n @ 1..) = reader.read(&mut chunk) {
-            buf.extend_from_slice(&chunk[..n]);
-            if buf.len() > 2 * TAIL_BYTES {
-                buf.drain(..buf.len() - TAIL_BYTES);
-            }
-        }
-        if buf.len() > TAIL_BYTES {
-            buf.drain(..buf.len() - TAIL_BYTES);
-        }
-        buf
-    });
+    let output = std::thread::spawn(move || read_tail(&mut reader));
     let exit_code = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status.code(),
@@ -217,6 +201,23 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
         tail,
         changed,
     })
+}
+
+/// Only the tail is reported: the last [`TAIL_BYTES`] are kept, however
+/// much the command prints.
+fn read_tail(reader: &mut impl std::io::Read) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    while let Ok(n @ 1..) = reader.read(&mut chunk) {
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > 2 * TAIL_BYTES {
+            buf.drain(..buf.len() - TAIL_BYTES);
+        }
+    }
+    if buf.len() > TAIL_BYTES {
+        buf.drain(..buf.len() - TAIL_BYTES);
+    }
+    buf
 }
 
 fn spawn_err(dir: &Path, command: &str, source: std::io::Error) -> ValidatorsError {

@@ -30,23 +30,26 @@ pub fn teardown_on_signal(stack: Arc<Stack>) {
 /// owned stack torn down, and the process exits 130 or 143.
 pub fn end_children_on_signal() {
     use tokio::signal::unix::{signal, SignalKind};
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    let Ok(runtime) = runtime else {
-        return;
-    };
-    // Installed here, before any child starts, so no signal falls between.
-    let handlers = runtime.block_on(async {
-        Some((
-            signal(SignalKind::interrupt()).ok()?,
-            signal(SignalKind::terminate()).ok()?,
-        ))
-    });
-    let Some((mut int, mut term)) = handlers else {
-        return;
-    };
+    let (ready, installed) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let Ok(runtime) = runtime else {
+            let _ = ready.send(());
+            return;
+        };
+        let handlers = runtime.block_on(async {
+            Some((
+                signal(SignalKind::interrupt()).ok()?,
+                signal(SignalKind::terminate()).ok()?,
+            ))
+        });
+        // Installed before any child starts, so no signal falls between.
+        let _ = ready.send(());
+        let Some((mut int, mut term)) = handlers else {
+            return;
+        };
         let code = runtime.block_on(async {
             tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 }
         });
@@ -63,6 +66,7 @@ pub fn end_children_on_signal() {
         crate::children::end_all();
         std::process::exit(code);
     });
+    let _ = installed.recv();
 }
 
 /// How long a run waits for an engine that went away to answer again, so
