@@ -108,6 +108,14 @@ pub async fn main() -> ExitCode {
     crate::stack::progress::set_sink(show);
     crate::probes::netns::child_main_if_requested();
     let command = Cli::parse().command;
+    crate::run::signals::end_children_on_signal();
+    let code = command_main(command).await;
+    // Whatever a child left behind goes with the run.
+    crate::children::end_all();
+    code
+}
+
+async fn command_main(command: Command) -> ExitCode {
     match command {
         Command::Clean { dry_run } => return clean(dry_run).await,
         Command::Init {

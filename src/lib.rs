@@ -14,6 +14,7 @@
 //!   binary's crate) are thin glue from a Gherkin phrase to a probe and a
 //!   verdict.
 
+pub mod children;
 pub mod clock;
 pub mod dirs;
 pub mod model;

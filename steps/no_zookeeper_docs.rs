@@ -22,9 +22,7 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
     }
     let line = format!(
         "ZooKeeper scan: {} files, {} mentions outside the allowlist, {} allowed",
-        r.files_scanned,
-        r.findings.len(),
-        r.allowed.len()
+        r.files_scanned, r.findings_total, r.allowed_total
     );
     ctx.measure(line.clone());
     let paths: Vec<String> = t.scan_paths.iter().map(|p| t.display(p)).collect();
@@ -33,6 +31,7 @@ fn docs_scan(w: &mut AcceptanceWorld) -> StepResult {
         &paths,
         &t.scan_allow,
         r.findings,
+        r.findings_total,
     ))?;
     w.saw(line);
     Ok(())

@@ -2,8 +2,10 @@
 //! resolved model, `up`/`down`/`ps` for the stack.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+use std::time::Duration;
 
+use crate::children::{Child, Waited};
 use crate::model::compose::ComposeModel;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +23,12 @@ pub enum ComposeError {
     /// A bug of this harness, not of the machine: said as such.
     #[error("`docker compose {0}` ran on a thread of kraft-acceptance that panicked (a bug of kraft-acceptance; the panic's message is above)")]
     Panicked(String),
+    #[error("`docker compose {args}` did not finish within {seconds:.0} s reading {files}; it was killed (a YAML alias bomb or a FIFO among the files does this; --compose-limit raises the bound)")]
+    TimedOut {
+        args: String,
+        seconds: f64,
+        files: String,
+    },
     #[error("required variable {name} is not set ({message}); compose read {env_file}: set {name} there or in the environment")]
     RequiredVariable {
         name: String,
@@ -40,6 +48,28 @@ pub struct ComposeCli {
     pub profiles: Vec<String>,
     /// Env files (`--env-file`), in order; none: compose reads `<project directory>/.env`.
     pub env_files: Vec<PathBuf>,
+    /// How long a `docker compose` that resolves files (`config`, `down`,
+    /// `ps`...) may run before it is killed with its process group.
+    pub limit: Duration,
+}
+
+/// The default of [`ComposeCli::limit`] (`--compose-limit`).
+pub const DEFAULT_COMPOSE_LIMIT_S: f64 = 60.0;
+
+/// The bound every new [`ComposeCli`] gets, in milliseconds (0: the default).
+static LIMIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Sets the bound of every `ComposeCli` made from now on (`--compose-limit`).
+pub fn set_default_limit(limit: Duration) {
+    let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+    LIMIT_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn default_limit() -> Duration {
+    match LIMIT_MS.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => Duration::from_secs_f64(DEFAULT_COMPOSE_LIMIT_S),
+        ms => Duration::from_millis(ms),
+    }
 }
 
 impl ComposeCli {
@@ -50,6 +80,7 @@ impl ComposeCli {
             project_name: None,
             profiles: Vec::new(),
             env_files: Vec::new(),
+            limit: default_limit(),
         }
     }
 
@@ -60,6 +91,11 @@ impl ComposeCli {
 
     pub fn with_profiles(mut self, profiles: &[String]) -> Self {
         self.profiles = profiles.to_vec();
+        self
+    }
+
+    pub fn with_limit(mut self, limit: Duration) -> Self {
+        self.limit = limit;
         self
     }
 
@@ -90,16 +126,45 @@ impl ComposeCli {
     }
 
     /// Starts `docker compose <args>` with output captured.
-    pub fn spawn(&self, args: &[&str]) -> Result<std::process::Child, ComposeError> {
+    /// In a process group of its own (see [`crate::children`]).
+    pub fn spawn(&self, args: &[&str]) -> Result<Child, ComposeError> {
         let mut all = self.base_args();
         all.extend(args.iter().map(|s| s.to_string()));
-        Command::new("docker")
-            .args(&all)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+        Child::spawn_piped(Command::new("docker").args(&all))
             .map_err(|e| ComposeError::Missing(format!("cannot run `docker`: {e}")))
+    }
+
+    /// Waits for a spawned invocation within `limit`; past it the error
+    /// names the files compose was reading.
+    pub fn finish(
+        &self,
+        args: &[&str],
+        child: Child,
+        limit: Duration,
+        tick: impl FnMut(Duration),
+    ) -> Result<Output, ComposeError> {
+        let out = child.output_watched(limit, tick).map_err(|e| match e {
+            Waited::TimedOut(seconds) => ComposeError::TimedOut {
+                args: args.join(" "),
+                seconds,
+                files: self.files_said(),
+            },
+            Waited::Io(e) => ComposeError::Missing(format!("waiting for `docker`: {e}")),
+        })?;
+        self.check(args, out)
+    }
+
+    /// The files compose reads, in `-f` order, and its env files.
+    fn files_said(&self) -> String {
+        let files = self.files.iter().chain(&self.env_files);
+        let names: Vec<String> = files.map(|f| f.display().to_string()).collect();
+        match names.as_slice() {
+            [] => format!(
+                "the default compose file of {}",
+                self.project_directory.display()
+            ),
+            _ => names.join(", "),
+        }
     }
 
     /// A finished invocation: its output, or an error with stderr in one line.
@@ -141,11 +206,7 @@ impl ComposeCli {
 
     /// Runs `docker compose <args>`; stderr goes into the error, in one line.
     pub fn run(&self, args: &[&str]) -> Result<Output, ComposeError> {
-        let out = self
-            .spawn(args)?
-            .wait_with_output()
-            .map_err(|e| ComposeError::Missing(format!("waiting for `docker`: {e}")))?;
-        self.check(args, out)
+        self.finish(args, self.spawn(args)?, self.limit, |_| {})
     }
 
     /// The merged model, as compose itself resolves it.

@@ -58,6 +58,8 @@ const CHILD_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHILD";
 const BOOTSTRAP_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_BOOTSTRAP";
 const CHECK_ENV: &str = "KRAFT_ACCEPTANCE_NETNS_CHECK";
 const EMBEDDED_DNS: &str = "nameserver 127.0.0.11\noptions ndots:0\n";
+/// How long the in-network probe (metadata, produce, consume) may take.
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Every binary that may be re-executed as the probe child calls this first.
 /// In the child it runs the probe, prints JSON and exits; otherwise returns.
@@ -170,8 +172,15 @@ pub fn probe_in_netns(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     enter_before_exec(&mut cmd, ns, resolv_src);
-    let out = cmd.output().map_err(io(format!(
-        "starting the in-network probe (pid {pid} netns)"
-    )))?;
+    let out = crate::children::output_within(&mut cmd, PROBE_LIMIT).map_err(|e| {
+        let what = format!("the in-network probe (pid {pid} netns)");
+        match e {
+            crate::children::Waited::Io(e) => NetnsError::Io { what, source: e },
+            e => NetnsError::Io {
+                what,
+                source: std::io::Error::other(e.to_string()),
+            },
+        }
+    })?;
     answer(&out)
 }

@@ -16,6 +16,11 @@ pub enum RepoError {
         path: PathBuf,
         source: walkdir::Error,
     },
+    #[error("cannot read {path} (under the ZooKeeper scan's paths): {source}; the scan cannot say it has no mention")]
+    ReadScanned {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("scan_allow pattern \"{pattern}\": {source}")]
     Allowlist {
         pattern: String,
@@ -186,17 +191,43 @@ fn looks_like_manifest(p: &Path) -> bool {
     name.contains("topic") && matches!(ext.as_deref(), None | Some("txt") | Some("list"))
 }
 
+/// Mentions listed per list (outside and inside the allowlist); the rest
+/// are counted.
+pub const MENTIONS_LISTED: usize = 200;
+/// Bytes of a line shown with its mention; a longer line is cut and its
+/// length said.
+pub const LINE_SHOWN: usize = 200;
+
 #[derive(Debug, Default, Clone)]
 pub struct ScanResult {
-    /// `path:line: text` outside the allowlist.
+    /// `path:line: text` outside the allowlist, the first [`MENTIONS_LISTED`].
     pub findings: Vec<String>,
+    /// Every mention outside the allowlist, listed or not.
+    pub findings_total: usize,
     /// `path:line: text` inside the allowlist (reported, not failed).
     pub allowed: Vec<String>,
+    pub allowed_total: usize,
     pub files_scanned: usize,
 }
 
-/// Scans every text file under the target's scan paths (missing paths are
-/// skipped: a repo without a Makefile has nothing to scan there).
+impl ScanResult {
+    fn add(&mut self, allowed: bool, mention: String) {
+        let (list, total) = match allowed {
+            true => (&mut self.allowed, &mut self.allowed_total),
+            false => (&mut self.findings, &mut self.findings_total),
+        };
+        *total += 1;
+        if list.len() < MENTIONS_LISTED {
+            list.push(mention);
+        }
+    }
+}
+
+/// Scans every file under the target's scan paths, as bytes (a mention in
+/// Latin-1 is a mention), a line at a time so memory does not grow with a
+/// file. Missing paths are skipped (a repo without a Makefile has nothing
+/// to scan there); a file or directory that cannot be read fails the scan.
+/// Symbolic links, FIFOs and devices are not followed or read.
 pub fn scan_zookeeper(target: &Target) -> Result<ScanResult, RepoError> {
     let allow = allowlist(&target.scan_allow)?;
     let mut out = ScanResult::default();
@@ -209,18 +240,18 @@ pub fn scan_zookeeper(target: &Target) -> Result<ScanResult, RepoError> {
             if !entry.file_type().is_file() || is_hidden(entry.path(), root) {
                 continue;
             }
-            // Binary or non-UTF-8 files are not docs or scripts.
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
-                continue;
-            };
-            out.files_scanned += 1;
             let shown = target.display(entry.path());
-            let hits = mentions(&shown, &text);
-            if allow.is_match(&shown) {
-                out.allowed.extend(hits);
-            } else {
-                out.findings.extend(hits);
-            }
+            let allowed = allow.is_match(&shown);
+            let read = |source| RepoError::ReadScanned {
+                path: entry.path().to_path_buf(),
+                source,
+            };
+            let file = std::fs::File::open(entry.path()).map_err(read)?;
+            out.files_scanned += 1;
+            scan_stream(file, |line, text| {
+                out.add(allowed, format!("{shown}:{line}: {text}"))
+            })
+            .map_err(read)?;
         }
     }
     Ok(out)
@@ -235,13 +266,106 @@ fn is_hidden(p: &Path, root: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// One line being read: its number, its first bytes, its length, the last
+/// bytes of it (a mention may span two reads), and whether it mentions.
+#[derive(Default)]
+struct Line {
+    number: usize,
+    head: Vec<u8>,
+    len: usize,
+    tail: Vec<u8>,
+    mentions: bool,
+}
+
+const WORD: &[u8] = b"zookeeper";
+
+impl Line {
+    fn push(&mut self, part: &[u8]) {
+        let room = LINE_SHOWN.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&part[..part.len().min(room)]);
+        self.len += part.len();
+        if !self.mentions {
+            let mut joined = self.tail.clone();
+            joined.extend_from_slice(&part[..part.len().min(WORD.len())]);
+            self.mentions = has_word(&joined) || has_word(part);
+        }
+        let keep = WORD.len() - 1;
+        let mut tail = std::mem::take(&mut self.tail);
+        tail.extend_from_slice(&part[part.len().saturating_sub(keep)..]);
+        self.tail = tail[tail.len().saturating_sub(keep)..].to_vec();
+    }
+
+    /// The line as shown: trimmed, cut at [`LINE_SHOWN`] bytes with its length.
+    fn shown(&self) -> String {
+        let text = decode(&self.head);
+        let text = text.trim();
+        match self.len > LINE_SHOWN {
+            true => format!("{text}… (line cut; {} bytes)", self.len),
+            false => text.to_string(),
+        }
+    }
+}
+
+fn has_word(b: &[u8]) -> bool {
+    b.windows(WORD.len()).any(|w| w.eq_ignore_ascii_case(WORD))
+}
+
+/// UTF-8 where it is; else each byte as Latin-1 (what older docs use).
+fn decode(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        // A cut in the middle of a character is still UTF-8.
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(b).into_owned(),
+        Err(_) => b.iter().map(|&c| c as char).collect(),
+    }
+}
+
+/// Reads `r` to its end, calling `found(line number, shown text)` for
+/// each line that mentions ZooKeeper (any case).
+pub fn scan_stream(
+    mut r: impl std::io::Read,
+    mut found: impl FnMut(usize, String),
+) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut line = Line {
+        number: 1,
+        ..Line::default()
+    };
+    let mut end = |line: &mut Line| {
+        if line.mentions {
+            found(line.number, line.shown());
+        }
+        *line = Line {
+            number: line.number + 1,
+            ..Line::default()
+        };
+    };
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let mut parts = buf[..n].split(|b| *b == b'\n').peekable();
+        while let Some(part) = parts.next() {
+            line.push(part);
+            if parts.peek().is_some() {
+                end(&mut line);
+            }
+        }
+    }
+    if line.len > 0 {
+        end(&mut line);
+    }
+    Ok(())
+}
+
 /// Lines of `text` that mention ZooKeeper, as `path:line: text`.
 pub fn mentions(path: &str, text: &str) -> Vec<String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.to_lowercase().contains("zookeeper"))
-        .map(|(i, l)| format!("{path}:{}: {}", i + 1, l.trim()))
-        .collect()
+    let mut out = Vec::new();
+    let _ = scan_stream(text.as_bytes(), |n, l| out.push(format!("{path}:{n}: {l}")));
+    out
 }
 
 pub fn allowlist(patterns: &[String]) -> Result<GlobSet, RepoError> {
@@ -276,6 +400,116 @@ mod tests {
             ]
         );
         assert!(mentions("a", "KRaft only").is_empty());
+    }
+
+    #[test]
+    fn latin1_long_lines_and_split_reads_are_scanned_as_bytes() {
+        // "Zoo" + "Keeper", Latin-1 around it (0xE4 is ä, not UTF-8).
+        let latin1 = b"Vi k\xe4r ZooKeeper h\xe4r\n";
+        assert_eq!(
+            mentions_of(latin1),
+            vec!["1: Vi k\u{e4}r ZooKeeper h\u{e4}r"]
+        );
+        // A line longer than is shown: cut, its length said.
+        let mut long = vec![b'x'; 300_000];
+        long.extend_from_slice(b" zookeeper\nok\n");
+        assert_eq!(
+            mentions_of(&long),
+            vec![format!(
+                "1: {}… (line cut; 300010 bytes)",
+                "x".repeat(LINE_SHOWN)
+            )]
+        );
+        // A mention across two reads of a reader that returns 4 bytes at a time.
+        let mut found = Vec::new();
+        let text = b"abc\nkafka not zookeeper\n";
+        scan_stream(Trickle(text, 0), |n, l| found.push(format!("{n}: {l}"))).unwrap();
+        assert_eq!(found, vec!["2: kafka not zookeeper"]);
+    }
+
+    /// A reader that hands out 4 bytes at a time.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = (self.0.len() - self.1).min(4).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    fn mentions_of(b: &[u8]) -> Vec<String> {
+        let mut found = Vec::new();
+        scan_stream(b, |n, l| found.push(format!("{n}: {l}"))).unwrap();
+        found
+    }
+
+    fn scan_target(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Target) {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        for (name, body) in files {
+            std::fs::write(root.join(name), body).unwrap();
+        }
+        std::fs::write(
+            root.join("kraft-acceptance.toml"),
+            "layerings = {}\nscan_paths = [\"docs\"]\n",
+        )
+        .unwrap();
+        let t = Target::load(&root).unwrap();
+        (d, t)
+    }
+
+    #[test]
+    fn a_latin1_doc_mentioning_zookeeper_is_a_finding() {
+        let (_d, t) = scan_target(&[
+            ("docs/a.md", b"KRaft only\n"),
+            (
+                "docs/b.md",
+                b"Gammal ZooKeeper-konfiguration f\xf6r Kafka\n",
+            ),
+        ]);
+        let r = scan_zookeeper(&t).unwrap();
+        assert_eq!(r.files_scanned, 2);
+        assert_eq!(
+            r.findings,
+            vec!["docs/b.md:1: Gammal ZooKeeper-konfiguration f\u{f6}r Kafka"]
+        );
+    }
+
+    #[test]
+    fn mentions_are_listed_up_to_a_bound_and_counted() {
+        let many = "zookeeper\n".repeat(MENTIONS_LISTED + 50);
+        let (_d, t) = scan_target(&[("docs/a.md", many.as_bytes())]);
+        let r = scan_zookeeper(&t).unwrap();
+        assert_eq!(
+            (r.findings.len(), r.findings_total),
+            (MENTIONS_LISTED, MENTIONS_LISTED + 50)
+        );
+    }
+
+    #[test]
+    fn an_unreadable_doc_fails_the_scan_naming_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let (d, t) = scan_target(&[("docs/a.md", b"KRaft\n"), ("docs/b.md", b"zookeeper\n")]);
+        let b = t.dir.join("docs/b.md");
+        std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o000)).unwrap();
+        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        // As root the file would still be readable: the scan runs on a thread
+        // whose file-system uid is nobody's (setfsuid is per thread and drops
+        // the file capabilities); as another user the mode alone does it.
+        let r = std::thread::spawn(move || {
+            unsafe { nix::libc::setfsuid(65534) };
+            scan_zookeeper(&t)
+        })
+        .join()
+        .unwrap();
+        let e = r.unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("cannot read {} ", b.display()))
+                && e.contains("ermission denied"),
+            "{e}"
+        );
     }
 
     #[test]

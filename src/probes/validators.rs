@@ -4,8 +4,6 @@
 //! every file outside hidden directories and `__pycache__`.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,8 +12,13 @@ use sha2::{Digest, Sha256};
 
 use crate::model::validators::{describe_change, CommandRun};
 
+/// How long a `git` that lists the repo's files may take.
+const GIT_LIMIT: Duration = Duration::from_secs(60);
+
 /// Lines of output kept for the report.
 const TAIL_LINES: usize = 12;
+/// Bytes of output read for those lines.
+const TAIL_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ValidatorsError {
@@ -38,12 +41,13 @@ pub type Tree = BTreeMap<String, ([u8; 32], Option<String>)>;
 
 /// The files of `dir` and their content.
 pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
-    let in_git = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let in_git = crate::children::output_within(
+        Command::new("git")
+            .args(["rev-parse", "--is-inside-work-tree"])
+            .current_dir(dir),
+        GIT_LIMIT,
+    )
+    .is_ok_and(|o| o.status.success());
     let files = if in_git {
         git_files(dir)?
     } else {
@@ -51,8 +55,13 @@ pub fn snapshot(dir: &Path) -> Result<Tree, ValidatorsError> {
     };
     let mut tree = Tree::new();
     for f in files {
-        // A tracked file that was deleted is listed by git but absent.
-        if let Ok(bytes) = std::fs::read(dir.join(&f)) {
+        // A tracked file that was deleted is listed by git but absent; a
+        // FIFO or device is not read (a read would block or never end).
+        let path = dir.join(&f);
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(&path) {
             let hash = Sha256::digest(&bytes).into();
             let text = (bytes.len() <= KEEP_TEXT)
                 .then(|| String::from_utf8(bytes).ok())
@@ -69,19 +78,21 @@ fn git_files(dir: &Path) -> Result<Vec<String>, ValidatorsError> {
         dir: dir.to_path_buf(),
         message,
     };
-    let o = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "--",
-            ".",
-        ])
-        .current_dir(dir)
-        .output()
-        .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
+    let o = crate::children::output_within(
+        Command::new("git")
+            .args([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                ".",
+            ])
+            .current_dir(dir),
+        GIT_LIMIT,
+    )
+    .map_err(|e| tree_err(format!("git ls-files: {e}")))?;
     if !o.status.success() {
         return Err(tree_err(format!(
             "git ls-files: {}",
@@ -150,33 +161,29 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
         .try_clone()
         .map_err(|source| spawn_err(dir, command, source))?;
     // Its own process group, so a timeout ends whatever it started too.
-    let mut child = Command::new("sh")
-        .args(["-c", command])
-        .process_group(0)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(writer)
-        .stderr(writer2)
-        .spawn()
-        .map_err(|source| spawn_err(dir, command, source))?;
-    let output = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = reader.read_to_end(&mut buf);
-        buf
-    });
+    let mut child = crate::children::Child::spawn(
+        Command::new("sh")
+            .args(["-c", command])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(writer2),
+    )
+    .map_err(|source| spawn_err(dir, command, source))?;
+    let output = std::thread::spawn(move || read_tail(&mut reader));
     let exit_code = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status.code(),
             Ok(None) if started.elapsed() > limit => {
-                let pgid = nix::unistd::Pid::from_raw(child.id() as i32);
-                let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
-                let _ = child.wait();
+                child.kill();
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             Err(_) => break None,
         }
     };
+    // What it left running in its group ends with it, so its output ends.
+    child.kill();
     let seconds = started.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&output.join().unwrap_or_default()).into_owned();
     let lines: Vec<String> = text
@@ -194,6 +201,23 @@ pub fn run(dir: &Path, command: &str, limit: Duration) -> Result<CommandRun, Val
         tail,
         changed,
     })
+}
+
+/// Only the tail is reported: the last [`TAIL_BYTES`] are kept, however
+/// much the command prints.
+fn read_tail(reader: &mut impl std::io::Read) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    while let Ok(n @ 1..) = reader.read(&mut chunk) {
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > 2 * TAIL_BYTES {
+            buf.drain(..buf.len() - TAIL_BYTES);
+        }
+    }
+    if buf.len() > TAIL_BYTES {
+        buf.drain(..buf.len() - TAIL_BYTES);
+    }
+    buf
 }
 
 fn spawn_err(dir: &Path, command: &str, source: std::io::Error) -> ValidatorsError {

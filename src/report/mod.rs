@@ -207,14 +207,16 @@ impl Headline {
 
 /// The target's git commit, when it is a git checkout.
 pub(crate) fn git_commit(t: &Target) -> Option<String> {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(&t.dir)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    crate::children::output_within(
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&t.dir)
+            .args(["rev-parse", "HEAD"]),
+        std::time::Duration::from_secs(30),
+    )
+    .ok()
+    .filter(|o| o.status.success())
+    .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 /// Target identity: git commit (if any) and each compose file's sha256.

@@ -8,18 +8,19 @@ use crate::stack::Stack;
 /// `docker compose version`, said in words; read while the scenarios run,
 /// it costs the run nothing (before `up` it would compete with the preflight).
 pub fn compose_version() -> String {
-    std::process::Command::new("docker")
-        .args(["compose", "version", "--short"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| {
-            format!(
-                "Docker Compose {}",
-                String::from_utf8_lossy(&o.stdout).trim()
-            )
-        })
-        .unwrap_or_else(|| "not available".into())
+    crate::children::output_within(
+        std::process::Command::new("docker").args(["compose", "version", "--short"]),
+        std::time::Duration::from_secs(30),
+    )
+    .ok()
+    .filter(|o| o.status.success())
+    .map(|o| {
+        format!(
+            "Docker Compose {}",
+            String::from_utf8_lossy(&o.stdout).trim()
+        )
+    })
+    .unwrap_or_else(|| "not available".into())
 }
 
 pub async fn read(stack: Option<&Stack>, compose: String) -> Environment {

@@ -48,6 +48,12 @@ pub enum RunError {
     Stack(#[from] StackError),
     #[error("the runtime scenarios need the layering \"{0}\", which the target does not have")]
     NoRuntimeLayering(String),
+    #[error(transparent)]
+    Flag(#[from] options::FlagError),
+    #[error("--layering {0}: the target has no such layering (layerings: {1})")]
+    UnknownLayering(String, String),
+    #[error("{0}: [layerings] is empty; a target needs at least one layering to verify")]
+    NoLayerings(String),
 }
 
 /// A finished run: the typed outcome and what cucumber's own writers wrote.
@@ -262,12 +268,24 @@ fn select(
     ),
     RunError,
 > {
+    opts.check()?;
+    crate::probes::compose::set_default_limit(Duration::from_secs_f64(opts.compose_limit));
     let filter = opts
         .tags
         .as_deref()
         .map(selection::parse_tags)
         .transpose()?;
     let target = Target::load(&opts.project_dir)?;
+    if target.layerings.is_empty() {
+        let toml = target.dir.join(crate::target::CONFIG_FILE);
+        return Err(RunError::NoLayerings(toml.display().to_string()));
+    }
+    if let Some(l) = opts.layering.as_ref() {
+        if !target.layerings.contains_key(l) {
+            let known: Vec<&str> = target.layerings.keys().map(String::as_str).collect();
+            return Err(RunError::UnknownLayering(l.clone(), known.join(", ")));
+        }
+    }
     let sources = selection::feature_sources(opts.features.as_deref())?;
     let (selected, unselected) = selection::select(
         selection::scenarios(&sources)?,

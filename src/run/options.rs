@@ -7,6 +7,17 @@ use crate::stack::ImageChoice;
 
 pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
 pub const DEFAULT_LOCK_WAIT_S: f64 = 600.0;
+/// The longest any of the time flags may say: a week.
+pub const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+
+/// A flag's value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} {value}: {why}")]
+pub struct FlagError {
+    pub flag: &'static str,
+    pub value: String,
+    pub why: String,
+}
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct VerifyOptions {
@@ -69,12 +80,17 @@ pub struct VerifyOptions {
     pub layering: Option<String>,
     /// Longest wait, in seconds, for Kafka or Redis to become healthy.
     /// The 60 s criterion is judged on the engine's own timestamps.
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S, allow_negative_numbers = true)]
     pub wait_limit: f64,
     /// Longest wait, in seconds, for another run of kraft-acceptance
     /// on this host (they publish the same ports) to finish.
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT_S)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT_S, allow_negative_numbers = true)]
     pub lock_wait: f64,
+    /// Longest a `docker compose` that resolves the files (`config`,
+    /// `down`...) may run before it is killed with its process group: a
+    /// YAML alias bomb or a FIFO among the files would hold it for ever.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::probes::compose::DEFAULT_COMPOSE_LIMIT_S, allow_negative_numbers = true)]
+    pub compose_limit: f64,
 }
 
 impl VerifyOptions {
@@ -93,7 +109,29 @@ impl VerifyOptions {
             host_checks: false,
             verbose: false,
             lock_wait: DEFAULT_LOCK_WAIT_S,
+            compose_limit: crate::probes::compose::DEFAULT_COMPOSE_LIMIT_S,
         }
+    }
+
+    /// Every time flag is a positive, finite number of seconds, at most
+    /// [`MAX_SECONDS`]; checked before anything runs.
+    pub fn check(&self) -> Result<(), FlagError> {
+        for (flag, v) in [
+            ("--wait-limit", self.wait_limit),
+            ("--lock-wait", self.lock_wait),
+            ("--compose-limit", self.compose_limit),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= MAX_SECONDS) {
+                return Err(FlagError {
+                    flag,
+                    value: v.to_string(),
+                    why: format!(
+                        "want a number of seconds above 0 and at most {MAX_SECONDS} (a week)"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The running compose project verified read-only (`--attach`).

@@ -1,11 +1,12 @@
-//! What ends an owned run from outside: SIGINT/SIGTERM (stop an in-flight
-//! `up`, tear the stack down, exit 130/143), and the Docker Engine going
+//! What ends a run from outside: SIGINT/SIGTERM (kill every child's
+//! process group; for an owned stack, stop an in-flight `up` and tear the
+//! stack down; exit 130/143), and the Docker Engine going
 //! away mid-run (wait for it to answer again, tear the stack down, exit 2
 //! with one line). The normal path may finish meanwhile; it then waits for
 //! the teardown (see [`Stack::down`]) and exits with the same code.
 
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::stack::Stack;
 
@@ -16,24 +17,56 @@ pub fn interrupted() -> Option<i32> {
     Some(INTERRUPTED.load(Ordering::SeqCst)).filter(|c| *c != 0)
 }
 
+/// The owned stack a signal tears down, once there is one.
+static STACK: Mutex<Option<Arc<Stack>>> = Mutex::new(None);
+
+/// From here on a signal also tears `stack` down.
 pub fn teardown_on_signal(stack: Arc<Stack>) {
+    *STACK.lock().unwrap_or_else(|p| p.into_inner()) = Some(stack);
+}
+
+/// Listens for SIGINT and SIGTERM on a thread of its own (heard even when
+/// every runtime worker is blocked): the children's groups are killed, an
+/// owned stack torn down, and the process exits 130 or 143.
+pub fn end_children_on_signal() {
     use tokio::signal::unix::{signal, SignalKind};
-    tokio::spawn(async move {
-        let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
+    let (ready, installed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let Ok(runtime) = runtime else {
+            let _ = ready.send(());
             return;
         };
-        let code = tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 };
+        let handlers = runtime.block_on(async {
+            Some((
+                signal(SignalKind::interrupt()).ok()?,
+                signal(SignalKind::terminate()).ok()?,
+            ))
+        });
+        // Installed before any child starts, so no signal falls between.
+        let _ = ready.send(());
+        let Some((mut int, mut term)) = handlers else {
+            return;
+        };
+        let code = runtime.block_on(async {
+            tokio::select! { _ = int.recv() => 130, _ = term.recv() => 143 }
+        });
         INTERRUPTED.store(code, Ordering::SeqCst);
-        crate::stack::progress::abort(&format!("interrupted; tearing down {}", stack.project));
-        stack.stop_up();
-        if let Err(e) = stack.down() {
-            crate::stack::progress::notice(&format!("teardown failed: {e}"));
+        crate::children::end_all();
+        let stack = STACK.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(stack) = stack {
+            crate::stack::progress::abort(&format!("interrupted; tearing down {}", stack.project));
+            stack.stop_up();
+            if let Err(e) = stack.down() {
+                crate::stack::progress::notice(&format!("teardown failed: {e}"));
+            }
         }
+        crate::children::end_all();
         std::process::exit(code);
     });
+    let _ = installed.recv();
 }
 
 /// How long a run waits for an engine that went away to answer again, so
@@ -80,6 +113,7 @@ pub fn end_on_engine_loss(stack: Arc<Stack>) {
         crate::stack::progress::abort(&format!(
             "the Docker Engine stopped answering mid-run ({why}); the run ended and {what}"
         ));
+        crate::children::end_all();
         std::process::exit(2);
     });
 }

@@ -9,6 +9,10 @@ use crate::model::engine::run_time;
 use crate::model::{OneOff, UpResult};
 use crate::probes::compose::{one_line, ComposeError};
 
+/// How long `up -d` may take beyond the compose bound: it creates the
+/// containers (and builds what the files build); it does not wait for health.
+const UP_LIMIT: Duration = Duration::from_secs(600);
+
 impl Stack {
     /// The criterion's exact command: `docker compose up -d kafka redis`.
     /// Attached stacks are never started: their result is set at attach.
@@ -27,11 +31,11 @@ impl Stack {
             let command = format!("docker compose -p {} {}", self.project, args.join(" "));
             let result = self.cli.spawn(&args).and_then(|child| {
                 self.set_up_pid(child.id());
-                let out = child
-                    .wait_with_output()
-                    .map_err(|e| ComposeError::Missing(e.to_string()));
+                let out = self
+                    .cli
+                    .finish(&args, child, self.cli.limit + UP_LIMIT, |_| {});
                 self.set_up_pid(0);
-                self.cli.check(&args, out?)
+                out
             });
             let seconds = started.elapsed().as_secs_f64();
             match result {
@@ -124,9 +128,10 @@ impl Stack {
             .drain(..)
         {
             // Gone already is fine; anything else is said, not fatal.
-            let out = std::process::Command::new("docker")
-                .args(["volume", "rm", "-f", &v])
-                .output();
+            let out = crate::children::output_within(
+                std::process::Command::new("docker").args(["volume", "rm", "-f", &v]),
+                self.cli.limit,
+            );
             if let Err(e) = out {
                 super::progress::notice(&format!(
                     "removing volume {v} that a redeploy carried over: {e}"
@@ -175,7 +180,7 @@ impl Stack {
             cmd.arg("--no-deps");
         }
         cmd.arg(service);
-        cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
+        cmd.stdin(std::process::Stdio::null());
         let started = Instant::now();
         let since_s = crate::probes::engine::Engine::now_s() - 1;
         let since_ns = std::time::SystemTime::now()
@@ -183,7 +188,7 @@ impl Stack {
             .map(|d| d.as_nanos() as i64)
             .unwrap_or(0);
         let command = format!("docker compose run --rm {service}");
-        let out = tokio::time::timeout(limit, cmd.output())
+        let out = tokio::time::timeout(limit, crate::children::tokio_output(&mut cmd))
             .await
             .map_err(|_| StackError::Command {
                 command: command.clone(),
@@ -287,10 +292,10 @@ impl Stack {
             .env("COMPOSE_PROJECT_NAME", &self.project)
             .env("COMPOSE_FILE", files.join(":"))
             .env("COMPOSE_PROFILES", self.cli.profiles.join(","));
-        cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
+        cmd.stdin(std::process::Stdio::null());
         let started = Instant::now();
         let args = format!("sh -c {command:?}");
-        let out = tokio::time::timeout(limit, cmd.output())
+        let out = tokio::time::timeout(limit, crate::children::tokio_output(&mut cmd))
             .await
             .map_err(|_| StackError::Command {
                 command: args.clone(),

@@ -85,8 +85,6 @@ enum PullError {
     Compose(#[from] ComposeError),
     #[error("still pulling after {0} s")]
     Timeout(u64),
-    #[error("waiting for `docker compose pull`: {0}")]
-    Wait(std::io::Error),
     /// The registry's (or the network's) own line.
     #[error("{0}")]
     Refused(String),
@@ -98,30 +96,22 @@ fn pull(cli: &ComposeCli, missing: &[(String, String)], limit: Duration) -> Resu
     let started = std::time::Instant::now();
     let mut args = vec!["pull", "--quiet", "--ignore-buildable"];
     args.extend(missing.iter().map(|(s, _)| s.as_str()));
-    let mut child = cli.spawn(&args)?;
+    let child = cli.spawn(&args)?;
     let mut progress = super::progress::Progress::new();
-    loop {
-        match child.try_wait().map_err(PullError::Wait)? {
-            Some(_) => break,
-            None if started.elapsed() >= limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(PullError::Timeout(limit.as_secs()));
-            }
-            None => {
-                progress.show(&format!(
-                    "pulling {} ({:.0} s / {} s)",
-                    names(missing),
-                    started.elapsed().as_secs_f64(),
-                    limit.as_secs()
-                ));
-                std::thread::sleep(Duration::from_millis(200));
-            }
-        }
-    }
+    let tick = |waited: Duration| {
+        progress.show(&format!(
+            "pulling {} ({:.0} s / {} s)",
+            names(missing),
+            waited.as_secs_f64(),
+            limit.as_secs()
+        ))
+    };
+    let out = match cli.finish(&args, child, limit, tick) {
+        Err(ComposeError::TimedOut { .. }) => return Err(PullError::Timeout(limit.as_secs())),
+        other => other,
+    };
     drop(progress);
-    let out = child.wait_with_output().map_err(PullError::Wait)?;
-    match cli.check(&args, out) {
+    match out {
         Ok(_) => Ok(started.elapsed().as_secs_f64()),
         // Compose reports each service's progress too; the error is the
         // registry's (or the network's) own line.

@@ -49,10 +49,9 @@ impl Stack {
         let mut cmd = tokio::process::Command::new("docker");
         cmd.args(self.cli.base_args())
             .args(args)
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true);
+            .stdin(std::process::Stdio::null());
         let limit = self.wait_limit + Duration::from_secs(120);
-        let out = tokio::time::timeout(limit, cmd.output())
+        let out = tokio::time::timeout(limit, crate::children::tokio_output(&mut cmd))
             .await
             .map_err(|_| StackError::Command {
                 command: format!("docker compose {shown}"),

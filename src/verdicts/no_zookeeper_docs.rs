@@ -10,7 +10,8 @@ pub fn docs_clean(
     files_scanned: usize,
     scan_paths: &[String],
     allow: &[String],
-    findings: Vec<String>,
+    mut findings: Vec<String>,
+    total: usize,
 ) -> Verdict {
     let under = if scan_paths.is_empty() {
         String::new()
@@ -23,7 +24,20 @@ pub fn docs_clean(
         format!(" outside [{}]", allow.join(", "))
     };
     let expected = format!("no ZooKeeper mention in {files_scanned} scanned files{under}{outside}");
-    none_of(&expected, "mentions", findings)
+    if total > findings.len() {
+        let listed = findings.len();
+        findings.push(format!(
+            "… and {} more (the first {listed} are listed)",
+            total - listed
+        ));
+    }
+    match none_of(&expected, "mentions", findings) {
+        Err(mut f) => {
+            f.observed = format!("{total} mentions");
+            Err(f)
+        }
+        ok => ok,
+    }
 }
 
 #[cfg(test)]
@@ -32,15 +46,21 @@ mod tests {
 
     #[test]
     fn docs_scan_fails_on_a_mention_and_passes_with_zero_files() {
-        assert!(docs_clean(0, &["docs".into()], &[], vec![]).is_ok());
-        assert!(docs_clean(3, &[], &[], vec![]).is_ok());
-        let f = docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()]).unwrap_err();
+        assert!(docs_clean(0, &["docs".into()], &[], vec![], 0).is_ok());
+        assert!(docs_clean(3, &[], &[], vec![], 0).is_ok());
+        let f = docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()], 1).unwrap_err();
         assert_eq!(f.observed, "1 mentions");
         assert!(!f.expected.contains("[]"), "{}", f.expected);
-        let f = docs_clean(0, &["docs".into()], &["adr/**".into()], vec!["x".into()]);
+        let f = docs_clean(0, &["docs".into()], &["adr/**".into()], vec!["x".into()], 1);
         assert!(f
             .unwrap_err()
             .expected
             .contains("under docs outside [adr/**]"));
+        let f = docs_clean(3, &[], &[], vec!["docs/a.md:1: zookeeper".into()], 7).unwrap_err();
+        assert_eq!(f.observed, "7 mentions");
+        assert_eq!(
+            f.evidence.last().unwrap(),
+            "… and 6 more (the first 1 are listed)"
+        );
     }
 }

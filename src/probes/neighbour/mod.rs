@@ -53,10 +53,17 @@ pub enum NeighbourError {
 }
 
 fn ip(args: &[&str]) -> Result<(), NeighbourError> {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .map_err(NeighbourError::NoIp)?;
+    let out = crate::children::output_within(
+        Command::new("ip").args(args),
+        std::time::Duration::from_secs(30),
+    )
+    .map_err(|e| match e {
+        crate::children::Waited::Io(e) => NeighbourError::NoIp(e),
+        e => NeighbourError::Ip {
+            args: args.join(" "),
+            stderr: e.to_string(),
+        },
+    })?;
     if !out.status.success() {
         return Err(NeighbourError::Ip {
             args: args.join(" "),

@@ -1,0 +1,209 @@
+//! A hostile or careless repo: every child the harness starts is bounded
+//! and gone when the harness ends, a signal included; bad flag values are
+//! one line, exit 2, nothing started.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common;
+
+/// (pid, ppid, pgid, state) of every process.
+fn processes() -> Vec<(i32, i32, i32, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        out.push((
+            pid,
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+            f[0].into(),
+        ));
+    }
+    out
+}
+
+/// The process groups of `root`'s descendants (by the parent chain).
+fn descendant_groups(root: i32) -> Vec<i32> {
+    let all = processes();
+    let mut pids = vec![root];
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < pids.len() {
+        for (pid, ppid, pgid, _) in &all {
+            if *ppid == pids[i] && !pids.contains(pid) {
+                pids.push(*pid);
+                groups.push(*pgid);
+            }
+        }
+        i += 1;
+    }
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// Processes of `groups` that still run (zombies wait for a reaper only).
+fn alive_in(groups: &[i32]) -> Vec<String> {
+    processes()
+        .into_iter()
+        .filter(|(_, _, g, s)| groups.contains(g) && s != "Z" && s != "X")
+        .map(|(p, _, g, s)| format!("pid {p} (group {g}, state {s})"))
+        .collect()
+}
+
+/// Starts the harness, waits until it has a child of `needle`'s kind, sends
+/// SIGTERM, and checks that no process of the run is alive afterwards.
+fn sigterm_mid_run(mut c: std::process::Command, needle: &str) {
+    let mut h: Child = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = h.id() as i32;
+    let started = Instant::now();
+    let mut groups = Vec::new();
+    while started.elapsed() < Duration::from_secs(30) {
+        groups = descendant_groups(pid);
+        let cmdlines: Vec<String> = processes()
+            .iter()
+            .filter(|(_, _, g, _)| groups.contains(g))
+            .filter_map(|(p, ..)| std::fs::read(format!("/proc/{p}/cmdline")).ok())
+            .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+            .collect();
+        if cmdlines.iter().any(|c| c.contains(needle)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!groups.is_empty(), "the run started no child of {needle:?}");
+    // Let it run into the hostile input for a while.
+    std::thread::sleep(Duration::from_secs(2));
+    groups = descendant_groups(pid);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = h.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "{status:?}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(alive_in(&groups), Vec::<String>::new(), "groups {groups:?}");
+}
+
+#[test]
+fn sigterm_mid_compose_resolution_of_a_yaml_bomb_leaves_no_process() {
+    let mut c = common::bin();
+    c.args(["verify", "--tags", "@static", "--project-dir"])
+        .arg(common::root().join("fixtures/bad-input/yaml-bomb"));
+    sigterm_mid_run(c, "config --format json");
+}
+
+#[test]
+fn sigterm_while_a_validator_blocks_on_a_fifo_leaves_no_process() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path().join("repo");
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::root().join("fixtures/reference"))
+        .arg(&repo)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    nix::unistd::mkfifo(&repo.join("docs/notes.md"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+    std::fs::write(
+        repo.join("kraft-acceptance.toml"),
+        "validators = [\"sh -c 'cat docs/notes.md'\"]\n",
+    )
+    .unwrap();
+    let mut c = common::bin();
+    c.args(["verify", "--tags", "@validators", "--project-dir"])
+        .arg(&repo);
+    sigterm_mid_run(c, "cat docs/notes.md");
+}
+
+fn one_line_exit_2(out: &std::process::Output, wants: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "want one line: {stderr}");
+    for w in wants {
+        assert!(stderr.contains(w), "want {w:?} in: {stderr}");
+    }
+}
+
+#[test]
+fn a_compose_resolution_past_its_bound_is_one_line_naming_the_file() {
+    let started = Instant::now();
+    let out = common::bin()
+        .args([
+            "verify",
+            "--tags",
+            "@static",
+            "--compose-limit",
+            "3",
+            "--project-dir",
+        ])
+        .arg(common::root().join("fixtures/bad-input/yaml-bomb"))
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    one_line_exit_2(
+        &out,
+        &[
+            "did not finish within 3 s reading ",
+            "fixtures/bad-input/yaml-bomb/docker-compose.infrastructure.yml",
+            "--compose-limit",
+        ],
+    );
+}
+
+#[test]
+fn time_flags_are_positive_finite_seconds() {
+    for (flag, value) in [
+        ("--wait-limit", "NaN"),
+        ("--wait-limit", "inf"),
+        ("--wait-limit", "-1"),
+        ("--lock-wait", "1e300"),
+        ("--compose-limit", "0"),
+    ] {
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", flag, value])
+            .output()
+            .unwrap();
+        one_line_exit_2(&out, &[flag, "want a number of seconds above 0"]);
+    }
+}
+
+#[test]
+fn an_unknown_layering_or_none_at_all_is_bad_input() {
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--layering", "nope"])
+        .output()
+        .unwrap();
+    one_line_exit_2(
+        &out,
+        &["--layering nope: the target has no such layering (layerings: hemma, infrastructure)"],
+    );
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("kraft-acceptance.toml"), "[layerings]\n").unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--project-dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    one_line_exit_2(&out, &["[layerings] is empty"]);
+}
