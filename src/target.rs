@@ -85,6 +85,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawNames {
     kafka: Option<String>,
+    kafka_nodes: Option<Vec<String>>,
     redis: Option<String>,
     internal_address: Option<String>,
     host_address: Option<String>,
@@ -227,6 +228,9 @@ pub struct Target {
     pub has_redis: bool,
     /// Service names the toml gave (`[names] kafka`...): each must exist.
     pub named_services: Vec<(String, String)>,
+    /// `[names] kafka_nodes`: services that are Kafka nodes where the model
+    /// cannot tell (an image of the team's own, settings in a mounted file).
+    pub kafka_nodes: Vec<String>,
 }
 
 /// One line for a toml error: `file:line:col: what (key "K"); the fix`.
@@ -440,6 +444,11 @@ impl Target {
                 .iter()
                 .map(|k| ("[names] kafka".to_string(), k.clone())),
         );
+        for node in n.kafka_nodes.iter().flatten() {
+            self.named_services
+                .push(("[names] kafka_nodes".to_string(), node.clone()));
+        }
+        self.kafka_nodes = n.kafka_nodes.clone().unwrap_or_default();
         self.named_services.extend(
             n.redis
                 .iter()
@@ -688,6 +697,7 @@ impl Target {
                 .map(|s| s.to_string())
                 .collect(),
             named_services: Vec::new(),
+            kafka_nodes: Vec::new(),
             has_redis: true,
         }
     }

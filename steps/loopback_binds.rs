@@ -39,7 +39,15 @@ fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     if w.not_needed(&service) {
         return Ok(());
     }
-    let service = w.ctx.target.service(&service);
+    for service in crate::common::services_of(w, &service)? {
+        config_binds_of(w, &service)?;
+    }
+    Ok(())
+}
+
+/// One service's published ports, as compose config has them.
+fn config_binds_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
+    let service = service.to_string();
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
     let binds: Vec<Bind> = svc
