@@ -573,6 +573,44 @@ impl Target {
                 });
             }
         }
+        self.check_nodes(layering, model)
+    }
+
+    /// The Kafka nodes the toml names fit the layering: each listed node
+    /// runs Kafka, the cluster has a broker, and `[names] kafka` is one.
+    fn check_nodes(
+        &self,
+        layering: &str,
+        model: &crate::model::compose::ComposeModel,
+    ) -> Result<(), TargetError> {
+        use crate::model::cluster;
+        let error = |message: String| TargetError::Config {
+            path: self.dir.join(CONFIG_FILE),
+            message,
+        };
+        for node in &self.kafka_nodes {
+            if !cluster::may_run_kafka(&model.services[node]) {
+                return Err(error(format!("[names] kafka_nodes: \"{node}\" in layering \"{layering}\" does not run Kafka (no KAFKA_* setting, no Kafka image, no server.properties mounted at the image's /mnt/shared/config); list only Kafka nodes")));
+            }
+        }
+        let named = &self.names.kafka;
+        let nodes =
+            cluster::kafka_services(model, named, &self.kafka_nodes, self.bootstrap_service());
+        if model.services.get(named).is_none_or(|s| s.disabled()) {
+            return Ok(());
+        }
+        let roles = |n: &str| cluster::env_roles(&model.services[n]);
+        let brokers: Vec<&String> = nodes
+            .iter()
+            .filter(|n| roles(n).contains("broker"))
+            .collect();
+        if brokers.is_empty() {
+            return Err(error(format!("[names] kafka = \"{named}\": layering \"{layering}\" has no broker among its Kafka nodes ({}): every node sets KAFKA_PROCESS_ROLES=controller; a cluster needs a broker for clients", nodes.join(", "))));
+        }
+        if !roles(named).contains("broker") {
+            let brokers: Vec<&str> = brokers.iter().map(|b| b.as_str()).collect();
+            return Err(error(format!("[names] kafka = \"{named}\": a controller-only node (KAFKA_PROCESS_ROLES={}) in layering \"{layering}\" serves no clients; name a broker: {}", roles(named), brokers.join(", "))));
+        }
         Ok(())
     }
 

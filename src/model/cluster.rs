@@ -49,6 +49,33 @@ pub fn runs_kafka(s: &Service) -> bool {
         .is_some_and(|i| NODE_IMAGES.contains(&repository(i)) && !own_command)
 }
 
+/// Whether a service listed as a node may run Kafka where the model cannot
+/// tell: it sets a `KAFKA_*` variable, runs an image (or builds one) whose
+/// name says kafka, or mounts a server.properties where the image reads one.
+pub fn may_run_kafka(s: &Service) -> bool {
+    let kafka_image = s.image.as_deref().is_some_and(|i| i.contains("kafka"));
+    let built = s
+        .build
+        .as_ref()
+        .is_some_and(|b| b.to_string().contains("kafka"));
+    runs_kafka(s)
+        || kafka_image
+        || built
+        || s.environment.keys().any(|k| k.starts_with("KAFKA_"))
+        || s.host_path_of("/mnt/shared/config/server.properties")
+            .is_some()
+}
+
+/// Its roles as its environment sets them (the image's default when unset:
+/// broker,controller).
+pub fn env_roles(s: &Service) -> String {
+    super::kafka_props::image_settings(&s.environment, None)
+        .properties
+        .get("process.roles")
+        .cloned()
+        .unwrap_or_else(|| "broker,controller".into())
+}
+
 /// The services of `model` that are Kafka nodes, by name: every running
 /// service that [`runs_kafka`], those `listed` (`[names] kafka_nodes`,
 /// where the model cannot tell) and `named` (`[names] kafka`), without
