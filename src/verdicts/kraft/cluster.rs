@@ -322,3 +322,153 @@ fn published_to_own(n: &KafkaNode, a: &crate::model::kafka_props::Listener) -> b
             && p.published.as_deref() == Some(a.port.to_string().as_str())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::compose::ComposeModel;
+
+    /// Kafka's combined example: three nodes, each broker and controller.
+    fn combined(change: &dyn Fn(usize, &mut serde_json::Value)) -> Vec<KafkaNode> {
+        let mut services = serde_json::Map::new();
+        for i in 1..=3 {
+            let mut s = serde_json::json!({
+                "image": "apache/kafka:3.8.0", "hostname": format!("kafka-{i}"),
+                "ports": [{"target": 9092, "published": format!("{}9092", i + 1), "host_ip": "127.0.0.1"}],
+                "volumes": [{"type": "volume", "source": format!("kafka-{i}-data"), "target": "/var/lib/kafka/data"}],
+                "environment": {
+                    "KAFKA_NODE_ID": i.to_string(), "KAFKA_PROCESS_ROLES": "broker,controller",
+                    "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+                    "KAFKA_CONTROLLER_QUORUM_VOTERS": "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093",
+                    "KAFKA_LISTENERS": "PLAINTEXT://:19092,CONTROLLER://:9093,PLAINTEXT_HOST://:9092",
+                    "KAFKA_INTER_BROKER_LISTENER_NAME": "PLAINTEXT",
+                    "KAFKA_ADVERTISED_LISTENERS": format!("PLAINTEXT://kafka-{i}:19092,PLAINTEXT_HOST://localhost:{}9092", i + 1),
+                    "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+                    "CLUSTER_ID": "4L6g3nShT-eMCtK--X86sw",
+                    "KAFKA_LOG_DIRS": "/var/lib/kafka/data"}});
+            change(i, &mut s);
+            services.insert(format!("kafka-{i}"), s);
+        }
+        let m: ComposeModel =
+            serde_json::from_value(serde_json::json!({ "services": services })).unwrap();
+        m.services
+            .iter()
+            .map(|(n, s)| {
+                let props =
+                    crate::model::kafka_props::image_settings(&s.environment, None).properties;
+                read_node(n, s, &props)
+            })
+            .collect()
+    }
+
+    fn set(
+        i: usize,
+        key: &'static str,
+        value: &'static str,
+    ) -> impl Fn(usize, &mut serde_json::Value) {
+        move |n, s| {
+            if n == i {
+                s["environment"][key] = value.into();
+            }
+        }
+    }
+
+    #[test]
+    fn kafkas_combined_example_passes_every_cluster_rule() {
+        let nodes = combined(&|_, _| {});
+        assert_eq!(nodes.len(), 3);
+        assert_eq!(nodes[1].controller_port(), Some(9093));
+        assert_eq!(cluster_violations(&nodes), Vec::<String>::new());
+        assert_eq!(shared_storage(&nodes), Vec::<String>::new());
+        assert_eq!(one_cluster_id(&nodes, "x"), Vec::<String>::new());
+        assert_eq!(
+            other_brokers_addresses(&nodes, "kafka-1"),
+            Vec::<String>::new()
+        );
+    }
+
+    type Change = dyn Fn(usize, &mut serde_json::Value);
+
+    #[test]
+    fn each_cluster_rule_fails_naming_its_node() {
+        let cases: Vec<(Box<Change>, &str)> = vec![
+            (Box::new(set(3, "KAFKA_NODE_ID", "2")), "node.id 2 is set on 2 nodes: kafka-2, kafka-3"),
+            (Box::new(set(2, "KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093")), "kafka-2 (node.id 2, broker,controller): controller.quorum.voters=1@kafka-1:9093,2@kafka-2:9093 differs"),
+            (Box::new(|_: usize, s: &mut serde_json::Value| s["environment"]["KAFKA_CONTROLLER_QUORUM_VOTERS"] = "1@kafka-1:9093,2@kafka-2:9093,3@broker-3:9093".into()), "voter 3@broker-3:9093: kafka-3 (node.id 3, broker,controller) is reached as kafka-3, not broker-3"),
+            (Box::new(set(2, "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "5")), "kafka-2 (node.id 2, broker,controller): transaction.state.log.replication.factor=5 is more than the cluster's 3 broker(s)"),
+            (Box::new(set(3, "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "4")), "kafka-3 (node.id 3, broker,controller): transaction.state.log.min.isr=4 is more than transaction.state.log.replication.factor=3"),
+        ];
+        for (change, want) in cases {
+            let v = cluster_violations(&combined(&change));
+            assert!(
+                v.iter().any(|m| m.starts_with(want)),
+                "wanted {want:?} in {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn storage_ids_and_addresses_fail_naming_the_node() {
+        let shared = combined(&|i, s| {
+            if i == 2 {
+                s["volumes"][0]["source"] = "kafka-1-data".into();
+            }
+        });
+        assert_eq!(shared_storage(&shared), ["kafka-1 and kafka-2 keep their log directories on the same storage kafka-1-data (each node needs a volume of its own)"]);
+        let id = one_cluster_id(&combined(&set(3, "CLUSTER_ID", "other")), "d");
+        assert!(
+            id[0].starts_with(
+                "kafka-3 (node.id 3, broker,controller): CLUSTER_ID=other, but kafka-1"
+            ),
+            "{id:?}"
+        );
+        let unset = one_cluster_id(&combined(&set(2, "CLUSTER_ID", "")), "DEFAULT");
+        assert!(
+            unset[0].contains("CLUSTER_ID=DEFAULT (the image's default)"),
+            "{unset:?}"
+        );
+        let wildcard = combined(&|i, s| {
+            if i == 3 {
+                s["ports"][0]["host_ip"] = serde_json::Value::Null;
+            }
+        });
+        let v = other_brokers_addresses(&wildcard, "kafka-1");
+        assert!(
+            v.len() == 1 && v[0].starts_with("kafka-3 (node.id 3, broker,controller): advertises"),
+            "{v:?}"
+        );
+        let internal = other_brokers_addresses(
+            &combined(&set(
+                2,
+                "KAFKA_ADVERTISED_LISTENERS",
+                "PLAINTEXT://kafka-1:19092,PLAINTEXT_HOST://localhost:39092",
+            )),
+            "kafka-1",
+        );
+        assert!(
+            internal[0].contains("none is its own name (kafka-2)"),
+            "{internal:?}"
+        );
+    }
+
+    #[test]
+    fn an_isolated_cluster_has_exactly_its_controllers_as_voters() {
+        let nodes = combined(&|i, s| {
+            if i == 3 {
+                s["environment"]["KAFKA_PROCESS_ROLES"] = "controller".into();
+            }
+        });
+        let v = isolated_voters(&nodes);
+        assert!(
+            v[0].starts_with(
+                "the controller-only nodes (node.id {3}) are not exactly the voters ({1, 2, 3})"
+            ),
+            "{v:?}"
+        );
+        assert_eq!(
+            cluster_violations(&nodes[..1]),
+            Vec::<String>::new(),
+            "a single node is judged alone"
+        );
+    }
+}
