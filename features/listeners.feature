@@ -15,6 +15,7 @@ Feature: Containers reach Kafka at kafka:9092, host tools at localhost:9093
     Then service "kafka" advertises exactly "localhost:9093" on one listener
     And service "kafka" publishes that listener on host port 9093
     And a warning names every other host port of service "kafka" whose listener advertises a name the host cannot resolve
+    And every other broker of the cluster advertises its own name on a shared network and a host address published on 127.0.0.1 to its own listener
 
   @runtime
   Scenario: A host tool at localhost:9093 is told localhost:9093 and can produce and consume

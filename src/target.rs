@@ -85,6 +85,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawNames {
     kafka: Option<String>,
+    kafka_nodes: Option<Vec<String>>,
     redis: Option<String>,
     internal_address: Option<String>,
     host_address: Option<String>,
@@ -227,6 +228,9 @@ pub struct Target {
     pub has_redis: bool,
     /// Service names the toml gave (`[names] kafka`...): each must exist.
     pub named_services: Vec<(String, String)>,
+    /// `[names] kafka_nodes`: services that are Kafka nodes where the model
+    /// cannot tell (an image of the team's own, settings in a mounted file).
+    pub kafka_nodes: Vec<String>,
 }
 
 /// One line for a toml error: `file:line:col: what (key "K"); the fix`.
@@ -440,6 +444,11 @@ impl Target {
                 .iter()
                 .map(|k| ("[names] kafka".to_string(), k.clone())),
         );
+        for node in n.kafka_nodes.iter().flatten() {
+            self.named_services
+                .push(("[names] kafka_nodes".to_string(), node.clone()));
+        }
+        self.kafka_nodes = n.kafka_nodes.clone().unwrap_or_default();
         self.named_services.extend(
             n.redis
                 .iter()
@@ -563,6 +572,44 @@ impl Target {
                     message: format!("{key} = \"{name}\": layering \"{layering}\" has no such service (services: {have})"),
                 });
             }
+        }
+        self.check_nodes(layering, model)
+    }
+
+    /// The Kafka nodes the toml names fit the layering: each listed node
+    /// runs Kafka, the cluster has a broker, and `[names] kafka` is one.
+    fn check_nodes(
+        &self,
+        layering: &str,
+        model: &crate::model::compose::ComposeModel,
+    ) -> Result<(), TargetError> {
+        use crate::model::cluster;
+        let error = |message: String| TargetError::Config {
+            path: self.dir.join(CONFIG_FILE),
+            message,
+        };
+        for node in &self.kafka_nodes {
+            if !cluster::may_run_kafka(&model.services[node]) {
+                return Err(error(format!("[names] kafka_nodes: \"{node}\" in layering \"{layering}\" does not run Kafka (no KAFKA_* setting, no Kafka image, no server.properties mounted at the image's /mnt/shared/config); list only Kafka nodes")));
+            }
+        }
+        let named = &self.names.kafka;
+        let nodes =
+            cluster::kafka_services(model, named, &self.kafka_nodes, self.bootstrap_service());
+        if model.services.get(named).is_none_or(|s| s.disabled()) {
+            return Ok(());
+        }
+        let roles = |n: &str| cluster::env_roles(&model.services[n]);
+        let brokers: Vec<&String> = nodes
+            .iter()
+            .filter(|n| roles(n).contains("broker"))
+            .collect();
+        if brokers.is_empty() {
+            return Err(error(format!("[names] kafka = \"{named}\": layering \"{layering}\" has no broker among its Kafka nodes ({}): every node sets KAFKA_PROCESS_ROLES=controller; a cluster needs a broker for clients", nodes.join(", "))));
+        }
+        if !roles(named).contains("broker") {
+            let brokers: Vec<&str> = brokers.iter().map(|b| b.as_str()).collect();
+            return Err(error(format!("[names] kafka = \"{named}\": a controller-only node (KAFKA_PROCESS_ROLES={}) in layering \"{layering}\" serves no clients; name a broker: {}", roles(named), brokers.join(", "))));
         }
         Ok(())
     }
@@ -688,6 +735,7 @@ impl Target {
                 .map(|s| s.to_string())
                 .collect(),
             named_services: Vec::new(),
+            kafka_nodes: Vec::new(),
             has_redis: true,
         }
     }

@@ -4,11 +4,13 @@
 use std::str::FromStr;
 
 use cucumber::{given, Parameter};
+use kraft_acceptance::model::cluster::{self, KafkaNode};
 use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::engine::ContainerInfo;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
 use kraft_acceptance::stack::Stack;
+use kraft_acceptance::verdicts::kraft;
 use std::collections::BTreeMap;
 
 use kraft_acceptance::model::kafka_props::{image_settings, ImageSettings};
@@ -231,4 +233,40 @@ pub async fn running_process(
         c.pid,
     ))?;
     Ok((s, c, pid))
+}
+
+/// Every Kafka node of `model` (`[names] kafka` first), each read as the
+/// image writes its settings.
+pub fn kafka_nodes(
+    w: &mut AcceptanceWorld,
+    model: &ComposeModel,
+) -> Result<Vec<KafkaNode>, StepError> {
+    let mut nodes = Vec::new();
+    for service in node_services(w, model) {
+        let props = w.image_settings_in(model, &service)?.properties;
+        let svc = w.defined(model, &service)?.clone();
+        nodes.push(kraft::cluster::read_node(&service, &svc, &props));
+    }
+    Ok(nodes)
+}
+
+/// The names of the Kafka nodes of `model`, `[names] kafka` first.
+pub fn node_services(w: &AcceptanceWorld, model: &ComposeModel) -> Vec<String> {
+    let t = &w.ctx.target;
+    let named = t.names.kafka.clone();
+    let mut nodes = cluster::kafka_services(model, &named, &t.kafka_nodes, t.bootstrap_service());
+    nodes.retain(|n| *n != named);
+    nodes.insert(0, named);
+    nodes
+}
+
+/// The services a step about `seed` judges: every Kafka node of the
+/// layering for `kafka`, else the target's name for `seed`.
+pub fn services_of(w: &mut AcceptanceWorld, seed: &str) -> Result<Vec<String>, StepError> {
+    let service = w.ctx.target.service(seed);
+    if service != w.ctx.target.names.kafka {
+        return Ok(vec![service]);
+    }
+    let m = w.model()?;
+    Ok(node_services(w, &m))
 }

@@ -10,11 +10,18 @@ fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> St
     if w.not_needed(&service) {
         return Ok(());
     }
-    let service = w.ctx.target.service(&service);
+    for service in crate::common::services_of(w, &service)? {
+        healthcheck_of(w, &service, budget)?;
+    }
+    Ok(())
+}
+
+/// One service's healthcheck fits the budget.
+fn healthcheck_of(w: &mut AcceptanceWorld, service: &str, budget: u32) -> StepResult {
     let m = w.model()?;
-    let svc = w.defined(&m, &service)?;
+    let svc = w.defined(&m, service)?;
     w.judge(healthy::healthcheck_fits(
-        &service,
+        service,
         svc.healthcheck.as_ref(),
         f64::from(budget),
     ))?;

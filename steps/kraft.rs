@@ -5,13 +5,30 @@ use kraft_acceptance::model::wire::WireObservation;
 use kraft_acceptance::probes::wire;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::kraft;
+use kraft_acceptance::verdicts::{self, kraft};
 
 use crate::common::Reads;
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let service = w.ctx.target.service(&service);
+    for service in crate::common::services_of(w, &service)? {
+        node_rules(w, &service)?;
+    }
+    let m = w.model()?;
+    let nodes = crate::common::kafka_nodes(w, &m)?;
+    let v = kraft::cluster::cluster_violations(&nodes);
+    let expected = format!("the cluster of {} Kafka node(s) holds KRaft's cluster rules (unique node ids, one voters list naming the controllers as they are reached, replication the brokers can hold)", nodes.len());
+    w.judge(verdicts::none_of(&expected, "violations", v))?;
+    if nodes.len() > 1 {
+        let shown: Vec<String> = nodes.iter().map(|n| n.shown()).collect();
+        w.saw(format!("{} Kafka nodes: {}", nodes.len(), shown.join(", ")));
+    }
+    Ok(())
+}
+
+/// One node's own settings pass Kafka's startup rules.
+fn node_rules(w: &mut AcceptanceWorld, service: &str) -> StepResult {
+    let service = service.to_string();
     let image = w.image_settings(&service)?;
     for note in &image.notes {
         w.saw(format!("{service}: {note}"));

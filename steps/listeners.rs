@@ -9,7 +9,7 @@ use kraft_acceptance::probes::netns;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::{earlier, listeners, observed};
+use kraft_acceptance::verdicts::{self, earlier, kraft, listeners, observed};
 
 use crate::common::Reads;
 
@@ -171,5 +171,23 @@ async fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
         .properties;
     let done = w.judge(listeners::data_path_works(&obs, &props))?;
     w.saw(done);
+    Ok(())
+}
+
+#[then("every other broker of the cluster advertises its own name on a shared network and a host address published on 127.0.0.1 to its own listener")]
+fn other_brokers(w: &mut AcceptanceWorld) -> StepResult {
+    let m = w.model()?;
+    let nodes = crate::common::kafka_nodes(w, &m)?;
+    let named = w.ctx.target.names.kafka.clone();
+    let v = kraft::cluster::other_brokers_addresses(&nodes, &named);
+    let expected = format!("every broker other than {named} advertises its own name to containers and a 127.0.0.1-published host address to its own listener");
+    w.judge(verdicts::none_of(&expected, "broker address(es) wrong", v))?;
+    let others = nodes
+        .iter()
+        .filter(|n| n.broker && n.service != named)
+        .count();
+    w.saw(format!(
+        "{others} other broker(s) of the cluster advertise their own addresses"
+    ));
     Ok(())
 }

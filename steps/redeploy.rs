@@ -10,13 +10,31 @@ use kraft_acceptance::probes::{kafka, redis};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
 use kraft_acceptance::verdicts::redeploy::{self, ClusterIdUse};
-use kraft_acceptance::verdicts::{self, observed};
+use kraft_acceptance::verdicts::{self, kraft, none_of, observed};
 
 use crate::common::Reads;
 
 #[then(expr = "every directory service {string} writes is on a named volume or a bind mount")]
 fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let service = w.ctx.target.service(&service);
+    for service in crate::common::services_of(w, &service)? {
+        dirs_kept_of(w, &service)?;
+    }
+    let m = w.model()?;
+    let nodes = crate::common::kafka_nodes(w, &m)?;
+    if nodes.len() > 1 {
+        let shared = kraft::cluster::shared_storage(&nodes);
+        w.judge(none_of(
+            "every Kafka node's log and metadata directories on a volume of its own",
+            "volume(s) shared by nodes",
+            shared,
+        ))?;
+    }
+    Ok(())
+}
+
+/// One service's Kafka directories are kept.
+fn dirs_kept_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
+    let service = service.to_string();
     let m = w.model()?;
     let volumes = w.defined(&m, &service)?.mounts();
     let dirs = redeploy::kafka_dirs(&w.image_settings(&service)?.properties);
@@ -76,6 +94,19 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
                 .first()
                 .and_then(|d| redeploy::storage_of(d, &volumes)),
         });
+    }
+    for (layering, model) in w.ctx.models.clone() {
+        if !model.services.contains_key(&service) {
+            continue;
+        }
+        let nodes = crate::common::kafka_nodes(w, &model)?;
+        let differ = kraft::cluster::one_cluster_id(&nodes, DEFAULT_CLUSTER_ID);
+        let expected = format!("one CLUSTER_ID on every Kafka node of layering {layering}");
+        w.judge(none_of(
+            &expected,
+            "node(s) with another cluster id",
+            differ,
+        ))?;
     }
     for line in w.judge(redeploy::cluster_ids_agree(&uses))? {
         w.saw(line);

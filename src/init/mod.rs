@@ -72,12 +72,19 @@ pub fn init(dir: &Path, print: bool, force: bool) -> Result<(String, Vec<String>
 fn resolves(l: &Layering) -> String {
     let files = l.files.join(" + ");
     match &l.model {
-        Ok(m) => format!(
-            "layering {} ({files}): resolves, {} services (from {})",
-            l.name,
-            m.services.len(),
-            l.from
-        ),
+        Ok(m) => {
+            let nodes = crate::model::cluster::kafka_services(m, "", &[], None);
+            let cluster = match nodes.len() {
+                0 | 1 => String::new(),
+                n => format!("; {n} Kafka nodes: {}", nodes.join(", ")),
+            };
+            format!(
+                "layering {} ({files}): resolves, {} services (from {}){cluster}",
+                l.name,
+                m.services.len(),
+                l.from
+            )
+        }
         Err(e) => format!("layering {} ({files}): does not resolve: {e}", l.name),
     }
 }

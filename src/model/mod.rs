@@ -2,6 +2,7 @@
 //! the target's own declarations. Nothing here reads live state or decides
 //! pass or fail, so both sides share these types without importing each other.
 
+pub mod cluster;
 pub mod compose;
 pub mod engine;
 pub mod evidence;

@@ -324,3 +324,30 @@ fn unknown_service_in_a_step_fails_that_scenario_clearly() {
         "{f:?}"
     );
 }
+
+/// The Kafka nodes a toml names must fit the layering: one line each, exit
+/// 2, pointing at the key.
+#[test]
+fn cluster_names_that_do_not_fit_the_nodes() {
+    for (fixture, want) in [
+        (
+            "cluster-controller-named-kafka",
+            "[names] kafka = \"controller-1\": a controller-only node (KAFKA_PROCESS_ROLES=controller) in layering \"infrastructure\" serves no clients; name a broker: kafka-1, kafka-2, kafka-3",
+        ),
+        (
+            "cluster-node-list-names-redis",
+            "[names] kafka_nodes: \"redis\" in layering \"infrastructure\" does not run Kafka",
+        ),
+        (
+            "cluster-without-broker",
+            "[names] kafka = \"controller-1\": layering \"infrastructure\" has no broker among its Kafka nodes (controller-1, controller-2, controller-3)",
+        ),
+    ] {
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", "--project-dir"])
+            .arg(format!("fixtures/bad-input/{fixture}"))
+            .output()
+            .unwrap();
+        one_line_error(&out, 2, &[want]);
+    }
+}

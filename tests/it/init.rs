@@ -390,3 +390,17 @@ fn a_kafka_only_repo_without_docs_says_so_and_keeps_kafkas_verdicts() {
         "{without}"
     );
 }
+
+/// On Kafka's isolated cluster shape init names a broker as the Kafka
+/// clients use and says every node the model finds.
+#[test]
+fn init_on_a_cluster_names_a_broker_and_finds_every_node() {
+    let (text, said) = printed("fixtures/passing/cluster-isolated");
+    assert!(text.contains("kafka = \"kafka-1\""), "{text}");
+    assert!(
+        said.contains(
+            "6 Kafka nodes: controller-1, controller-2, controller-3, kafka-1, kafka-2, kafka-3"
+        ),
+        "{said}"
+    );
+}

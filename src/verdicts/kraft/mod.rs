@@ -4,6 +4,7 @@
 //! [`rules`] is one function over that view, in Kafka's own words where
 //! Kafka has them; two are this migration's own and say so.
 
+pub mod cluster;
 mod configdef;
 pub(crate) mod node;
 mod rules;
