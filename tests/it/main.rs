@@ -14,6 +14,7 @@ mod cli_errors;
 mod coverage;
 mod engine_restart;
 mod host_probes;
+mod image;
 mod init;
 mod lifecycle;
 mod neighbour;
