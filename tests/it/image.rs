@@ -189,7 +189,9 @@ usage() { # SCRIPT ARGS...: its output, from a file, so two can run at once
   { printf 'USAGE\t%s\n' "$1"; sed 's/^/| /' "$out"; printf 'END\n'; } >"$out.done"; rm -f "$out"
 }
 export -f usage
-printf '%s\n' "$@" | xargs -P 2 -I{} bash -c 'usage {}'
+# The stop scripts last, alone: run beside a start script they stop it.
+printf '%s\n' "$@" | grep -v -- '-stop.sh' | xargs -P 2 -I{} bash -c 'usage {}'
+printf '%s\n' "$@" | grep -- '-stop.sh' | while read -r a; do usage $a; done
 cat /tmp/tmp.*.done
 "#;
 
