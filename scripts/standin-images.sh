@@ -2,11 +2,13 @@
 # Builds the images a run uses where the target's own cannot be pulled (no
 # registry), for fixtures/standin/docker-compose.standin.yml:
 #
-#   kraft-acceptance/standin-kafka:3.8.0   Apache Kafka 3.8.0 from the release's
-#       own jars (Maven Central, fixtures/standin/kafka/pom.xml), on a Java 17
-#       runtime made by jlink from this machine's JDK; the apache/kafka image's
-#       paths, user (uid 1000), volumes and entrypoint contract, with scripts of
-#       this project (fixtures/standin/kafka/{bin,docker,config}).
+#   kraft-acceptance/standin-kafka:3.8.0   apache/kafka:3.8.0 as its own
+#       Dockerfile (docker/jvm/Dockerfile at the tag) makes it: the release's
+#       bin/ and config/ and the image's entrypoint scripts, Kafka's own files
+#       (fixtures/standin/kafka/release, recorded in release-3.8.0.tsv), the
+#       release's jars from Maven Central (fixtures/standin/kafka/pom.xml), on
+#       Java 21 (Debian 13's openjdk-21-jre-headless, a full JRE), bash and
+#       procps; user appuser (uid 1000), the same paths, volumes and CMD.
 #   kraft-acceptance/standin-redis:debian-7.0   Debian's redis-server.
 #
 # Each image is rebuilt only when the hash of its inputs changes; the jars are
@@ -30,11 +32,10 @@ for p in redis-server busybox-static; do
     disable_packaged_service redis-server
   fi
 done
-# A JDK (jlink and the jmods) and Maven, for the Kafka image.
-command -v jlink >/dev/null 2>&1 && [ -d "$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")/jmods" ] \
-  || apt_install openjdk-17-jdk-headless
+# Maven (and the JDK it runs on) for the Kafka image's jars; procps and
+# Java's CA certificates are copied into it.
 command -v mvn >/dev/null 2>&1 || apt_install maven
-jdk=$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")
+apt_install procps ca-certificates-java
 
 # copy_with_libs ROOT FILE...: each shared library FILE needs, at its path.
 copy_libs() {
@@ -97,44 +98,89 @@ if [ ! -e "$libs/.complete" ]; then
   touch "$libs.tmp/.complete"
   rm -rf "$libs" && mv "$libs.tmp" "$libs"
 fi
-# The Java runtime: the modules Kafka, its tools and JMX use.
-java_modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.attach,jdk.crypto.ec,jdk.jcmd,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.security.jgss,jdk.unsupported,jdk.zipfs
+# The Java runtime: Java 21, as the apache/kafka image (eclipse-temurin:21-jre)
+# has; Debian 12 ships only 17. Debian 13's openjdk-21-jre-headless is a full
+# JRE (every module, jdk.naming.rmi too, so JMX over JNDI works), fetched with
+# apt from a package list of Debian 13 kept in the cache (not the machine's),
+# with the C runtime it is built for (Debian 13's libc6, libgcc-s1,
+# libstdc++6, zlib1g); unpacked in a directory keyed by their versions.
+java_debs=(openjdk-21-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g)
+arch=$(dpkg --print-architecture)
+java_runtime_dir() { # prints the cached runtime's directory, fetching it when none is
+  local found apt="$cache/debian13-apt" o versions dir
+  found=$(find "$cache" -maxdepth 2 -path "$cache/java21-debian13-*/.complete" 2>/dev/null | sort | tail -n 1)
+  [ -n "$found" ] && { dirname "$found"; return; }
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs" && : > "$apt/status"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" > "$apt/sources.list"
+  o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$apt/lists"
+     -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status" -o "APT::Architecture=$arch" -o APT::Sandbox::User=root)
+  say "fetching Java 21 (Debian 13's openjdk-21-jre-headless) and its C runtime; cached in $cache" >&2
+  apt-get "${o[@]}" -q update >"$apt/update.log" 2>&1 || { cat "$apt/update.log" >&2; die "apt-get update of Debian 13's package list failed"; }
+  versions=$(apt-cache "${o[@]}" show --no-all-versions "${java_debs[@]}" | grep '^Version:' | cut -d' ' -f2 | paste -sd_ | tr ':~+' '...')
+  dir="$cache/java21-debian13-$(printf '%s' "$versions" | sha256sum | cut -c1-16)"
+  rm -rf "$apt/debs"/* "$dir.tmp" && mkdir -p "$dir.tmp"
+  (cd "$apt/debs" && apt-get "${o[@]}" -q download "${java_debs[@]}" >"$apt/download.log" 2>&1) \
+    || { cat "$apt/download.log" >&2; die "apt-get download ${java_debs[*]} (Debian 13) failed"; }
+  for deb in "$apt/debs"/*.deb; do dpkg-deb -x "$deb" "$dir.tmp"; done
+  (cd "$apt/debs" && ls) > "$dir.tmp/.debs"
+  touch "$dir.tmp/.complete" && rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  printf '%s\n' "$dir"
+}
+java_dir=$(java_runtime_dir)
+release="$src/kafka/release"
+procps_bins=$(dpkg -L procps | grep -E '^/(usr/)?s?bin/.' | sort)
 kafka_hash=$( {
-  echo "$java_modules"; "$jdk/bin/java" -version 2>&1; bash --version | head -n 1; dpkg -s busybox-static | grep '^Version'
-  (cd "$src/kafka" && find pom.xml bin docker config Dockerfile -type f -printf '%m %p\n' | sort && find pom.xml bin docker config Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
+  cat "$java_dir/.debs"; bash --version | head -n 1; dpkg -s busybox-static procps | grep '^Version'; echo "$procps_bins"
+  (cd "$src/kafka" && find pom.xml release release-3.8.0.tsv Dockerfile -type f -printf '%m %p\n' | sort \
+     && find pom.xml release release-3.8.0.tsv Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
   sha256sum < "$0"
 } | sha256sum | cut -c1-16)
-kafka_image() {
-  local work="$cache/images/kafka" root="$cache/images/kafka/rootfs" owned
+
+kafka_rootfs() { # ROOT: Debian 13's C runtime, Java 21 at /opt/java/openjdk, bash, procps
+  local root=$1 jre=usr/lib/jvm/java-21-openjdk-$arch link target
   base_rootfs "$root"
+  mkdir -p "$root/usr/lib64" "$root/usr/lib" "$root/opt/java" && ln -s usr/lib64 "$root/lib64" && ln -s usr/lib "$root/lib"
+  (cd "$java_dir" && tar -c --exclude=./usr/share --exclude=./usr/lib/jvm --exclude=./usr/lib/debug --exclude=./etc ./usr) | tar -x -C "$root"
+  cp -a "$java_dir/$jre" "$root/opt/java/openjdk"
+  rm -rf "$root/opt/java/openjdk"/{docs,man}
+  # Debian's JRE links its configuration into /etc and its CA certificates
+  # into ca-certificates-java's keystore: the files themselves, in the runtime.
+  find "$root/opt/java/openjdk" -type l -lname '/*' | while read -r link; do
+    target=$(readlink "$link")
+    if [ -e "$java_dir$target" ]; then cp -L --remove-destination "$java_dir$target" "$link"
+    elif [ -e "$target" ]; then cp -L --remove-destination "$target" "$link"
+    else rm -f "$link"; fi
+  done
+  # Every busybox applet at its own path, as Alpine's base has them
+  # (/usr/bin/env for #!/usr/bin/env bash, which, less, vi, ...).
+  for a in $(busybox --list-full); do
+    [ -e "$root/$a" ] || [ -L "$root/$a" ] || { mkdir -p "$root/$(dirname "$a")" && ln -s /bin/busybox "$root/$a"; }
+  done
   copy_bins "$root" "$(readlink -f "$(command -v bash)")"
   ln -sf ../usr/bin/bash "$root/bin/bash"
-  say "making a Java runtime with jlink from $jdk"
-  "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
-    --strip-debug --no-man-pages --no-header-files --generate-cds-archive >"$work/jlink.log" 2>&1 \
-    || "$jdk/bin/jlink" --add-modules "$java_modules" --output "$root/opt/java/openjdk" \
-         --strip-debug --no-man-pages --no-header-files \
-    || { cat "$work/jlink.log" >&2; die "jlink failed"; }
-  copy_libs "$root" $(find "$root/opt/java/openjdk" -name '*.so' -o -path '*/bin/*' -type f)
-  # The C runtime whole: the jars' own native parts (zstd-jni, snappy, lz4,
-  # netty), unpacked at run time, link libpthread, libdl, libstdc++...
-  dpkg -L libc6 libgcc-s1 libstdc++6 | grep -E '^/(usr/)?lib/[^/]+/[^/]+\.so[.0-9]*$' | while read -r lib; do
-    [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -a "$lib" "$root$lib"; }
-  done
-  # Owned by appuser (uid 1000) in the image: /opt/kafka, /mnt/shared/config,
-  # /usr/logs, its home; by appuser:root, group-writable: /var/lib/kafka,
-  # /etc/kafka. Each is a tree of its own, copied with --chown (Dockerfile).
+  # procps as the image's (ps, top, pgrep, pkill, free, ...), before busybox's.
+  for bin in $procps_bins; do rm -f "$root/bin/$(basename "$bin")"; done
+  # shellcheck disable=SC2086
+  copy_bins "$root" $procps_bins
+}
+
+kafka_image() {
+  local work="$cache/images/kafka" root="$cache/images/kafka/rootfs" owned
+  kafka_rootfs "$root"
+  # Owned by appuser (uid 1000) in the image, as the Dockerfile's chown -R:
+  # /opt/kafka, /mnt/shared/config, /usr/logs, its home; by appuser:root,
+  # group-writable: /var/lib/kafka, /etc/kafka. Each is a tree of its own,
+  # copied with --chown (Dockerfile).
   owned="$work/owned"
-  rm -rf "$owned" && mkdir -p "$owned"/{kafka/libs,kafka/logs,kafka/config/kraft,shared-config,logs,home,var-lib-kafka/data,etc-kafka/docker,etc-kafka/secrets}
+  rm -rf "$owned" && mkdir -p "$owned"/{kafka/libs,shared-config,logs,home,var-lib-kafka/data,etc-kafka/docker,etc-kafka/secrets}
   cp "$libs"/*.jar "$owned/kafka/libs/"
-  install -D -m 0755 "$src"/kafka/bin/* -t "$owned/kafka/bin"
-  install -m 0644 "$src/kafka/config/log4j.properties" "$src/kafka/config/tools-log4j.properties" -t "$owned/kafka/config"
-  install -m 0644 "$src/kafka/config/server.properties" -t "$owned/kafka/config/kraft"
-  # The defaults KafkaDockerWrapper falls back on, beside the entrypoint's scripts.
-  install -m 0644 "$src"/kafka/config/*.properties -t "$owned/etc-kafka/docker"
-  install -m 0755 "$src"/kafka/docker/* -t "$owned/etc-kafka/docker"
+  cp -a "$release/bin" "$release/config" "$owned/kafka/"
+  # The Dockerfile's copies of the release's defaults, beside Kafka's entrypoint scripts.
+  cp "$release/config/log4j.properties" "$release/config/tools-log4j.properties" "$owned/etc-kafka/docker/"
+  cp "$release/config/kraft/server.properties" "$owned/etc-kafka/docker/server.properties"
+  cp -a "$release/docker/." "$owned/etc-kafka/docker/"
   chmod -R ug+w "$owned/var-lib-kafka" "$owned/etc-kafka"
-  mkdir -p "$root/opt" "$root/var/lib" "$root/mnt/shared" "$root/usr" "$root/home"
+  mkdir -p "$root/var/lib" "$root/mnt/shared" "$root/usr" "$root/home"
   echo 'appuser:x:1000:1000::/home/appuser:/bin/bash' >> "$root/etc/passwd"
   echo 'appuser:x:1000:' >> "$root/etc/group"
   sed "s/@INPUTS@/$kafka_hash/" "$src/kafka/Dockerfile" > "$work/Dockerfile"

@@ -15,6 +15,7 @@ mod coverage;
 mod engine_restart;
 mod host_probes;
 mod hostile;
+mod image;
 mod init;
 mod lifecycle;
 mod neighbour;

@@ -261,6 +261,30 @@ fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
     );
 }
 
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn healthchecks_valid_on_apache_kafka_pass_every_scenario_on_the_image_built_here() {
+    let _stack = common::stack_lock();
+    // kafka-cluster.sh cluster-id, and a broker metric read over JMX (JNDI)
+    // inside the container: both scripts of the release, both Java 21's JMX.
+    for dir in [
+        "fixtures/passing/healthcheck-kafka-cluster",
+        "fixtures/passing/healthcheck-jmx-metric",
+    ] {
+        let run = common::verify(&common::root().join(dir), "not @host", &[]);
+        let o = all_passed(&run);
+        assert!(o.scenarios.len() >= 30, "{dir}: ran {}", o.scenarios.len());
+        assert!(
+            observed(&o, "Kafka becomes healthy within 60 s of starting")
+                .iter()
+                .any(|l| l.starts_with("kafka time-to-healthy: ")),
+            "{dir}"
+        );
+        let project = common::project_of(&run.stdout()).expect("stack line");
+        assert_eq!(common::leftovers(&project), Vec::<String>::new());
+    }
+}
+
 /// The topics the bootstrap created, as the run recorded them.
 fn created_topics(o: &Outcome) -> BTreeSet<&str> {
     o.evidence
