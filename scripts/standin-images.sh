@@ -106,12 +106,22 @@ fi
 # libstdc++6, zlib1g); unpacked in a directory keyed by their versions.
 java_debs=(openjdk-21-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g)
 arch=$(dpkg --print-architecture)
+# debian_archive: the first Debian archive URI (not -security) of this
+# machine's apt sources, deb822 or one-line form.
+debian_archive() {
+  { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | sed 's/\[[^]]*\]//' | awk '{print $2}'
+  } | grep -E '/debian/?$' | head -n 1 | grep .
+}
 java_runtime_dir() { # prints the cached runtime's directory, fetching it when none is
   local found apt="$cache/debian13-apt" o versions dir
   found=$(find "$cache" -maxdepth 2 -path "$cache/java21-debian13-*/.complete" 2>/dev/null | sort | tail -n 1)
   [ -n "$found" ] && { dirname "$found"; return; }
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs" && : > "$apt/status"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" > "$apt/sources.list"
+  # The archive this machine's own apt uses for Debian, at the suite trixie.
+  local archive
+  archive=$(debian_archive) || die "no Debian archive in this machine's apt sources (/etc/apt/sources.list{,.d/*})"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $archive trixie main" > "$apt/sources.list"
   o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$apt/lists"
      -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status" -o "APT::Architecture=$arch" -o APT::Sandbox::User=root)
   say "fetching Java 21 (Debian 13's openjdk-21-jre-headless) and its C runtime; cached in $cache" >&2
