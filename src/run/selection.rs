@@ -411,11 +411,7 @@ mod tests {
         let n = not_run(&sel, &p);
         assert_eq!(n.len(), 1, "{n:?}");
         assert_eq!((n[0].name.as_str(), n[0].reason.as_str()), ("scan", why));
-        assert_eq!(
-            n[0].status,
-            Status::NotRun,
-            "its criterion is not proven"
-        );
+        assert_eq!(n[0].status, Status::NotRun, "its criterion is not proven");
         assert!(not_run(&sel, &Policy::default()).is_empty());
         let all = scenarios(&feature_sources(None).unwrap()).unwrap();
         assert!(

@@ -688,12 +688,15 @@ fn broker_restart(s: &Sanity) -> Result<(), String> {
     )
 }
 
+/// One case of Kafka's sanity test: its error name and its check.
+type Case<'a> = (&'a str, &'a dyn Fn(&Sanity) -> Result<(), String>);
+
 /// Kafka's `execute`: the four cases on one stack, every error kept, each timed.
 fn execute(mode: &'static str) -> Vec<String> {
     let t = Instant::now();
     let s = Sanity::up(mode);
     eprintln!("sanity {mode}: up -d {:.1} s", t.elapsed().as_secs_f64());
-    let cases: [(&str, &dyn Fn(&Sanity) -> Result<(), String>); 4] = [
+    let cases: [Case; 4] = [
         ("BROKER_METRICS_ERR", &broker_metrics),
         ("SSL_ERR", &|s| ssl(s, "9093", "test-topic-ssl")),
         ("FILE_INPUT_ERR", &|s| {
