@@ -600,14 +600,14 @@ impl Target {
             return Ok(());
         }
         let roles = |n: &str| cluster::env_roles(&model.services[n]);
-        let brokers: Vec<&String> = nodes
-            .iter()
-            .filter(|n| roles(n).contains("broker"))
-            .collect();
+        // Only a node that says exactly "controller" is refused here; roles
+        // Kafka cannot read (`Broker,Controller`) are the KRaft scenario's.
+        let controller_only = |n: &str| roles(n).split(',').all(|r| r.trim() == "controller");
+        let brokers: Vec<&String> = nodes.iter().filter(|n| !controller_only(n)).collect();
         if brokers.is_empty() {
             return Err(error(format!("[names] kafka = \"{named}\": layering \"{layering}\" has no broker among its Kafka nodes ({}): every node sets KAFKA_PROCESS_ROLES=controller; a cluster needs a broker for clients", nodes.join(", "))));
         }
-        if !roles(named).contains("broker") {
+        if controller_only(named) {
             let brokers: Vec<&str> = brokers.iter().map(|b| b.as_str()).collect();
             return Err(error(format!("[names] kafka = \"{named}\": a controller-only node (KAFKA_PROCESS_ROLES={}) in layering \"{layering}\" serves no clients; name a broker: {}", roles(named), brokers.join(", "))));
         }
