@@ -109,9 +109,10 @@ arch=$(dpkg --print-architecture)
 # debian_archive: the first Debian archive URI (not -security) of this
 # machine's apt sources, deb822 or one-line form.
 debian_archive() {
-  { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
-    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | sed 's/\[[^]]*\]//' | awk '{print $2}'
-  } | grep -E '/debian/?$' | head -n 1 | grep .
+  local uris
+  uris=$( { cat /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | awk '$1 == "URIs:" {print $2}'
+          { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } | sed 's/\[[^]]*\]//' | awk '$1 == "deb" {print $2}')
+  printf '%s\n' "$uris" | grep -E '/debian/?$' | head -n 1 | grep .
 }
 java_runtime_dir() { # prints the cached runtime's directory, fetching it when none is
   local found apt="$cache/debian13-apt" o versions dir
