@@ -89,6 +89,8 @@ struct Observed {
     bash: String,
     /// script name -> what it printed for its usage
     usage: BTreeMap<String, String>,
+    /// xargs's exit status over the scripts run two at a time
+    xargs: String,
 }
 
 /// The modules a full JRE has that Kafka, its tools and JMX clients use;
@@ -135,7 +137,7 @@ fn problems(record: &[Entry], o: &Observed) -> Vec<String> {
     for e in record.iter().filter(|e| e.kind == "bin") {
         let name = script_name(e);
         match o.usage.get(name) {
-            None => out.push(format!("{name} did not run")),
+            None => out.push(format!("{name} did not run (xargs exited {})", o.xargs)),
             Some(text) if text.trim().is_empty() => out.push(format!("{name} printed nothing")),
             Some(text) => {
                 if let Some(l) = text
@@ -175,7 +177,9 @@ fn runtime_problems(o: &Observed) -> Vec<String> {
 }
 
 /// Run in one container of the image: every file's sha256, the runtime, then
-/// each script's usage (two at a time), each between markers.
+/// each script's usage (two at a time) into a file named for the script with
+/// its exit status beside it, printed in the order given, each between markers.
+/// A script with no status file never finished; xargs's own status says why.
 const PROBE: &str = r#"
 find /opt/kafka/bin /opt/kafka/config /etc/kafka/docker -type f | sort | while read -r p; do
   printf 'FILE\t%s\t%s\n' "$p" "$(sha256sum "$p" | cut -c1-64)"; done
@@ -184,15 +188,21 @@ java --list-modules | sed 's/@.*//; s/^/MODULE\t/'
 printf 'USER\t%s\n' "$(id)"
 printf 'PS\t%s\n' "$(ps --version 2>&1)"
 printf 'BASH\t%s\n' "$(bash --version | head -n 1)"
-usage() { # SCRIPT ARGS...: its output, from a file, so two can run at once
-  out=$(mktemp); timeout 90 "/opt/kafka/bin/$1" "${@:2}" >"$out" 2>&1 </dev/null
-  { printf 'USAGE\t%s\n' "$1"; sed 's/^/| /' "$out"; printf 'END\n'; } >"$out.done"; rm -f "$out"
+dir=$(mktemp -d); export dir
+usage() { # SCRIPT ARGS...: its output and exit status, in files of its own
+  timeout 90 "/opt/kafka/bin/$1" "${@:2}" >"$dir/$1.out" 2>&1 </dev/null
+  echo "$?" >"$dir/$1.status"
 }
 export -f usage
 # The stop scripts last, alone: run beside a start script they stop it.
 printf '%s\n' "$@" | grep -v -- '-stop.sh' | xargs -P 2 -I{} bash -c 'usage {}'
+printf 'XARGS\t%s\n' "$?"
 printf '%s\n' "$@" | grep -- '-stop.sh' | while read -r a; do usage $a; done
-cat /tmp/tmp.*.done
+for a in "$@"; do
+  n=${a%% *}
+  [ -f "$dir/$n.status" ] || continue
+  printf 'USAGE\t%s\n' "$n"; awk '{ print "| " $0 }' "$dir/$n.out"; printf 'END\n'
+done
 "#;
 
 /// The arguments each script gets: `--help`, or what prints its usage.
@@ -230,6 +240,7 @@ fn parse(text: &str) -> Observed {
             (Some("USER"), Some(v), None) => o.user = v.into(),
             (Some("PS"), Some(v), None) => o.ps = v.into(),
             (Some("BASH"), Some(v), None) => o.bash = v.into(),
+            (Some("XARGS"), Some(v), None) => o.xargs = v.into(),
             (Some("USAGE"), Some(n), None) => current = Some((n.into(), String::new())),
             _ => {}
         }
@@ -273,6 +284,7 @@ fn faithful(record: &[Entry]) -> Observed {
         user: "uid=1000(appuser) gid=1000(appuser) groups=1000(appuser)".into(),
         ps: "ps from procps-ng 4.0.2".into(),
         bash: "GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)".into(),
+        xargs: "0".into(),
         ..Default::default()
     };
     for e in record {
@@ -348,7 +360,7 @@ fn what_an_image_lacks_or_changes_is_named() {
             "0".repeat(64), record.iter().find(|e| e.tree == "config/kraft/broker.properties").unwrap().sha256),
         "kafka-acls.sh printed nothing".into(),
         "kafka-jmx.sh (runs org.apache.kafka.tools.JmxTool): Error: Could not find or load main class org.apache.kafka.tools.JmxTool".into(),
-        "trogdor.sh did not run".into(),
+        "trogdor.sh did not run (xargs exited 0)".into(),
         "Java is not 21 (apache/kafka:3.8.0 runs eclipse-temurin:21-jre): openjdk version \"17.0.15\" 2025-04-15".into(),
         "the Java runtime lacks the module jdk.naming.rmi".into(),
         "ps is not procps's: ps: unrecognized option: version\nBusyBox v1.35.0".into(),
@@ -361,13 +373,14 @@ fn the_probe_output_parses_back() {
     let text =
         "FILE\t/opt/kafka/bin/a.sh\tabc\nJAVA\topenjdk version \"21.0.1\"\nMODULE\tjava.se\n\
 USER\tuid=1000(appuser) gid=1000(appuser)\nPS\tps from procps-ng 4.0.2\nBASH\tGNU bash, version 5\n\
-USAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\n";
+XARGS\t0\nUSAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\n";
     let o = parse(text);
     assert_eq!(o.files["/opt/kafka/bin/a.sh"], "abc");
     assert_eq!(o.usage["a.sh"], "usage: a\nmore\n");
     assert_eq!(o.usage["b.sh"], "");
     assert!(o.modules.contains("java.se"));
     assert_eq!(o.ps, "ps from procps-ng 4.0.2");
+    assert_eq!(o.xargs, "0");
 }
 
 #[test]
