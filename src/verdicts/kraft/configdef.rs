@@ -236,6 +236,22 @@ fn metadata_version(v: &str) -> bool {
     METADATA_VERSIONS.contains(&key.as_str())
 }
 
+/// Whether the version MetadataVersion.fromVersionString reads from `v` is
+/// one KRaft supports (3.0-IV1 and later); None when Kafka cannot read it.
+pub fn kraft_supported_version(v: &str) -> Option<bool> {
+    if !metadata_version(v) {
+        return None;
+    }
+    if v.starts_with("0.") {
+        return Some(false);
+    }
+    let mut segments = v.split(['.', '-']);
+    let major: u32 = segments.next()?.parse().ok()?;
+    let minor: u32 = segments.next()?.parse().ok()?;
+    let iv0 = segments.next() == Some("IV0");
+    Some((major, minor) > (3, 0) || ((major, minor) == (3, 0) && !iv0))
+}
+
 /// `host:port` as Utils.getHost/getPort read it (Utils.java:97, 535-557).
 pub fn host_port(address: &str) -> Option<(&str, Option<u16>)> {
     let rest = match address.find("://") {

@@ -88,6 +88,7 @@ pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
     let mut v = configdef::refusals(props);
     let n = Node::read(props, &mut v);
     v.extend(rules::mode(&n));
+    v.extend(rules::kraft_protocol_version(&n));
     rules::limits(props, &mut v);
     v.extend(rules::distinct_listeners(&n));
     v.extend(rules::protocol_map(&n));
@@ -472,6 +473,9 @@ mod tests {
             ("KAFKA_GROUP_CONSUMER_MIGRATION_POLICY", "sideways", "Invalid value sideways for configuration group.consumer.migration.policy: String must be one of (case insensitive): DISABLED, DOWNGRADE, UPGRADE, BIDIRECTIONAL"),
             ("KAFKA_LOG_MESSAGE_TIMESTAMP_TYPE", "createtime", "Invalid value createtime for configuration log.message.timestamp.type: String must be one of: CreateTime, LogAppendTime"),
             ("KAFKA_NODE_ID", "", "Invalid value  for configuration node.id: Not a number of type INT"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "2.8", "A non-KRaft version 2.8 given for inter.broker.protocol.version. The minimum version is 3.0-IV1"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", " 3.0-IV0", "A non-KRaft version 3.0-IV0 given for inter.broker.protocol.version. The minimum version is 3.0-IV1"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "0.10.2", "A non-KRaft version 0.10.2 given for inter.broker.protocol.version. The minimum version is 3.0-IV1"),
         ];
         for (k, val, want) in cases {
             let mut g = good();
@@ -486,6 +490,8 @@ mod tests {
             ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.8"),
             ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.8.0"),
             ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.7-IV4"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.0"),
+            ("KAFKA_INTER_BROKER_PROTOCOL_VERSION", "3.0-IV1"),
             ("KAFKA_GROUP_CONSUMER_MIGRATION_POLICY", "Upgrade"),
             ("KAFKA_AUTO_CREATE_TOPICS_ENABLE", " TRUE "),
             ("KAFKA_LOG_CLEANER_MIN_CLEANABLE_RATIO", "0.5d"),

@@ -33,6 +33,21 @@ pub fn zookeeper_connect_ignored(n: &Node) -> Vec<String> {
     }
 }
 
+/// A user-supplied inter.broker.protocol.version on a KRaft node must be one
+/// KRaft supports (KafkaConfig.scala:897-915 at 3.8.0: MetadataVersion's
+/// `isKRaftSupported`, a feature level above 0, which starts at 3.0-IV1; a
+/// bare release names its latest production version, so "3.0" is 3.0-IV1).
+/// A string Kafka cannot read at all is ConfigDef's refusal, said before.
+pub fn kraft_protocol_version(n: &Node) -> Vec<String> {
+    let Some(v) = n.get("inter.broker.protocol.version").filter(|_| n.kraft) else {
+        return Vec::new();
+    };
+    match super::configdef::kraft_supported_version(v.trim()) {
+        Some(false) => vec![format!("A non-KRaft version {} given for inter.broker.protocol.version. The minimum version is 3.0-IV1", v.trim())],
+        _ => Vec::new(),
+    }
+}
+
 /// KRaft or ZooKeeper mode, and the node id it needs.
 pub fn mode(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
