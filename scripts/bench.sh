@@ -25,8 +25,17 @@ bin=target/release/kraft-acceptance
 now() { date +%s.%N; }
 # compose on this run's project ($p), output dropped
 dc() { docker compose -p "$p" --project-directory "$ref" "${files[@]}" "$@" >/dev/null 2>&1; }
+# The anonymous volumes of this run's containers: a recreate carries them to
+# the new containers and `down -v` then leaves them; removed by name after.
+anonymous() {
+  docker ps -aq --filter "label=com.docker.compose.project=$p" \
+    | xargs -r docker inspect -f '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}}{{"\n"}}{{end}}{{end}}' \
+    | grep -E '^[0-9a-f]{64}$' || true
+}
+down() { local v; v=$(anonymous); dc down -v; [ -z "$v" ] || echo "$v" | xargs -r docker volume rm >/dev/null 2>&1 || true; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-a_times=() b_times=() c_times=() healthy=()
+a_times=() b_times=() c_times=() healthy=() last=
+volumes_before=$(docker volume ls -q | sort)
 for i in $(seq 1 "$runs"); do
   p="kraftbench-$$-$i"
   t0=$(now)
@@ -38,8 +47,8 @@ for i in $(seq 1 "$runs"); do
   t0=$(now)
   { dc up -d kafka redis && dc run --rm kafka_topic_setup && dc run --rm --no-deps kafka_topic_setup \
       && dc up -d --wait --force-recreate kafka redis; } \
-    || { dc down -v; echo "bench: the criteria's commands failed" >&2; exit 1; }
-  dc down -v
+    || { down; echo "bench: the criteria's commands failed" >&2; exit 1; }
+  down
   c=$(awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}'); c_times+=("$c")
 
   t0=$(now)
@@ -47,7 +56,7 @@ for i in $(seq 1 "$runs"); do
   out=$("$bin" verify --project-dir "$ref" --images "$images" --report "$report" 2>&1) || { echo "$out" | tail -20; rm -rf "$report"; echo "bench: suite failed" >&2; exit 1; }
   b=$(awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}'); b_times+=("$b")
   healthy+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["evidence"]["time_to_healthy"]["kafka"]["seconds"])' "$report/outcome.json")")
-  rm -rf "$report"
+  rm -rf "$last"; last=$report
   printf 'bench: run %d: stack alone %.2f s, criteria commands %.2f s, full suite %.2f s, kafka time-to-healthy %s s\n' "$i" "$a" "$c" "$b" "${healthy[-1]}"
 done
 ma=$(printf '%s\n' "${a_times[@]}" | median)
@@ -62,3 +71,18 @@ printf 'bench: ratio suite/stack: %.3f; criteria commands/stack: %.3f\n' \
   "$(awk -v a="$mb" -v b="$ma" 'BEGIN{print a/b}')" "$(awk -v a="$mc" -v b="$ma" 'BEGIN{print a/b}')"
 printf 'bench: ratio suite/criteria commands: %.3f (what the harness adds; goal <= 1.05)\n' "$(awk -v a="$mb" -v b="$mc" 'BEGIN{print a/b}')"
 printf 'bench: median kafka time-to-healthy (engine events): %.2f s of 60 s\n' "$mh"
+# The last suite run's timeline: its phases, then each scenario from the
+# first scenario's start (the runner's event times), the critical path first.
+python3 - "$last/outcome.json" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1]))
+print("bench: last suite run, " + next(m for m in o["measurements"] if m.startswith("run phases")))
+s = [x for x in o["scenarios"] if x.get("started_at")]
+t0 = min(x["started_at"] for x in s)
+for x in sorted(s, key=lambda x: (x["started_at"], x["name"])):
+    a = x["started_at"] - t0
+    print(f"bench:   {a:6.2f} -> {a + x['seconds']:6.2f} s  {x['name']}")
+PY
+rm -rf "$last"
+left=$(comm -13 <(echo "$volumes_before") <(docker volume ls -q | sort) | grep -c . || true)
+printf 'bench: volumes left on the engine by the bench: %s\n' "$left"

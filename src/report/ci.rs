@@ -272,6 +272,7 @@ mod tests {
             observed: vec![],
             warnings: vec!["WARNING: engine 20.10 <28".into()],
             seconds: 0.0,
+            started_at: 0.0,
         }]
     }
 

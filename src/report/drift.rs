@@ -253,6 +253,7 @@ mod tests {
                 observed: vec![],
                 warnings: vec![],
                 seconds: 0.0,
+                started_at: 0.0,
             }],
             not_run: vec![],
             measurements: vec![],

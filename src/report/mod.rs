@@ -331,6 +331,7 @@ mod tests {
             observed: vec!["told localhost:9093".into()],
             warnings: vec![],
             seconds: 0.0,
+            started_at: 0.0,
         }
     }
 

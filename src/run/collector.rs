@@ -40,6 +40,9 @@ impl Collector {
             event::Scenario::Started => *started = at,
             event::Scenario::Finished => {
                 r.seconds = at.duration_since(*started).map_or(0.0, |d| d.as_secs_f64());
+                r.started_at = started
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64());
             }
             // No step matches it (the runner fails a skipped step so).
             event::Scenario::Step(

@@ -118,6 +118,10 @@ pub struct ScenarioResult {
     /// From its start to its end, by the runner's event times.
     #[serde(default)]
     pub seconds: f64,
+    /// When it started, by the runner's event time (seconds since the Unix
+    /// epoch): with `seconds`, the run's timeline (`scripts/bench.sh`).
+    #[serde(default)]
+    pub started_at: f64,
 }
 
 impl ScenarioResult {
@@ -133,6 +137,7 @@ impl ScenarioResult {
             observed: Vec::new(),
             warnings: Vec::new(),
             seconds: 0.0,
+            started_at: 0.0,
         }
     }
 
@@ -329,6 +334,7 @@ mod tests {
             observed: vec![],
             warnings: vec![],
             seconds: 0.0,
+            started_at: 0.0,
         }
     }
 
