@@ -306,18 +306,29 @@ async fn ids_kept(w: &mut AcceptanceWorld) -> StepResult {
     Ok(())
 }
 
-/// What the broker holds now, read through the host listener.
+/// What the broker held after the redeploy, read once through the host
+/// listener; both Then steps judge the same reading.
+#[derive(Clone)]
+struct After(Held);
+
+/// What the broker holds after the redeploy (read by the first step that
+/// asks, kept for the next).
 async fn read_after(w: &mut AcceptanceWorld) -> Result<Held, StepError> {
+    if let Some(After(held)) = w.kept::<After>() {
+        return Ok(held.clone());
+    }
     let s = w.stack()?;
     let bootstrap = w.ctx.target.address("localhost:9093");
     let (topic, group, _) = names(&s.project);
     let b = bootstrap.clone();
-    crate::common::blocking(
+    let held = crate::common::blocking(
         w,
         format!("what {bootstrap} holds after the redeploy"),
         move || kafka::read_held(&b, &topic, &group, RECORDS),
     )
-    .await
+    .await?;
+    w.keep(After(held.clone()));
+    Ok(held)
 }
 
 /// Where the running broker's settings say it writes, for a loss to name.
