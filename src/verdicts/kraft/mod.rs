@@ -84,7 +84,7 @@ pub fn kraft_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
 
 /// Every violation of the settings a compose file sets, in the order Kafka
 /// would meet them: what cannot be read first, then each rule.
-pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
+fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
     let mut v = configdef::refusals(props);
     let n = Node::read(props, &mut v);
     v.extend(rules::mode(&n));
