@@ -22,9 +22,9 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
+use crate::model::wire::DESCRIBE_QUORUM_KEY;
 pub use crate::model::wire::{
     ApiVersionsObservation, MetadataObservation, QuorumObservation, WireObservation,
-    DESCRIBE_QUORUM_KEY,
 };
 
 pub const API_VERSIONS_VERSION: i16 = 3;
