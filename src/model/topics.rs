@@ -62,7 +62,6 @@ pub enum ManifestError {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 fn parse_manifest(text: &str) -> Result<Vec<TopicSpec>, ManifestError> {
     parse_topics(text, &TopicsShape::default())
 }
