@@ -116,7 +116,7 @@ impl AcceptanceWorld {
     }
 
     /// The names of the Kafka nodes of `model`, `[names] kafka` first.
-    pub fn node_services(&self, model: &ComposeModel) -> Vec<String> {
+    fn node_services(&self, model: &ComposeModel) -> Vec<String> {
         let t = &self.ctx.target;
         let named = t.names.kafka.clone();
         let mut nodes =
