@@ -64,25 +64,6 @@ base_rootfs() { # ROOT: busybox as /bin/sh and its applets, /tmp, root in /etc/p
   echo 'root:x:0:' > "$root/etc/group"
 }
 
-# image_current TAG HASH: the image exists and was built from these inputs.
-image_current() {
-  [ "$(docker image inspect -f '{{index .Config.Labels "kraft-acceptance.inputs"}}' "$1" 2>/dev/null)" = "$2" ]
-}
-# ensure_image TAG HASH BUILD: runs BUILD only when the inputs changed.
-ensure_image() {
-  if image_current "$1" "$2"; then say "image $1 up to date ($2)"; else "$3"; fi
-}
-docker_build() { # TAG DIR; the image the tag named before goes when nothing else names it
-  local before
-  before=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
-  say "building image $1"
-  docker build -q -t "$1" "$2" >"$2/build.log" 2>&1 || { cat "$2/build.log" >&2; die "docker build $1 failed"; }
-  if [ -n "$before" ] && [ "$before" != "$(docker image inspect -f '{{.Id}}' "$1")" ] \
-     && [ "$(docker image inspect -f '{{len .RepoTags}}' "$before" 2>/dev/null)" = 0 ]; then
-    docker rmi "$before" >/dev/null 2>&1 || say "the replaced image $before is still in use; kept"
-  fi
-}
-
 # --- Kafka ----------------------------------------------------------------------
 # The jars: the POM's runtime closure, in a directory keyed by the POM's hash.
 pom_hash=$(sha256sum "$src/kafka/pom.xml" | cut -c1-16)

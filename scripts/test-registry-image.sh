@@ -35,10 +35,8 @@ http:
 YML
 tag=kraft-acceptance/test-registry:2.8
 hash=$(cd "$root" && { find . -printf '%y %m %p %l\n' | sort; find . -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-16)
-if [ "$(docker image inspect -f '{{index .Config.Labels "kraft-acceptance.inputs"}}' "$tag" 2>/dev/null)" = "$hash" ]; then
-  say "image $tag up to date ($hash)"
-  exit 0
-fi
-say "building image $tag ($hash)"
-printf 'FROM scratch\nCOPY rootfs/ /\nEXPOSE 5000\nENTRYPOINT ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]\nLABEL kraft-acceptance.inputs=%s\n' "$hash" > "$root/../Dockerfile"
-docker build -q -t "$tag" "$root/.." >"$root/../build.log" 2>&1 || { cat "$root/../build.log" >&2; die "docker build $tag failed"; }
+registry_image() {
+  printf 'FROM scratch\nCOPY rootfs/ /\nEXPOSE 5000\nENTRYPOINT ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]\nLABEL kraft-acceptance.inputs=%s\n' "$hash" > "$root/../Dockerfile"
+  docker_build "$tag" "$root/.."
+}
+ensure_image "$tag" "$hash" registry_image

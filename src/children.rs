@@ -20,9 +20,9 @@ static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
 /// Output kept from a child's stdout; the rest is read and dropped, so a
 /// child that prints without end neither blocks nor fills memory.
-pub const STDOUT_CAP: usize = 64 * 1024 * 1024;
+const STDOUT_CAP: usize = 64 * 1024 * 1024;
 /// Output kept from a child's stderr.
-pub const STDERR_CAP: usize = 1024 * 1024;
+const STDERR_CAP: usize = 1024 * 1024;
 
 /// A child's process group, killed when this is dropped.
 #[derive(Debug)]
@@ -56,15 +56,16 @@ impl Drop for Group {
 }
 
 /// Kills every registered group: the harness is ending.
-pub fn end_all() {
+pub(crate) fn end_all() {
     let groups = GROUPS.lock().unwrap_or_else(|p| p.into_inner()).clone();
     for pgid in groups {
         let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
     }
 }
 
-/// The process groups registered now (for tests and diagnostics).
-pub fn live_groups() -> Vec<i32> {
+/// The process groups registered now (the unit tests read it).
+#[cfg(test)]
+fn live_groups() -> Vec<i32> {
     GROUPS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -99,7 +100,7 @@ impl Child {
     }
 
     /// Starts `cmd` with stdout and stderr captured.
-    pub fn spawn_piped(cmd: &mut Command) -> std::io::Result<Child> {
+    pub(crate) fn spawn_piped(cmd: &mut Command) -> std::io::Result<Child> {
         Child::spawn(
             cmd.stdin(Stdio::null())
                 .stdout(Stdio::piped())
@@ -123,13 +124,13 @@ impl Child {
 
     /// Waits at most `limit` for the child to end, reading its output
     /// (up to [`STDOUT_CAP`] and [`STDERR_CAP`]); past it, kills the group.
-    pub fn output_within(self, limit: Duration) -> Result<Output, Waited> {
+    pub(crate) fn output_within(self, limit: Duration) -> Result<Output, Waited> {
         self.output_watched(limit, |_| {})
     }
 
     /// [`Child::output_within`], calling `tick` with the time waited so
     /// far every 20 ms (a progress line).
-    pub fn output_watched(
+    pub(crate) fn output_watched(
         mut self,
         limit: Duration,
         mut tick: impl FnMut(Duration),
@@ -186,13 +187,13 @@ fn drain<R: Read + Send + 'static>(mut r: R, cap: usize) -> std::thread::JoinHan
 }
 
 /// Runs `cmd` to its end within `limit`, output captured.
-pub fn output_within(cmd: &mut Command, limit: Duration) -> Result<Output, Waited> {
+pub(crate) fn output_within(cmd: &mut Command, limit: Duration) -> Result<Output, Waited> {
     Child::spawn_piped(cmd)?.output_within(limit)
 }
 
 /// A tokio command in a group of its own, registered; the group is killed
 /// when the returned guard is dropped (a timeout drops it).
-pub fn tokio_group(
+fn tokio_group(
     cmd: &mut tokio::process::Command,
 ) -> std::io::Result<(tokio::process::Child, Group)> {
     let child = cmd.process_group(0).kill_on_drop(true).spawn()?;
@@ -204,7 +205,7 @@ pub fn tokio_group(
 
 /// A tokio command's output, the command in a process group of its own:
 /// dropping the future (its time bound passed) kills the whole group.
-pub async fn tokio_output(
+pub(crate) async fn tokio_output(
     cmd: &mut tokio::process::Command,
 ) -> std::io::Result<std::process::Output> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -218,7 +219,7 @@ mod tests {
 
     /// The processes of group `pgid` that are not zombies (a killed
     /// process stays a zombie until its parent, or whoever adopted it, reaps it).
-    pub fn running_in(pgid: i32) -> Vec<i32> {
+    fn running_in(pgid: i32) -> Vec<i32> {
         let mut out = Vec::new();
         for e in std::fs::read_dir("/proc").unwrap().flatten() {
             let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {

@@ -1,7 +1,7 @@
 //! Wall-clock time as a person reads it in a report.
 
 /// The current UTC time as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -10,7 +10,7 @@ pub fn utc_now() -> String {
 }
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (Howard Hinnant's civil-from-days).
-pub fn format_utc(secs: i64) -> String {
+fn format_utc(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -14,7 +14,7 @@ fn home_or_tmp(xdg: &str, under_home: &str) -> PathBuf {
 
 /// Files whose content never changes (the stand-in override, the in-network
 /// probe's resolv.conf): one file per content, reused by every run.
-pub fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     home_or_tmp("XDG_CACHE_HOME", ".cache")
 }
 
@@ -33,7 +33,7 @@ pub fn state_dir() -> PathBuf {
 
 /// `name` in the cache directory with exactly `content`, written whole and
 /// renamed into place so a concurrent run never reads half a file.
-pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
+pub(crate) fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
     let dir = cache_dir();
     let path = dir.join(name);
     if std::fs::read_to_string(&path).is_ok_and(|t| t == content) {
@@ -48,7 +48,7 @@ pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
 
 /// Writes `text` beside `path` and renames it into place: a reader (the
 /// textfile collector) sees the old file or the new one, never half.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

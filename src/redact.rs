@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use crate::model::compose::ComposeModel;
 
-pub const REDACTED: &str = "<redacted>";
+const REDACTED: &str = "<redacted>";
 const SECRET_WORDS: &[&str] = &[
     "PASSWORD",
     "PASSWD",
@@ -23,7 +23,7 @@ const MIN_LEN: usize = 4;
 static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
 
 /// Does an environment key name a secret? (`KAFKA_SASL_JAAS_PASSWORD`, `API_KEY`...)
-pub fn is_secret_key(key: &str) -> bool {
+fn is_secret_key(key: &str) -> bool {
     let k = key.to_uppercase();
     SECRET_WORDS.iter().any(|w| {
         k.split(|c: char| !c.is_ascii_alphanumeric())
@@ -34,7 +34,7 @@ pub fn is_secret_key(key: &str) -> bool {
 
 /// Secret values of every service's environment in a model, and the
 /// password a Redis command line sets (`--requirepass VALUE`).
-pub fn secret_values(model: &ComposeModel) -> Vec<String> {
+pub(crate) fn secret_values(model: &ComposeModel) -> Vec<String> {
     let env = model
         .services
         .values()
@@ -68,14 +68,14 @@ pub fn redact(text: &str) -> String {
     redact_with(text, SECRETS.get().map(Vec::as_slice).unwrap_or(&[]))
 }
 
-pub fn redact_with(text: &str, secrets: &[String]) -> String {
+fn redact_with(text: &str, secrets: &[String]) -> String {
     secrets
         .iter()
         .fold(text.to_string(), |t, s| t.replace(s.as_str(), REDACTED))
 }
 
 /// `KEY=value` as shown in output: the value redacted when the key is secret.
-pub fn show_env(key: &str, value: &str) -> String {
+pub(crate) fn show_env(key: &str, value: &str) -> String {
     if is_secret_key(key) && !value.is_empty() {
         format!("{key}={REDACTED}")
     } else {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::model::validators::pdm_validators;
 
-pub const CONFIG_FILE: &str = "kraft-acceptance.toml";
+pub(crate) const CONFIG_FILE: &str = "kraft-acceptance.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -126,10 +126,10 @@ pub enum Bootstrap {
 /// The seed's names, which the features spell; a target may call them otherwise.
 pub const SEED_KAFKA: &str = "kafka";
 pub const SEED_REDIS: &str = "redis";
-pub const SEED_BOOTSTRAP: &str = "kafka_topic_setup";
-pub const SEED_INTERNAL_ADDRESS: &str = "kafka:9092";
-pub const SEED_HOST_ADDRESS: &str = "localhost:9093";
-pub const SEED_REDIS_ADDRESS: &str = "127.0.0.1:6379";
+pub(crate) const SEED_BOOTSTRAP: &str = "kafka_topic_setup";
+pub(crate) const SEED_INTERNAL_ADDRESS: &str = "kafka:9092";
+pub(crate) const SEED_HOST_ADDRESS: &str = "localhost:9093";
+pub(crate) const SEED_REDIS_ADDRESS: &str = "127.0.0.1:6379";
 
 /// What the target calls the seed's services and addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +154,7 @@ impl Default for Names {
 }
 
 /// Database images a project must not run itself on Hemma (shared-postgres).
-pub const DEFAULT_DATABASE_IMAGES: &[&str] = &["postgres", "mariadb", "mysql"];
+const DEFAULT_DATABASE_IMAGES: &[&str] = &["postgres", "mariadb", "mysql"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -168,7 +168,7 @@ pub enum AdvisoryMode {
 
 /// Observability services the Hemma layering must not bring (Hemma uses the
 /// shared stack). Matched against service names and image repositories.
-pub const DEFAULT_OBSERVABILITY: &[&str] = &[
+const DEFAULT_OBSERVABILITY: &[&str] = &[
     "prometheus",
     "grafana",
     "loki",
@@ -184,10 +184,10 @@ pub const DEFAULT_OBSERVABILITY: &[&str] = &[
 ];
 
 /// ADR-0028: the Kafka image must run on x86_64 and ARM64 hosts.
-pub const DEFAULT_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64"];
+const DEFAULT_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64"];
 /// Namespaces whose images moved or went away: Bitnami's Docker Hub images
 /// (Hemma's pull of bitnami/zookeeper answered "manifest unknown").
-pub const DEFAULT_GONE_NAMESPACES: &[&str] = &["bitnami/", "docker.io/bitnami/"];
+const DEFAULT_GONE_NAMESPACES: &[&str] = &["bitnami/", "docker.io/bitnami/"];
 
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -234,7 +234,7 @@ pub struct Target {
 }
 
 /// One line for a toml error: `file:line:col: what (key "K"); the fix`.
-pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> String {
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> String {
     let start = e.span().map_or(0, |s| s.start).min(text.len());
     let before = &text[..start];
     let line = before.matches('\n').count() + 1;
@@ -559,7 +559,7 @@ impl Target {
     }
 
     /// Every service the toml names exists in `model` (the layering `layering`).
-    pub fn check_names(
+    pub(crate) fn check_names(
         &self,
         layering: &str,
         model: &crate::model::compose::ComposeModel,
@@ -665,7 +665,7 @@ impl Target {
 
     /// The services `docker compose up -d` starts: Kafka and Redis (Kafka
     /// alone when the target runs no Redis).
-    pub fn up_services(&self) -> Vec<String> {
+    pub(crate) fn up_services(&self) -> Vec<String> {
         let mut up = vec![self.names.kafka.clone()];
         if self.has_redis {
             up.push(self.names.redis.clone());

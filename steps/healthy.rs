@@ -10,7 +10,7 @@ fn healthcheck_fits(w: &mut AcceptanceWorld, service: String, budget: u32) -> St
     if w.not_needed(&service) {
         return Ok(());
     }
-    for service in crate::common::services_of(w, &service)? {
+    for service in w.services_of(&service)? {
         healthcheck_of(w, &service, budget)?;
     }
     Ok(())

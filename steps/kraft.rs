@@ -7,15 +7,13 @@ use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::verdicts::{self, kraft};
 
-use crate::common::Reads;
-
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
 fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    for service in crate::common::services_of(w, &service)? {
+    for service in w.services_of(&service)? {
         node_rules(w, &service)?;
     }
     let m = w.model()?;
-    let nodes = crate::common::kafka_nodes(w, &m)?;
+    let nodes = w.kafka_nodes(&m)?;
     let v = kraft::cluster::cluster_violations(&nodes);
     let expected = format!("the cluster of {} Kafka node(s) holds KRaft's cluster rules (unique node ids, one voters list naming the controllers as they are reached, replication the brokers can hold)", nodes.len());
     w.judge(verdicts::none_of(&expected, "violations", v))?;

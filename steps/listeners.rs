@@ -11,8 +11,6 @@ use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::verdicts::{self, earlier, kraft, listeners, observed};
 
-use crate::common::Reads;
-
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
 fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
     let service = w.ctx.target.service(&service);
@@ -177,7 +175,7 @@ async fn round_trip(w: &mut AcceptanceWorld) -> StepResult {
 #[then("every other broker of the cluster advertises its own name on a shared network and a host address published on 127.0.0.1 to its own listener")]
 fn other_brokers(w: &mut AcceptanceWorld) -> StepResult {
     let m = w.model()?;
-    let nodes = crate::common::kafka_nodes(w, &m)?;
+    let nodes = w.kafka_nodes(&m)?;
     let named = w.ctx.target.names.kafka.clone();
     let v = kraft::cluster::other_brokers_addresses(&nodes, &named);
     let expected = format!("every broker other than {named} advertises its own name to containers and a 127.0.0.1-published host address to its own listener");

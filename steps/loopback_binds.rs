@@ -14,7 +14,7 @@ use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, Bind};
 use kraft_acceptance::verdicts::{hemma_host, listeners, none_of, observed};
 
-use crate::common::{blocking, engine_version, Reads, Services};
+use crate::common::{blocking, engine_version, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
 fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
@@ -39,7 +39,7 @@ fn config_binds(w: &mut AcceptanceWorld, service: String) -> StepResult {
     if w.not_needed(&service) {
         return Ok(());
     }
-    for service in crate::common::services_of(w, &service)? {
+    for service in w.services_of(&service)? {
         config_binds_of(w, &service)?;
     }
     Ok(())
@@ -149,7 +149,7 @@ async fn host_sockets(w: &mut AcceptanceWorld, service: String) -> StepResult {
 #[then(expr = "inside service {string} something listens on the port of every advertised listener")]
 async fn container_listeners(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let (s, c, pid) = crate::common::running_process(w, &service).await?;
+    let (s, c, pid) = w.running_process(&service).await?;
     let props = w.image_settings_in(&s.model, &service)?.properties;
     let socks = w.judge(observed(
         format!("the listening sockets of {}", c.name),

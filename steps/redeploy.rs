@@ -12,15 +12,13 @@ use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
 use kraft_acceptance::verdicts::redeploy::{self, ClusterIdUse};
 use kraft_acceptance::verdicts::{self, kraft, none_of, observed};
 
-use crate::common::Reads;
-
 #[then(expr = "every directory service {string} writes is on a named volume or a bind mount")]
 fn kafka_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    for service in crate::common::services_of(w, &service)? {
+    for service in w.services_of(&service)? {
         dirs_kept_of(w, &service)?;
     }
     let m = w.model()?;
-    let nodes = crate::common::kafka_nodes(w, &m)?;
+    let nodes = w.kafka_nodes(&m)?;
     if nodes.len() > 1 {
         let shared = kraft::cluster::shared_storage(&nodes);
         w.judge(none_of(
@@ -99,7 +97,7 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
         if !model.services.contains_key(&service) {
             continue;
         }
-        let nodes = crate::common::kafka_nodes(w, &model)?;
+        let nodes = w.kafka_nodes(&model)?;
         let differ = kraft::cluster::one_cluster_id(&nodes, DEFAULT_CLUSTER_ID);
         let expected = format!("one CLUSTER_ID on every Kafka node of layering {layering}");
         w.judge(none_of(
@@ -122,7 +120,7 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
 )]
 async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
-    let (_, c, pid) = crate::common::running_process(w, &service).await?;
+    let (_, c, pid) = w.running_process(&service).await?;
     let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
     let text = w.judge(observed(
         format!("the server.properties {} runs with ({path})", c.name),

@@ -6,8 +6,6 @@ use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
 use kraft_acceptance::target::SEED_REDIS;
 use kraft_acceptance::verdicts::{self, observed};
 
-use crate::common::Reads;
-
 #[then(expr = "Redis at {string} answers PING with PONG")]
 async fn ping(w: &mut AcceptanceWorld, addr: String) -> StepResult {
     if w.not_needed(SEED_REDIS) {

@@ -14,8 +14,6 @@ use kraft_acceptance::target::{Bootstrap, SEED_KAFKA};
 use kraft_acceptance::verdicts::topic_setup::{self, Topics};
 use kraft_acceptance::verdicts::{self, earlier, observed};
 
-use crate::common::Reads;
-
 /// Hard stop for a one-off run; the step's budget is judged separately.
 const ONEOFF_LIMIT: Duration = Duration::from_secs(180);
 

@@ -33,7 +33,7 @@ fn bare(token: &str) -> String {
 }
 
 /// Every compose invocation of one line of text (a comment's too).
-pub fn invocations(shown: &str, text: &str) -> Vec<Invocation> {
+pub(crate) fn invocations(shown: &str, text: &str) -> Vec<Invocation> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         for start in ["docker compose ", "docker-compose "] {
@@ -110,7 +110,7 @@ fn parse(args: &str, at: String) -> Option<Invocation> {
 
 /// Host scripts a line runs (`scripts/x.sh`, `./scripts/x.sh`, `sh x.sh`),
 /// as written, with where.
-pub fn scripts_run(shown: &str, text: &str) -> Vec<(String, String)> {
+pub(crate) fn scripts_run(shown: &str, text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         for token in line.split_whitespace().map(bare) {
@@ -127,7 +127,7 @@ pub fn scripts_run(shown: &str, text: &str) -> Vec<(String, String)> {
 /// scripts/ and docs/ (two levels), the compose files of its root, and
 /// each script one of those runs that starts compose (a wrapper); as the
 /// repo means them: a Makefile's variables and a script's defaults expanded.
-pub fn read_texts(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn read_texts(dir: &Path) -> Vec<(String, String)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();

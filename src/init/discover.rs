@@ -59,7 +59,7 @@ fn controller_only(s: &Service) -> bool {
 
 /// The broker: a service with a node's settings (never a controller-only
 /// node), else the one Kafka image that depends on no other Kafka.
-pub fn kafka_service(m: &ComposeModel) -> Option<(String, &'static str)> {
+pub(crate) fn kafka_service(m: &ComposeModel) -> Option<(String, &'static str)> {
     let by_env = m.services.iter().find(|(_, s)| {
         KAFKA_ENV.iter().any(|k| s.environment.contains_key(*k)) && !controller_only(s)
     });
@@ -108,7 +108,7 @@ fn advertised(s: &Service) -> Vec<(String, String)> {
 
 /// The address containers are told (a host other services resolve) and
 /// the one host tools are told (localhost or 127.0.0.1).
-pub fn kafka_addresses(m: &ComposeModel, kafka: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn kafka_addresses(m: &ComposeModel, kafka: &str) -> (Option<String>, Option<String>) {
     let s = &m.services[kafka];
     let local = |a: &str| a.starts_with("localhost:") || a.starts_with("127.0.0.1:");
     let names: Vec<&str> = [
@@ -133,14 +133,14 @@ pub fn kafka_addresses(m: &ComposeModel, kafka: &str) -> (Option<String>, Option
 }
 
 /// Where host tools reach Redis: its published 6379.
-pub fn redis_address(m: &ComposeModel, redis: &str) -> Option<String> {
+pub(crate) fn redis_address(m: &ComposeModel, redis: &str) -> Option<String> {
     let p = m.services[redis].ports.iter().find(|p| p.target == 6379)?;
     let published = p.published.clone()?;
     Some(format!("127.0.0.1:{published}"))
 }
 
 /// The variable Redis's `--requirepass` takes, in the raw compose texts.
-pub fn redis_password_var(texts: &[(String, String)]) -> Option<(String, String)> {
+pub(crate) fn redis_password_var(texts: &[(String, String)]) -> Option<(String, String)> {
     for (shown, text) in texts {
         for (i, line) in text.lines().enumerate() {
             let Some(at) = line.find("requirepass") else {
@@ -187,7 +187,7 @@ pub fn bootstrap_service(m: &ComposeModel, kafka: &str) -> Option<String> {
 /// A topics list mounted into the bootstrap that only a names-only reading
 /// takes, and the partition count its script passes (`--partitions N`, or
 /// a variable of the service's environment).
-pub fn names_only_list(m: &ComposeModel, service: &str) -> Option<(String, Option<i32>)> {
+pub(crate) fn names_only_list(m: &ComposeModel, service: &str) -> Option<(String, Option<i32>)> {
     let s = &m.services[service];
     let mut found = None;
     let mut scripts = Vec::new();

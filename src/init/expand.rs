@@ -32,7 +32,7 @@ fn make_assignment(line: &str) -> Option<(String, &'static str, String)> {
 
 /// A Makefile's own variables, each as its last assignment leaves it
 /// (`?=` only where unset, `+=` appended with a space).
-pub fn make_vars(text: &str) -> BTreeMap<String, String> {
+pub(crate) fn make_vars(text: &str) -> BTreeMap<String, String> {
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
     for (name, op, value) in text.lines().filter_map(make_assignment) {
         match op {
@@ -54,7 +54,7 @@ pub fn make_vars(text: &str) -> BTreeMap<String, String> {
 
 /// `text` with `$(VAR)` and `${VAR}` of `vars` replaced, to a depth of 8
 /// (a variable defined by others); unknown ones are left as written.
-pub fn expand_make(text: &str, vars: &BTreeMap<String, String>) -> String {
+pub(crate) fn expand_make(text: &str, vars: &BTreeMap<String, String>) -> String {
     let mut out = text.to_string();
     for _ in 0..8 {
         let mut next = out.clone();
@@ -74,7 +74,7 @@ pub fn expand_make(text: &str, vars: &BTreeMap<String, String>) -> String {
 /// A shell script's variables: `NAME=value` lines, a value that takes the
 /// script's directory (`$(dirname "$0")`, `BASH_SOURCE`) as `script_dir`,
 /// `${X:-default}` as its default.
-pub fn shell_vars(text: &str, script_dir: &str) -> BTreeMap<String, String> {
+pub(crate) fn shell_vars(text: &str, script_dir: &str) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
     for line in text.lines() {
         let line = line.trim();
@@ -100,7 +100,7 @@ pub fn shell_vars(text: &str, script_dir: &str) -> BTreeMap<String, String> {
 /// `${VAR:-default}`, `${VAR-default}`, `${VAR}` and `$VAR` of `text`: the
 /// script's own value, else the default; `$(dirname "$0")` is the script's
 /// directory where `vars` has it as `.script_dir`.
-pub fn expand_shell(text: &str, vars: &BTreeMap<String, String>) -> String {
+pub(crate) fn expand_shell(text: &str, vars: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -142,7 +142,7 @@ pub fn expand_shell(text: &str, vars: &BTreeMap<String, String>) -> String {
 
 /// `a/b/../c` as `a/c`, `./x` as `x`: a path as written, without the steps
 /// that go back.
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {

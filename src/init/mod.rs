@@ -36,7 +36,7 @@ pub enum InitError {
     },
 }
 
-pub use crate::model::compose::is_compose_file;
+pub(crate) use crate::model::compose::is_compose_file;
 
 /// The toml for `dir`, and the lines to say: where each layering came
 /// from and whether compose resolves it.

@@ -36,7 +36,7 @@ fn repository(image: &str) -> &str {
 /// apache/kafka image with the image's own command (a service that runs
 /// the image with a command or entrypoint of its own runs a tool, e.g. a
 /// topic bootstrap, not a node).
-pub fn runs_kafka(s: &Service) -> bool {
+fn runs_kafka(s: &Service) -> bool {
     if NODE_VARIABLES
         .iter()
         .any(|k| s.environment.contains_key(*k))
@@ -52,7 +52,7 @@ pub fn runs_kafka(s: &Service) -> bool {
 /// Whether a service listed as a node may run Kafka where the model cannot
 /// tell: it sets a `KAFKA_*` variable, runs an image (or builds one) whose
 /// name says kafka, or mounts a server.properties where the image reads one.
-pub fn may_run_kafka(s: &Service) -> bool {
+pub(crate) fn may_run_kafka(s: &Service) -> bool {
     let kafka_image = s.image.as_deref().is_some_and(|i| i.contains("kafka"));
     let built = s
         .build
@@ -68,7 +68,7 @@ pub fn may_run_kafka(s: &Service) -> bool {
 
 /// Its roles as its environment sets them (the image's default when unset:
 /// broker,controller).
-pub fn env_roles(s: &Service) -> String {
+pub(crate) fn env_roles(s: &Service) -> String {
     super::kafka_props::image_settings(&s.environment, None)
         .properties
         .get("process.roles")
@@ -80,7 +80,7 @@ pub fn env_roles(s: &Service) -> String {
 /// service that [`runs_kafka`], those `listed` (`[names] kafka_nodes`,
 /// where the model cannot tell) and `named` (`[names] kafka`), without
 /// `excluded` (the topic bootstrap) and without disabled services.
-pub fn kafka_services(
+pub(crate) fn kafka_services(
     model: &ComposeModel,
     named: &str,
     listed: &[String],
@@ -149,7 +149,7 @@ impl KafkaNode {
     }
 
     /// The port of its first controller listener.
-    pub fn controller_port(&self) -> Option<u16> {
+    pub(crate) fn controller_port(&self) -> Option<u16> {
         self.listeners
             .iter()
             .find(|l| self.controller_listener_names.contains(&l.name))
@@ -167,7 +167,7 @@ impl KafkaNode {
 }
 
 /// The names a service is reached by on its networks.
-pub fn reachable_names(name: &str, s: &Service) -> Vec<String> {
+pub(crate) fn reachable_names(name: &str, s: &Service) -> Vec<String> {
     let mut names = vec![name.to_string()];
     names.extend(s.hostname.clone());
     names.extend(s.container_name.clone());
@@ -179,7 +179,7 @@ pub fn reachable_names(name: &str, s: &Service) -> Vec<String> {
 }
 
 /// The networks a service joins.
-pub fn networks_of(s: &Service) -> Vec<String> {
+pub(crate) fn networks_of(s: &Service) -> Vec<String> {
     if s.networks.is_empty() {
         return vec!["default".into()];
     }

@@ -92,7 +92,7 @@ impl Service {
     }
 
     /// Host paths bind-mounted into the service's containers.
-    pub fn bind_sources(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn bind_sources(&self) -> impl Iterator<Item = &str> {
         self.volumes
             .iter()
             .filter(|v| v.kind == "bind")
@@ -171,7 +171,7 @@ pub struct Network {
 }
 
 /// A compose file's name, as compose and repos spell them.
-pub fn is_compose_file(name: &str) -> bool {
+pub(crate) fn is_compose_file(name: &str) -> bool {
     let name = name.to_lowercase();
     (name.starts_with("compose") || name.starts_with("docker-compose"))
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
@@ -187,7 +187,7 @@ pub struct UnknownService {
 
 impl ComposeModel {
     /// Every service's name, as a failure lists them.
-    pub fn service_names(&self) -> String {
+    pub(crate) fn service_names(&self) -> String {
         self.services.keys().cloned().collect::<Vec<_>>().join(", ")
     }
 
@@ -225,7 +225,7 @@ impl ComposeModel {
 }
 
 /// Compose durations ("1m30s", "5s", "500ms") in seconds.
-pub fn parse_duration(s: &str) -> Option<f64> {
+pub(crate) fn parse_duration(s: &str) -> Option<f64> {
     let mut total = 0.0;
     let mut num = String::new();
     let mut chars = s.trim().chars().peekable();

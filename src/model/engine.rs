@@ -37,7 +37,7 @@ pub struct ContainerInfo {
 
 /// The engine names an anonymous volume with 64 hex digits; compose names
 /// its own `PROJECT_KEY`.
-pub fn is_anonymous_volume(name: &str) -> bool {
+pub(crate) fn is_anonymous_volume(name: &str) -> bool {
     name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -89,7 +89,7 @@ pub fn time_to_healthy(events: &[EngineEvent], service: &str) -> Option<f64> {
 
 /// How long the last container of `service` that started at or after
 /// `since_ns` ran: its `start` to the `die` after it, in seconds.
-pub fn run_time(events: &[EngineEvent], service: &str, since_ns: i64) -> Option<f64> {
+pub(crate) fn run_time(events: &[EngineEvent], service: &str, since_ns: i64) -> Option<f64> {
     last_start_to(events, service, since_ns, "die")
 }
 

@@ -167,7 +167,7 @@ impl Row {
         }
     }
 
-    pub fn header(&self) -> &'static [&'static str] {
+    pub(crate) fn header(&self) -> &'static [&'static str] {
         match self {
             Row::Binding(_) => &["service", "seen in", "binding", "verdict"],
             Row::Neighbour(_) => &["service", "path", "address", "answer"],

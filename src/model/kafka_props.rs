@@ -114,8 +114,12 @@ pub fn image_settings(
 /// The image's CLUSTER_ID when none is set (configureDefaults).
 pub const DEFAULT_CLUSTER_ID: &str = "5L6g3nShT-eMCtK--X86sw";
 
-/// The image's env -> server properties, the refusals and notes aside.
-pub fn env_to_properties(env: &BTreeMap<String, Option<String>>) -> BTreeMap<String, String> {
+/// The image's env -> server properties, the refusals and notes aside
+/// (the unit tests' shorthand).
+#[cfg(test)]
+pub(crate) fn env_to_properties(
+    env: &BTreeMap<String, Option<String>>,
+) -> BTreeMap<String, String> {
     image_settings(env, None).properties
 }
 

@@ -146,7 +146,7 @@ pub struct NeighbourObservation {
 impl NeighbourObservation {
     /// The path to this host works: the probe's own listener accepted, or a
     /// published port on the host's address was refused (an RST came back).
-    pub fn path_proven(&self) -> bool {
+    pub(crate) fn path_proven(&self) -> bool {
         self.proof.reached()
             || self
                 .attempts

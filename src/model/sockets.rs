@@ -17,7 +17,7 @@ pub struct Socket {
 impl Socket {
     /// The address, with an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, a
     /// dual-stack socket's view of IPv4) given as the IPv4 address it maps.
-    pub fn ip_unmapped(&self) -> IpAddr {
+    pub(crate) fn ip_unmapped(&self) -> IpAddr {
         match self.ip {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(self.ip, IpAddr::V4),
             v4 => v4,

@@ -61,12 +61,16 @@ pub enum ManifestError {
     Empty,
 }
 
-pub fn parse_manifest(text: &str) -> Result<Vec<TopicSpec>, ManifestError> {
+#[cfg(test)]
+fn parse_manifest(text: &str) -> Result<Vec<TopicSpec>, ManifestError> {
     parse_topics(text, &TopicsShape::default())
 }
 
 /// A topics list in `shape`.
-pub fn parse_topics(text: &str, shape: &TopicsShape) -> Result<Vec<TopicSpec>, ManifestError> {
+pub(crate) fn parse_topics(
+    text: &str,
+    shape: &TopicsShape,
+) -> Result<Vec<TopicSpec>, ManifestError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();

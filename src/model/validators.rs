@@ -18,7 +18,7 @@ pub struct CommandRun {
 /// How a file a validator rewrote differs, in a few words: generators that
 /// stamp the time or list a set in another order change a file every run
 /// without changing what it says.
-pub fn describe_change(old: &str, new: &str) -> String {
+pub(crate) fn describe_change(old: &str, new: &str) -> String {
     let stamped = |l: &&str| has_timestamp(l);
     let (old_lines, new_lines): (Vec<&str>, Vec<&str>) =
         (old.lines().collect(), new.lines().collect());
@@ -71,11 +71,11 @@ fn has_timestamp(line: &str) -> bool {
 }
 
 /// The three commands the migration's criteria name, as pdm scripts.
-pub const PDM_VALIDATORS: &[&str] = &["validate-docs", "validate-tasks", "index-tasks"];
+const PDM_VALIDATORS: &[&str] = &["validate-docs", "validate-tasks", "index-tasks"];
 
 /// The commands of `PDM_VALIDATORS` a pyproject.toml declares under
 /// `[tool.pdm.scripts]`, as `pdm run NAME`, in that order.
-pub fn pdm_validators(pyproject: &str) -> Vec<String> {
+pub(crate) fn pdm_validators(pyproject: &str) -> Vec<String> {
     let Ok(doc) = pyproject.parse::<toml::Table>() else {
         return Vec::new();
     };

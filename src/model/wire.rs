@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub const DESCRIBE_QUORUM_KEY: i16 = 55;
+pub(crate) const DESCRIBE_QUORUM_KEY: i16 = 55;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiVersionsObservation {

@@ -54,13 +54,13 @@ pub struct ComposeCli {
 }
 
 /// The default of [`ComposeCli::limit`] (`--compose-limit`).
-pub const DEFAULT_COMPOSE_LIMIT_S: f64 = 60.0;
+pub(crate) const DEFAULT_COMPOSE_LIMIT_S: f64 = 60.0;
 
 /// The bound every new [`ComposeCli`] gets, in milliseconds (0: the default).
 static LIMIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Sets the bound of every `ComposeCli` made from now on (`--compose-limit`).
-pub fn set_default_limit(limit: Duration) {
+pub(crate) fn set_default_limit(limit: Duration) {
     let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
     LIMIT_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
 }
@@ -84,27 +84,22 @@ impl ComposeCli {
         }
     }
 
-    pub fn with_env_files(mut self, env_files: &[PathBuf]) -> Self {
+    pub(crate) fn with_env_files(mut self, env_files: &[PathBuf]) -> Self {
         self.env_files = env_files.to_vec();
         self
     }
 
-    pub fn with_profiles(mut self, profiles: &[String]) -> Self {
+    pub(crate) fn with_profiles(mut self, profiles: &[String]) -> Self {
         self.profiles = profiles.to_vec();
         self
     }
 
-    pub fn with_limit(mut self, limit: Duration) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    pub fn with_project(mut self, name: &str) -> Self {
+    pub(crate) fn with_project(mut self, name: &str) -> Self {
         self.project_name = Some(name.to_string());
         self
     }
 
-    pub fn base_args(&self) -> Vec<String> {
+    pub(crate) fn base_args(&self) -> Vec<String> {
         let mut a = vec!["compose".to_string()];
         if let Some(p) = &self.project_name {
             a.extend(["--project-name".into(), p.clone()]);

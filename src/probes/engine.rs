@@ -32,9 +32,9 @@ pub enum ResourceKind {
     Volume,
 }
 
-pub const PROJECT_LABEL: &str = "com.docker.compose.project";
-pub const SERVICE_LABEL: &str = "com.docker.compose.service";
-pub const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
+const PROJECT_LABEL: &str = "com.docker.compose.project";
+const SERVICE_LABEL: &str = "com.docker.compose.service";
+const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -130,7 +130,7 @@ impl Engine {
     }
 
     /// Image id when the image is present locally.
-    pub async fn image_id(&self, name: &str) -> Option<String> {
+    pub(crate) async fn image_id(&self, name: &str) -> Option<String> {
         self.docker
             .inspect_image(name)
             .await
@@ -243,7 +243,10 @@ impl Engine {
     /// `com.docker.network.bridge.name` option (`docker0` for the default
     /// network), else the engine's `br-` and the first 12 digits of its id.
     /// `None` for a network of another driver.
-    pub async fn bridge_interface(&self, network_id: &str) -> Result<Option<String>, EngineError> {
+    pub(crate) async fn bridge_interface(
+        &self,
+        network_id: &str,
+    ) -> Result<Option<String>, EngineError> {
         let n = self
             .docker
             .inspect_network(
@@ -270,7 +273,7 @@ impl Engine {
     /// Events of one project from `since_s` (unix seconds) until now,
     /// oldest first. `until` is now to the nanosecond: a whole second in the
     /// future would hold the answer back until that second has passed.
-    pub async fn project_events(
+    pub(crate) async fn project_events(
         &self,
         project: &str,
         since_s: i64,
@@ -316,7 +319,7 @@ impl Engine {
 
     /// Every container (running or not), network and volume carrying `label`
     /// (`key` or `key=value`), containers first: the order removal needs.
-    pub async fn labelled(&self, label: &str) -> Result<Vec<Resource>, EngineError> {
+    pub(crate) async fn labelled(&self, label: &str) -> Result<Vec<Resource>, EngineError> {
         let filters = Some(HashMap::from([(
             "label".to_string(),
             vec![label.to_string()],

@@ -252,7 +252,7 @@ pub fn write_held(
 }
 
 /// The key and value of record `i` of `topic`.
-pub fn held_record(topic: &str, i: i64) -> (String, String) {
+fn held_record(topic: &str, i: i64) -> (String, String) {
     (format!("key-{i}"), format!("{topic} record {i}"))
 }
 

@@ -63,7 +63,7 @@ const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Every binary that may be re-executed as the probe child calls this first.
 /// In the child it runs the probe, prints JSON and exits; otherwise returns.
-pub fn child_main_if_requested() {
+pub(crate) fn child_main_if_requested() {
     if std::env::var_os(CHILD_ENV).is_none() {
         return;
     }

@@ -77,7 +77,7 @@ impl std::fmt::Display for Manifest {
 /// it declares), else the one file mounted into `bootstrap` (directly or
 /// inside a mounted directory) that parses as one. None: the bootstrap's
 /// topics come from code, and only the broker's state can tell what it does.
-pub fn find_manifest(
+pub(crate) fn find_manifest(
     target: &Target,
     model: &ComposeModel,
     bootstrap: Option<&str>,
@@ -193,10 +193,10 @@ fn looks_like_manifest(p: &Path) -> bool {
 
 /// Mentions listed per list (outside and inside the allowlist); the rest
 /// are counted.
-pub const MENTIONS_LISTED: usize = 200;
+const MENTIONS_LISTED: usize = 200;
 /// Bytes of a line shown with its mention; a longer line is cut and its
 /// length said.
-pub const LINE_SHOWN: usize = 200;
+const LINE_SHOWN: usize = 200;
 
 #[derive(Debug, Default, Clone)]
 pub struct ScanResult {
@@ -322,7 +322,7 @@ fn decode(b: &[u8]) -> String {
 
 /// Reads `r` to its end, calling `found(line number, shown text)` for
 /// each line that mentions ZooKeeper (any case).
-pub fn scan_stream(
+fn scan_stream(
     mut r: impl std::io::Read,
     mut found: impl FnMut(usize, String),
 ) -> std::io::Result<()> {

@@ -22,17 +22,17 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, StrBytes};
 
+use crate::model::wire::DESCRIBE_QUORUM_KEY;
 pub use crate::model::wire::{
     ApiVersionsObservation, MetadataObservation, QuorumObservation, WireObservation,
-    DESCRIBE_QUORUM_KEY,
 };
 
-pub const API_VERSIONS_VERSION: i16 = 3;
-pub const DESCRIBE_QUORUM_VERSION: i16 = 1;
+const API_VERSIONS_VERSION: i16 = 3;
+const DESCRIBE_QUORUM_VERSION: i16 = 1;
 /// Metadata v4: null topics means every topic; understood by Kafka 1.0+.
-pub const METADATA_VERSION: i16 = 4;
+const METADATA_VERSION: i16 = 4;
 /// FindCoordinator v3: one key, the answer's error message (Kafka 2.4+).
-pub const FIND_COORDINATOR_VERSION: i16 = 3;
+const FIND_COORDINATOR_VERSION: i16 = 3;
 const METADATA_TOPIC: &str = "__cluster_metadata";
 
 /// What went wrong talking to a broker: each external step, with its cause.
@@ -90,7 +90,7 @@ fn frame<T: Encodable + HeaderVersion>(
     Ok(out)
 }
 
-pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, WireError> {
+fn api_versions_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = ApiVersionsRequest::default()
         .with_client_software_name(StrBytes::from_static_str("kraft-acceptance"))
         .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
@@ -102,7 +102,7 @@ pub fn api_versions_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     )
 }
 
-pub fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, WireError> {
+fn describe_quorum_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     let body = DescribeQuorumRequest::default().with_topics(vec![TopicData::default()
         .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
         .with_partitions(vec![PartitionData::default().with_partition_index(0)])]);
@@ -140,7 +140,7 @@ fn decode<T: Decodable + HeaderVersion>(
     Ok(body)
 }
 
-pub fn decode_api_versions(
+fn decode_api_versions(
     payload: &[u8],
     correlation: i32,
 ) -> Result<ApiVersionsObservation, WireError> {
@@ -156,7 +156,7 @@ pub fn decode_api_versions(
     })
 }
 
-pub fn decode_describe_quorum(
+fn decode_describe_quorum(
     payload: &[u8],
     correlation: i32,
 ) -> Result<QuorumObservation, WireError> {
@@ -203,7 +203,7 @@ fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<Vec<u8>, WireError
     Ok(payload)
 }
 
-pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, WireError> {
+fn metadata_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     frame(
         ApiKey::Metadata,
         METADATA_VERSION,
@@ -212,7 +212,7 @@ pub fn metadata_request(correlation: i32) -> Result<Vec<u8>, WireError> {
     )
 }
 
-pub fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, WireError> {
+fn decode_metadata(payload: &[u8], correlation: i32) -> Result<MetadataObservation, WireError> {
     let r: MetadataResponse = decode(payload, METADATA_VERSION, correlation)?;
     Ok(MetadataObservation {
         brokers: r
@@ -251,7 +251,7 @@ fn connect(address: &str) -> Result<TcpStream, WireError> {
 }
 
 /// Metadata v12: every topic with its topic id (Kafka 2.8+).
-pub const METADATA_IDS_VERSION: i16 = 12;
+const METADATA_IDS_VERSION: i16 = 12;
 
 /// Topic -> topic id, as the broker at `address` answers Metadata v12.
 pub fn topic_ids(address: &str) -> Result<std::collections::BTreeMap<String, String>, WireError> {
@@ -280,7 +280,7 @@ pub fn metadata(address: &str) -> Result<MetadataObservation, WireError> {
     })
 }
 
-pub fn find_coordinator_request(correlation: i32, group: &str) -> Result<Vec<u8>, WireError> {
+fn find_coordinator_request(correlation: i32, group: &str) -> Result<Vec<u8>, WireError> {
     let body = FindCoordinatorRequest::default()
         .with_key(StrBytes::from_string(group.to_string()))
         .with_key_type(0);
@@ -294,7 +294,7 @@ pub fn find_coordinator_request(correlation: i32, group: &str) -> Result<Vec<u8>
 
 /// The broker's answer to FindCoordinator for a consumer group, in words:
 /// the coordinator's address, or the error code and message it gave.
-pub fn decode_find_coordinator(
+fn decode_find_coordinator(
     payload: &[u8],
     correlation: i32,
 ) -> Result<Result<String, String>, WireError> {
@@ -319,14 +319,17 @@ pub fn decode_find_coordinator(
 }
 
 /// One FindCoordinator request for consumer group `group` on a fresh connection.
-pub fn find_coordinator(address: &str, group: &str) -> Result<Result<String, String>, WireError> {
+pub(crate) fn find_coordinator(
+    address: &str,
+    group: &str,
+) -> Result<Result<String, String>, WireError> {
     let mut s = connect(address)?;
     decode_find_coordinator(&exchange(&mut s, &find_coordinator_request(3, group)?)?, 3)
 }
 
 /// ApiVersions on a connection someone else opened (the neighbour probe's,
 /// inside another network namespace).
-pub fn api_versions_on(stream: &mut TcpStream) -> Result<ApiVersionsObservation, WireError> {
+pub(crate) fn api_versions_on(stream: &mut TcpStream) -> Result<ApiVersionsObservation, WireError> {
     decode_api_versions(&exchange(stream, &api_versions_request(1)?)?, 1)
 }
 

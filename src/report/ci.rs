@@ -27,7 +27,7 @@ pub fn cucumber_json_ran(text: &str, scenarios: &[ScenarioResult]) -> String {
 
 /// cucumber.json: a warned scenario's description starts with the warning,
 /// and its last step carries it as output.
-pub fn cucumber_json_warnings(text: &str, scenarios: &[ScenarioResult]) -> String {
+fn cucumber_json_warnings(text: &str, scenarios: &[ScenarioResult]) -> String {
     let mut features: Vec<Value> = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(_) => return text.to_string(),

@@ -40,7 +40,7 @@ impl std::fmt::Display for Drift {
 }
 
 /// The categories a baseline holds (also the `what` label of the metric).
-pub const CATEGORIES: &[&str] = &[
+pub(crate) const CATEGORIES: &[&str] = &[
     "engine",
     "images",
     "bindings",
@@ -140,7 +140,7 @@ fn observation(row: &Row) -> Option<(&'static str, String, String)> {
 
 /// Every key added, removed or changed, category by category. A category
 /// a run did not observe at all (a table it did not fill) is not drift.
-pub fn compare(old: &Baseline, new: &Baseline) -> Vec<Drift> {
+fn compare(old: &Baseline, new: &Baseline) -> Vec<Drift> {
     let mut out = Vec::new();
     for (what, now) in &new.observed {
         let Some(was) = old.observed.get(what) else {
@@ -190,7 +190,7 @@ pub enum BaselineError {
 /// With no baseline at `path` (or `save`), this run's observation becomes
 /// it; else this run is compared with it. Returns the drift and whether the
 /// baseline was (re)written.
-pub fn apply(
+pub(crate) fn apply(
     path: &Path,
     o: &Outcome,
     criteria: &[Criterion],

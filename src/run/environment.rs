@@ -7,7 +7,7 @@ use crate::stack::Stack;
 
 /// `docker compose version`, said in words; read while the scenarios run,
 /// it costs the run nothing (before `up` it would compete with the preflight).
-pub fn compose_version() -> String {
+pub(crate) fn compose_version() -> String {
     crate::children::output_within(
         std::process::Command::new("docker").args(["compose", "version", "--short"]),
         std::time::Duration::from_secs(30),

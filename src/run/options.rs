@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use crate::stack::ImageChoice;
 
-pub const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
-pub const DEFAULT_LOCK_WAIT_S: f64 = 600.0;
+const DEFAULT_WAIT_LIMIT_S: f64 = 90.0;
+const DEFAULT_LOCK_WAIT_S: f64 = 600.0;
 /// The longest any of the time flags may say: a week.
-pub const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
 
 /// A flag's value that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +140,7 @@ impl VerifyOptions {
     }
 
     /// The layering the runtime scenarios use.
-    pub fn runtime_layering(&self, has_hemma: bool) -> String {
+    pub(crate) fn runtime_layering(&self, has_hemma: bool) -> String {
         self.layering.clone().unwrap_or_else(|| {
             if self.attached().is_some() && has_hemma {
                 "hemma"

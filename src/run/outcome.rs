@@ -40,7 +40,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order the writers list them.
-    pub const ALL: [Status; 8] = [
+    pub(crate) const ALL: [Status; 8] = [
         Status::Passed,
         Status::PassedWithWarning,
         Status::Failed,
@@ -180,7 +180,7 @@ pub struct Evidence {
 
 impl Evidence {
     /// Every measured time to healthy, labelled for the report.
-    pub fn healthy_times(&self) -> Vec<(String, HealthyTime)> {
+    pub(crate) fn healthy_times(&self) -> Vec<(String, HealthyTime)> {
         let first = self.time_to_healthy.iter().map(|(s, t)| (s.clone(), *t));
         let again = self
             .after_redeploy

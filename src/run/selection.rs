@@ -10,33 +10,32 @@ use super::outcome::{NotRun, Status};
 
 include!(concat!(env!("OUT_DIR"), "/features.rs"));
 
-pub const RUNTIME_TAG: &str = "runtime";
-pub const KRAFT_WIRE_TAG: &str = "kraft-wire";
+pub(crate) const RUNTIME_TAG: &str = "runtime";
 /// Scenarios that change the stack (run only on owned stacks, or when asked).
-pub const CHANGES_TAG: &str = "changes-stack";
+const CHANGES_TAG: &str = "changes-stack";
 /// Recreates the stack's containers (the redeploy): owned runs only.
-pub const RECREATES_TAG: &str = "recreates";
+const RECREATES_TAG: &str = "recreates";
 /// Scenarios that stand in, on an attached deployment, for a changing one.
-pub const ATTACH_TAG: &str = "attach";
+const ATTACH_TAG: &str = "attach";
 /// Scenarios that probe this host's own non-loopback addresses.
-pub const HOST_TAG: &str = "host";
+const HOST_TAG: &str = "host";
 /// Scenarios that make a test host on the LAN (a network namespace and a
 /// veth pair on this host) and connect from it.
-pub const NEIGHBOUR_TAG: &str = "neighbour";
+const NEIGHBOUR_TAG: &str = "neighbour";
 /// Scenarios that ask the images' registries (through the engine).
-pub const REGISTRY_TAG: &str = "registry";
+pub(crate) const REGISTRY_TAG: &str = "registry";
 /// Scenarios that check the bootstrap's topics against its manifest.
-pub const MANIFEST_TAG: &str = "manifest";
+const MANIFEST_TAG: &str = "manifest";
 /// Scenarios about a bootstrap that is a compose service.
-pub const BOOTSTRAP_SERVICE_TAG: &str = "bootstrap-service";
+const BOOTSTRAP_SERVICE_TAG: &str = "bootstrap-service";
 /// Scenarios that run the target's topic bootstrap.
-pub const BOOTSTRAP_TAG: &str = "bootstrap";
+const BOOTSTRAP_TAG: &str = "bootstrap";
 /// Scenarios that run the repo's own validation commands.
-pub const VALIDATORS_TAG: &str = "validators";
+const VALIDATORS_TAG: &str = "validators";
 /// Scenarios about Redis alone.
-pub const REDIS_TAG: &str = "redis";
+const REDIS_TAG: &str = "redis";
 /// The scan of the target's docs and scripts.
-pub const DOCS_SCAN_TAG: &str = "docs-scan";
+const DOCS_SCAN_TAG: &str = "docs-scan";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
@@ -91,7 +90,7 @@ pub struct Policy {
     pub bootstrap: Option<crate::target::Bootstrap>,
 }
 
-pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
+pub(crate) fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
     expr.parse::<TagOperation>()
         .map_err(|e| SelectionError::Tags {
             expr: expr.into(),
@@ -101,7 +100,7 @@ pub fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
 
 /// Evaluates a tag expression against a scenario's tags (with or without
 /// `@`), as cucumber itself does.
-pub fn tags_match(op: &TagOperation, tags: &[String]) -> bool {
+fn tags_match(op: &TagOperation, tags: &[String]) -> bool {
     use cucumber::tag::Ext as _;
     op.eval(tags.iter().map(|t| t.trim_start_matches('@')))
 }
@@ -190,7 +189,7 @@ fn named_layering(step: &str) -> Option<String> {
 
 /// The scenarios a tag expression selects, and those it leaves out (as
 /// not run, so a report never reads a criterion as proven by them).
-pub fn select(
+pub(crate) fn select(
     all: Vec<Selected>,
     filter: Option<&TagOperation>,
     expr: Option<&str>,

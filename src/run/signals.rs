@@ -21,14 +21,14 @@ pub fn interrupted() -> Option<i32> {
 static STACK: Mutex<Option<Arc<Stack>>> = Mutex::new(None);
 
 /// From here on a signal also tears `stack` down.
-pub fn teardown_on_signal(stack: Arc<Stack>) {
+pub(crate) fn teardown_on_signal(stack: Arc<Stack>) {
     *STACK.lock().unwrap_or_else(|p| p.into_inner()) = Some(stack);
 }
 
 /// Listens for SIGINT and SIGTERM on a thread of its own (heard even when
 /// every runtime worker is blocked): the children's groups are killed, an
 /// owned stack torn down, and the process exits 130 or 143.
-pub fn end_children_on_signal() {
+pub(crate) fn end_children_on_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     let (ready, installed) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -74,7 +74,7 @@ pub fn end_children_on_signal() {
 const ENGINE_RETURN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Watches the engine of an owned stack; two missed pings in a row end the run.
-pub fn end_on_engine_loss(stack: Arc<Stack>) {
+pub(crate) fn end_on_engine_loss(stack: Arc<Stack>) {
     tokio::spawn(async move {
         let mut missed = 0;
         let why = loop {
@@ -120,6 +120,6 @@ pub fn end_on_engine_loss(stack: Arc<Stack>) {
 
 /// After an interrupt or an engine loss, the task handling it ends the
 /// process once the stack is gone; the normal path waits here for that.
-pub async fn wait_for_teardown() {
+pub(crate) async fn wait_for_teardown() {
     tokio::time::sleep(ENGINE_RETURN_LIMIT + std::time::Duration::from_secs(30)).await;
 }

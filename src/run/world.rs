@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+mod reads;
+
 use super::outcome::Evidence;
 use crate::model::compose::ComposeModel;
 use crate::model::evidence::{HealthyTime, Recorded, Row};

@@ -62,7 +62,7 @@ impl Stack {
     }
 
     /// Stops an in-flight `up` (an interrupt arrived while it ran).
-    pub fn stop_up(&self) {
+    pub(crate) fn stop_up(&self) {
         let Mode::Owned { up_pid, .. } = &self.mode else {
             return;
         };
@@ -147,7 +147,7 @@ impl Stack {
     /// own compose commands get (project, directory, profiles, env files,
     /// files), quoted for a shell where needed; then the anonymous volumes a
     /// redeploy carried over, which `down -v` does not know.
-    pub fn down_command(&self) -> String {
+    fn down_command(&self) -> String {
         let quote = |a: &String| {
             if a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
                 format!("'{}'", a.replace('\'', "'\\''"))
@@ -167,7 +167,7 @@ impl Stack {
     /// `docker compose run --rm SERVICE` with a hard time limit. With
     /// `deps_ready`, `--no-deps`: its dependencies were already seen ready
     /// (compose's own dependency check costs about half a second).
-    pub async fn run_oneoff(
+    async fn run_oneoff(
         &self,
         service: &str,
         limit: Duration,

@@ -36,7 +36,7 @@ pub struct HostLock {
 
 /// `/run/lock` (shared by every user of the host) when writable, else the
 /// state directory.
-pub fn lock_path() -> PathBuf {
+fn lock_path() -> PathBuf {
     if let Some(p) = std::env::var_os("KRAFT_ACCEPTANCE_LOCK") {
         return PathBuf::from(p);
     }
@@ -101,7 +101,7 @@ fn first_holder(path: &std::path::Path) -> String {
 impl HostLock {
     /// Takes the lock, waiting up to `limit`; `project` is what the holder
     /// line tells the next run.
-    pub fn acquire(project: &str, limit: Duration) -> Result<HostLock, LockError> {
+    pub(crate) fn acquire(project: &str, limit: Duration) -> Result<HostLock, LockError> {
         let path = lock_path();
         let open_err = |source| LockError::Open {
             path: path.clone(),

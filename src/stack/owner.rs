@@ -11,14 +11,14 @@ use serde_json::{json, Map, Value};
 
 use crate::model::compose::ComposeModel;
 
-pub const RUN_LABEL: &str = "io.kraft-acceptance.run";
-pub const PID_LABEL: &str = "io.kraft-acceptance.owner.pid";
-pub const START_LABEL: &str = "io.kraft-acceptance.owner.start-ticks";
-pub const BOOT_LABEL: &str = "io.kraft-acceptance.owner.boot-id";
-pub const HOST_LABEL: &str = "io.kraft-acceptance.owner.host";
-pub const STARTED_AT_LABEL: &str = "io.kraft-acceptance.started-at";
+pub(crate) const RUN_LABEL: &str = "io.kraft-acceptance.run";
+pub(crate) const PID_LABEL: &str = "io.kraft-acceptance.owner.pid";
+pub(crate) const START_LABEL: &str = "io.kraft-acceptance.owner.start-ticks";
+pub(crate) const BOOT_LABEL: &str = "io.kraft-acceptance.owner.boot-id";
+pub(crate) const HOST_LABEL: &str = "io.kraft-acceptance.owner.host";
+const STARTED_AT_LABEL: &str = "io.kraft-acceptance.started-at";
 /// A stack left up on purpose (`--keep`): never reaped.
-pub const KEEP_LABEL: &str = "io.kraft-acceptance.keep";
+pub(crate) const KEEP_LABEL: &str = "io.kraft-acceptance.keep";
 
 /// The process that owns a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ fn read_trim(path: &str) -> String {
 
 /// Field 22 (starttime) of /proc/PID/stat; the command name may hold spaces
 /// and parentheses, so fields are counted after its closing parenthesis.
-pub fn start_ticks_of(stat: &str) -> Option<u64> {
+fn start_ticks_of(stat: &str) -> Option<u64> {
     let rest = &stat[stat.rfind(')')? + 1..];
     rest.split_whitespace().nth(19)?.parse().ok()
 }
@@ -60,11 +60,11 @@ fn proc_start_ticks(pid: u32) -> Option<u64> {
     start_ticks_of(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
 }
 
-pub fn this_host() -> String {
+pub(crate) fn this_host() -> String {
     read_trim("/proc/sys/kernel/hostname")
 }
 
-pub fn this_boot() -> String {
+pub(crate) fn this_boot() -> String {
     read_trim("/proc/sys/kernel/random/boot_id")
 }
 
@@ -96,7 +96,7 @@ impl Owner {
     }
 
     /// The owner a resource's labels name, if they name one completely.
-    pub fn from_labels(labels: &std::collections::HashMap<String, String>) -> Option<Self> {
+    pub(crate) fn from_labels(labels: &std::collections::HashMap<String, String>) -> Option<Self> {
         Some(Owner {
             pid: labels.get(PID_LABEL)?.parse().ok()?,
             start_ticks: labels.get(START_LABEL)?.parse().ok()?,
@@ -110,7 +110,7 @@ impl Owner {
     }
 
     /// Judged against this host, this boot, and the pid's start time now.
-    pub fn liveness(&self) -> Liveness {
+    pub(crate) fn liveness(&self) -> Liveness {
         judge(self, &this_host(), &this_boot(), proc_start_ticks(self.pid))
     }
 }
@@ -138,7 +138,7 @@ pub fn judge(owner: &Owner, host: &str, boot: &str, pid_start_ticks: Option<u64>
 
 /// A compose override that puts `labels` on every service, on every network
 /// the project creates (not external ones) and on every volume. JSON is YAML.
-pub fn labels_override(model: &ComposeModel, labels: &BTreeMap<String, String>) -> String {
+pub(crate) fn labels_override(model: &ComposeModel, labels: &BTreeMap<String, String>) -> String {
     let labels: Map<String, Value> = labels
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -164,7 +164,7 @@ pub fn labels_override(model: &ComposeModel, labels: &BTreeMap<String, String>) 
 }
 
 /// The owner override file of a run.
-pub fn run_file(project: &str) -> PathBuf {
+pub(crate) fn run_file(project: &str) -> PathBuf {
     crate::dirs::state_dir()
         .join("runs")
         .join(format!("{project}.owner.yml"))

@@ -19,13 +19,12 @@ use crate::probes::compose::{ComposeCli, ComposeError};
 use crate::probes::engine::Engine;
 
 /// The stand-in override, compiled in so the binary carries it.
-pub const STANDIN_OVERRIDE: &str =
-    include_str!("../../fixtures/standin/docker-compose.standin.yml");
+const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compose.standin.yml");
 /// The bootstrap's image, for a bootstrap that runs one (not one it builds:
 /// setting `image` beside `build` would tag the build as the stand-in).
-pub const STANDIN_BOOTSTRAP_OVERRIDE: &str =
+const STANDIN_BOOTSTRAP_OVERRIDE: &str =
     include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
-pub const STANDIN_NOTE: &str =
+const STANDIN_NOTE: &str =
     "stand-in images: Apache Kafka 3.8.0 (release jars, image built locally; \
 not the apache/kafka image) for apache/kafka:3.8.0, Debian redis-server 7.0 for redis";
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
@@ -139,7 +138,7 @@ pub struct StackOptions {
 }
 
 /// A project name no other run uses: lowercase, digits, dashes.
-pub fn unique_project() -> String {
+fn unique_project() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -151,7 +150,7 @@ pub fn unique_project() -> String {
 /// content), so a kept stack's printed `down` command keeps working.
 /// A stand-in override for the target's service names: the files spell the
 /// seed's (`kafka`, `redis`, `kafka_topic_setup`).
-pub fn renamed(content: &str, services: &Services) -> String {
+pub(crate) fn renamed(content: &str, services: &Services) -> String {
     let mut out = content
         .replace("\n  kafka:\n", &format!("\n  {}:\n", services.up[0]))
         .replace(
@@ -164,7 +163,7 @@ pub fn renamed(content: &str, services: &Services) -> String {
     out
 }
 
-pub fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
+fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
     let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
     crate::dirs::cached_file(&name, content).map_err(|source| StackError::Override {
@@ -176,7 +175,7 @@ pub fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
 impl Stack {
     /// Preflight: engine, images, host ports. Starts nothing; errors here
     /// mean nothing was started. [`Stack::up`] starts the stack.
-    pub async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
+    pub(crate) async fn prepare(opts: StackOptions) -> Result<Arc<Stack>, StackError> {
         let project = unique_project();
         let engine = Engine::connect().await?;
         // One owned run per host: the next waits here, then clears what

@@ -28,7 +28,7 @@ pub enum Event<'a> {
 static SINK: OnceLock<fn(Event)> = OnceLock::new();
 
 /// Where events go; until set (a library user), nowhere.
-pub fn set_sink(sink: fn(Event)) {
+pub(crate) fn set_sink(sink: fn(Event)) {
     let _ = SINK.set(sink);
 }
 
@@ -41,7 +41,7 @@ fn emit(e: Event) {
 static VERBOSE: AtomicBool = AtomicBool::new(false);
 
 /// Progress lines even when stderr is not a terminal (`-v`).
-pub fn set_verbose(v: bool) {
+pub(crate) fn set_verbose(v: bool) {
     VERBOSE.store(v, Ordering::SeqCst);
 }
 
@@ -102,7 +102,7 @@ pub fn notice(line: &str) {
 }
 
 /// A run ended from outside (see [`Event::Abort`]).
-pub fn abort(line: &str) {
+pub(crate) fn abort(line: &str) {
     emit(Event::Abort(line));
 }
 

@@ -72,7 +72,7 @@ pub fn group(resources: Vec<Resource>) -> Vec<Project> {
 }
 
 /// Reap only what is certainly an orphan.
-pub fn decide(s: &Project, liveness: impl Fn(&Owner) -> Liveness) -> Decision {
+pub(crate) fn decide(s: &Project, liveness: impl Fn(&Owner) -> Liveness) -> Decision {
     if s.kept {
         return Decision::Leave(
             "kept on purpose (--keep); remove it with its printed `down` command".into(),
@@ -91,7 +91,7 @@ pub fn decide(s: &Project, liveness: impl Fn(&Owner) -> Liveness) -> Decision {
 }
 
 /// Every stack of kraft-acceptance's on this engine, with what to do with it.
-pub async fn survey(engine: &Engine) -> Result<Vec<(Project, Decision)>, EngineError> {
+pub(crate) async fn survey(engine: &Engine) -> Result<Vec<(Project, Decision)>, EngineError> {
     let stacks = group(engine.labelled(RUN_LABEL).await?);
     Ok(stacks
         .into_iter()
@@ -127,7 +127,7 @@ pub async fn reap(engine: &Engine, s: &Project) -> Vec<String> {
 /// running): a kept stack someone removed by hand, a run killed between
 /// writing its file and `up`. Their owner is judged from the file itself,
 /// so the file of a run that is just starting is never touched.
-pub fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
+fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
     let dir = crate::dirs::state_dir().join("runs");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
@@ -172,7 +172,7 @@ pub fn stale_owner_files(live_projects: &[String]) -> Vec<std::path::PathBuf> {
 /// Test hosts of the neighbour probe (network namespaces, each with its
 /// veth pair) whose owner is gone: a run killed mid-probe. Named after
 /// their owner's pid and start time; namespaces do not outlive a boot.
-pub fn stale_test_hosts() -> Vec<(String, String)> {
+fn stale_test_hosts() -> Vec<(String, String)> {
     neighbour::test_hosts()
         .into_iter()
         .filter_map(|name| {
@@ -214,7 +214,7 @@ pub enum Swept {
 
 /// Removes every orphan and stale owner file (`dry`: only says so). The
 /// one sweep behind a run's preflight and `kraft-acceptance clean`.
-pub async fn sweep(engine: &Engine, dry: bool) -> Result<Vec<Swept>, EngineError> {
+pub(crate) async fn sweep(engine: &Engine, dry: bool) -> Result<Vec<Swept>, EngineError> {
     let survey = survey(engine).await?;
     let live: Vec<String> = survey.iter().map(|(s, _)| s.project.clone()).collect();
     let mut out = Vec::new();

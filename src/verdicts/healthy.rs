@@ -7,10 +7,10 @@ use crate::model::compose::{parse_duration, Healthcheck};
 use crate::model::Readiness;
 
 /// Docker's default interval when a healthcheck sets none.
-pub const DEFAULT_INTERVAL_S: f64 = 30.0;
+const DEFAULT_INTERVAL_S: f64 = 30.0;
 /// A healthcheck "well inside" the budget gets at least this many attempts
 /// before the deadline, so a broker that needs a few seconds still makes it.
-pub const MIN_ATTEMPTS: u32 = 3;
+const MIN_ATTEMPTS: u32 = 3;
 
 pub fn healthcheck_fits(service: &str, hc: Option<&Healthcheck>, budget_s: f64) -> Verdict {
     let expected = format!(

@@ -7,7 +7,7 @@ use super::{none_of, Failure, Verdict};
 
 /// An image reference, split as a registry client reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+pub(crate) struct ImageRef {
     /// `docker.io` when none is named.
     pub registry: String,
     /// `apache/kafka`, `library/redis`.
@@ -16,7 +16,7 @@ pub struct ImageRef {
     pub digest: Option<String>,
 }
 
-pub fn parse(image: &str) -> ImageRef {
+pub(crate) fn parse(image: &str) -> ImageRef {
     let (rest, digest) = match image.split_once('@') {
         Some((r, d)) => (r, Some(d.to_string())),
         None => (image, None),
@@ -52,7 +52,7 @@ pub fn parse(image: &str) -> ImageRef {
 
 /// A tag names one release: `3.8.0`, `7.2.5-alpine`; `latest`, `3.8`, `3`
 /// move with each release.
-pub fn is_pinned(r: &ImageRef) -> bool {
+fn is_pinned(r: &ImageRef) -> bool {
     if r.digest.is_some() {
         return true;
     }
@@ -110,14 +110,14 @@ pub fn not_gone(images: &[(String, String)], gone: &[String]) -> Verdict {
 /// How a registry lookup went wrong: the registry answered (the image or
 /// tag is not there), or it could not be reached at all (offline).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     Answered(String),
     Unreachable(String),
 }
 
 /// Network-level failures mean the registry was not reached; anything else
 /// is the registry's own answer.
-pub fn classify(error: &str) -> Lookup {
+pub(crate) fn classify(error: &str) -> Lookup {
     let e = error.to_lowercase();
     let unreachable = [
         "no such host",
@@ -176,7 +176,7 @@ pub fn platforms(found: &[(String, Result<Vec<String>, String>)], required: &[St
 }
 
 /// This host's platform, as a registry names it.
-pub fn host_platform(arch: &str) -> String {
+fn host_platform(arch: &str) -> String {
     let arch = match arch {
         "x86_64" => "amd64",
         "aarch64" => "arm64",

@@ -38,7 +38,7 @@ impl Failure {
         }
     }
 
-    pub fn with_evidence(mut self, evidence: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn with_evidence(mut self, evidence: impl IntoIterator<Item = String>) -> Self {
         self.evidence.extend(evidence);
         self
     }
@@ -60,7 +60,7 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-pub type Verdict<T = ()> = Result<T, Failure>;
+pub(crate) type Verdict<T = ()> = Result<T, Failure>;
 
 /// A check that could not be made: what it needed to observed, and why that
 /// failed (a probe's error, a missing stack). Said as expected vs observed.

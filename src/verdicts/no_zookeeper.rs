@@ -14,7 +14,7 @@ fn names_zk(s: &str) -> bool {
 }
 
 /// Every ZooKeeper trace in the model, one evidence line each.
-pub fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
+fn zookeeper_findings(model: &ComposeModel) -> Vec<String> {
     let mut out = Vec::new();
     let zk_services: Vec<&String> = model
         .services

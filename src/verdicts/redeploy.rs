@@ -14,9 +14,9 @@ use crate::model::compose::ServiceVolume;
 use crate::model::redeploy::{Held, KafkaDirs, Persistence, RedisPersistence};
 
 /// Kafka's own default log directory (ServerLogConfigs.LOG_DIR_DEFAULT).
-pub const KAFKA_DEFAULT_LOG_DIR: &str = "/tmp/kafka-logs";
+const KAFKA_DEFAULT_LOG_DIR: &str = "/tmp/kafka-logs";
 /// The fix a failure names: the directory the image declares as its volume.
-pub const IMAGE_DATA_DIR: &str = "/var/lib/kafka/data";
+const IMAGE_DATA_DIR: &str = "/var/lib/kafka/data";
 
 /// Where the broker writes, as KafkaConfig reads it: `log.dirs`, else
 /// `log.dir`, else Kafka's default; `metadata.log.dir`, else the first log
@@ -113,12 +113,12 @@ fn kept(m: &ServiceVolume) -> Place {
 
 /// The volumes the images declare (`VOLUME`): left unmounted, the engine
 /// makes an anonymous volume for each.
-pub const KAFKA_IMAGE_VOLUMES: &[&str] = &[
+const KAFKA_IMAGE_VOLUMES: &[&str] = &[
     "/etc/kafka/secrets",
     "/var/lib/kafka/data",
     "/mnt/shared/config",
 ];
-pub const REDIS_IMAGE_VOLUMES: &[&str] = &["/data"];
+const REDIS_IMAGE_VOLUMES: &[&str] = &["/data"];
 
 /// Where one directory lives.
 fn placed(dir: &str, mounts: &[ServiceVolume], image_volumes: &[&str]) -> Place {

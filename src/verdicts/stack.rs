@@ -5,7 +5,7 @@ use super::{Failure, Verdict};
 use crate::model::{Readiness, UpResult};
 
 /// `docker compose up -d kafka redis` exited 0.
-pub fn up_succeeded(up: &UpResult) -> Verdict {
+pub(crate) fn up_succeeded(up: &UpResult) -> Verdict {
     if up.ok {
         return Ok(());
     }

@@ -86,6 +86,37 @@ pub fn verify_env(dir: &Path, tags: &str, extra: &[&str], env: &BTreeMap<String,
     Run { output, outcome }
 }
 
+/// A passing fixture by name (`fixtures/passing/NAME`), for a test that
+/// holds something of that one fixture; it must exist.
+pub fn passing(name: &str) -> PathBuf {
+    let dir = root().join("fixtures/passing").join(name);
+    assert!(dir.is_dir(), "no passing fixture {}", dir.display());
+    dir
+}
+
+/// Every passing fixture, discovered: each directory of fixtures/passing.
+pub fn all_passing() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/passing"))
+        .expect("fixtures/passing")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The passing fixtures that are repos of their own, not an overlay on a
+/// base: no toml, or one with no `base` line.
+pub fn passing_repos() -> Vec<PathBuf> {
+    all_passing()
+        .into_iter()
+        .filter(|p| {
+            let toml = std::fs::read_to_string(p.join("kraft-acceptance.toml"));
+            !toml.is_ok_and(|t| t.lines().any(|l| l.trim_start().starts_with("base")))
+        })
+        .collect()
+}
+
 /// A broken fixture's expect.toml.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 //! verdict for every static scenario as the hand-written one.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common;
@@ -22,16 +22,16 @@ fn verdicts(run: &common::Run) -> BTreeMap<String, String> {
     ran.chain(not_run).collect()
 }
 
-/// The repo at `fixture`, copied whole (its .venv too) without its toml.
-fn copy_without_toml(fixture: &str) -> tempfile::TempDir {
+/// The repo at `dir`, copied whole (its .venv too) without its toml.
+fn copy_without_toml(dir: &Path) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let status = Command::new("cp")
         .arg("-a")
-        .arg(common::root().join(fixture).join("."))
+        .arg(dir.join("."))
         .arg(tmp.path())
         .status()
         .unwrap();
-    assert!(status.success(), "cp {fixture}");
+    assert!(status.success(), "cp {}", dir.display());
     let _ = std::fs::remove_file(tmp.path().join("kraft-acceptance.toml"));
     tmp
 }
@@ -48,18 +48,17 @@ fn init(dir: &Path, extra: &[&str]) -> std::process::Output {
 #[test]
 fn init_on_each_reference_gives_the_hand_written_tomls_verdicts() {
     let mut differ = Vec::new();
-    for fixture in [
-        "fixtures/reference",
-        "fixtures/monorepo",
-        "fixtures/kafka-init",
-        "fixtures/host-script",
-    ] {
-        let copy = copy_without_toml(fixture);
+    let mut repos = vec![common::root().join("fixtures/reference")];
+    let with_toml = |d: &PathBuf| d.join("kraft-acceptance.toml").is_file();
+    repos.extend(common::passing_repos().into_iter().filter(with_toml));
+    for dir in &repos {
+        let fixture = dir.strip_prefix(common::root()).unwrap().display();
+        let copy = copy_without_toml(dir);
         let out = init(copy.path(), &[]);
         let said = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(out.status.success(), "{fixture}: {said}");
         assert!(said.contains("resolves"), "{fixture}: {said}");
-        let hand = common::verify(&common::root().join(fixture), "@static", &[]);
+        let hand = common::verify(dir, "@static", &[]);
         let inited = common::verify(copy.path(), "@static", &[]);
         let (want, got) = (verdicts(&hand), verdicts(&inited));
         for (name, v) in &want {
@@ -78,7 +77,7 @@ fn init_on_each_reference_gives_the_hand_written_tomls_verdicts() {
 
 #[test]
 fn init_leaves_an_existing_toml_alone_without_force() {
-    let dir = common::root().join("fixtures/kafka-init");
+    let dir = common::passing("kafka-init");
     let before = std::fs::read(dir.join("kraft-acceptance.toml")).unwrap();
     let out = init(&dir, &[]);
     assert_eq!(out.status.code(), Some(2));
@@ -105,7 +104,7 @@ fn init_leaves_an_existing_toml_alone_without_force() {
 /// an env file: init takes the layering from the Makefile's command line.
 #[test]
 fn init_reads_a_makefiles_command_line_with_a_profile() {
-    let dir = common::root().join("fixtures/passing/init-makefile-profile");
+    let dir = common::passing("init-makefile-profile");
     let out = init(&dir, &["--print"]);
     let said = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{said}");
@@ -126,7 +125,7 @@ fn init_reads_a_makefiles_command_line_with_a_profile() {
 /// writes it.
 #[test]
 fn a_missing_name_points_at_its_key_and_at_init() {
-    let copy = copy_without_toml("fixtures/kafka-init");
+    let copy = copy_without_toml(&common::passing("kafka-init"));
     let run = common::verify(copy.path(), "@static", &[]);
     assert_eq!(run.code(), Some(2));
     let err = run.stderr();
@@ -156,7 +155,7 @@ fn a_missing_name_points_at_its_key_and_at_init() {
 /// does not resolve without it, in compose's own words.
 #[test]
 fn a_repo_with_only_an_env_example_is_told_to_copy_it() {
-    let copy = copy_without_toml("fixtures/kafka-init");
+    let copy = copy_without_toml(&common::passing("kafka-init"));
     let dir = copy.path();
     std::fs::rename(dir.join(".env.dev"), dir.join(".env.example")).unwrap();
     for f in ["README.md", "scripts/dev-up.sh", "docker-compose.yml"] {
@@ -180,26 +179,11 @@ fn a_repo_with_only_an_env_example_is_told_to_copy_it() {
     );
 }
 
-/// Every repo shape the tests have: the references and each passing
+/// Every repo shape the tests have: the reference and each passing
 /// fixture that is a repo of its own (not an overlay on a base).
-fn repo_shapes() -> Vec<String> {
-    let mut out: Vec<String> = [
-        "fixtures/reference",
-        "fixtures/monorepo",
-        "fixtures/kafka-init",
-        "fixtures/host-script",
-    ]
-    .map(String::from)
-    .to_vec();
-    let passing = std::fs::read_dir(common::root().join("fixtures/passing")).unwrap();
-    for p in passing.map(|e| e.unwrap().path()) {
-        let toml = std::fs::read_to_string(p.join("kraft-acceptance.toml")).unwrap_or_default();
-        if !toml.lines().any(|l| l.trim_start().starts_with("base")) {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            out.push(format!("fixtures/passing/{name}"));
-        }
-    }
-    out.sort();
+fn repo_shapes() -> Vec<PathBuf> {
+    let mut out = vec![common::root().join("fixtures/reference")];
+    out.extend(common::passing_repos());
     out
 }
 
@@ -211,8 +195,9 @@ fn init_then_verify_static_judges_every_repo_shape() {
     let shapes = repo_shapes();
     assert!(shapes.len() >= 9, "{shapes:?}");
     let mut refused = Vec::new();
-    for fixture in &shapes {
-        let copy = copy_without_toml(fixture);
+    for dir in &shapes {
+        let fixture = dir.strip_prefix(common::root()).unwrap().display();
+        let copy = copy_without_toml(dir);
         let out = init(copy.path(), &[]);
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
@@ -236,7 +221,7 @@ fn init_then_verify_static_judges_every_repo_shape() {
 }
 
 fn printed(fixture: &str) -> (String, String) {
-    let out = init(&common::root().join(fixture), &["--print"]);
+    let out = init(&common::passing(fixture), &["--print"]);
     let said = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{fixture}: {said}");
     (String::from_utf8_lossy(&out.stdout).to_string(), said)
@@ -247,7 +232,7 @@ fn printed(fixture: &str) -> (String, String) {
 /// two names, and the profile both pass is listed once.
 #[test]
 fn two_file_sets_ending_in_the_same_overlay_get_two_names() {
-    let (text, _) = printed("fixtures/passing/init-migration-repo");
+    let (text, _) = printed("init-migration-repo");
     let toml: toml::Table = text.parse().unwrap_or_else(|e| panic!("{e}\n{text}"));
     let layerings = toml["layerings"].as_table().unwrap();
     let names: Vec<&str> = layerings.keys().map(String::as_str).collect();
@@ -277,7 +262,7 @@ fn two_file_sets_ending_in_the_same_overlay_get_two_names() {
 /// layering is the file the wrapper starts, the project its name.
 #[test]
 fn a_makefile_variable_and_a_wrapper_script_are_followed() {
-    let (text, said) = printed("fixtures/passing/init-makefile-wrapper");
+    let (text, said) = printed("init-makefile-wrapper");
     for want in [
         "infrastructure = [\"impl/compose/compose.yml\"]",
         "# from impl/compose/bin/compose:5",
@@ -292,7 +277,7 @@ fn a_makefile_variable_and_a_wrapper_script_are_followed() {
 /// default compose file without Kafka: the README's layering and name.
 #[test]
 fn a_readme_only_compose_file_and_its_project_name_are_kept() {
-    let (text, _) = printed("fixtures/passing/init-readme-project-name");
+    let (text, _) = printed("init-readme-project-name");
     assert!(
         text.contains("infrastructure = [\"docker-compose.kafka-ha.yml\"]")
             && text.contains("the compose project is \"streams\" (README.md:7"),
@@ -326,7 +311,7 @@ fn no_compose_file_found_lists_the_compose_like_files_and_the_key() {
 /// files. Without the key the same run fails on the missing Redis.
 #[test]
 fn a_kafka_only_repo_without_docs_says_so_and_keeps_kafkas_verdicts() {
-    let copy = copy_without_toml("fixtures/passing/init-kafka-only");
+    let copy = copy_without_toml(&common::passing("init-kafka-only"));
     let out = init(copy.path(), &[]);
     assert!(
         out.status.success(),
@@ -395,7 +380,7 @@ fn a_kafka_only_repo_without_docs_says_so_and_keeps_kafkas_verdicts() {
 /// clients use and says every node the model finds.
 #[test]
 fn init_on_a_cluster_names_a_broker_and_finds_every_node() {
-    let (text, said) = printed("fixtures/passing/cluster-isolated");
+    let (text, said) = printed("cluster-isolated");
     assert!(text.contains("kafka = \"kafka-1\""), "{text}");
     assert!(
         said.contains(

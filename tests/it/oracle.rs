@@ -103,15 +103,10 @@ fn cases() -> Vec<Case> {
         .filter(|(_, e)| e.fails.iter().any(|f| f == KRAFT_SCENARIO))
         .map(|(d, _)| d)
         .collect();
+    dirs.push(fixtures.join("reference"));
     dirs.extend(
-        ["reference", "monorepo", "kafka-init", "host-script"]
-            .iter()
-            .map(|r| fixtures.join(r)),
-    );
-    let passing = std::fs::read_dir(fixtures.join("passing")).expect("fixtures/passing");
-    dirs.extend(
-        passing
-            .map(|e| e.expect("entry").path())
+        common::all_passing()
+            .into_iter()
             .filter(|p| p.join("kraft-acceptance.toml").is_file()),
     );
     // One node started alone cannot resolve its peers: a cluster's nodes are

@@ -7,6 +7,7 @@
 //! no Hemma layering; a repo whose topics come from a host script.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use kraft_acceptance::model::evidence::{ManifestTopic, Row};
 use kraft_acceptance::run::outcome::Outcome;
@@ -30,9 +31,57 @@ fn all_passed(run: &common::Run) -> Outcome {
     o
 }
 
+/// What did not pass in `dir`'s static run, each line naming the fixture:
+/// empty when the run exited 0 and ran scenarios, each of them passed.
+fn static_not_passed(dir: &Path) -> Vec<String> {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let run = common::verify(dir, "@static", &[]);
+    let mut out: Vec<String> = run
+        .not_passed()
+        .into_iter()
+        .map(|s| format!("{name}: {s}"))
+        .collect();
+    if run.code() != Some(0) {
+        out.push(format!("{name}: exit {:?}: {}", run.code(), run.stderr()));
+    }
+    if run.outcome.as_ref().is_none_or(|o| o.scenarios.is_empty()) {
+        out.push(format!("{name}: ran no scenario"));
+    }
+    out
+}
+
+/// Every passing fixture with a toml (discovered: a new one is held with no
+/// test code) passes every static scenario.
+#[test]
+fn every_passing_fixture_passes_every_static_scenario() {
+    let dirs: Vec<_> = common::all_passing()
+        .into_iter()
+        .filter(|d| d.join("kraft-acceptance.toml").is_file())
+        .collect();
+    assert!(dirs.len() >= 8, "{dirs:?}");
+    let failed: Vec<String> = dirs.iter().flat_map(|d| static_not_passed(d)).collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The check above fails on a fixture that breaks a passing one: the
+/// monorepo with its notebook run on Hemma.
+#[test]
+fn the_passing_check_names_what_a_broken_overlay_fails() {
+    let dir =
+        common::root().join("fixtures/broken/loopback_binds-monorepo-hemma-runs-the-notebook");
+    let failed = static_not_passed(&dir);
+    assert_eq!(
+        failed,
+        vec![
+            "loopback_binds-monorepo-hemma-runs-the-notebook: On Hemma only the reverse proxy publishes on a public interface",
+            "loopback_binds-monorepo-hemma-runs-the-notebook: exit Some(1): ",
+        ]
+    );
+}
+
 #[test]
 fn the_monorepo_passes_every_static_scenario_with_a_short_toml() {
-    let dir = common::root().join("fixtures/monorepo");
+    let dir = common::passing("monorepo");
     let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml"))
         .unwrap()
         .parse()
@@ -103,7 +152,7 @@ fn the_reference_passes_no_such_warning() {
 #[test]
 fn a_manifest_mounted_from_another_path_is_found_without_a_toml_line() {
     let o = all_passed(&common::verify(
-        &common::root().join("fixtures/passing/manifest-elsewhere"),
+        &common::passing("manifest-elsewhere"),
         "@static",
         &[],
     ));
@@ -118,8 +167,8 @@ fn a_manifest_mounted_from_another_path_is_found_without_a_toml_line() {
 }
 
 /// Runs `dir` with an owned stack; it must pass and leave nothing.
-fn runtime_passes(dir: &str) -> Outcome {
-    let run = common::verify(&common::root().join(dir), "@runtime and not @host", &[]);
+fn runtime_passes(name: &str) -> Outcome {
+    let run = common::verify(&common::passing(name), "@runtime and not @host", &[]);
     let o = all_passed(&run);
     let project = common::project_of(&run.stdout()).expect("stack line");
     assert_eq!(common::leftovers(&project), Vec::<String>::new());
@@ -130,7 +179,7 @@ fn runtime_passes(dir: &str) -> Outcome {
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
     let _stack = common::stack_lock();
-    let o = runtime_passes("fixtures/monorepo");
+    let o = runtime_passes("monorepo");
     let names = created_topics(&o);
     assert_eq!(
         names,
@@ -147,7 +196,7 @@ fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
         .expect("attach scenario not run");
     assert!(nr.reason.starts_with("owned stack"), "{}", nr.reason);
 
-    let o = runtime_passes("fixtures/passing/manifest-elsewhere");
+    let o = runtime_passes("manifest-elsewhere");
     let table = manifest_topics(&o);
     assert!(
         table
@@ -159,7 +208,7 @@ fn the_monorepo_and_a_manifest_elsewhere_pass_at_runtime_and_leave_nothing() {
 
 #[test]
 fn a_team_stack_with_its_own_names_passes_every_static_scenario() {
-    let dir = common::root().join("fixtures/kafka-init");
+    let dir = common::passing("kafka-init");
     let toml: toml::Table = std::fs::read_to_string(dir.join("kraft-acceptance.toml"))
         .unwrap()
         .parse()
@@ -212,7 +261,7 @@ fn a_team_stack_with_its_own_names_passes_every_static_scenario() {
 #[test]
 fn a_repo_whose_topics_come_from_a_host_script_passes_every_static_scenario() {
     let o = all_passed(&common::verify(
-        &common::root().join("fixtures/host-script"),
+        &common::passing("host-script"),
         "@static",
         &[],
     ));
@@ -232,7 +281,7 @@ fn a_repo_whose_topics_come_from_a_host_script_passes_every_static_scenario() {
 #[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
 fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
     let _stack = common::stack_lock();
-    let o = runtime_passes("fixtures/kafka-init");
+    let o = runtime_passes("kafka-init");
     assert!(observed(&o, "Redis answers PING on 127.0.0.1:6379")
         .iter()
         .any(|l| l == "PING 127.0.0.1:6380: PONG"));
@@ -249,7 +298,7 @@ fn the_team_stack_and_the_host_script_repo_pass_at_runtime_and_leave_nothing() {
         "{table:?}"
     );
 
-    let o = runtime_passes("fixtures/host-script");
+    let o = runtime_passes("host-script");
     let names = created_topics(&o);
     assert_eq!(
         names,
@@ -267,11 +316,8 @@ fn healthchecks_valid_on_apache_kafka_pass_every_scenario_on_the_image_built_her
     let _stack = common::stack_lock();
     // kafka-cluster.sh cluster-id, and a broker metric read over JMX (JNDI)
     // inside the container: both scripts of the release, both Java 21's JMX.
-    for dir in [
-        "fixtures/passing/healthcheck-kafka-cluster",
-        "fixtures/passing/healthcheck-jmx-metric",
-    ] {
-        let run = common::verify(&common::root().join(dir), "not @host", &[]);
+    for dir in ["healthcheck-kafka-cluster", "healthcheck-jmx-metric"] {
+        let run = common::verify(&common::passing(dir), "not @host", &[]);
         let o = all_passed(&run);
         assert!(o.scenarios.len() >= 30, "{dir}: ran {}", o.scenarios.len());
         assert!(

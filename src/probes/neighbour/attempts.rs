@@ -15,7 +15,7 @@ use nix::sched::{setns, CloneFlags};
 use crate::model::neighbour::{Answer, Protocol};
 
 /// A local segment answers in microseconds; a dropped SYN never does.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(1500);
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(1500);
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The test host's namespace could not be entered.
@@ -33,7 +33,7 @@ pub enum EnterError {
 }
 
 /// Runs `f` on a new thread inside the network namespace at `netns`.
-pub fn in_netns<T: Send + 'static>(
+pub(crate) fn in_netns<T: Send + 'static>(
     netns: &Path,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, EnterError> {
@@ -51,7 +51,7 @@ pub fn in_netns<T: Send + 'static>(
 
 /// Connects to `to` and asks what `protocol` tells apart. Call it inside the
 /// test host's namespace.
-pub fn attempt(to: SocketAddr, protocol: Protocol) -> Answer {
+pub(crate) fn attempt(to: SocketAddr, protocol: Protocol) -> Answer {
     let mut s = match TcpStream::connect_timeout(&to, CONNECT_TIMEOUT) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Answer::Refused,

@@ -28,7 +28,7 @@ use crate::model::neighbour::{
 };
 use crate::probes::engine::{Engine, EngineError};
 
-pub const NETNS_PREFIX: &str = "kraftacc-nb-";
+const NETNS_PREFIX: &str = "kraftacc-nb-";
 const NETNS_DIR: &str = "/run/netns";
 /// The test host's end of the veth pair, inside its namespace.
 const NEIGHBOUR_IF: &str = "lan0";
@@ -79,18 +79,18 @@ fn ip_words(args: &str) -> Result<(), NeighbourError> {
 }
 
 /// The namespace name for an owner process (pid and its start time).
-pub fn netns_name(pid: u32, start_ticks: u64) -> String {
+fn netns_name(pid: u32, start_ticks: u64) -> String {
     format!("{NETNS_PREFIX}{pid}-{start_ticks}")
 }
 
 /// The owner a test host's name gives: (pid, start ticks).
-pub fn owner_of(name: &str) -> Option<(u32, u64)> {
+pub(crate) fn owner_of(name: &str) -> Option<(u32, u64)> {
     let (pid, ticks) = name.strip_prefix(NETNS_PREFIX)?.split_once('-')?;
     Some((pid.parse().ok()?, ticks.parse().ok()?))
 }
 
 /// Test hosts on this machine (live or left by a killed run).
-pub fn test_hosts() -> Vec<String> {
+pub(crate) fn test_hosts() -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(NETNS_DIR) else {
         return Vec::new();
     };
@@ -104,7 +104,7 @@ pub fn test_hosts() -> Vec<String> {
 }
 
 /// Removes a test host: its namespace, and with it its veth pair.
-pub fn remove_test_host(name: &str) -> Result<(), NeighbourError> {
+pub(crate) fn remove_test_host(name: &str) -> Result<(), NeighbourError> {
     ip(&["netns", "delete", name])
 }
 
@@ -191,7 +191,7 @@ impl TestHost {
         Ok(host)
     }
 
-    pub fn netns_path(&self) -> PathBuf {
+    fn netns_path(&self) -> PathBuf {
         PathBuf::from(NETNS_DIR).join(&self.name)
     }
 
@@ -344,7 +344,7 @@ pub struct LinkLocal {
 }
 
 /// Every (service, path, address) the test host tries.
-pub fn plan_attempts(
+fn plan_attempts(
     targets: &[ServiceTarget],
     segment: &Segment,
     v6: Option<LinkLocal>,

@@ -18,7 +18,7 @@ pub type Route = (Ipv4Addr, u8);
 
 /// Routes of `/proc/net/route` (the main table): destination and mask are
 /// hex in the host's byte order, as the kernel prints a `__be32`.
-pub fn parse_routes(text: &str) -> Vec<Route> {
+pub(crate) fn parse_routes(text: &str) -> Vec<Route> {
     text.lines()
         .skip(1)
         .filter_map(|l| {
@@ -40,7 +40,7 @@ fn overlaps(a: Ipv4Addr, a_len: u8, b: Ipv4Addr, b_len: u8) -> bool {
 /// The first free /30 from a starting slot (`seed`, e.g. the pid, so runs at
 /// the same time start apart), skipping any that overlaps a route other than
 /// a default one, or holds an address of this host.
-pub fn plan(routes: &[Route], addrs: &[IpAddr], seed: u32) -> Option<Segment> {
+pub(crate) fn plan(routes: &[Route], addrs: &[IpAddr], seed: u32) -> Option<Segment> {
     (0..TRIES)
         .map(|i| (seed.wrapping_add(i)) % RANGE_SLOTS)
         .find_map(|slot| {

@@ -9,7 +9,11 @@ use crate::model::cluster::{networks_of, reachable_names, KafkaNode, Voter};
 use crate::model::compose::Service;
 
 /// `service`'s node as its settings (`props`, as the image writes them) make it.
-pub fn read_node(service: &str, svc: &Service, props: &BTreeMap<String, String>) -> KafkaNode {
+pub(crate) fn read_node(
+    service: &str,
+    svc: &Service,
+    props: &BTreeMap<String, String>,
+) -> KafkaNode {
     let n = Node::read(props, &mut Vec::new());
     let dirs = crate::verdicts::redeploy::kafka_dirs(props);
     let metadata = node::get(props, "metadata.log.dir").map(str::to_string);

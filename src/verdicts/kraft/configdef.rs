@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Boolean,
     String,
     Int,
@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub enum Check {
+pub(crate) enum Check {
     /// Any value of the type.
     Any,
     /// `Range.atLeast`: the bound and how Java prints it.
@@ -55,10 +55,10 @@ pub enum Check {
     QuorumBootstrapServers,
 }
 
-pub struct Key {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub check: Check,
+pub(crate) struct Key {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) check: Check,
 }
 
 /// The key Kafka 3.8.0 defines under `name`.
@@ -238,7 +238,7 @@ fn metadata_version(v: &str) -> bool {
 
 /// Whether the version MetadataVersion.fromVersionString reads from `v` is
 /// one KRaft supports (3.0-IV1 and later); None when Kafka cannot read it.
-pub fn kraft_supported_version(v: &str) -> Option<bool> {
+pub(crate) fn kraft_supported_version(v: &str) -> Option<bool> {
     if !metadata_version(v) {
         return None;
     }
@@ -395,7 +395,7 @@ const METADATA_VERSIONS: &[&str] = &[
 ];
 
 /// Generated from Kafka 3.8.0 (see the module comment).
-pub const KEYS: &[Key] = &[
+pub(crate) const KEYS: &[Key] = &[
     Key {
         name: "zookeeper.connect",
         kind: Kind::String,

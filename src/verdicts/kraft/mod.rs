@@ -12,9 +12,7 @@ pub mod wire;
 
 use std::collections::BTreeMap;
 
-pub use crate::model::kafka_props::{
-    env_to_properties, image_settings, parse_listeners, ImageSettings, Listener,
-};
+pub use crate::model::kafka_props::{image_settings, parse_listeners, ImageSettings, Listener};
 use node::Node;
 
 /// A service's `KAFKA_*` settings pass the image's own checks, then Kafka's
@@ -84,7 +82,7 @@ pub fn kraft_warnings(props: &BTreeMap<String, String>) -> Vec<String> {
 
 /// Every violation of the settings a compose file sets, in the order Kafka
 /// would meet them: what cannot be read first, then each rule.
-pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
+fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
     let mut v = configdef::refusals(props);
     let n = Node::read(props, &mut v);
     v.extend(rules::mode(&n));
@@ -104,6 +102,7 @@ pub fn kraft_violations(props: &BTreeMap<String, String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kafka_props::env_to_properties;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         let e = pairs

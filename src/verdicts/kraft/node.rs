@@ -9,7 +9,7 @@ use crate::model::kafka_props::{parse_listeners, Listener};
 /// Security protocols Kafka maps by default (listener.security.protocol.map).
 const DEFAULT_PROTOCOL_NAMES: &[&str] = &["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     pub props: &'a BTreeMap<String, String>,
     pub kraft: bool,
     pub broker: bool,
@@ -34,23 +34,23 @@ impl<'a> Node<'a> {
         get(self.props, k)
     }
 
-    pub fn listener_names(&self) -> BTreeSet<&str> {
+    pub(crate) fn listener_names(&self) -> BTreeSet<&str> {
         self.listeners.iter().map(|l| l.name.as_str()).collect()
     }
 
-    pub fn controller_listeners(&self) -> Vec<&Listener> {
+    pub(crate) fn controller_listeners(&self) -> Vec<&Listener> {
         self.listeners
             .iter()
             .filter(|l| self.controller_names.contains(&l.name))
             .collect()
     }
 
-    pub fn advertised_names(&self) -> BTreeSet<&str> {
+    pub(crate) fn advertised_names(&self) -> BTreeSet<&str> {
         self.advertised.iter().map(|l| l.name.as_str()).collect()
     }
 
     /// `controller.quorum.voters=Set(1, 2)`, as Kafka prints the voters.
-    pub fn voters_shown(&self) -> String {
+    pub(crate) fn voters_shown(&self) -> String {
         format!(
             "controller.quorum.voters=Set({})",
             self.voter_ids()
@@ -62,7 +62,7 @@ impl<'a> Node<'a> {
     }
 
     /// QuorumConfig.parseVoterIds: each id once, in order.
-    pub fn voter_ids(&self) -> BTreeSet<i64> {
+    pub(crate) fn voter_ids(&self) -> BTreeSet<i64> {
         self.voters.iter().map(|(id, _)| *id).collect()
     }
 

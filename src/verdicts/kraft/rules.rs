@@ -9,7 +9,7 @@ use crate::model::kafka_props::Listener;
 /// bitnami/kafka reads KAFKA_CFG_*; apache/kafka reads KAFKA_* and takes
 /// KAFKA_CFG_LISTENERS as a property "cfg.listeners", which Kafka ignores
 /// (it starts: the broker itself says so), so what was meant is not applied.
-pub fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
+pub(crate) fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
     let bitnami: Vec<String> = props
         .keys()
         .filter_map(|k| k.strip_prefix("cfg."))
@@ -26,7 +26,7 @@ pub fn bitnami_variables(props: &BTreeMap<String, String>) -> Vec<String> {
 
 /// zookeeper.connect on a KRaft node: Kafka 3.8 starts and ignores it
 /// (outside a ZooKeeper migration); the ZooKeeper scenarios fail it.
-pub fn zookeeper_connect_ignored(n: &Node) -> Vec<String> {
+pub(crate) fn zookeeper_connect_ignored(n: &Node) -> Vec<String> {
     match n.get("zookeeper.connect").filter(|_| n.kraft && n.get("zookeeper.metadata.migration.enable") != Some("true")) {
         Some(zk) => vec![format!("WARNING: zookeeper.connect is set ({zk}) on a KRaft node: Kafka ignores it; remove it (the ZooKeeper scenarios fail it)")],
         None => Vec::new(),
@@ -38,7 +38,7 @@ pub fn zookeeper_connect_ignored(n: &Node) -> Vec<String> {
 /// `isKRaftSupported`, a feature level above 0, which starts at 3.0-IV1; a
 /// bare release names its latest production version, so "3.0" is 3.0-IV1).
 /// A string Kafka cannot read at all is ConfigDef's refusal, said before.
-pub fn kraft_protocol_version(n: &Node) -> Vec<String> {
+pub(crate) fn kraft_protocol_version(n: &Node) -> Vec<String> {
     let Some(v) = n.get("inter.broker.protocol.version").filter(|_| n.kraft) else {
         return Vec::new();
     };
@@ -80,7 +80,7 @@ pub fn mode(n: &Node) -> Vec<String> {
 }
 
 /// The numbers validateValues relates, with Kafka's defaults.
-pub fn limits(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
+pub(crate) fn limits(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
     logs(props, v);
     replication(props, v);
     connections(props, v);
@@ -169,7 +169,7 @@ fn connections(props: &BTreeMap<String, String>, v: &mut Vec<String>) {
 /// IPv4 and one IPv6 address share one (CoreUtils.listenerListToEndPoints,
 /// core/.../utils/CoreUtils.scala:157-209); advertised listeners need
 /// distinct names only.
-pub fn distinct_listeners(n: &Node) -> Vec<String> {
+pub(crate) fn distinct_listeners(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     let raw_advertised = n.get("advertised.listeners");
     for (list, raw) in [
@@ -215,7 +215,7 @@ pub fn distinct_listeners(n: &Node) -> Vec<String> {
 }
 
 /// Every listener, advertised or not, has a security protocol.
-pub fn protocol_map(n: &Node) -> Vec<String> {
+pub(crate) fn protocol_map(n: &Node) -> Vec<String> {
     n.listeners
         .iter()
         .chain(&n.advertised)
@@ -267,7 +267,7 @@ pub fn quorum(n: &Node) -> Vec<String> {
 }
 
 /// A controller is one of the voters and listens on its controller listeners.
-pub fn controller_role(n: &Node) -> Vec<String> {
+pub(crate) fn controller_role(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     if !n.controller {
         return v;
@@ -289,7 +289,7 @@ pub fn controller_role(n: &Node) -> Vec<String> {
 }
 
 /// A broker-only node is no voter and reaches the controllers by name.
-pub fn broker_only(n: &Node) -> Vec<String> {
+pub(crate) fn broker_only(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     if !n.broker || n.controller {
         return v;
@@ -315,7 +315,7 @@ pub fn broker_only(n: &Node) -> Vec<String> {
 }
 
 /// A controller-only node advertises nothing and listens only as a controller.
-pub fn controller_only(n: &Node) -> Vec<String> {
+pub(crate) fn controller_only(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     if !n.controller || n.broker {
         return v;
@@ -333,7 +333,7 @@ pub fn controller_only(n: &Node) -> Vec<String> {
 
 /// Every broker (ZooKeeper, broker-only, combined) advertises a listener, the
 /// inter-broker one among them, and only listeners it has.
-pub fn broker_listeners(n: &Node) -> Vec<String> {
+pub(crate) fn broker_listeners(n: &Node) -> Vec<String> {
     let mut v = Vec::new();
     if n.kraft && !n.broker {
         return v;
@@ -379,7 +379,7 @@ pub fn broker_listeners(n: &Node) -> Vec<String> {
 }
 
 /// No advertised listener on the meta-address 0.0.0.0.
-pub fn routable_advertised(n: &Node) -> Vec<String> {
+pub(crate) fn routable_advertised(n: &Node) -> Vec<String> {
     if n.advertised.iter().any(|a| a.host == "0.0.0.0") {
         return vec!["advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.".into()];
     }

@@ -11,7 +11,7 @@ use crate::model::compose::{ComposeModel, PortBinding};
 use crate::model::engine::{ContainerInfo, EngineBinding};
 use crate::model::sockets::Socket;
 
-pub const LOOPBACK_V4: &str = "127.0.0.1";
+const LOOPBACK_V4: &str = "127.0.0.1";
 
 /// One host binding of a published port, with where it was seen.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +99,7 @@ pub fn host_sockets_only_loopback(
 }
 
 /// Why a host IP is not exactly 127.0.0.1; `None` when it is.
-pub fn not_loopback_v4(ip: Option<&str>) -> Option<&'static str> {
+fn not_loopback_v4(ip: Option<&str>) -> Option<&'static str> {
     let Some(ip) = ip else {
         return Some("no host IP: every interface, IPv4 and IPv6");
     };
@@ -117,7 +117,7 @@ pub fn not_loopback_v4(ip: Option<&str>) -> Option<&'static str> {
 }
 
 /// Is this host IP reachable only from this host?
-pub fn is_loopback(ip: Option<&str>) -> bool {
+pub(crate) fn is_loopback(ip: Option<&str>) -> bool {
     ip.map(|s| s.trim_start_matches('[').trim_end_matches(']'))
         .and_then(|s| s.parse::<IpAddr>().ok())
         .is_some_and(|a| a.is_loopback())

@@ -10,7 +10,7 @@ use crate::verdicts::{Failure, Verdict};
 /// The raw-table rules Engine 28.0.0 adds for this stack (moby's
 /// `usernet-portmap-lo`), for the ports and container addresses tried: one
 /// per loopback-published port, one per container address on its bridge.
-pub fn engine28_rules(attempts: &[Attempt]) -> Vec<String> {
+fn engine28_rules(attempts: &[Attempt]) -> Vec<String> {
     let infra = attempts.iter().filter(|a| !a.public);
     let mut rules = BTreeSet::new();
     for a in infra {
