@@ -47,22 +47,40 @@ pub fn cached_file(name: &str, content: &str) -> std::io::Result<PathBuf> {
 }
 
 /// Writes `text` beside `path` and renames it into place: a reader (the
-/// textfile collector) sees the old file or the new one, never half.
+/// textfile collector) sees the old file or the new one, never half. The
+/// temp file is made new (`O_EXCL`: a link planted in its place is not
+/// followed) and removed on every failure; the rename replaces a link at
+/// `path` with the file, never writing through it.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    if path.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        ));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -79,5 +97,31 @@ mod write_tests {
             1,
             "nothing left beside it"
         );
+    }
+
+    #[test]
+    fn a_link_in_place_is_replaced_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let outside = d.path().join("outside.txt");
+        std::fs::write(&outside, "keep\n").unwrap();
+        let dir = d.path().join("report");
+        std::fs::create_dir(&dir).unwrap();
+        let p = dir.join("report.md");
+        std::os::unix::fs::symlink(&outside, &p).unwrap();
+        super::write_atomic(&p, "new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep\n");
+        assert!(!p.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
+    }
+
+    #[test]
+    fn a_directory_in_place_fails_and_leaves_no_temp_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("kraft_acceptance.prom");
+        std::fs::create_dir(&p).unwrap();
+        let e = super::write_atomic(&p, "a 1\n").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::IsADirectory);
+        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the directory: {left:?}");
     }
 }

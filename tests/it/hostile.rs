@@ -207,3 +207,55 @@ fn an_unknown_layering_or_none_at_all_is_bad_input() {
         .unwrap();
     one_line_exit_2(&out, &["[layerings] is empty"]);
 }
+
+#[test]
+fn a_report_md_symlink_is_replaced_and_the_file_it_points_to_is_unchanged() {
+    let d = tempfile::tempdir().unwrap();
+    let outside = d.path().join("outside.txt");
+    std::fs::write(&outside, "not the harness's\n").unwrap();
+    let report = d.path().join("report");
+    std::fs::create_dir(&report).unwrap();
+    std::os::unix::fs::symlink(&outside, report.join("report.md")).unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "not the harness's\n",
+        "the file the link pointed to was written"
+    );
+    let md = report.join("report.md");
+    assert!(!std::fs::symlink_metadata(&md).unwrap().is_symlink());
+    assert!(std::fs::read_to_string(&md).unwrap().contains("@static"));
+    let left: Vec<_> = std::fs::read_dir(&report)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+}
+
+#[test]
+fn a_metrics_file_that_is_a_directory_leaves_no_temp_file_in_its_parent() {
+    let d = tempfile::tempdir().unwrap();
+    let metrics = d.path().join("metrics.prom");
+    std::fs::create_dir(&metrics).unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--metrics-file"])
+        .arg(&metrics)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let names: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["metrics.prom".to_string()]);
+}
