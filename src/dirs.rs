@@ -83,6 +83,41 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     written
 }
 
+/// Why a run could not write `path` (a file, or with `dir` a directory),
+/// said before anything runs: under /proc, /sys or /dev; a link where a
+/// file goes (a link is not written through); a directory where a file
+/// goes or the reverse; or no writable directory to hold it.
+pub fn unfit_destination(path: &Path, dir: bool) -> Option<String> {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if ["/proc", "/sys", "/dev"].iter().any(|k| abs.starts_with(k)) {
+        return Some("is under /proc, /sys or /dev, the kernel's, not a place for files".into());
+    }
+    if let Ok(m) = path.symlink_metadata() {
+        if !dir && m.file_type().is_symlink() {
+            return Some("is a symbolic link; name the file it points to".into());
+        }
+        if dir != path.is_dir() {
+            let is = if dir {
+                "is not a directory"
+            } else {
+                "is a directory; name a file"
+            };
+            return Some(is.into());
+        }
+    }
+    let mut holder = if dir { abs.as_path() } else { abs.parent()? };
+    while !holder.exists() {
+        holder = holder.parent()?;
+    }
+    if !holder.is_dir() {
+        return Some(format!("{} is not a directory", holder.display()));
+    }
+    let access = nix::unistd::AccessFlags::W_OK | nix::unistd::AccessFlags::X_OK;
+    nix::unistd::access(holder, access)
+        .err()
+        .map(|e| format!("directory {} is not writable: {e}", holder.display()))
+}
+
 #[cfg(test)]
 mod write_tests {
     #[test]
@@ -123,5 +158,25 @@ mod write_tests {
         assert_eq!(e.kind(), std::io::ErrorKind::IsADirectory);
         let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the directory: {left:?}");
+    }
+
+    #[test]
+    fn destinations_a_run_cannot_write_are_told_before_it() {
+        use super::unfit_destination as unfit;
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("f.prom");
+        std::fs::write(&file, "").unwrap();
+        let link = d.path().join("l.prom");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert_eq!(unfit(&d.path().join("new/dir/f.prom"), false), None);
+        assert_eq!(unfit(&file, false), None);
+        assert_eq!(unfit(&d.path().join("report"), true), None);
+        let said = |p: &std::path::Path, dir| unfit(p, dir).unwrap_or_default();
+        assert!(said(&link, false).contains("symbolic link"));
+        assert!(said(d.path(), false).contains("is a directory"));
+        assert!(said(&file, true).contains("is not a directory"));
+        assert!(said(&file.join("x"), false).contains("is not a directory"));
+        assert!(said(std::path::Path::new("/proc"), true).contains("/proc"));
+        assert!(said(std::path::Path::new("/sys/x.prom"), false).contains("/sys"));
     }
 }
