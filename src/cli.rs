@@ -9,6 +9,13 @@ use clap::{Parser, Subcommand};
 
 use crate::run::options::VerifyOptions;
 
+/// `println!` to a stdout that may be closed or full: see `run::console`.
+macro_rules! say {
+    ($($t:tt)*) => {
+        crate::run::console::print(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
 /// `--version`: the version, the commit and the target it was built for.
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
@@ -135,6 +142,18 @@ async fn command_main(command: Command) -> ExitCode {
     else {
         return ExitCode::from(2);
     };
+    let outputs = [
+        ("--report", report.as_deref(), true),
+        ("--metrics-file", metrics_file.as_deref(), false),
+        ("--baseline", baseline.as_deref(), false),
+    ];
+    for (flag, path, dir) in outputs {
+        let Some(path) = path else { continue };
+        if let Some(why) = crate::dirs::unfit_destination(path, dir) {
+            eprintln!("kraft-acceptance: {flag} {}: {why}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     let result = crate::run::verify(&opts).await;
     if let Some(code) = crate::run::signals::interrupted() {
         crate::run::signals::wait_for_teardown().await;
@@ -190,7 +209,12 @@ fn init(dir: &Path, print: bool, force: bool) -> ExitCode {
     match crate::init::init(dir, print, force) {
         Ok((text, said)) => {
             if print {
-                print!("{text}");
+                use std::io::Write as _;
+                let mut out = std::io::stdout().lock();
+                if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                    eprintln!("kraft-acceptance: writing the toml to stdout: {e}");
+                    return ExitCode::from(2);
+                }
             }
             for line in said {
                 eprintln!("kraft-acceptance init: {line}");
@@ -209,7 +233,7 @@ fn said(outcome: &crate::run::outcome::Outcome, verdicts: &crate::report::Verdic
     if outcome.scenarios.is_empty() {
         eprintln!("kraft-acceptance: no scenario matched the selection");
     }
-    print!("{}", outcome.summary());
+    crate::run::console::print(format_args!("{}", outcome.summary()));
     // What a person may make of it: stand-in runs and unproven criteria say so.
     let head = &verdicts.headline;
     if head.qualified {
@@ -218,7 +242,7 @@ fn said(outcome: &crate::run::outcome::Outcome, verdicts: &crate::report::Verdic
         } else {
             " (not a release sign-off)"
         };
-        println!("kraft-acceptance: {}{sign_off}", head.text);
+        say!("kraft-acceptance: {}{sign_off}", head.text);
     }
     if outcome.success() {
         ExitCode::SUCCESS
@@ -242,7 +266,7 @@ fn watch_outputs(
             let (drift, saved) =
                 crate::report::drift::apply(b, &finished.outcome, &verdicts.criteria, save)?;
             if saved {
-                println!("kraft-acceptance: baseline saved to {}", b.display());
+                say!("kraft-acceptance: baseline saved to {}", b.display());
             }
             finished.outcome.drift = drift.iter().map(ToString::to_string).collect();
             Some(drift)
@@ -295,7 +319,7 @@ async fn clean(dry_run: bool) -> ExitCode {
         .iter()
         .any(|s| matches!(s, reaper::Swept::Left(..) | reaper::Swept::Reaped { .. }))
     {
-        println!("no stack of kraft-acceptance's on this engine");
+        say!("no stack of kraft-acceptance's on this engine");
     }
     if failed {
         ExitCode::from(1)
@@ -308,23 +332,23 @@ async fn clean(dry_run: bool) -> ExitCode {
 fn say_swept(s: &crate::stack::reaper::Swept, verb: &str) -> bool {
     use crate::stack::reaper::Swept;
     match s {
-        Swept::StaleFile(f) => println!("{verb} {} (its stack is gone)", f.display()),
+        Swept::StaleFile(f) => say!("{verb} {} (its stack is gone)", f.display()),
         Swept::Left(stack, why) => {
-            println!("leave {}: {why} ({})", stack.project, stack.inventory())
+            say!("leave {}: {why} ({})", stack.project, stack.inventory())
         }
         Swept::Reaped {
             stack,
             why,
             failed: errors,
         } if errors.is_empty() => {
-            println!("{verb} {}: {why} ({})", stack.project, stack.inventory())
+            say!("{verb} {}: {why} ({})", stack.project, stack.inventory())
         }
         Swept::Reaped {
             stack,
             failed: errors,
             ..
         } => {
-            println!(
+            say!(
                 "could not remove all of {}: {}",
                 stack.project,
                 errors.join("; ")
@@ -335,13 +359,13 @@ fn say_swept(s: &crate::stack::reaper::Swept, verb: &str) -> bool {
             name,
             why,
             failed: None,
-        } => println!("{verb} test host {name} (network namespace and veth pair): {why}"),
+        } => say!("{verb} test host {name} (network namespace and veth pair): {why}"),
         Swept::TestHost {
             name,
             failed: Some(e),
             ..
         } => {
-            println!("could not remove test host {name}: {e}");
+            say!("could not remove test host {name}: {e}");
             return false;
         }
     }

@@ -334,14 +334,115 @@ impl Config {
     fn abs_all(&self, v: Vec<PathBuf>) -> Vec<PathBuf> {
         v.into_iter().map(|p| self.abs(p)).collect()
     }
+
+    /// `key`'s path, absolute, once it is one a file system can hold: at
+    /// most [`PATH_MAX`] bytes (a longer value is named by its length, not
+    /// echoed) and no NUL byte.
+    fn path(&self, key: &str, p: PathBuf) -> Result<PathBuf, TargetError> {
+        use std::os::unix::ffi::OsStrExt as _;
+        let bytes = p.as_os_str().as_bytes();
+        if bytes.len() > PATH_MAX {
+            return Err(self.error(format!(
+                "{key}: a path of {} bytes; a path has at most {PATH_MAX}",
+                bytes.len()
+            )));
+        }
+        if bytes.contains(&0) {
+            return Err(self.error(format!(
+                "{key}: {:?} holds a NUL byte, which no path can",
+                p.display().to_string()
+            )));
+        }
+        Ok(self.abs(p))
+    }
+
+    /// A scan path: a path (see [`Config::path`]) that stays inside the
+    /// repo, `..` and links resolved where they exist.
+    fn scan_path(&self, key: &str, p: PathBuf) -> Result<PathBuf, TargetError> {
+        let shown = p.display().to_string();
+        let abs = self.path(key, p)?;
+        let resolved = abs.canonicalize().unwrap_or_else(|_| lexical(&abs));
+        if !resolved.starts_with(&self.dir) {
+            return Err(self.error(format!(
+                "{key}: {shown} leaves the repo ({} is outside {}); the scan reads the repo's own files only",
+                resolved.display(),
+                self.dir.display()
+            )));
+        }
+        Ok(abs)
+    }
+
+    fn scan_paths(&self, key: &str, v: Vec<PathBuf>) -> Result<Vec<PathBuf>, TargetError> {
+        v.into_iter().map(|p| self.scan_path(key, p)).collect()
+    }
+
+    /// `project_directory`: an existing directory with a name (compose
+    /// names the project after it).
+    fn project_directory(&self, p: PathBuf) -> Result<PathBuf, TargetError> {
+        let shown = p.display().to_string();
+        let abs = self.path("project_directory", p)?;
+        let why = if abs.is_file() {
+            "is a file; name a directory"
+        } else if !abs.is_dir() {
+            "does not exist"
+        } else if lexical(&abs).file_name().is_none() {
+            "is the file system's root: compose names the project after the directory, and / has no name"
+        } else {
+            return Ok(abs);
+        };
+        Err(self.error(format!(
+            "project_directory = {shown:?}: {}, {why}",
+            abs.display()
+        )))
+    }
+}
+
+/// A `base` that leads back to a target of `chain`: named, the whole cycle.
+fn base_cycle(cfg: &Config, base: &Path, chain: &[PathBuf]) -> Result<(), TargetError> {
+    let Ok(base) = base.canonicalize() else {
+        return Ok(());
+    };
+    let Some(at) = chain.iter().position(|d| *d == base) else {
+        return Ok(());
+    };
+    let cycle: Vec<String> = chain[at..]
+        .iter()
+        .chain(std::iter::once(&base))
+        .map(|d| d.join(CONFIG_FILE).display().to_string())
+        .collect();
+    Err(cfg.error(format!(
+        "`base` makes a cycle: {}; a target's base is another target",
+        cycle.join(" -> ")
+    )))
+}
+
+/// The longest path Linux takes (`PATH_MAX`, with its NUL).
+pub const PATH_MAX: usize = 4096;
+
+/// `p` with `.` and `..` resolved by their names alone (for a path that
+/// does not exist, so cannot be canonicalized).
+fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Target {
     pub fn load(dir: &Path) -> Result<Self, TargetError> {
-        Self::load_depth(dir, 0)
+        Self::load_chain(dir, &[])
     }
 
-    fn load_depth(dir: &Path, depth: usize) -> Result<Self, TargetError> {
+    /// `dir`'s target, `chain` the directories whose `base` led here.
+    fn load_chain(dir: &Path, chain: &[PathBuf]) -> Result<Self, TargetError> {
         if !dir.is_dir() {
             return Err(TargetError::NoDir(dir.to_path_buf()));
         }
@@ -354,9 +455,16 @@ impl Target {
             dir: dir.clone(),
         };
         let mut raw = cfg.read()?;
+        let chain = [chain, std::slice::from_ref(&dir)].concat();
         let mut t = match raw.base.take() {
-            Some(_) if depth > 8 => return Err(cfg.error("`base` chain is too deep")),
-            Some(base) => Self::load_depth(&cfg.abs(base), depth + 1)?,
+            Some(base) => {
+                let base = cfg.path("base", base)?;
+                base_cycle(&cfg, &base, &chain)?;
+                if chain.len() > 8 {
+                    return Err(cfg.error("`base` chain is too deep (more than 8 targets)"));
+                }
+                Self::load_chain(&base, &chain)?
+            }
             None => Self::defaults(&dir),
         };
         t.dir = dir.clone();
@@ -392,16 +500,17 @@ impl Target {
             existing.extend(cfg.abs_all(files));
         }
         if let Some(p) = raw.project_directory.take() {
-            self.project_directory = cfg.abs(p);
+            self.project_directory = cfg.project_directory(p)?;
         }
         if let Some(p) = raw.topics_manifest.take() {
-            self.topics_manifest = Some(cfg.abs(p));
+            self.topics_manifest = Some(cfg.path("topics_manifest", p)?);
         }
         if let Some(p) = raw.scan_paths.take() {
-            self.scan_paths = cfg.abs_all(p);
+            self.scan_paths = cfg.scan_paths("scan_paths", p)?;
         }
+        let extra = raw.extra_scan_paths.take().unwrap_or_default();
         self.scan_paths
-            .extend(cfg.abs_all(raw.extra_scan_paths.take().unwrap_or_default()));
+            .extend(cfg.scan_paths("extra_scan_paths", extra)?);
         for (layering, files) in raw.env_files.take().unwrap_or_default() {
             self.env_files.insert(layering, cfg.abs_all(files));
         }
@@ -498,7 +607,7 @@ impl Target {
     fn apply_topics(&mut self, cfg: &Config, topics: Option<RawTopics>) -> Result<(), TargetError> {
         let Some(tp) = topics else { return Ok(()) };
         if let Some(m) = tp.manifest {
-            self.topics_manifest = Some(cfg.abs(m));
+            self.topics_manifest = Some(cfg.path("[topics] manifest", m)?);
         }
         let d = self.topics_shape;
         self.topics_shape = TopicsShape {

@@ -74,14 +74,20 @@ fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
                 .iter()
                 .map(|f| super::expand::normalize(f))
                 .collect();
+            // Only what stays in the repo goes into its toml (a README line
+            // may name /etc/shadow), and no profile that reads as a flag.
             inv.env_files = inv
                 .env_files
                 .iter()
                 .map(|f| super::expand::normalize(f))
+                .filter(|f| inside(f))
                 .collect();
+            inv.profiles
+                .retain(|p| !p.is_empty() && !p.starts_with('-'));
             unique(&mut inv.files);
             unique(&mut inv.profiles);
-            let exist = !inv.files.is_empty() && inv.files.iter().all(|f| dir.join(f).is_file());
+            let exist = !inv.files.is_empty()
+                && inv.files.iter().all(|f| inside(f) && dir.join(f).is_file());
             let same = out.iter_mut().find(|o| o.files == inv.files);
             match same {
                 _ if !exist => {}
@@ -103,6 +109,11 @@ fn candidates(dir: &Path, texts: &[(String, String)]) -> Vec<Invocation> {
         }
     }
     out
+}
+
+/// A normalized path that stays in the repo: not absolute, not `..`-led.
+fn inside(path: &str) -> bool {
+    !path.starts_with('/') && path != ".." && !path.starts_with("../")
 }
 
 /// With no command line: the default file, and each production or Hemma
@@ -276,6 +287,18 @@ pub fn found(dir: &Path, texts: &[(String, String)]) -> Result<Vec<Layering>, In
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_lines_env_file_or_compose_file_outside_the_repo_is_not_taken() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("docker-compose.yml"), "services: {}\n").unwrap();
+        let readme = "docker compose --env-file /etc/shadow --env-file ../x/.env --env-file .env.dev --profile --all --profile infra up\ndocker compose -f /etc/compose.yml up\n";
+        let found = candidates(d.path(), &[("README.md".into(), readme.into())]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].env_files, vec![".env.dev"]);
+        assert_eq!(found[0].profiles, vec!["infra"]);
+        assert_eq!(found[0].files, vec!["docker-compose.yml"]);
+    }
 
     #[test]
     fn a_further_layering_is_named_for_the_file_it_adds() {

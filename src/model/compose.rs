@@ -126,6 +126,17 @@ pub struct PortBinding {
     pub protocol: Option<String>,
 }
 
+impl PortBinding {
+    /// TCP: no protocol given, or `tcp` in any case. A Kafka or Redis
+    /// listener is reached over TCP only; a `udp` port with the same
+    /// numbers leads nowhere a client connects.
+    pub fn is_tcp(&self) -> bool {
+        self.protocol
+            .as_deref()
+            .is_none_or(|p| p.eq_ignore_ascii_case("tcp"))
+    }
+}
+
 impl std::fmt::Display for PortBinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ip = self.host_ip.as_deref().unwrap_or("<all interfaces>");

@@ -18,6 +18,16 @@ pub enum ComposeError {
         code: i32,
         stderr: String,
     },
+    /// A failure compose did not place, placed: the file that is empty or
+    /// not YAML (compose's own words after it).
+    #[error("compose file {file} {why}: `docker compose {args}` failed (exit {code}): {stderr}")]
+    InFile {
+        file: String,
+        why: &'static str,
+        args: String,
+        code: i32,
+        stderr: String,
+    },
     #[error("`docker compose config` printed JSON this harness cannot read: {0}")]
     Json(#[from] serde_json::Error),
     /// A bug of this harness, not of the machine: said as such.
@@ -204,11 +214,69 @@ impl ComposeCli {
         self.finish(args, self.spawn(args)?, self.limit, |_| {})
     }
 
-    /// The merged model, as compose itself resolves it.
+    /// The merged model, as compose itself resolves it. A failure that
+    /// names no file is placed when one file is empty or not YAML.
     pub fn config(&self) -> Result<ComposeModel, ComposeError> {
-        let out = self.run(&["config", "--format", "json"])?;
+        let out = self
+            .run(&["config", "--format", "json"])
+            .map_err(|e| self.placed(e))?;
         Ok(serde_json::from_slice(&out.stdout)?)
     }
+
+    /// `e` with the file it comes from, when compose did not say: an empty
+    /// file (compose merges it silently and then misses what it held), or
+    /// the file compose, reading it alone, finds not to be YAML.
+    fn placed(&self, e: ComposeError) -> ComposeError {
+        let ComposeError::Failed { args, code, stderr } = e else {
+            return e;
+        };
+        let named = self
+            .files
+            .iter()
+            .any(|f| stderr.contains(&*f.to_string_lossy()));
+        let culprit = if named {
+            None
+        } else if let Some(f) = self.files.iter().find(|f| is_empty_yaml(f)) {
+            Some((f, "is empty"))
+        } else if stderr.contains("yaml: ") {
+            self.files
+                .iter()
+                .find(|f| self.alone(f).is_err())
+                .map(|f| (f, "is not valid YAML"))
+        } else {
+            None
+        };
+        match culprit {
+            Some((f, why)) => ComposeError::InFile {
+                file: f.display().to_string(),
+                why,
+                args,
+                code,
+                stderr,
+            },
+            None => ComposeError::Failed { args, code, stderr },
+        }
+    }
+
+    /// `file` read alone as YAML, as compose reads it (no merge, no
+    /// variables, no model check): fails only when it cannot be parsed.
+    fn alone(&self, file: &Path) -> Result<Output, ComposeError> {
+        let mut one = ComposeCli::new(vec![file.to_path_buf()], &self.project_directory);
+        one.limit = self.limit;
+        one.run(&["config", "--no-consistency", "--no-interpolate", "--quiet"])
+    }
+}
+
+/// A regular file with nothing but blanks and comments (a FIFO or a
+/// device is never read here).
+fn is_empty_yaml(file: &Path) -> bool {
+    let regular = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() < 1 << 20);
+    regular
+        && std::fs::read(file).is_ok_and(|b| {
+            b.split(|c| *c == b'\n')
+                .map(|l| l.trim_ascii())
+                .all(|l| l.is_empty() || l.starts_with(b"#"))
+        })
 }
 
 /// Compose's `${X:?message}` refusal: (X, message).

@@ -292,23 +292,26 @@ fn target_rows(t: &Target) -> Vec<(String, String)> {
     rows
 }
 
-/// Writes report.md, report.html, outcome.json, cucumber.json and junit.xml.
+/// Writes report.md, report.html, outcome.json, cucumber.json and junit.xml,
+/// each as a new file beside its name renamed over it: a link planted in
+/// the report directory is replaced, never written through.
 pub fn write(dir: &Path, run: &Finished, verdicts: &Verdicts) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let r = SignOff::new(&run.outcome, verdicts, &run.target);
     let json = serde_json::to_string_pretty(&run.outcome).map_err(std::io::Error::other)?;
-    std::fs::write(dir.join("outcome.json"), crate::redact::redact(&json))?;
+    let put = |name: &str, text: &str| crate::dirs::write_atomic(&dir.join(name), text);
+    put("outcome.json", &crate::redact::redact(&json))?;
     let o = &run.outcome;
-    std::fs::write(
-        dir.join("cucumber.json"),
-        ci::cucumber_json(
+    put(
+        "cucumber.json",
+        &ci::cucumber_json(
             &ci::cucumber_json_ran(&run.cucumber_json, &o.scenarios),
             &o.not_run,
         ),
     )?;
-    std::fs::write(dir.join("junit.xml"), ci::junit_xml(o))?;
-    std::fs::write(dir.join("report.md"), markdown::markdown(&r))?;
-    std::fs::write(dir.join("report.html"), html::html(&r))
+    put("junit.xml", &ci::junit_xml(o))?;
+    put("report.md", &markdown::markdown(&r))?;
+    put("report.html", &html::html(&r))
 }
 
 #[cfg(test)]

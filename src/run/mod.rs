@@ -4,6 +4,7 @@
 //! the caller's (see `report`).
 
 pub mod collector;
+pub mod console;
 pub mod environment;
 pub mod options;
 pub mod outcome;
@@ -218,10 +219,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let mut policy = base_policy(opts, &target, needs_stack);
     let mut ctx = RunContext::new(target, models);
     if let (Some((layering, s)), Some(command)) = (&stack, up) {
-        println!(
-            "kraft-acceptance: stack {} ({command}, layering {layering}), images: {}",
+        console::print(format_args!(
+            "kraft-acceptance: stack {} ({command}, layering {layering}), images: {}\n",
             s.project, s.images.description
-        );
+        ));
         stack_policy(&mut policy, opts, &ctx.target, s);
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
@@ -433,7 +434,7 @@ async fn run_cucumber(
     run: std::collections::BTreeSet<String>,
 ) -> (SharedBuf, Collector) {
     let (json, collector) = (SharedBuf::default(), Collector::default());
-    let writer = writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
+    let writer = writer::Basic::raw(console::Stdout, Coloring::Auto, 0)
         .summarized()
         .tee::<AcceptanceWorld, _>(writer::Json::for_tee(json.clone()))
         .tee::<AcceptanceWorld, _>(

@@ -41,6 +41,8 @@ const DOCS_SCAN_TAG: &str = "docs-scan";
 pub enum SelectionError {
     #[error("invalid --tags expression \"{expr}\": {message}")]
     Tags { expr: String, message: String },
+    #[error("invalid --tags expression ({len} bytes): it has {count} operators and parentheses; at most {TAGS_MAX_NESTING} are read (the parse nests one level for each)")]
+    TooDeep { len: usize, count: usize },
     #[error("reading features from {dir}: {source}")]
     Io { dir: String, source: std::io::Error },
     #[error("feature {file}: {message}")]
@@ -90,7 +92,29 @@ pub struct Policy {
     pub bootstrap: Option<crate::target::Bootstrap>,
 }
 
+/// The most `and`, `or`, `not` and `(` a --tags expression may hold: the
+/// parser nests one level for each, and tens of thousands overflow the
+/// stack. Real selections use a handful.
+pub const TAGS_MAX_NESTING: usize = 100;
+
+/// `and`, `or`, `not` and `(` in a tag expression.
+fn tag_operators(expr: &str) -> usize {
+    let parens = expr.matches('(').count();
+    let words = expr
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| matches!(*w, "and" | "or" | "not"))
+        .count();
+    parens + words
+}
+
 pub(crate) fn parse_tags(expr: &str) -> Result<TagOperation, SelectionError> {
+    let count = tag_operators(expr);
+    if count > TAGS_MAX_NESTING {
+        return Err(SelectionError::TooDeep {
+            len: expr.len(),
+            count,
+        });
+    }
     expr.parse::<TagOperation>()
         .map_err(|e| SelectionError::Tags {
             expr: expr.into(),
@@ -308,6 +332,22 @@ mod tests {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             layerings: vec![],
         }
+    }
+
+    #[test]
+    fn a_tag_expression_past_the_nesting_bound_is_refused_before_parsing() {
+        let at_bound = format!("{}@a{}", "(".repeat(50), ")".repeat(50));
+        let at_bound = format!("{at_bound}{}", " and not @b".repeat(25));
+        assert!(parse_tags(&at_bound).is_ok(), "100 operators are read");
+        let deep = format!("{}@a{}", "(".repeat(20_000), ")".repeat(20_000));
+        let e = parse_tags(&deep).unwrap_err().to_string();
+        assert!(
+            e.contains("20000 operators and parentheses; at most 100"),
+            "{e}"
+        );
+        assert!(e.len() < 200, "the expression is not echoed: {e}");
+        let flat = vec!["@a"; 102].join(" or ");
+        assert!(parse_tags(&flat).is_err(), "101 `or`s nest as deep");
     }
 
     #[test]

@@ -131,7 +131,8 @@ pub fn container_port(props: &BTreeMap<String, String>, name: &str) -> Verdict<u
         })
 }
 
-/// The host reaches the listener's container port through host port `want`.
+/// The host reaches the listener's container port through host port `want`
+/// over TCP (a `udp` port of the same numbers does not count).
 pub fn published_on(
     service: &str,
     ports: &[PortBinding],
@@ -142,7 +143,7 @@ pub fn published_on(
         format!("{service}'s listener port {container_port} published on host port {want}");
     let hits: Vec<&PortBinding> = ports
         .iter()
-        .filter(|p| p.target == u32::from(container_port))
+        .filter(|p| p.target == u32::from(container_port) && p.is_tcp())
         .collect();
     if hits.is_empty() {
         let all: Vec<String> = ports.iter().map(ToString::to_string).collect();
@@ -207,7 +208,7 @@ pub fn host_port_traps(
         };
         for p in ports
             .iter()
-            .filter(|p| p.target == u32::from(cport) && p.published.is_some())
+            .filter(|p| p.target == u32::from(cport) && p.published.is_some() && p.is_tcp())
         {
             let at = format!(
                 "{}:{}",
@@ -436,6 +437,21 @@ mod tests {
         let f = published_on("kafka", &[port("127.0.0.1", "19093", 9093)], 9093, 9093).unwrap_err();
         assert!(f.observed.contains("19093"), "{f}");
         assert!(published_on("kafka", &[port("127.0.0.1", "9093", 9092)], 9093, 9093).is_err());
+    }
+
+    #[test]
+    fn a_udp_port_does_not_publish_a_listener() {
+        let udp = PortBinding {
+            protocol: Some("udp".into()),
+            ..port("127.0.0.1", "9093", 9093)
+        };
+        let f = published_on("kafka", std::slice::from_ref(&udp), 9093, 9093).unwrap_err();
+        assert!(f.observed.contains("127.0.0.1:9093->9093/udp"), "{f}");
+        let tcp = PortBinding {
+            protocol: Some("TCP".into()),
+            ..udp.clone()
+        };
+        assert!(published_on("kafka", &[udp, tcp], 9093, 9093).is_ok());
     }
 
     #[test]

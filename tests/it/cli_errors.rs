@@ -351,3 +351,31 @@ fn cluster_names_that_do_not_fit_the_nodes() {
         one_line_error(&out, 2, &[want]);
     }
 }
+
+/// A compose failure that names no file is placed: the empty file the
+/// others build on, the file that is not YAML.
+#[test]
+fn a_compose_failure_names_the_file_it_comes_from() {
+    let dir = common::root().join("fixtures/bad-input");
+    for (fixture, file, want) in [
+        (
+            "empty-infrastructure-file",
+            "docker-compose.infrastructure.yml",
+            "is empty: `docker compose config --format json` failed (exit 1): service \"kafka\" has neither an image nor a build context specified",
+        ),
+        (
+            "invalid-yaml-in-overlay",
+            "docker-compose.hemma.yml",
+            "is not valid YAML: `docker compose config --format json` failed (exit 1): yaml: line 2:",
+        ),
+    ] {
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", "--project-dir"])
+            .arg(format!("fixtures/bad-input/{fixture}"))
+            .output()
+            .unwrap();
+        let named = dir.join(fixture).join(file);
+        let named = format!("layering \"hemma\": compose file {}", named.display());
+        one_line_error(&out, 2, &[&named, want]);
+    }
+}

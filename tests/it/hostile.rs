@@ -207,3 +207,229 @@ fn an_unknown_layering_or_none_at_all_is_bad_input() {
         .unwrap();
     one_line_exit_2(&out, &["[layerings] is empty"]);
 }
+
+#[test]
+fn a_report_md_symlink_is_replaced_and_the_file_it_points_to_is_unchanged() {
+    let d = tempfile::tempdir().unwrap();
+    let outside = d.path().join("outside.txt");
+    std::fs::write(&outside, "not the harness's\n").unwrap();
+    let report = d.path().join("report");
+    std::fs::create_dir(&report).unwrap();
+    std::os::unix::fs::symlink(&outside, report.join("report.md")).unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "not the harness's\n",
+        "the file the link pointed to was written"
+    );
+    let md = report.join("report.md");
+    assert!(!std::fs::symlink_metadata(&md).unwrap().is_symlink());
+    assert!(std::fs::read_to_string(&md).unwrap().contains("@static"));
+    let left: Vec<_> = std::fs::read_dir(&report)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+}
+
+#[test]
+fn a_metrics_file_that_is_a_directory_leaves_no_temp_file_in_its_parent() {
+    let d = tempfile::tempdir().unwrap();
+    let metrics = d.path().join("metrics.prom");
+    std::fs::create_dir(&metrics).unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--metrics-file"])
+        .arg(&metrics)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let names: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["metrics.prom".to_string()]);
+}
+
+#[test]
+fn a_tag_expression_nested_20000_deep_is_one_line_not_a_stack_overflow() {
+    let deep = format!("{}@static{}", "(".repeat(20_000), ")".repeat(20_000));
+    let out = common::bin()
+        .args(["verify", "--tags", &deep])
+        .output()
+        .unwrap();
+    one_line_exit_2(&out, &["20000 operators and parentheses; at most 100"]);
+}
+
+/// `verify --tags @static` of the reference, its stdout given `stdout`.
+fn static_run_to(stdout: Stdio) -> std::process::Output {
+    common::bin()
+        .args(["verify", "--tags", "@static"])
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_or_closed_stdout_ends_the_run_with_its_usual_exit_code() {
+    let usual = static_run_to(Stdio::null()).status.code();
+    assert_eq!(usual, Some(0), "the reference passes its static scenarios");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = static_run_to(full.into());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), usual, "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // A reader that takes nothing: the pipe is closed before the run writes.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = static_run_to(writer.into());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), usual, "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn init_print_to_a_full_stdout_is_the_io_error_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = common::bin()
+        .args(["init", "--print", "--project-dir", "fixtures/reference"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains("writing the toml to stdout: No space left on device"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn output_destinations_are_checked_before_any_scenario_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("a.prom");
+    std::fs::write(&file, "").unwrap();
+    let link = d.path().join("link.prom");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let dir = d.path().to_path_buf();
+    let cases = [
+        ("--report", std::path::PathBuf::from("/proc"), "under /proc"),
+        ("--report", file.clone(), "is not a directory"),
+        ("--metrics-file", link, "is a symbolic link"),
+        ("--baseline", dir, "is a directory"),
+    ];
+    for (flag, path, want) in cases {
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", flag])
+            .arg(&path)
+            .output()
+            .unwrap();
+        one_line_exit_2(&out, &[flag, want]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.is_empty(), "nothing ran: {stdout}");
+    }
+}
+
+/// Every fixture of a toml path that cannot be right, with the one line it
+/// gives before anything runs.
+#[test]
+fn toml_paths_that_leave_the_repo_or_lead_nowhere_are_one_line_naming_the_key() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "scan-path-absolute-outside",
+            &["scan_paths: /etc/passwd leaves the repo (/etc/passwd is outside "],
+        ),
+        (
+            "scan-path-dotdot-outside",
+            &[
+                "extra_scan_paths: docs/../../invalid-yaml leaves the repo (",
+                "fixtures/bad-input/invalid-yaml is outside ",
+            ],
+        ),
+        (
+            "scan-path-nul",
+            &["scan_paths: \"docs\\0/x\" holds a NUL byte"],
+        ),
+        (
+            "project-directory-missing",
+            &[
+                "project_directory = \"nope/dir\": ",
+                "/nope/dir, does not exist",
+            ],
+        ),
+        (
+            "project-directory-is-a-file",
+            &[
+                "project_directory = \"kraft-acceptance.toml\": ",
+                "is a file; name a directory",
+            ],
+        ),
+        (
+            "project-directory-root",
+            &["project_directory = \"/\": /, is the file system's root"],
+        ),
+        (
+            "base-is-itself",
+            &[
+                "`base` makes a cycle: ",
+                "base-is-itself/kraft-acceptance.toml -> ",
+                "base-is-itself/kraft-acceptance.toml;",
+            ],
+        ),
+        (
+            "base-cycle",
+            &[
+                "`base` makes a cycle: ",
+                "base-cycle/kraft-acceptance.toml -> ",
+                "base-cycle/other/kraft-acceptance.toml -> ",
+            ],
+        ),
+    ];
+    for (fixture, wants) in cases {
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", "--project-dir"])
+            .arg(common::root().join("fixtures/bad-input").join(fixture))
+            .output()
+            .unwrap();
+        one_line_exit_2(&out, wants);
+        assert!(out.stdout.is_empty(), "{fixture}: nothing runs");
+    }
+}
+
+#[test]
+fn a_20_mb_topics_manifest_is_named_by_its_length_not_echoed() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "a".repeat(20_000_000);
+    std::fs::write(
+        d.path().join("kraft-acceptance.toml"),
+        format!("topics_manifest = \"{long}\"\n"),
+    )
+    .unwrap();
+    let out = common::bin()
+        .args(["verify", "--tags", "@static", "--project-dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    one_line_exit_2(
+        &out,
+        &["topics_manifest: a path of 20000000 bytes; a path has at most 4096"],
+    );
+    assert!(out.stderr.len() < 1000 && out.stdout.is_empty());
+}

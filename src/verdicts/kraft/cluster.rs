@@ -322,6 +322,7 @@ fn published_to_own(n: &KafkaNode, a: &crate::model::kafka_props::Listener) -> b
     };
     n.ports.iter().any(|p| {
         p.host_ip.as_deref() == Some("127.0.0.1")
+            && p.is_tcp()
             && p.target == u32::from(own.port)
             && p.published.as_deref() == Some(a.port.to_string().as_str())
     })

@@ -204,6 +204,25 @@ mod tests {
     }
 
     #[test]
+    fn a_udp_port_on_every_interface_is_a_binding_to_judge() {
+        let udp = PortBinding {
+            target: 9093,
+            published: Some("9093".into()),
+            host_ip: Some("0.0.0.0".into()),
+            protocol: Some("udp".into()),
+        };
+        let binds = [b(Some("127.0.0.1")), Bind::from_config("kafka", &udp)];
+        let f = only_loopback_v4("kafka", &binds).unwrap_err();
+        assert!(f.observed.contains("1 of 2"), "{f}");
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.contains("0.0.0.0:9093->9093/udp")),
+            "{f}"
+        );
+    }
+
+    #[test]
     fn host_sockets_on_the_published_ports_must_be_loopback() {
         let s = |ip: &str, port| Socket {
             table: "/proc/net/tcp".into(),
