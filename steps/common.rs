@@ -270,3 +270,14 @@ pub fn services_of(w: &mut AcceptanceWorld, seed: &str) -> Result<Vec<String>, S
     let m = w.model()?;
     Ok(node_services(w, &m))
 }
+
+/// The services a runtime step about `seed` judges: every Kafka node the
+/// stack started (or found deployed) for `kafka`, else the target's name
+/// for `seed`.
+pub fn started_of(w: &mut AcceptanceWorld, seed: &str) -> Result<Vec<String>, StepError> {
+    let service = w.ctx.target.service(seed);
+    if service != w.ctx.target.names.kafka {
+        return Ok(vec![service]);
+    }
+    Ok(w.stack()?.services.nodes.clone())
+}
