@@ -40,6 +40,19 @@ impl Services {
             .map(|s| w.ctx.target.service(s))
             .collect()
     }
+
+    /// As [`Services::of`], Kafka's standing for every node of the cluster
+    /// the stack runs.
+    pub fn running(&self, w: &AcceptanceWorld) -> Vec<String> {
+        let nodes = w.ctx.stack.as_ref().map(|s| s.services.nodes.clone());
+        self.of(w)
+            .into_iter()
+            .flat_map(|s| match &nodes {
+                Some(nodes) if s == w.ctx.target.names.kafka => nodes.clone(),
+                _ => vec![s],
+            })
+            .collect()
+    }
 }
 
 /// A blocking probe on a thread of its own (never on a tokio worker),

@@ -73,8 +73,17 @@ async fn quorum_leader(w: &mut AcceptanceWorld, service: String) -> StepResult {
     let service = w.ctx.target.service(&service);
     let wire: WireObservation = w.earlier("a DescribeQuorum answer")?;
     let s = w.ready(&service).await?;
-    let configured = kraft::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
+    let mut configured =
+        kraft::configured_quorum(&w.image_settings_in(&s.model, &service)?.properties);
+    let nodes = w.kafka_nodes(&s.model)?;
+    configured.observers = kraft::cluster::observers(&nodes, &configured.voters);
     let (id, voters) = w.judge(kraft::wire::quorum_is_configured(&wire, &configured))?;
+    let lags = w.judge(kraft::wire::quorum_in_sync(&wire, &configured))?;
+    w.saw(format!(
+        "{}; observers (the brokers that are not voters) {:?}",
+        lags.join(", "),
+        configured.observers
+    ));
     w.ctx
         .measure(format!("KRaft quorum leader: node {id}, voters {voters:?}"));
     w.saw(format!("quorum leader: node {id}, voters {voters:?} (node.id={}, controller.quorum.voters ids {:?})", configured.node_id, configured.voters));

@@ -157,6 +157,9 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
 fn told_exactly(w: &mut AcceptanceWorld, want: String) -> StepResult {
     let want = w.ctx.target.address(&want);
     let obs: KafkaObservation = w.earlier("a Kafka client's metadata")?;
+    let s = w.stack()?;
+    let nodes = w.kafka_nodes(&s.model)?;
+    let want = listeners::told_cluster(&nodes, s.services.kafka(), &want);
     w.judge(listeners::told_exactly(&obs, &want))
 }
 

@@ -119,8 +119,15 @@ fn one_cluster_id(w: &mut AcceptanceWorld, service: String) -> StepResult {
     expr = "the running service {string} writes every log directory to a named volume or a bind mount"
 )]
 async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    let service = w.ctx.target.service(&service);
-    let (_, c, pid) = w.running_process(&service).await?;
+    for service in w.started_of(&service)? {
+        running_dirs_kept_of(w, &service).await?;
+    }
+    Ok(())
+}
+
+/// One running node writes every log directory to a volume or bind mount.
+async fn running_dirs_kept_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
+    let (_, c, pid) = w.running_process(service).await?;
     let path = format!("/proc/{pid}/root{RUNNING_SERVER_PROPERTIES}");
     let text = w.judge(observed(
         format!("the server.properties {} runs with ({path})", c.name),
@@ -128,7 +135,7 @@ async fn running_dirs_kept(w: &mut AcceptanceWorld, service: String) -> StepResu
     ))?;
     let dirs = redeploy::kafka_dirs(&parse_properties(&text));
     let what = format!("running container {}", c.name);
-    for line in w.judge(redeploy::kafka_data_kept(&service, &what, &dirs, &c.mounts))? {
+    for line in w.judge(redeploy::kafka_data_kept(service, &what, &dirs, &c.mounts))? {
         w.saw(format!("{}: {line} (engine mounts, {path})", c.name));
     }
     Ok(())

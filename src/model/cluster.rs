@@ -80,7 +80,7 @@ pub(crate) fn env_roles(s: &Service) -> String {
 /// service that [`runs_kafka`], those `listed` (`[names] kafka_nodes`,
 /// where the model cannot tell) and `named` (`[names] kafka`), without
 /// `excluded` (the topic bootstrap) and without disabled services.
-pub(crate) fn kafka_services(
+pub fn kafka_services(
     model: &ComposeModel,
     named: &str,
     listed: &[String],

@@ -22,6 +22,10 @@ pub struct QuorumObservation {
     /// Replica ids of the current voters, as the leader reports them.
     pub voters: Vec<i32>,
     pub observers: Vec<i32>,
+    /// The metadata log's high watermark, as the leader reports it.
+    pub high_watermark: i64,
+    /// Each voter's log end offset, in the order of `voters`.
+    pub voter_ends: Vec<i64>,
 }
 
 /// What the settings say the quorum is: this node's id and the voters' ids.
@@ -30,6 +34,9 @@ pub struct ConfiguredQuorum {
     pub node_id: i64,
     /// `controller.quorum.voters`' ids, ascending; empty when unset.
     pub voters: Vec<i64>,
+    /// The cluster's brokers that are not voters, ascending: the quorum's
+    /// observers.
+    pub observers: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -63,7 +63,9 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Kaf
     let (brokers, topics) = (told.brokers, told.topics);
     let data = match check {
         DataCheck::None => None,
-        DataCheck::RoundTrip(t) => Some(DataPath::RoundTrip(round_trip(bootstrap, t))),
+        DataCheck::RoundTrip(t) => {
+            Some(DataPath::RoundTrip(round_trip(bootstrap, t, brokers.len())))
+        }
         DataCheck::ReadOnly(named) => {
             let topic = named
                 .clone()
@@ -100,14 +102,25 @@ fn read_offsets(bootstrap: &str, topic: &str) -> Result<Result<String, DataFailu
         }))
 }
 
-/// CreateTopics `topic`: one partition, replication factor 1.
-fn create_topic(bootstrap: &str, topic: &str) -> Result<(), DataFailure> {
+/// CreateTopics `topic` with `partitions` partitions, each of `factor` replicas.
+fn create_topic(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    factor: i32,
+) -> Result<(), DataFailure> {
     let admin: AdminClient<DefaultClientContext> = config(bootstrap)
         .create()
         .map_err(|e| DataStep::Client.failed(format!("admin client: {e}")))?;
-    let opts = AdminOptions::new().operation_timeout(Some(TIMEOUT));
+    let opts = AdminOptions::new()
+        .operation_timeout(Some(TIMEOUT))
+        .request_timeout(Some(TIMEOUT));
     let created = futures::executor::block_on(admin.create_topics(
-        &[NewTopic::new(topic, 1, TopicReplication::Fixed(1))],
+        &[NewTopic::new(
+            topic,
+            partitions,
+            TopicReplication::Fixed(factor),
+        )],
         &opts,
     ))
     .map_err(|e| DataStep::CreateTopic.failed(format!("CreateTopics {topic}: {e}")))?;
@@ -117,49 +130,120 @@ fn create_topic(bootstrap: &str, topic: &str) -> Result<(), DataFailure> {
     Ok(())
 }
 
-/// Creates `topic` (1 partition), produces a unique record, consumes it back.
-fn round_trip(bootstrap: &str, topic: &str) -> Result<String, DataFailure> {
-    let started = Instant::now();
-    create_topic(bootstrap, topic)?;
+/// The leader of each partition of `topic`, once every one has a leader
+/// (a new topic's leaders are elected just after CreateTopics answers).
+fn partition_leaders(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+) -> Result<Vec<i32>, DataFailure> {
+    let consumer: BaseConsumer = config(bootstrap)
+        .create()
+        .map_err(|e| DataStep::Client.failed(format!("metadata client: {e}")))?;
+    let deadline = Instant::now() + TIMEOUT;
+    let mut last = String::from("no answer");
+    while Instant::now() < deadline {
+        match consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) {
+            Ok(m) => {
+                let leaders: Vec<i32> = m
+                    .topics()
+                    .iter()
+                    .flat_map(|t| t.partitions())
+                    .map(|p| p.leader())
+                    .collect();
+                if leaders.len() == partitions as usize && leaders.iter().all(|&l| l >= 0) {
+                    return Ok(leaders);
+                }
+                last = format!("leaders {leaders:?}");
+            }
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(DataStep::CreateTopic.failed(format!(
+        "{topic}: not every one of its {partitions} partition(s) has a leader within {} s ({last})",
+        TIMEOUT.as_secs()
+    )))
+}
 
-    let payload = format!("kraft-acceptance {topic} {}", std::process::id());
+/// One record the round trip produced.
+struct Sent {
+    partition: i32,
+    offset: i64,
+    payload: String,
+}
+
+/// Creates `topic` with a partition per broker (replication factor
+/// min(3, brokers)), so that a leader on every broker is reached at its
+/// advertised address; produces a unique record to each partition and
+/// consumes every one back in a consumer group.
+fn round_trip(bootstrap: &str, topic: &str, brokers: usize) -> Result<String, DataFailure> {
+    let started = Instant::now();
+    let partitions = brokers.max(1) as i32;
+    let factor = brokers.clamp(1, 3) as i32;
+    create_topic(bootstrap, topic, partitions, factor)?;
+    let mut leaders = partition_leaders(bootstrap, topic, partitions)?;
+    leaders.sort_unstable();
+    leaders.dedup();
+    if leaders.len() != brokers.max(1) {
+        return Err(DataStep::CreateTopic.failed(format!(
+            "{topic}: its {partitions} partitions are led by brokers {leaders:?}, not by each of the {brokers} brokers"
+        )));
+    }
     let producer: FutureProducer = config(bootstrap)
         .create()
         .map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
-    let delivery = futures::executor::block_on(producer.send(
-        FutureRecord::to(topic).key("probe").payload(&payload),
-        TIMEOUT,
-    ));
-    let (partition, offset) = delivery
-        .map(|d| (d.partition, d.offset))
-        .map_err(|(e, _)| DataStep::Produce.failed(format!("produce to {topic}: {e}")))?;
-
+    let mut sent = Vec::new();
+    for partition in 0..partitions {
+        let payload = format!(
+            "kraft-acceptance {topic} {} {partition}",
+            std::process::id()
+        );
+        let delivery = futures::executor::block_on(
+            producer.send(
+                FutureRecord::to(topic)
+                    .partition(partition)
+                    .key("probe")
+                    .payload(&payload),
+                TIMEOUT,
+            ),
+        );
+        let offset = delivery.map(|d| d.offset).map_err(|(e, _)| {
+            DataStep::Produce.failed(format!("produce to {topic}/{partition}: {e}"))
+        })?;
+        sent.push(Sent {
+            partition,
+            offset,
+            payload,
+        });
+    }
     let group = format!("{topic}.group");
-    let consumed = consume_in_group(bootstrap, topic, &group, &payload, offset)?;
+    let consumed = consume_in_group(bootstrap, topic, &group, &sent)?;
+    let produced = match sent.as_slice() {
+        [one] => format!("produced to partition {} offset {}", one.partition, one.offset),
+        all => format!(
+            "{} partitions, replication factor {factor}, led by brokers {leaders:?}; produced to each",
+            all.len()
+        ),
+    };
     Ok(format!(
-        "created {topic}, produced to partition {partition} offset {offset}, {consumed}, in {:.2} s",
+        "created {topic}, {produced}, {consumed}, in {:.2} s",
         started.elapsed().as_secs_f64()
     ))
 }
 
-/// As an application consumes: joins consumer group `group` (subscribe, so
-/// the broker's group coordinator assigns the partition), reads the record
-/// at `offset` back, commits it and reads the committed offset back.
-fn consume_in_group(
+/// Polls `consumer` until every record of `sent` arrived, or the group's
+/// time is up (then what it last saw and what FindCoordinator answers).
+fn receive_all(
+    consumer: &BaseConsumer,
     bootstrap: &str,
-    topic: &str,
-    group: &str,
-    payload: &str,
-    offset: i64,
-) -> Result<String, DataFailure> {
-    let consumer =
-        group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e.to_string()))?;
-    consumer
-        .subscribe(&[topic])
-        .map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
+    (topic, group): (&str, &str),
+    sent: &[Sent],
+) -> Result<(), DataFailure> {
     let deadline = Instant::now() + GROUP_TIMEOUT;
     let mut last = String::from("nothing received");
-    let record = loop {
+    let mut got = std::collections::BTreeSet::new();
+    while got.len() < sent.len() {
         if Instant::now() >= deadline {
             let coordinator = match super::wire::find_coordinator(bootstrap, group) {
                 Ok(Ok(c)) => format!("FindCoordinator for {group} answered {c}"),
@@ -167,42 +251,74 @@ fn consume_in_group(
                 Err(e) => format!("FindCoordinator for {group}: {e}"),
             };
             return Err(DataStep::Group.failed(format!(
-                "consumer group {group} read nothing from {topic} within {} s ({last}); {coordinator}",
+                "consumer group {group} read {} of {} record(s) from {topic} within {} s ({last}); {coordinator}",
+                got.len(),
+                sent.len(),
                 GROUP_TIMEOUT.as_secs()
             )));
         }
         match consumer.poll(Duration::from_millis(500)) {
-            Some(Ok(m)) if m.payload() == Some(payload.as_bytes()) => break m,
-            Some(Ok(m)) => last = format!("other record at offset {}", m.offset()),
+            Some(Ok(m))
+                if sent
+                    .iter()
+                    .any(|s| m.payload() == Some(s.payload.as_bytes())) =>
+            {
+                got.insert(m.partition());
+            }
+            Some(Ok(m)) => last = format!("other record at {}/{}", m.partition(), m.offset()),
             Some(Err(e)) => last = format!("consume error: {e}"),
             None => {}
         }
-    };
-    let partition = record.partition();
-    consumer
-        .commit_message(&record, CommitMode::Sync)
-        .map_err(|e| {
-            DataStep::Commit.failed(format!(
-                "commit {topic}/{partition} offset {} for {group}: {e}",
-                offset + 1
-            ))
-        })?;
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition(topic, partition);
-    let committed = consumer.committed_offsets(tpl, TIMEOUT).map_err(|e| {
-        DataStep::Commit.failed(format!(
-            "read {group}'s committed offset of {topic}/{partition}: {e}"
-        ))
-    })?;
-    match committed.find_partition(topic, partition).map(|p| p.offset()) {
-        Some(Offset::Offset(o)) if o == offset + 1 => {
-            Ok(format!("consumed it in group {group}, committed and read back committed offset {o}"))
-        }
-        other => Err(DataStep::Commit.failed(format!(
-            "group {group} committed offset {} of {topic}/{partition}, the broker answered {other:?}",
-            offset + 1
-        ))),
     }
+    Ok(())
+}
+
+/// As an application consumes: joins consumer group `group` (subscribe, so
+/// the broker's group coordinator assigns the partitions), reads every
+/// record of `sent` back, commits past each and reads the committed
+/// offsets back.
+fn consume_in_group(
+    bootstrap: &str,
+    topic: &str,
+    group: &str,
+    sent: &[Sent],
+) -> Result<String, DataFailure> {
+    let consumer =
+        group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e.to_string()))?;
+    consumer
+        .subscribe(&[topic])
+        .map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
+    receive_all(&consumer, bootstrap, (topic, group), sent)?;
+    let mut tpl = TopicPartitionList::new();
+    for s in sent {
+        tpl.add_partition_offset(topic, s.partition, Offset::Offset(s.offset + 1))
+            .map_err(|e| DataStep::Commit.failed(format!("offset list: {e}")))?;
+    }
+    consumer
+        .commit(&tpl, CommitMode::Sync)
+        .map_err(|e| DataStep::Commit.failed(format!("commit {topic} for {group}: {e}")))?;
+    let committed = consumer.committed_offsets(tpl, TIMEOUT).map_err(|e| {
+        DataStep::Commit.failed(format!("read {group}'s committed offsets of {topic}: {e}"))
+    })?;
+    for s in sent {
+        match committed
+            .find_partition(topic, s.partition)
+            .map(|p| p.offset())
+        {
+            Some(Offset::Offset(o)) if o == s.offset + 1 => {}
+            other => {
+                return Err(DataStep::Commit.failed(format!(
+                "group {group} committed offset {} of {topic}/{}, the broker answered {other:?}",
+                s.offset + 1,
+                s.partition
+            )))
+            }
+        }
+    }
+    Ok(match sent {
+        [one] => format!("consumed it in group {group}, committed and read back committed offset {}", one.offset + 1),
+        all => format!("consumed all {} in group {group}, committed and read back each partition's committed offset", all.len()),
+    })
 }
 
 /// Writes what a redeploy must keep: `count` records with known keys to a
@@ -216,7 +332,7 @@ pub fn write_held(
     count: i64,
     commit_at: i64,
 ) -> Result<Held, KafkaError> {
-    create_topic(bootstrap, topic)?;
+    create_topic(bootstrap, topic, 1, 1)?;
     let producer: FutureProducer = config(bootstrap).create().map_err(op("producer"))?;
     for i in 0..count {
         let (key, value) = held_record(topic, i);

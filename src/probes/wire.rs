@@ -185,6 +185,8 @@ fn decode_describe_quorum(
         leader_epoch: p.leader_epoch,
         voters: ids(&p.current_voters),
         observers: ids(&p.observers),
+        high_watermark: p.high_watermark,
+        voter_ends: p.current_voters.iter().map(|v| v.log_end_offset).collect(),
     })
 }
 
@@ -402,9 +404,10 @@ mod tests {
         let p = describe_quorum_response::PartitionData::default()
             .with_leader_id(BrokerId(leader))
             .with_leader_epoch(3)
-            .with_current_voters(vec![
-                describe_quorum_response::ReplicaState::default().with_replica_id(BrokerId(leader))
-            ])
+            .with_high_watermark(41)
+            .with_current_voters(vec![describe_quorum_response::ReplicaState::default()
+                .with_replica_id(BrokerId(leader))
+                .with_log_end_offset(40)])
             .with_error_code(error);
         let t = describe_quorum_response::TopicData::default()
             .with_topic_name(TopicName(StrBytes::from_static_str(METADATA_TOPIC)))
@@ -429,7 +432,9 @@ mod tests {
                 leader_id: 1,
                 leader_epoch: 3,
                 voters: vec![1],
-                observers: vec![]
+                observers: vec![],
+                high_watermark: 41,
+                voter_ends: vec![40],
             }
         );
     }

@@ -321,12 +321,20 @@ impl AcceptanceWorld {
         Ok(s)
     }
 
-    /// The stack, once `service` is healthy.
+    /// The stack, once `service` is healthy; for Kafka, once every node of
+    /// the cluster is (Kafka serves a cluster's clients only then).
     /// `service` by the seed's name (`kafka`) or the target's own.
     pub async fn ready(&mut self, service: &str) -> Result<Arc<Stack>, StepError> {
         let s = self.stack()?;
-        let r = s.readiness(&self.ctx.target.service(service)).await;
-        self.judge(verdicts::stack::ready(&r))?;
+        let service = self.ctx.target.service(service);
+        let services = match service == s.services.kafka() {
+            true => s.services.nodes.clone(),
+            false => vec![service],
+        };
+        for service in &services {
+            let r = s.readiness(service).await;
+            self.judge(verdicts::stack::ready(&r))?;
+        }
         Ok(s)
     }
 }

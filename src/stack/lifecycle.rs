@@ -14,20 +14,22 @@ use crate::probes::compose::{one_line, ComposeError};
 const UP_LIMIT: Duration = Duration::from_secs(600);
 
 impl Stack {
-    /// The criterion's exact command: `docker compose up -d kafka redis`.
-    /// Attached stacks are never started: their result is set at attach.
+    /// The criterion's exact command: `docker compose up -d kafka redis`,
+    /// with every Kafka node of a cluster in Kafka's place. Attached stacks
+    /// are never started: their result is set at attach.
     pub fn up(&self) -> &UpResult {
         self.up.get_or_init(|| {
+            let services = self.services.started();
             if super::progress::shown() {
                 super::progress::notice(&format!(
                     "starting the stack: docker compose -p {} up -d {}",
                     self.project,
-                    self.services.up.join(" ")
+                    services.join(" ")
                 ));
             }
             let started = Instant::now();
             let mut args = vec!["up", "-d"];
-            args.extend(self.services.up.iter().map(String::as_str));
+            args.extend(services.iter().map(String::as_str));
             let command = format!("docker compose -p {} {}", self.project, args.join(" "));
             let result = self.cli.spawn(&args).and_then(|child| {
                 self.set_up_pid(child.id());

@@ -42,14 +42,54 @@ pub struct Services {
     pub up: Vec<String>,
     /// The topic bootstrap, when it is a compose service.
     pub bootstrap: Option<String>,
+    /// `[names] kafka_nodes`: Kafka nodes the model cannot tell.
+    pub listed: Vec<String>,
+    /// Every Kafka node of the layering, `[names] kafka` first: a cluster
+    /// is healthy only with every node up. Kafka's service alone until the
+    /// layering is resolved ([`Services::with_nodes`]).
+    pub nodes: Vec<String>,
 }
 
 impl Services {
     pub fn of(target: &crate::target::Target) -> Self {
+        let up = target.up_services();
         Services {
-            up: target.up_services(),
+            nodes: vec![up[0].clone()],
+            up,
             bootstrap: target.bootstrap_service().map(str::to_string),
+            listed: target.kafka_nodes.clone(),
         }
+    }
+
+    /// Kafka's service: the one clients bootstrap from.
+    pub fn kafka(&self) -> &str {
+        &self.up[0]
+    }
+
+    /// Every Kafka node `model` runs (`[names] kafka` first, then the
+    /// others in the model's order).
+    pub fn with_nodes(mut self, model: &ComposeModel) -> Self {
+        let kafka = self.kafka().to_string();
+        let found = crate::model::cluster::kafka_services(
+            model,
+            &kafka,
+            &self.listed,
+            self.bootstrap.as_deref(),
+        );
+        self.nodes = std::iter::once(kafka.clone())
+            .chain(found.into_iter().filter(|n| *n != kafka))
+            .collect();
+        self
+    }
+
+    /// What `up` starts: every Kafka node, then Redis (the seed's
+    /// `kafka redis` with the cluster's node names).
+    pub fn started(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .chain(self.up.iter().skip(1))
+            .cloned()
+            .collect()
     }
 }
 

@@ -163,6 +163,17 @@ pub(crate) fn renamed(content: &str, services: &Services) -> String {
     out
 }
 
+/// The stand-in override with every other Kafka node of a cluster on the
+/// Kafka image built here too (the file names Kafka's service alone).
+pub(crate) fn with_nodes(content: &str, services: &Services) -> String {
+    let image = "    image: kraft-acceptance/standin-kafka:3.8.0\n";
+    let nodes: String = services.nodes[1..]
+        .iter()
+        .map(|n| format!("  {n}:\n{image}"))
+        .collect();
+    content.replacen("\nservices:\n", &format!("\nservices:\n{nodes}"), 1)
+}
+
 fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
     let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
@@ -182,7 +193,8 @@ impl Stack {
         // runs that were killed left behind.
         let lock = HostLock::acquire(&project, opts.lock_wait)?;
         sweep_orphans(&engine).await?;
-        let models = Models::resolve(&opts, &project)?;
+        let (models, services) = Models::resolve(&opts, &project)?;
+        let opts = StackOptions { services, ..opts };
         let (standin, images) = choose_images(&engine, &opts, &models).await?;
         let Models {
             target_cli,
@@ -234,11 +246,12 @@ impl Stack {
         let engine = Engine::connect().await?;
         let cli = cli.with_project(project);
         let model = cli.config()?;
+        let services = services.with_nodes(&model);
         let containers = engine.project_containers(project).await?;
         let mut standin = false;
         // A service that is deployed but not running (stopped, crashed) is
         // the scenarios' to fail; one never deployed means a wrong project.
-        for service in &services.up {
+        for service in &services.started() {
             let c = containers
                 .iter()
                 .find(|c| &c.service == service && !c.oneoff)
@@ -341,24 +354,37 @@ fn services_defined(model: &ComposeModel, up: &[String]) -> Result<(), StackErro
     Ok(())
 }
 
-impl Models {
-    fn resolve(opts: &StackOptions, project: &str) -> Result<Self, StackError> {
-        let target_cli = opts.cli.clone();
-        let mut standin_cli = opts.cli.clone().with_project(project);
-        standin_cli.files.push(standin_override_file(&renamed(
-            STANDIN_OVERRIDE,
-            &opts.services,
+/// The stand-in's CLI (the target's files and the override) and the one
+/// that also puts the bootstrap on the Kafka image built here.
+fn standin_clis(
+    opts: &StackOptions,
+    project: &str,
+    services: &Services,
+) -> Result<(ComposeCli, ComposeCli), StackError> {
+    let mut standin_cli = opts.cli.clone().with_project(project);
+    standin_cli.files.push(standin_override_file(&with_nodes(
+        &renamed(STANDIN_OVERRIDE, services),
+        services,
+    ))?);
+    let mut standin_image_bootstrap = standin_cli.clone();
+    standin_image_bootstrap
+        .files
+        .push(standin_override_file(&renamed(
+            STANDIN_BOOTSTRAP_OVERRIDE,
+            services,
         ))?);
-        let mut standin_image_bootstrap = standin_cli.clone();
-        standin_image_bootstrap
-            .files
-            .push(standin_override_file(&renamed(
-                STANDIN_BOOTSTRAP_OVERRIDE,
-                &opts.services,
-            ))?);
-        let (target_model, standin_model) = std::thread::scope(|s| {
-            let standin = (opts.images != ImageChoice::Real)
-                .then(|| s.spawn(|| standin_image_bootstrap.config()));
+    Ok((standin_cli, standin_image_bootstrap))
+}
+
+impl Models {
+    /// Both models at once; a cluster's stand-in again once its nodes are
+    /// known (they are read from the target's model).
+    fn resolve(opts: &StackOptions, project: &str) -> Result<(Self, Services), StackError> {
+        let target_cli = opts.cli.clone();
+        let (standin_cli, standin_image_bootstrap) = standin_clis(opts, project, &opts.services)?;
+        let wanted = opts.images != ImageChoice::Real;
+        let (target_model, mut standin_model) = std::thread::scope(|s| {
+            let standin = wanted.then(|| s.spawn(|| standin_image_bootstrap.config()));
             let target = target_cli.config();
             (
                 target,
@@ -370,9 +396,16 @@ impl Models {
         });
         let target_model = Arc::new(target_model?);
         services_defined(&target_model, &opts.services.up)?;
+        let services = opts.services.clone().with_nodes(&target_model);
+        let (standin_cli, standin_image_bootstrap) = if services.nodes.len() > 1 {
+            let clis = standin_clis(opts, project, &services)?;
+            standin_model = wanted.then(|| clis.1.config());
+            clis
+        } else {
+            (standin_cli, standin_image_bootstrap)
+        };
         // A bootstrap the target builds keeps its build (and its own image name).
-        let bootstrap = opts
-            .services
+        let bootstrap = services
             .bootstrap
             .as_deref()
             .and_then(|b| target_model.services.get(b));
@@ -383,12 +416,13 @@ impl Models {
                 (standin_cli, m)
             }
         };
-        Ok(Models {
+        let models = Models {
             target_cli,
             target_model,
             standin_cli,
             standin_model,
-        })
+        };
+        Ok((models, services))
     }
 }
 
@@ -479,7 +513,7 @@ fn write_owner_file(
 /// Every host port Kafka and Redis publish can be bound now. Binding the
 /// address is how the engine will use it; nothing is sent.
 fn ports_free(model: &ComposeModel, services: &Services) -> Result<(), StackError> {
-    for service in &services.up {
+    for service in &services.started() {
         let Ok(svc) = model.service(service) else {
             continue;
         };
@@ -546,7 +580,7 @@ async fn missing_images(
     services: &Services,
 ) -> Vec<(String, String)> {
     let mut missing = Vec::new();
-    for service in services.up.iter().chain(&services.bootstrap) {
+    for service in services.started().iter().chain(&services.bootstrap) {
         // An image the target builds is built by compose, not pulled.
         let Some(image) = model
             .services

@@ -36,10 +36,11 @@ impl Stack {
             .extend(anonymous);
     }
 
-    /// `up -d --force-recreate` of Kafka and Redis, as a deploy does (new
-    /// containers, same volumes), then each waited for until ready again.
+    /// `up -d --force-recreate` of every Kafka node and Redis, as a deploy
+    /// does (new containers, same volumes), then each waited for until
+    /// ready again.
     pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
-        let up = &self.services.up;
+        let up = &self.services.started();
         let mut args = vec!["up", "-d", "--force-recreate"];
         args.extend(up.iter().map(String::as_str));
         let shown = args.join(" ");

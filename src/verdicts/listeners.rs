@@ -4,28 +4,55 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{none_of, Failure, Verdict};
+use crate::model::cluster::KafkaNode;
 use crate::model::compose::{ComposeModel, PortBinding};
 use crate::model::kafka::{DataStep, KafkaObservation};
 use crate::model::kafka_props::{parse_listeners, Listener};
 use crate::model::sockets::Socket;
 
+/// What a client that bootstraps from `want` must be told: `want`, and
+/// every other broker of the cluster at its advertised address on the same
+/// listener (a cluster's metadata lists every broker it has).
+pub fn told_cluster(nodes: &[KafkaNode], named: &str, want: &str) -> BTreeSet<String> {
+    let mut told = BTreeSet::from([want.to_string()]);
+    let Some(listener) = nodes
+        .iter()
+        .find(|n| n.service == named)
+        .and_then(|n| n.advertised.iter().find(|l| l.address() == want))
+    else {
+        return told;
+    };
+    for node in nodes.iter().filter(|n| n.broker && n.service != named) {
+        told.extend(
+            node.advertised
+                .iter()
+                .filter(|l| l.name == listener.name)
+                .map(Listener::address),
+        );
+    }
+    told
+}
+
 /// The brokers a client was told are exactly `want`, nothing else.
-pub fn told_exactly(obs: &KafkaObservation, want: &str) -> Verdict {
-    let seen: BTreeSet<&str> = obs.brokers.iter().map(String::as_str).collect();
-    if seen == BTreeSet::from([want]) {
+pub fn told_exactly(obs: &KafkaObservation, want: &BTreeSet<String>) -> Verdict {
+    let seen: BTreeSet<String> = obs.brokers.iter().cloned().collect();
+    if &seen == want {
         return Ok(());
     }
-    Err(Failure::new(
-        format!(
-            "metadata from {} lists exactly the broker {want}",
-            obs.bootstrap
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    let expected = match want.as_slice() {
+        [one] => format!("metadata from {} lists exactly the broker {one}", obs.bootstrap),
+        all => format!(
+            "metadata from {} lists exactly the brokers [{}] (each broker's advertised address on the bootstrap's listener)",
+            obs.bootstrap,
+            all.join(", ")
         ),
-        format!("brokers [{}]", obs.brokers.join(", ")),
+    };
+    Err(
+        Failure::new(expected, format!("brokers [{}]", obs.brokers.join(", "))).with_evidence([
+            format!("Metadata v4 answer on a connection to {}", obs.bootstrap),
+        ]),
     )
-    .with_evidence([format!(
-        "Metadata v4 answer on a connection to {}",
-        obs.bootstrap
-    )]))
 }
 
 /// The client's data path (round trip, or read-only offsets) worked. A
@@ -306,17 +333,90 @@ mod tests {
         }
     }
 
+    fn one(a: &str) -> BTreeSet<String> {
+        BTreeSet::from([a.to_string()])
+    }
+
     #[test]
     fn clients_must_be_told_exactly_one_address() {
-        assert!(told_exactly(&told(&["localhost:9093"], None), "localhost:9093").is_ok());
-        let f = told_exactly(&told(&["kafka:9092"], None), "localhost:9093").unwrap_err();
+        assert!(told_exactly(&told(&["localhost:9093"], None), &one("localhost:9093")).is_ok());
+        let f = told_exactly(&told(&["kafka:9092"], None), &one("localhost:9093")).unwrap_err();
         assert_eq!(f.observed, "brokers [kafka:9092]");
         assert!(told_exactly(
             &told(&["localhost:9093", "kafka:9092"], None),
-            "localhost:9093"
+            &one("localhost:9093")
         )
         .is_err());
-        assert!(told_exactly(&told(&[], None), "localhost:9093").is_err());
+        assert!(told_exactly(&told(&[], None), &one("localhost:9093")).is_err());
+    }
+
+    /// A node of a combined cluster advertising `kafka-N:19092` and
+    /// `localhost:P` (PLAINTEXT_HOST).
+    fn node(n: u8, broker: bool, host_port: u16) -> KafkaNode {
+        let svc: crate::model::compose::Service = Default::default();
+        let props = BTreeMap::from([
+            (
+                "process.roles".to_string(),
+                if broker {
+                    "broker,controller"
+                } else {
+                    "controller"
+                }
+                .to_string(),
+            ),
+            ("node.id".to_string(), n.to_string()),
+            (
+                "listeners".to_string(),
+                "PLAINTEXT://:19092,CONTROLLER://:9093,PLAINTEXT_HOST://:9092".to_string(),
+            ),
+            (
+                "controller.listener.names".to_string(),
+                "CONTROLLER".to_string(),
+            ),
+            (
+                "advertised.listeners".to_string(),
+                format!("PLAINTEXT://kafka-{n}:19092,PLAINTEXT_HOST://localhost:{host_port}"),
+            ),
+        ]);
+        crate::verdicts::kraft::cluster::read_node(&format!("kafka-{n}"), &svc, &props)
+    }
+
+    #[test]
+    fn a_cluster_client_is_told_every_broker_on_its_listener() {
+        let nodes = [
+            node(1, true, 29092),
+            node(2, true, 39092),
+            node(3, true, 49092),
+        ];
+        let want = told_cluster(&nodes, "kafka-1", "localhost:29092");
+        let all = ["localhost:29092", "localhost:39092", "localhost:49092"];
+        assert_eq!(want, all.iter().map(|a| a.to_string()).collect());
+        assert!(told_exactly(&told(&all, None), &want).is_ok());
+        // A broker missing from the answer, or the bootstrap's alone: both fail.
+        let f = told_exactly(&told(&all[..2], None), &want).unwrap_err();
+        assert!(
+            f.expected.contains(
+                "lists exactly the brokers [localhost:29092, localhost:39092, localhost:49092]"
+            ),
+            "{}",
+            f.expected
+        );
+        assert_eq!(f.observed, "brokers [localhost:29092, localhost:39092]");
+        assert!(told_exactly(&told(&all[..1], None), &want).is_err());
+        // Containers are told each broker's internal address; a controller is never told.
+        let nodes = [
+            node(1, true, 29092),
+            node(2, true, 39092),
+            node(3, false, 49092),
+        ];
+        let want = told_cluster(&nodes, "kafka-1", "kafka-1:19092");
+        assert_eq!(
+            want,
+            ["kafka-1:19092", "kafka-2:19092"]
+                .iter()
+                .map(|a| a.to_string())
+                .collect()
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod init;
 mod lifecycle;
 mod neighbour;
 mod oracle;
+mod oracle_cluster;
 mod outcomes;
 mod ownership;
 mod redaction;

@@ -354,3 +354,80 @@ fn manifest_topics(o: &Outcome) -> Vec<&ManifestTopic> {
         })
         .collect()
 }
+
+/// Runs a cluster reference once, every scenario but the host command's:
+/// every node started by the seed's command with the cluster's names, each
+/// with its own time to healthy, and nothing left behind.
+fn cluster_passes(dir: &str, nodes: &[&str]) {
+    let before = common::engine_counts();
+    let started = std::time::Instant::now();
+    let run = common::verify(&common::root().join(dir), "not @host", &[]);
+    let o = all_passed(&run);
+    let project = common::project_of(&run.stdout()).expect("stack line");
+    let command = format!(
+        "docker compose -p {project} up -d {} redis",
+        nodes.join(" ")
+    );
+    assert!(
+        o.environment.stack.contains(&command),
+        "{dir}: {}",
+        o.environment.stack
+    );
+    let rows: Vec<&str> = o
+        .evidence
+        .time_to_healthy
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want: Vec<&str> = nodes.iter().copied().chain(["redis"]).collect();
+    want.sort();
+    assert_eq!(rows, want, "{dir}: a time-to-healthy row per node");
+    let healthy = observed(&o, "Kafka becomes healthy within 60 s of starting");
+    for node in nodes {
+        let line = format!("{node} time-to-healthy: ");
+        assert!(
+            healthy.iter().any(|l| l.starts_with(&line)),
+            "{dir}: {healthy:#?}"
+        );
+    }
+    assert_eq!(common::leftovers(&project), Vec::<String>::new());
+    assert_eq!(common::engine_counts(), before, "{dir}: engine counts");
+    let slowest = o
+        .evidence
+        .time_to_healthy
+        .values()
+        .map(|t| t.seconds)
+        .fold(0.0, f64::max);
+    eprintln!(
+        "{dir}: every node healthy after {slowest:.1} s, suite {:.1} s, test {:.1} s",
+        o.wall_seconds,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_combined_cluster_passes_every_scenario_with_every_node_started() {
+    let _stack = common::stack_lock();
+    cluster_passes(
+        "fixtures/passing/cluster-combined",
+        &["kafka-1", "kafka-2", "kafka-3"],
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker Engine (and root for some); scripts/test.sh runs it"]
+fn the_isolated_cluster_passes_every_scenario_with_every_node_started() {
+    let _stack = common::stack_lock();
+    cluster_passes(
+        "fixtures/passing/cluster-isolated",
+        &[
+            "kafka-1",
+            "controller-1",
+            "controller-2",
+            "controller-3",
+            "kafka-2",
+            "kafka-3",
+        ],
+    );
+}

@@ -136,4 +136,15 @@ impl AcceptanceWorld {
         let m = self.model()?;
         Ok(self.node_services(&m))
     }
+
+    /// The services a runtime step about `seed` judges: every Kafka node the
+    /// stack started (or found deployed) for `kafka`, else the target's name
+    /// for `seed`.
+    pub fn started_of(&mut self, seed: &str) -> Result<Vec<String>, StepError> {
+        let service = self.ctx.target.service(seed);
+        if service != self.ctx.target.names.kafka {
+            return Ok(vec![service]);
+        }
+        Ok(self.stack()?.services.nodes.clone())
+    }
 }

@@ -8,12 +8,22 @@ use super::node::{self, Node};
 use crate::model::cluster::{networks_of, reachable_names, KafkaNode, Voter};
 use crate::model::compose::Service;
 
+/// The node ids of the brokers that are not `voters`, ascending: the
+/// quorum's observers once every broker has registered.
+pub fn observers(nodes: &[KafkaNode], voters: &[i64]) -> Vec<i64> {
+    let mut ids: Vec<i64> = nodes
+        .iter()
+        .filter(|n| n.broker)
+        .filter_map(|n| n.node_id)
+        .filter(|id| !voters.contains(id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// `service`'s node as its settings (`props`, as the image writes them) make it.
-pub(crate) fn read_node(
-    service: &str,
-    svc: &Service,
-    props: &BTreeMap<String, String>,
-) -> KafkaNode {
+pub fn read_node(service: &str, svc: &Service, props: &BTreeMap<String, String>) -> KafkaNode {
     let n = Node::read(props, &mut Vec::new());
     let dirs = crate::verdicts::redeploy::kafka_dirs(props);
     let metadata = node::get(props, "metadata.log.dir").map(str::to_string);

@@ -30,6 +30,7 @@ pub fn configured_quorum(props: &BTreeMap<String, String>) -> crate::model::wire
     crate::model::wire::ConfiguredQuorum {
         node_id: n.node_id,
         voters: n.voter_ids().into_iter().collect(),
+        observers: Vec::new(),
     }
 }
 

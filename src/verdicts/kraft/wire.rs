@@ -100,6 +100,55 @@ pub fn quorum_is_configured(o: &WireObservation, c: &ConfiguredQuorum) -> Verdic
     Ok((q.leader_id, q.voters.clone()))
 }
 
+/// How far a voter's log end may trail the leader's high watermark and
+/// still be caught up: the leader appends a no-op record every 500 ms
+/// (`metadata.max.idle.interval.ms`), which a voter fetches on its next
+/// fetch, so a voter in step trails by a record or two at any instant.
+pub const MAX_VOTER_LAG: i64 = 10;
+
+/// Every voter is caught up with the leader (its lag, high watermark minus
+/// its log end offset, at most [`MAX_VOTER_LAG`]) and the observers are
+/// exactly the brokers that are not voters. Each voter's lag, said.
+pub fn quorum_in_sync(o: &WireObservation, c: &ConfiguredQuorum) -> Verdict<Vec<String>> {
+    let q = answered_quorum(o, "reports its voters caught up")?;
+    let lags: Vec<(i32, i64)> = q
+        .voters
+        .iter()
+        .zip(&q.voter_ends)
+        .map(|(&v, &end)| (v, q.high_watermark - end))
+        .collect();
+    let said: Vec<String> = lags
+        .iter()
+        .map(|(v, lag)| format!("voter {v}: lag {lag} (high watermark {})", q.high_watermark))
+        .collect();
+    let behind: Vec<String> = lags
+        .iter()
+        .filter(|(_, lag)| *lag > MAX_VOTER_LAG)
+        .map(|(v, lag)| format!("voter {v} lags {lag} records"))
+        .collect();
+    let mut observers: Vec<i64> = q.observers.iter().map(|&v| i64::from(v)).collect();
+    observers.sort_unstable();
+    let shown = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let expected = format!(
+        "DescribeQuorum (key {DESCRIBE_QUORUM_KEY}) via {}: every voter within {MAX_VOTER_LAG} records of the high watermark, observers exactly the brokers that are not voters [{}]",
+        o.address,
+        shown(&c.observers)
+    );
+    if !behind.is_empty() || observers != c.observers {
+        let observed = format!(
+            "{}; observers [{}]",
+            if behind.is_empty() {
+                said.join(", ")
+            } else {
+                behind.join(", ")
+            },
+            shown(&observers)
+        );
+        return Err(Failure::new(expected, observed));
+    }
+    Ok(said)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +178,8 @@ mod tests {
             leader_epoch: 3,
             voters: vec![1],
             observers: vec![],
+            high_watermark: 40,
+            voter_ends: vec![40],
         }
     }
 
@@ -137,6 +188,7 @@ mod tests {
         let one = ConfiguredQuorum {
             node_id: 1,
             voters: vec![1],
+            observers: vec![],
         };
         assert_eq!(
             quorum_is_configured(&obs(kraft(), Some(quorum(1, 0))), &one).unwrap(),
@@ -147,6 +199,7 @@ mod tests {
             &ConfiguredQuorum {
                 node_id: 2,
                 voters: vec![2],
+                observers: vec![],
             },
         )
         .unwrap_err();
@@ -159,6 +212,7 @@ mod tests {
         let three = ConfiguredQuorum {
             node_id: 1,
             voters: vec![1, 2, 3],
+            observers: vec![],
         };
         let mut q = quorum(3, 0);
         q.voters = vec![3, 1, 2];
@@ -215,5 +269,35 @@ mod tests {
             .unwrap_err()
             .observed
             .contains("error code 6"));
+    }
+
+    #[test]
+    fn voters_must_be_caught_up_and_brokers_the_observers() {
+        let isolated = ConfiguredQuorum {
+            node_id: 1,
+            voters: vec![1, 2, 3],
+            observers: vec![4, 5],
+        };
+        let mut q = quorum(2, 0);
+        q.voters = vec![1, 2, 3];
+        q.voter_ends = vec![39, 40, 38];
+        q.observers = vec![5, 4];
+        let lags = quorum_in_sync(&obs(kraft(), Some(q.clone())), &isolated).unwrap();
+        assert_eq!(lags[0], "voter 1: lag 1 (high watermark 40)");
+        assert_eq!(lags.len(), 3);
+        // A voter far behind fails naming it and its lag.
+        let mut behind = q.clone();
+        behind.voter_ends = vec![40, 40, 12];
+        let f = quorum_in_sync(&obs(kraft(), Some(behind)), &isolated).unwrap_err();
+        assert_eq!(f.observed, "voter 3 lags 28 records; observers [4, 5]");
+        // A broker missing from the observers (not registered) fails.
+        let mut missing = q;
+        missing.observers = vec![4];
+        let f = quorum_in_sync(&obs(kraft(), Some(missing)), &isolated).unwrap_err();
+        assert!(
+            f.expected.contains("brokers that are not voters [4, 5]"),
+            "{f}"
+        );
+        assert!(f.observed.ends_with("observers [4]"), "{f}");
     }
 }
