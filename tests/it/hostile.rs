@@ -473,3 +473,31 @@ fn profiles_that_look_like_flags_or_are_empty_are_refused() {
         assert!(out.stdout.is_empty(), "{profile:?}: nothing runs");
     }
 }
+
+#[test]
+fn init_force_over_a_toml_that_is_a_directory_leaves_nothing_behind() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path().join("repo");
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::root().join("fixtures/reference"))
+        .arg(&repo)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    std::fs::create_dir(repo.join("kraft-acceptance.toml")).unwrap();
+    let before = std::fs::read_dir(&repo).unwrap().count();
+    let out = common::bin()
+        .args(["init", "--force", "--project-dir"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    one_line_exit_2(&out, &["kraft-acceptance.toml: is a directory, not a file"]);
+    let tmp: Vec<String> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+    assert_eq!(std::fs::read_dir(&repo).unwrap().count(), before);
+}
