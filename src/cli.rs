@@ -124,37 +124,38 @@ pub async fn main() -> ExitCode {
 
 async fn command_main(command: Command) -> ExitCode {
     match command {
-        Command::Clean { dry_run } => return clean(dry_run).await,
+        Command::Clean { dry_run } => clean(dry_run).await,
         Command::Init {
             project_dir,
             print,
             force,
-        } => return init(&project_dir, print, force),
-        Command::Verify { .. } => {}
+        } => init(&project_dir, print, force),
+        Command::Verify {
+            run,
+            report,
+            metrics_file,
+            baseline,
+            save_baseline,
+        } => verify(&run, report, metrics_file, baseline, save_baseline).await,
     }
-    let Command::Verify {
-        run: opts,
-        report,
-        metrics_file,
-        baseline,
-        save_baseline,
-    } = command
-    else {
-        return ExitCode::from(2);
-    };
-    let outputs = [
+}
+
+/// `verify`: its outputs checked, the run, then its reports and verdict.
+async fn verify(
+    opts: &VerifyOptions,
+    report: Option<PathBuf>,
+    metrics_file: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    save_baseline: bool,
+) -> ExitCode {
+    if !destinations_fit(&[
         ("--report", report.as_deref(), true),
         ("--metrics-file", metrics_file.as_deref(), false),
         ("--baseline", baseline.as_deref(), false),
-    ];
-    for (flag, path, dir) in outputs {
-        let Some(path) = path else { continue };
-        if let Some(why) = crate::dirs::unfit_destination(path, dir) {
-            eprintln!("kraft-acceptance: {flag} {}: {why}", path.display());
-            return ExitCode::from(2);
-        }
+    ]) {
+        return ExitCode::from(2);
     }
-    let result = crate::run::verify(&opts).await;
+    let result = crate::run::verify(opts).await;
     if let Some(code) = crate::run::signals::interrupted() {
         crate::run::signals::wait_for_teardown().await;
         return ExitCode::from(code as u8);
@@ -189,6 +190,19 @@ async fn command_main(command: Command) -> ExitCode {
         return ExitCode::from(2);
     }
     said(&finished.outcome, &verdicts)
+}
+
+/// Each output a run writes (flag, path, whether a directory) can be
+/// written there; the first that cannot is said in one line.
+fn destinations_fit(outputs: &[(&str, Option<&Path>, bool)]) -> bool {
+    for (flag, path, dir) in outputs {
+        let Some(path) = path else { continue };
+        if let Some(why) = crate::dirs::unfit_destination(path, *dir) {
+            eprintln!("kraft-acceptance: {flag} {}: {why}", path.display());
+            return false;
+        }
+    }
+    true
 }
 
 /// What a run writes beside its verdict could not be written.

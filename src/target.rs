@@ -416,6 +416,22 @@ fn base_cycle(cfg: &Config, base: &Path, chain: &[PathBuf]) -> Result<(), Target
     )))
 }
 
+/// `s` up to 80 characters, the rest said by its length.
+fn shown_cut(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((at, _)) => format!("{}... ({} bytes)", &s[..at], s.len()),
+        None => s.to_string(),
+    }
+}
+
+/// A profile name as the compose specification has it:
+/// `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. Not empty, never a flag.
+fn is_profile_name(p: &str) -> bool {
+    let mut chars = p.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
 /// The longest path Linux takes (`PATH_MAX`, with its NUL).
 pub const PATH_MAX: usize = 4096;
 
@@ -482,6 +498,13 @@ impl Target {
             ),
         };
         t.check_files(&cfg)?;
+        if let Some(p) = t.profiles.iter().find(|p| !is_profile_name(p)) {
+            return Err(cfg.error(format!(
+                "profiles: {:?} is not a compose profile name (a letter or digit, then letters, digits, _ . -); compose would read it as {}",
+                shown_cut(p),
+                if p.starts_with('-') { "a flag" } else { "nothing it knows" }
+            )));
+        }
         Ok(t)
     }
 

@@ -177,7 +177,7 @@ pub fn published_on(
         return Err(Failure::new(
             expected,
             format!(
-                "no port targets {container_port}; ports: [{}]",
+                "no TCP port targets {container_port}; ports: [{}]",
                 all.join(", ")
             ),
         ));

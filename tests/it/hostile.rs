@@ -386,6 +386,13 @@ fn toml_paths_that_leave_the_repo_or_lead_nowhere_are_one_line_naming_the_key() 
             &["project_directory = \"/\": /, is the file system's root"],
         ),
         (
+            "profile-looks-like-a-flag",
+            &[
+                "profiles: \"--all\" is not a compose profile name",
+                "read it as a flag",
+            ],
+        ),
+        (
             "base-is-itself",
             &[
                 "`base` makes a cycle: ",
@@ -432,4 +439,65 @@ fn a_20_mb_topics_manifest_is_named_by_its_length_not_echoed() {
         &["topics_manifest: a path of 20000000 bytes; a path has at most 4096"],
     );
     assert!(out.stderr.len() < 1000 && out.stdout.is_empty());
+}
+
+#[test]
+fn profiles_that_look_like_flags_or_are_empty_are_refused() {
+    for (profile, reads_as) in [
+        ("--all", "a flag"),
+        ("$(id)", "nothing it knows"),
+        ("", "nothing it knows"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let base = common::root().join("fixtures/reference");
+        std::fs::write(
+            d.path().join("kraft-acceptance.toml"),
+            format!(
+                "base = {:?}\nprofiles = [\"tools\", {profile:?}]\n",
+                base.display().to_string()
+            ),
+        )
+        .unwrap();
+        let out = common::bin()
+            .args(["verify", "--tags", "@static", "--project-dir"])
+            .arg(d.path())
+            .output()
+            .unwrap();
+        one_line_exit_2(
+            &out,
+            &[
+                &format!("profiles: {profile:?} is not a compose profile name"),
+                reads_as,
+            ],
+        );
+        assert!(out.stdout.is_empty(), "{profile:?}: nothing runs");
+    }
+}
+
+#[test]
+fn init_force_over_a_toml_that_is_a_directory_leaves_nothing_behind() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path().join("repo");
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::root().join("fixtures/reference"))
+        .arg(&repo)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    std::fs::create_dir(repo.join("kraft-acceptance.toml")).unwrap();
+    let before = std::fs::read_dir(&repo).unwrap().count();
+    let out = common::bin()
+        .args(["init", "--force", "--project-dir"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    one_line_exit_2(&out, &["kraft-acceptance.toml: is a directory, not a file"]);
+    let tmp: Vec<String> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+    assert_eq!(std::fs::read_dir(&repo).unwrap().count(), before);
 }
