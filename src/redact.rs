@@ -64,7 +64,7 @@ pub fn install(mut secrets: Vec<String>) {
 }
 
 /// `text` with every known secret value replaced.
-pub fn redact(text: &str) -> String {
+pub(crate) fn redact(text: &str) -> String {
     redact_with(text, SECRETS.get().map(Vec::as_slice).unwrap_or(&[]))
 }
 

@@ -4,22 +4,22 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cucumber::{then, when};
-use kraft_acceptance::model::evidence::{Binding, Neighbour, Row};
+use kraft_acceptance::model::evidence::{JudgedBinding, Neighbour, Row};
 use kraft_acceptance::model::neighbour::NeighbourObservation;
 use kraft_acceptance::model::neighbour::{Protocol, ServiceTarget};
 use kraft_acceptance::probes::{neighbour, proc_net};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::owner::Owner;
 use kraft_acceptance::stack::Stack;
-use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, Bind};
+use kraft_acceptance::verdicts::loopback_binds::{self, neighbour as lan, HostBinding};
 use kraft_acceptance::verdicts::{hemma_host, listeners, none_of, observed};
 
 use crate::common::{blocking, engine_version, Services};
 
 /// Each binding, with its own verdict, into the report's bindings table.
-fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind]) {
+fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[HostBinding]) {
     for b in binds {
-        let row = Binding {
+        let row = JudgedBinding {
             service: service.into(),
             seen_in: seen_in.into(),
             ip: b.ip.clone(),
@@ -30,7 +30,11 @@ fn record_binds(w: &AcceptanceWorld, service: &str, seen_in: &str, binds: &[Bind
     }
     w.saw(format!(
         "{service} ({seen_in}): {}",
-        binds.iter().map(Bind::shown).collect::<Vec<_>>().join(", ")
+        binds
+            .iter()
+            .map(HostBinding::shown)
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
 }
 
@@ -50,10 +54,10 @@ fn config_binds_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
     let service = service.to_string();
     let m = w.model()?;
     let svc = w.defined(&m, &service)?;
-    let binds: Vec<Bind> = svc
+    let binds: Vec<HostBinding> = svc
         .ports
         .iter()
-        .map(|p| Bind::from_config(&service, p))
+        .map(|p| HostBinding::from_config(&service, p))
         .collect();
     let seen_in = format!("compose config, {} layering", w.layering_name());
     record_binds(w, &service, &seen_in, &binds);
@@ -116,10 +120,10 @@ async fn engine_binds_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
         format!("service {service}'s container"),
         s.service_container(service).await,
     ))?;
-    let binds: Vec<Bind> = c
+    let binds: Vec<HostBinding> = c
         .bindings
         .iter()
-        .map(|b| Bind::from_engine(&c, b))
+        .map(|b| HostBinding::from_engine(&c, b))
         .collect();
     record_binds(w, service, "engine port bindings", &binds);
     if publishes_nothing(w, service, "engine port bindings", binds.is_empty()) {
@@ -164,10 +168,10 @@ async fn host_sockets_of(w: &mut AcceptanceWorld, service: &str) -> StepResult {
         "this host's socket tables",
         proc_net::listeners(Path::new("/proc/net")),
     ))?;
-    let on_ports: Vec<Bind> = socks
+    let on_ports: Vec<HostBinding> = socks
         .iter()
         .filter(|s| ports.contains(&s.port))
-        .map(Bind::from_socket)
+        .map(HostBinding::from_socket)
         .collect();
     record_binds(w, service, "host sockets (/proc/net/tcp, tcp6)", &on_ports);
     w.judge(loopback_binds::host_sockets_only_loopback(

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::compose::{ComposeModel, PortBinding, Service, ServiceVolume};
+use super::compose::{ComposeModel, DeclaredBinding, Service, ServiceVolume};
 use super::kafka_props::Listener;
 
 /// Variables only a Kafka node sets: the apache/kafka image's (and the
@@ -127,7 +127,7 @@ pub struct KafkaNode {
     pub log_dirs: Vec<String>,
     pub metadata_dir: Option<String>,
     pub cluster_id: Option<String>,
-    pub ports: Vec<PortBinding>,
+    pub ports: Vec<DeclaredBinding>,
     pub mounts: Vec<ServiceVolume>,
     /// The names other containers reach it by: its service name, hostname,
     /// container name and network aliases.

@@ -39,7 +39,7 @@ pub struct Service {
     #[serde(default)]
     pub environment: BTreeMap<String, Option<String>>,
     #[serde(default)]
-    pub ports: Vec<PortBinding>,
+    pub ports: Vec<DeclaredBinding>,
     #[serde(default)]
     pub expose: Vec<String>,
     pub healthcheck: Option<Healthcheck>,
@@ -115,8 +115,10 @@ pub struct Deploy {
     pub replicas: Option<u64>,
 }
 
+/// A port binding as the resolved compose config declares it
+/// (`services.NAME.ports`): what compose asks the engine for.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct PortBinding {
+pub struct DeclaredBinding {
     pub target: u32,
     /// Absent: an ephemeral host port.
     pub published: Option<String>,
@@ -126,7 +128,7 @@ pub struct PortBinding {
     pub protocol: Option<String>,
 }
 
-impl PortBinding {
+impl DeclaredBinding {
     /// TCP: no protocol given, or `tcp` in any case. A Kafka or Redis
     /// listener is reached over TCP only; a `udp` port with the same
     /// numbers leads nowhere a client connects.
@@ -137,7 +139,7 @@ impl PortBinding {
     }
 }
 
-impl std::fmt::Display for PortBinding {
+impl std::fmt::Display for DeclaredBinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ip = self.host_ip.as_deref().unwrap_or("<all interfaces>");
         let published = self.published.as_deref().unwrap_or("<ephemeral>");

@@ -1,8 +1,9 @@
 //! What the Docker Engine reports about a container and its events.
 
-/// One host binding of a container port, as the engine reports it.
+/// One host binding of a container port as the engine reports it
+/// (`NetworkSettings.Ports`): what the engine made of the declared one.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EngineBinding {
+pub struct ReportedBinding {
     pub container_port: String,
     pub host_ip: String,
     pub host_port: String,
@@ -24,7 +25,7 @@ pub struct ContainerInfo {
     pub health: Option<String>,
     /// Last healthcheck result: exit code and output.
     pub last_check: Option<(i64, String)>,
-    pub bindings: Vec<EngineBinding>,
+    pub bindings: Vec<ReportedBinding>,
     /// The networks it is attached to, with its addresses there.
     pub networks: Vec<ContainerNetwork>,
     /// Names of the volumes mounted in it (`type: volume`).

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::neighbour::{Answer, Path};
 use super::Reach;
 
-/// A host binding of a published port, as one source told it.
+/// A host binding of a published port as one source told it, with its
+/// verdict in words: the report's row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Binding {
+pub struct JudgedBinding {
     pub service: String,
     /// Where it was read: "compose config", "engine", "/proc/net/tcp"...
     pub seen_in: String,
@@ -83,7 +84,7 @@ impl Neighbour {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum Row {
-    Binding(Binding),
+    Binding(JudgedBinding),
     Neighbour(Neighbour),
     ManifestTopic(ManifestTopic),
     /// A topic the bootstrap created where there is no manifest.
@@ -290,7 +291,7 @@ mod tests {
     #[test]
     fn a_row_round_trips_through_outcome_json() {
         let r = Recorded {
-            row: Row::Binding(Binding {
+            row: Row::Binding(JudgedBinding {
                 service: "kafka".into(),
                 seen_in: "engine".into(),
                 ip: None,

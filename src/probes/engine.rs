@@ -13,7 +13,7 @@ use bollard::Docker;
 use futures::StreamExt;
 
 use crate::model::compose::ServiceVolume;
-pub use crate::model::engine::{ContainerInfo, ContainerNetwork, EngineBinding, EngineEvent};
+pub use crate::model::engine::{ContainerInfo, ContainerNetwork, EngineEvent, ReportedBinding};
 
 /// A container, network or volume, with its labels.
 #[derive(Debug, Clone, PartialEq)]
@@ -453,7 +453,7 @@ impl Engine {
 }
 
 /// A container's published ports as the engine bound them.
-fn bindings_of(c: &bollard::models::ContainerInspectResponse) -> Vec<EngineBinding> {
+fn bindings_of(c: &bollard::models::ContainerInspectResponse) -> Vec<ReportedBinding> {
     let ports = c
         .network_settings
         .as_ref()
@@ -463,7 +463,7 @@ fn bindings_of(c: &bollard::models::ContainerInspectResponse) -> Vec<EngineBindi
     let mut bindings = Vec::new();
     for (container_port, binds) in ports {
         for b in binds.unwrap_or_default() {
-            bindings.push(EngineBinding {
+            bindings.push(ReportedBinding {
                 container_port: container_port.clone(),
                 host_ip: b.host_ip.unwrap_or_default(),
                 host_port: b.host_port.unwrap_or_default(),

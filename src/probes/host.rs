@@ -147,7 +147,7 @@ pub fn attribute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::engine::EngineBinding;
+    use crate::model::engine::ReportedBinding;
 
     fn sock(port: u16, inode: u64) -> Socket {
         Socket {
@@ -174,7 +174,7 @@ mod tests {
             pid: Some(9),
             health: None,
             last_check: None,
-            bindings: vec![EngineBinding {
+            bindings: vec![ReportedBinding {
                 container_port: "6379/tcp".into(),
                 host_ip: "0.0.0.0".into(),
                 host_port: "6379".into(),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{none_of, Failure, Verdict};
 use crate::model::cluster::KafkaNode;
-use crate::model::compose::{ComposeModel, PortBinding};
+use crate::model::compose::{ComposeModel, DeclaredBinding};
 use crate::model::kafka::{DataStep, KafkaObservation};
 use crate::model::kafka_props::{parse_listeners, Listener};
 use crate::model::sockets::Socket;
@@ -162,13 +162,13 @@ pub fn container_port(props: &BTreeMap<String, String>, name: &str) -> Verdict<u
 /// over TCP (a `udp` port of the same numbers does not count).
 pub fn published_on(
     service: &str,
-    ports: &[PortBinding],
+    ports: &[DeclaredBinding],
     container_port: u16,
     want: u16,
 ) -> Verdict {
     let expected =
         format!("{service}'s listener port {container_port} published on host port {want}");
-    let hits: Vec<&PortBinding> = ports
+    let hits: Vec<&DeclaredBinding> = ports
         .iter()
         .filter(|p| p.target == u32::from(container_port) && p.is_tcp())
         .collect();
@@ -182,7 +182,7 @@ pub fn published_on(
             ),
         ));
     }
-    let wrong: Vec<&&PortBinding> = hits
+    let wrong: Vec<&&DeclaredBinding> = hits
         .iter()
         .filter(|p| p.published.as_deref() != Some(want.to_string().as_str()))
         .collect();
@@ -223,7 +223,7 @@ fn host_can_use(host: &str) -> bool {
 pub fn host_port_traps(
     service: &str,
     props: &BTreeMap<String, String>,
-    ports: &[PortBinding],
+    ports: &[DeclaredBinding],
 ) -> Vec<String> {
     let Ok(advertised) = advertised(props) else {
         return Vec::new();
@@ -315,8 +315,8 @@ mod tests {
         }
     }
 
-    fn port(ip: &str, published: &str, target: u32) -> PortBinding {
-        PortBinding {
+    fn port(ip: &str, published: &str, target: u32) -> DeclaredBinding {
+        DeclaredBinding {
             target,
             published: Some(published.into()),
             host_ip: Some(ip.into()),
@@ -541,13 +541,13 @@ mod tests {
 
     #[test]
     fn a_udp_port_does_not_publish_a_listener() {
-        let udp = PortBinding {
+        let udp = DeclaredBinding {
             protocol: Some("udp".into()),
             ..port("127.0.0.1", "9093", 9093)
         };
         let f = published_on("kafka", std::slice::from_ref(&udp), 9093, 9093).unwrap_err();
         assert!(f.observed.contains("127.0.0.1:9093->9093/udp"), "{f}");
-        let tcp = PortBinding {
+        let tcp = DeclaredBinding {
             protocol: Some("TCP".into()),
             ..udp.clone()
         };
@@ -579,7 +579,7 @@ mod tests {
                 "INTERNAL://kafka:9092,EXTERNAL://localhost:9093".to_string(),
             ),
         ]);
-        let port = |published: &str, target: u32| PortBinding {
+        let port = |published: &str, target: u32| DeclaredBinding {
             target,
             published: Some(published.into()),
             host_ip: Some("127.0.0.1".into()),

@@ -259,3 +259,95 @@ fn the_import_rule_finds_a_planted_wrong_import() {
         ]
     );
 }
+
+/// `word` in `text` as a whole identifier.
+fn names(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+/// The `pub` functions, constants and statics of `src` (path, text) that no
+/// text of `outside` (the steps and the tests) names.
+fn pub_unnamed_outside(src: &[(String, String)], outside: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (file, text) in src {
+        for (i, line) in text.lines().enumerate() {
+            let Some(rest) = line.trim_start().strip_prefix("pub ") else {
+                continue;
+            };
+            let rest = [
+                "const fn ",
+                "async fn ",
+                "unsafe fn ",
+                "fn ",
+                "const ",
+                "static ",
+            ]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p));
+            let Some(rest) = rest else { continue };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !outside.iter().any(|t| names(t, &name)) {
+                out.push(format!("{file}:{}: pub {name}", i + 1));
+            }
+        }
+    }
+    out
+}
+
+fn texts_of(dir: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rust_files(&common::root().join(dir), &mut files);
+    files
+        .iter()
+        .map(|f| {
+            let shown = f.strip_prefix(common::root()).unwrap().display();
+            (shown.to_string(), std::fs::read_to_string(f).unwrap())
+        })
+        .collect()
+}
+
+/// What is `pub` in the library is what the steps and tests name: every
+/// other function or constant is pub(crate) or private.
+#[test]
+fn pub_marks_what_the_steps_and_tests_name() {
+    let src = texts_of("src");
+    let mut outside: Vec<String> = texts_of("steps").into_iter().map(|(_, t)| t).collect();
+    // This file's planted names aside.
+    let tests = texts_of("tests").into_iter();
+    outside.extend(
+        tests
+            .filter(|(p, _)| !p.ends_with("shape.rs"))
+            .map(|(_, t)| t),
+    );
+    outside.push(std::fs::read_to_string(common::root().join("build.rs")).unwrap());
+    let wide = pub_unnamed_outside(&src, &outside);
+    assert!(
+        wide.is_empty(),
+        "pub, but named by no step or test (make it pub(crate), or private):\n{}",
+        wide.join("\n")
+    );
+}
+
+#[test]
+fn the_visibility_rule_finds_a_planted_pub() {
+    let src = [(
+        "src/verdicts/x.rs".to_string(),
+        "pub fn judged() {}\npub(crate) fn inner() {}\n    pub async fn only_here() {}\npub const LIMIT: u8 = 1;\npub struct Kept;\n".to_string(),
+    )];
+    let outside = ["use kraft_acceptance::verdicts::x::judged; // judged_twice".to_string()];
+    assert_eq!(
+        pub_unnamed_outside(&src, &outside),
+        vec![
+            "src/verdicts/x.rs:3: pub only_here",
+            "src/verdicts/x.rs:4: pub LIMIT"
+        ]
+    );
+}

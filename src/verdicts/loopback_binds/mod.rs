@@ -7,24 +7,26 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use super::{none_of, Failure, Verdict};
-use crate::model::compose::{ComposeModel, PortBinding};
-use crate::model::engine::{ContainerInfo, EngineBinding};
+use crate::model::compose::{ComposeModel, DeclaredBinding};
+use crate::model::engine::{ContainerInfo, ReportedBinding};
 use crate::model::sockets::Socket;
 
 const LOOPBACK_V4: &str = "127.0.0.1";
 
-/// One host binding of a published port, with where it was seen.
+/// One host binding of a published port, from any source (declared in the
+/// compose config, reported by the engine, seen in a socket table), with
+/// where it was seen: what the loopback verdict judges.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bind {
+pub struct HostBinding {
     /// `None`: no host IP given, i.e. every interface (0.0.0.0 and ::).
     pub ip: Option<String>,
     pub port: String,
     pub origin: String,
 }
 
-impl Bind {
-    pub fn from_config(service: &str, p: &PortBinding) -> Self {
-        Bind {
+impl HostBinding {
+    pub fn from_config(service: &str, p: &DeclaredBinding) -> Self {
+        HostBinding {
             ip: p.host_ip.clone().filter(|s| !s.is_empty()),
             port: p.published.clone().unwrap_or_else(|| "<ephemeral>".into()),
             origin: format!("compose config services.{service}.ports: {p}"),
@@ -32,10 +34,10 @@ impl Bind {
     }
 }
 
-impl Bind {
+impl HostBinding {
     /// The engine reports "" or "0.0.0.0"/"::" for every interface.
-    pub fn from_engine(c: &ContainerInfo, b: &EngineBinding) -> Self {
-        Bind {
+    pub fn from_engine(c: &ContainerInfo, b: &ReportedBinding) -> Self {
+        HostBinding {
             ip: Some(b.host_ip.clone()).filter(|s| !s.is_empty()),
             port: b.host_port.clone(),
             origin: format!(
@@ -46,7 +48,7 @@ impl Bind {
     }
 
     pub fn from_socket(s: &Socket) -> Self {
-        Bind {
+        HostBinding {
             ip: Some(s.ip_unmapped().to_string()),
             port: s.port.to_string(),
             origin: s.describe(),
@@ -124,7 +126,7 @@ pub(crate) fn is_loopback(ip: Option<&str>) -> bool {
 }
 
 /// Every bind of `what` must be on 127.0.0.1, and there must be at least one.
-pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
+pub fn only_loopback_v4(what: &str, binds: &[HostBinding]) -> Verdict {
     let expected = format!("every host binding of {what} on {LOOPBACK_V4}, and at least one");
     if binds.is_empty() {
         return Err(Failure::new(
@@ -139,7 +141,7 @@ pub fn only_loopback_v4(what: &str, binds: &[Bind]) -> Verdict {
     if bad.is_empty() {
         return Ok(());
     }
-    let seen: Vec<String> = binds.iter().map(Bind::shown).collect();
+    let seen: Vec<String> = binds.iter().map(HostBinding::shown).collect();
     Err(Failure::new(
         expected,
         format!(
@@ -173,8 +175,8 @@ pub fn public_publishers(model: &ComposeModel, allowed: &[String]) -> Vec<String
 mod tests {
     use super::*;
 
-    fn b(ip: Option<&str>) -> Bind {
-        Bind {
+    fn b(ip: Option<&str>) -> HostBinding {
+        HostBinding {
             ip: ip.map(str::to_string),
             port: "9093".into(),
             origin: format!("test {ip:?}"),
@@ -205,13 +207,16 @@ mod tests {
 
     #[test]
     fn a_udp_port_on_every_interface_is_a_binding_to_judge() {
-        let udp = PortBinding {
+        let udp = DeclaredBinding {
             target: 9093,
             published: Some("9093".into()),
             host_ip: Some("0.0.0.0".into()),
             protocol: Some("udp".into()),
         };
-        let binds = [b(Some("127.0.0.1")), Bind::from_config("kafka", &udp)];
+        let binds = [
+            b(Some("127.0.0.1")),
+            HostBinding::from_config("kafka", &udp),
+        ];
         let f = only_loopback_v4("kafka", &binds).unwrap_err();
         assert!(f.observed.contains("1 of 2"), "{f}");
         assert!(
