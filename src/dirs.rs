@@ -87,7 +87,7 @@ pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 /// said before anything runs: under /proc, /sys or /dev; a link where a
 /// file goes (a link is not written through); a directory where a file
 /// goes or the reverse; or no writable directory to hold it.
-pub fn unfit_destination(path: &Path, dir: bool) -> Option<String> {
+pub(crate) fn unfit_destination(path: &Path, dir: bool) -> Option<String> {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     if ["/proc", "/sys", "/dev"].iter().any(|k| abs.starts_with(k)) {
         return Some("is under /proc, /sys or /dev, the kernel's, not a place for files".into());

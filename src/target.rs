@@ -433,7 +433,7 @@ fn is_profile_name(p: &str) -> bool {
 }
 
 /// The longest path Linux takes (`PATH_MAX`, with its NUL).
-pub const PATH_MAX: usize = 4096;
+pub(crate) const PATH_MAX: usize = 4096;
 
 /// `p` with `.` and `..` resolved by their names alone (for a path that
 /// does not exist, so cannot be canonicalized).

@@ -132,7 +132,7 @@ impl DeclaredBinding {
     /// TCP: no protocol given, or `tcp` in any case. A Kafka or Redis
     /// listener is reached over TCP only; a `udp` port with the same
     /// numbers leads nowhere a client connects.
-    pub fn is_tcp(&self) -> bool {
+    pub(crate) fn is_tcp(&self) -> bool {
         self.protocol
             .as_deref()
             .is_none_or(|p| p.eq_ignore_ascii_case("tcp"))

@@ -95,7 +95,7 @@ pub struct Policy {
 /// The most `and`, `or`, `not` and `(` a --tags expression may hold: the
 /// parser nests one level for each, and tens of thousands overflow the
 /// stack. Real selections use a handful.
-pub const TAGS_MAX_NESTING: usize = 100;
+pub(crate) const TAGS_MAX_NESTING: usize = 100;
 
 /// `and`, `or`, `not` and `(` in a tag expression.
 fn tag_operators(expr: &str) -> usize {

@@ -68,7 +68,7 @@ impl Services {
 
     /// Every Kafka node `model` runs (`[names] kafka` first, then the
     /// others in the model's order).
-    pub fn with_nodes(mut self, model: &ComposeModel) -> Self {
+    pub(crate) fn with_nodes(mut self, model: &ComposeModel) -> Self {
         let kafka = self.kafka().to_string();
         let found = crate::model::cluster::kafka_services(
             model,

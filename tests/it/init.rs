@@ -172,9 +172,13 @@ fn a_repo_with_only_an_env_example_is_told_to_copy_it() {
         toml.contains("# infrastructure = [\".env\"]  # compose reads .env, which this repo does not have: copy .env.example to .env"),
         "{toml}"
     );
+    // Compose names the first required variable it meets, in no fixed
+    // order: either of the two this file requires.
     assert!(
         said.contains("layering infrastructure (docker-compose.yml): does not resolve:")
-            && said.contains("KAFKA_CLUSTER_ID"),
+            && ["KAFKA_CLUSTER_ID", "REDIS_PASSWORD"]
+                .iter()
+                .any(|v| said.contains(&format!("required variable {v} is not set"))),
         "{said}"
     );
 }

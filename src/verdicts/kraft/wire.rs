@@ -104,7 +104,7 @@ pub fn quorum_is_configured(o: &WireObservation, c: &ConfiguredQuorum) -> Verdic
 /// still be caught up: the leader appends a no-op record every 500 ms
 /// (`metadata.max.idle.interval.ms`), which a voter fetches on its next
 /// fetch, so a voter in step trails by a record or two at any instant.
-pub const MAX_VOTER_LAG: i64 = 10;
+pub(crate) const MAX_VOTER_LAG: i64 = 10;
 
 /// Every voter is caught up with the leader (its lag, high watermark minus
 /// its log end offset, at most [`MAX_VOTER_LAG`]) and the observers are
