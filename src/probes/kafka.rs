@@ -306,11 +306,13 @@ fn consume_in_group(
             .map(|p| p.offset())
         {
             Some(Offset::Offset(o)) if o == s.offset + 1 => {}
-            other => return Err(DataStep::Commit.failed(format!(
+            other => {
+                return Err(DataStep::Commit.failed(format!(
                 "group {group} committed offset {} of {topic}/{}, the broker answered {other:?}",
                 s.offset + 1,
                 s.partition
-            ))),
+            )))
+            }
         }
     }
     Ok(match sent {
