@@ -93,7 +93,18 @@ fn outside_view_and_inventory_catch_a_wildcard_listener_in_a_test_host() {
 
         // Fixed: both on loopback. Nothing answers outside, nothing is listed.
         drop(open);
-        let _redis = TcpListener::bind("127.0.0.1:6379").map_err(|e| e.to_string())?;
+        // The dropped listener's reset connections may hold the port a moment.
+        let mut bound = TcpListener::bind("127.0.0.1:6379");
+        for _ in 0..50 {
+            match &bound {
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    bound = TcpListener::bind("127.0.0.1:6379");
+                }
+                _ => break,
+            }
+        }
+        let _redis = bound.map_err(|e| e.to_string())?;
         hemma_host::outside_view(&host::reach(&addrs, &[9093, 6379])).map_err(|f| f.to_string())?;
         assert!(
             host::non_loopback_listeners(Path::new("/proc/thread-self/net"))
