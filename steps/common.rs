@@ -8,7 +8,8 @@ use kraft_acceptance::model::compose::ComposeModel;
 use kraft_acceptance::model::kafka::{DataCheck, KafkaObservation};
 use kraft_acceptance::probes::{host, kafka};
 
-use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult, Turn};
+use kraft_acceptance::stack::Stack;
 use kraft_acceptance::verdicts::{self, observed};
 
 /// A quoted, comma-separated list of compose services: `"kafka, redis"`.
@@ -136,4 +137,15 @@ pub fn disabled_note(m: &ComposeModel) -> String {
             d.join(", ")
         ),
     }
+}
+
+/// This scenario's turn to recreate or stop containers: every scenario that
+/// does neither has finished, and no other that does is under way.
+pub async fn take_turn(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> Result<Turn, StepError> {
+    let limit = s.wait_limit + std::time::Duration::from_secs(600);
+    let turn = w.ctx.take_turn(limit).await;
+    w.judge(verdicts::earlier(
+        &format!("every other scenario of the run finished before {what}, and no other stopped or recreated a container meanwhile"),
+        turn,
+    ))
 }

@@ -7,6 +7,7 @@
 //! Pass/fail is decided in `kraft_acceptance::verdicts`, never here.
 
 mod common;
+mod failover;
 mod healthy;
 mod hemma_host;
 mod hemma_layering;

@@ -218,12 +218,8 @@ async fn redis_held(
 async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
     // A redeploy recreates the containers every other scenario probes.
-    let limit = s.wait_limit + std::time::Duration::from_secs(600);
-    let last = w.ctx.wait_last_running(limit).await;
-    w.judge(verdicts::earlier(
-        "every other scenario of the run finished before the redeploy",
-        last.then_some(()),
-    ))?;
+    let turn = crate::common::take_turn(w, &s, "the redeploy").await?;
+    w.keep(turn);
     let r = w.judge(observed(
         "a redeploy of the running stack",
         s.redeploy().await,

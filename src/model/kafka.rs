@@ -27,6 +27,14 @@ pub enum DataCheck {
     /// advertised address, and write nothing (attach mode). None: the first
     /// application topic the broker lists.
     ReadOnly(Option<String>),
+    /// One round of a failover on an existing topic: a record labelled
+    /// `label` produced with acks=all to each of its `partitions`, consumed
+    /// in the topic's group and committed.
+    Round {
+        topic: String,
+        label: String,
+        partitions: i32,
+    },
 }
 
 /// What the data check did: which check, and what worked (a sentence as a

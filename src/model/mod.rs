@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod compose;
 pub mod engine;
 pub mod evidence;
+pub mod failover;
 pub mod kafka;
 pub mod kafka_props;
 pub mod neighbour;

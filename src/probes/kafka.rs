@@ -59,10 +59,17 @@ fn config(bootstrap: &str) -> ClientConfig {
 /// that very connection), then the data check through librdkafka, which
 /// follows the advertised addresses as any client would.
 pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, KafkaError> {
-    let told = super::wire::metadata(bootstrap)?;
+    let told = first_answer(bootstrap, super::wire::metadata)?;
     let (brokers, topics) = (told.brokers, told.topics);
     let data = match check {
         DataCheck::None => None,
+        DataCheck::Round {
+            topic,
+            label,
+            partitions,
+        } => Some(DataPath::RoundTrip(
+            failover_round(bootstrap, topic, label, *partitions).map(|r| r.what),
+        )),
         DataCheck::RoundTrip(t) => {
             Some(DataPath::RoundTrip(round_trip(bootstrap, t, brokers.len())))
         }
@@ -83,6 +90,23 @@ pub fn probe(bootstrap: &str, check: &DataCheck) -> Result<KafkaObservation, Kaf
         topics,
         data,
     })
+}
+
+/// `ask` of the first address of a comma-separated bootstrap list that
+/// answers (a client bootstraps from any), else the last address's error.
+fn first_answer<T>(
+    bootstrap: &str,
+    ask: impl Fn(&str) -> Result<T, super::wire::WireError>,
+) -> Result<T, super::wire::WireError> {
+    let mut addresses = bootstrap.split(',').map(str::trim).peekable();
+    loop {
+        let a = addresses.next().unwrap_or(bootstrap);
+        match ask(a) {
+            Ok(t) => return Ok(t),
+            Err(e) if addresses.peek().is_none() => return Err(e),
+            Err(_) => {}
+        }
+    }
 }
 
 /// The offsets of `topic`/0, read from its leader; writes nothing.
@@ -218,7 +242,7 @@ fn round_trip(bootstrap: &str, topic: &str, brokers: usize) -> Result<String, Da
         });
     }
     let group = format!("{topic}.group");
-    let consumed = consume_in_group(bootstrap, topic, &group, &sent)?;
+    let consumed = consume_in_group(bootstrap, topic, &group, &sent, GROUP_TIMEOUT)?;
     let produced = match sent.as_slice() {
         [one] => format!("produced to partition {} offset {}", one.partition, one.offset),
         all => format!(
@@ -239,13 +263,15 @@ fn receive_all(
     bootstrap: &str,
     (topic, group): (&str, &str),
     sent: &[Sent],
+    limit: Duration,
 ) -> Result<(), DataFailure> {
-    let deadline = Instant::now() + GROUP_TIMEOUT;
+    let deadline = Instant::now() + limit;
     let mut last = String::from("nothing received");
     let mut got = std::collections::BTreeSet::new();
     while got.len() < sent.len() {
         if Instant::now() >= deadline {
-            let coordinator = match super::wire::find_coordinator(bootstrap, group) {
+            let first = bootstrap.split(',').next().unwrap_or(bootstrap);
+            let coordinator = match super::wire::find_coordinator(first, group) {
                 Ok(Ok(c)) => format!("FindCoordinator for {group} answered {c}"),
                 Ok(Err(e)) => format!("FindCoordinator for {group} answered {e}"),
                 Err(e) => format!("FindCoordinator for {group}: {e}"),
@@ -254,7 +280,7 @@ fn receive_all(
                 "consumer group {group} read {} of {} record(s) from {topic} within {} s ({last}); {coordinator}",
                 got.len(),
                 sent.len(),
-                GROUP_TIMEOUT.as_secs()
+                limit.as_secs()
             )));
         }
         match consumer.poll(Duration::from_millis(500)) {
@@ -282,13 +308,14 @@ fn consume_in_group(
     topic: &str,
     group: &str,
     sent: &[Sent],
+    limit: Duration,
 ) -> Result<String, DataFailure> {
     let consumer =
         group_consumer(bootstrap, group).map_err(|e| DataStep::Client.failed(e.to_string()))?;
     consumer
         .subscribe(&[topic])
         .map_err(|e| DataStep::Group.failed(format!("subscribe to {topic}: {e}")))?;
-    receive_all(&consumer, bootstrap, (topic, group), sent)?;
+    receive_all(&consumer, bootstrap, (topic, group), sent, limit)?;
     let mut tpl = TopicPartitionList::new();
     for s in sent {
         tpl.add_partition_offset(topic, s.partition, Offset::Offset(s.offset + 1))
@@ -322,7 +349,7 @@ fn consume_in_group(
 }
 
 /// Writes what a redeploy must keep: `count` records with known keys to a
-/// new topic of one partition, then consumer group `group`'s committed
+/// new topic of one partition (replication factor min(3, brokers)), then consumer group `group`'s committed
 /// offset at `commit_at` (a partway commit, as a consumer leaves it), and
 /// reads back what the broker holds (see [`read_held`]).
 pub fn write_held(
@@ -332,7 +359,10 @@ pub fn write_held(
     count: i64,
     commit_at: i64,
 ) -> Result<Held, KafkaError> {
-    create_topic(bootstrap, topic, 1, 1)?;
+    // Replicated as the cluster can (min(3, brokers)): on a cluster whose
+    // min.insync.replicas is 2, a topic of one replica takes no acks=all write.
+    let brokers = super::wire::metadata(bootstrap)?.brokers.len();
+    create_topic(bootstrap, topic, 1, brokers.clamp(1, 3) as i32)?;
     let producer: FutureProducer = config(bootstrap).create().map_err(op("producer"))?;
     for i in 0..count {
         let (key, value) = held_record(topic, i);
@@ -437,4 +467,150 @@ pub fn read_held(
         committed,
         redis: None,
     })
+}
+
+/// How long a failover's client may wait for one operation: a lost
+/// broker's partitions move after its session times out (9 s by Kafka's
+/// default), and the group's coordinator may move with them.
+const FAILOVER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The topic a failover is proven on, created while every broker runs: a
+/// partition per broker, replication factor min(3, brokers), each
+/// partition led. Its partition count.
+pub fn create_spread_topic(bootstrap: &str, topic: &str) -> Result<i32, KafkaError> {
+    let brokers = first_answer(bootstrap, super::wire::metadata)?
+        .brokers
+        .len();
+    let partitions = brokers.max(1) as i32;
+    create_topic(bootstrap, topic, partitions, brokers.clamp(1, 3) as i32)?;
+    partition_leaders(bootstrap, topic, partitions)?;
+    Ok(partitions)
+}
+
+/// One round of a failover, as it went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundDone {
+    /// What was done, as a person reads it.
+    pub what: String,
+    /// Seconds from the round's start to its first acknowledged record.
+    pub first_ack_s: f64,
+}
+
+/// The payload round `label` writes to `partition` of `topic`.
+pub fn round_payload(topic: &str, label: &str, partition: i32) -> String {
+    format!("kraft-acceptance {topic} {label} {partition}")
+}
+
+/// A record labelled `label` produced with acks=all to every partition of
+/// `topic`, each consumed back in the topic's group (`TOPIC.group`) and
+/// committed, the committed offsets read back.
+pub fn failover_round(
+    bootstrap: &str,
+    topic: &str,
+    label: &str,
+    partitions: i32,
+) -> Result<RoundDone, DataFailure> {
+    let started = Instant::now();
+    // Retries that run out before the message times out: a write the
+    // cluster keeps refusing ends with the broker's own error, not a timeout.
+    let producer: FutureProducer = config(bootstrap)
+        .set("acks", "all")
+        .set("message.send.max.retries", "20")
+        .set("retry.backoff.ms", "500")
+        .set("retry.backoff.max.ms", "3000")
+        .set(
+            "message.timeout.ms",
+            (FAILOVER_TIMEOUT.as_millis() * 2).to_string(),
+        )
+        .create()
+        .map_err(|e| DataStep::Client.failed(format!("producer: {e}")))?;
+    let (mut sent, mut first_ack_s) = (Vec::new(), None);
+    for partition in 0..partitions {
+        let payload = round_payload(topic, label, partition);
+        let record = FutureRecord::to(topic)
+            .partition(partition)
+            .key(label)
+            .payload(&payload);
+        let delivery = futures::executor::block_on(producer.send(record, FAILOVER_TIMEOUT * 2));
+        let offset = delivery.map(|d| d.offset).map_err(|(e, _)| {
+            DataStep::Produce.failed(format!("produce with acks=all to {topic}/{partition}: {e}"))
+        })?;
+        first_ack_s.get_or_insert(started.elapsed().as_secs_f64());
+        sent.push(Sent {
+            partition,
+            offset,
+            payload,
+        });
+    }
+    let group = format!("{topic}.group");
+    let consumed = consume_in_group(bootstrap, topic, &group, &sent, FAILOVER_TIMEOUT)?;
+    Ok(RoundDone {
+        what: format!(
+            "{label}: produced with acks=all to each of {partitions} partition(s) of {topic}, {consumed}, in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ),
+        first_ack_s: first_ack_s.unwrap_or_default(),
+    })
+}
+
+/// What `topic` holds after a failover: each partition's records (offset,
+/// payload) from its start, and its group's committed offset. Writes nothing.
+pub fn read_rounds(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+) -> Result<crate::model::failover::TopicHeld, KafkaError> {
+    let group = format!("{topic}.group");
+    let consumer = group_consumer(bootstrap, &group)?;
+    let mut held = crate::model::failover::TopicHeld::default();
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition(topic, p);
+    }
+    let committed = consumer
+        .committed_offsets(tpl, TIMEOUT)
+        .map_err(op(format!("{group}'s committed offsets of {topic}")))?;
+    for p in 0..partitions {
+        let at = committed.find_partition(topic, p).map(|x| x.offset());
+        held.committed.insert(
+            p,
+            match at {
+                Some(Offset::Offset(n)) => Some(n),
+                _ => None,
+            },
+        );
+        let (_, high) = consumer
+            .fetch_watermarks(topic, p, TIMEOUT)
+            .map_err(op(format!("offsets of {topic}/{p}")))?;
+        held.records
+            .insert(p, read_partition(&consumer, topic, p, high)?);
+    }
+    Ok(held)
+}
+
+/// Every record of `topic`/`p` below `high`: (offset, payload).
+fn read_partition(
+    consumer: &BaseConsumer,
+    topic: &str,
+    p: i32,
+    high: i64,
+) -> Result<Vec<(i64, String)>, KafkaError> {
+    let mut from = TopicPartitionList::new();
+    from.add_partition_offset(topic, p, Offset::Beginning)
+        .map_err(op(format!("the start of {topic}/{p}")))?;
+    consumer
+        .assign(&from)
+        .map_err(op(format!("assign {topic}/{p}")))?;
+    let mut records = Vec::new();
+    let deadline = Instant::now() + TIMEOUT;
+    while records.last().map(|(o, _)| o + 1).unwrap_or(0) < high && Instant::now() < deadline {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(500)) {
+            let payload = m
+                .payload()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            records.push((m.offset(), payload));
+        }
+    }
+    Ok(records)
 }

@@ -352,6 +352,38 @@ pub fn probe(address: &str) -> Result<WireObservation, WireError> {
     })
 }
 
+/// DescribeQuorum asked of each of `addresses` in turn until one names a
+/// leader that is not one of `lost`, for up to `limit`: that leader's id
+/// and the seconds from `since`, or the last answer when none did.
+pub fn leader_other_than(
+    addresses: &[String],
+    lost: &[i64],
+    since: std::time::Instant,
+    limit: std::time::Duration,
+) -> Result<(i32, f64), String> {
+    let mut last = String::from("no answer");
+    while since.elapsed() < limit {
+        for a in addresses {
+            match probe(a).map(|w| w.quorum) {
+                Ok(Some(Ok(q))) if q.leader_id >= 0 && !lost.contains(&i64::from(q.leader_id)) => {
+                    return Ok((q.leader_id, since.elapsed().as_secs_f64()));
+                }
+                Ok(Some(Ok(q))) => {
+                    last = format!(
+                        "{a} answered leader {} (epoch {}, error code {})",
+                        q.leader_id, q.leader_epoch, q.error_code
+                    )
+                }
+                Ok(Some(Err(e))) => last = format!("{a}: DescribeQuorum: {e}"),
+                Ok(None) => last = format!("{a} does not offer DescribeQuorum"),
+                Err(e) => last = format!("{a}: {e}"),
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    Err(format!("after {} s, {last}", limit.as_secs()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

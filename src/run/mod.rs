@@ -237,8 +237,7 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         .map(|s| s.name.clone())
         .filter(|n| !not_run.iter().any(|x| &x.name == n))
         .collect();
-    ctx.scenarios
-        .store(run.len(), std::sync::atomic::Ordering::SeqCst);
+    count_run(&ctx, &selected, &run);
     let (json, collector) = run_cucumber(sources, run).await;
     phases.mark("scenarios");
     let environment = environment_after(&stack, compose_version).await;
@@ -418,12 +417,29 @@ fn nothing_to_scan(target: &Target) -> Option<String> {
 /// What the stack adds: its images, whether it is attached, its manifest.
 fn stack_policy(policy: &mut Policy, opts: &VerifyOptions, target: &Target, s: &Stack) {
     policy.attached = s.attached();
+    policy.single_node = s.services.nodes.len() < 2;
     policy.run_topic_setup = opts.run_topic_setup;
     // A manifest that cannot be read fails the scenarios that read it.
     policy.no_manifest = matches!(
         find_manifest(target, &s.model, target.bootstrap_service()),
         Ok(None)
     );
+}
+
+/// How many scenarios the run executes, and how many of them recreate or
+/// stop containers (they wait for the others, then take turns).
+fn count_run(
+    ctx: &RunContext,
+    selected: &[selection::Selected],
+    run: &std::collections::BTreeSet<String>,
+) {
+    use std::sync::atomic::Ordering::SeqCst;
+    ctx.scenarios.store(run.len(), SeqCst);
+    let disruptive = selected
+        .iter()
+        .filter(|s| run.contains(&s.name) && s.has(selection::RECREATES_TAG))
+        .count();
+    ctx.disruptive.store(disruptive, SeqCst);
 }
 
 /// Cucumber on exactly the scenarios named in `run`, its JSON writer and
@@ -453,11 +469,17 @@ async fn run_cucumber(
             world.scenario = scenario.name.clone();
             Box::pin(async {})
         })
-        .after(|_, _, _, _, world| {
+        .after(|_, _, scenario, _, world| {
             if let Some(w) = world {
-                w.ctx
-                    .finished
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                use std::sync::atomic::Ordering::SeqCst;
+                // The disruptive count first: a waiting turn never counts
+                // this one among the others.
+                let tag = |t: &String| t.trim_start_matches('@') == selection::RECREATES_TAG;
+                if scenario.tags.iter().any(tag) {
+                    w.ctx.finished_disruptive.fetch_add(1, SeqCst);
+                }
+                w.ctx.finished.fetch_add(1, SeqCst);
+                w.end_turn();
             }
             Box::pin(async {})
         })

@@ -14,7 +14,9 @@ pub(crate) const RUNTIME_TAG: &str = "runtime";
 /// Scenarios that change the stack (run only on owned stacks, or when asked).
 const CHANGES_TAG: &str = "changes-stack";
 /// Recreates the stack's containers (the redeploy): owned runs only.
-const RECREATES_TAG: &str = "recreates";
+pub(crate) const RECREATES_TAG: &str = "recreates";
+/// A cluster losing nodes: a cluster of one has none to lose.
+const FAILOVER_TAG: &str = "failover";
 /// Scenarios that stand in, on an attached deployment, for a changing one.
 const ATTACH_TAG: &str = "attach";
 /// Scenarios that probe this host's own non-loopback addresses.
@@ -90,6 +92,8 @@ pub struct Policy {
     pub layerings: Vec<String>,
     /// How the target creates its topics (None: the seed's compose service).
     pub bootstrap: Option<crate::target::Bootstrap>,
+    /// The stack runs one Kafka node (no cluster to lose a node of).
+    pub single_node: bool,
 }
 
 /// The most `and`, `or`, `not` and `(` a --tags expression may hold: the
@@ -259,6 +263,19 @@ fn nothing_there(s: &Selected, p: &Policy) -> Option<(String, Status)> {
     Some((why.clone(), Status::NotNeeded))
 }
 
+/// Why a failover or a redeploy does not run: one node has no failover,
+/// an attached deployment is only read.
+fn no_failover(s: &Selected, p: &Policy) -> Option<&'static str> {
+    if !s.has(FAILOVER_TAG) && s.has(RECREATES_TAG) && p.attached {
+        return Some("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts");
+    }
+    match (s.has(FAILOVER_TAG), p.single_node, p.attached) {
+        (true, true, _) => Some("a single node has no failover to prove: the cluster is one Kafka node"),
+        (true, false, true) => Some("attach mode is read-only and a failover stops nodes: an owned run of the cluster proves it"),
+        _ => None,
+    }
+}
+
 /// Why this run does not run `s`, and whether its criterion needs it
 /// ([`Status::NotRun`]) or not ([`Status::NotNeeded`]); `None`: it runs.
 fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
@@ -299,8 +316,8 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
         ("the neighbour probe makes a network namespace and a veth pair on this host, which needs root", Status::NotRun)
     } else if s.has(NEIGHBOUR_TAG) && p.attached && !p.host_checks {
         ("on a deployment the neighbour probe adds a test host (a veth pair) to this host for seconds; run with --host-checks", Status::NotRun)
-    } else if s.has(RECREATES_TAG) && p.attached {
-        ("attach mode is read-only and a redeploy recreates the containers: an owned run proves it; the static scenarios judge the deployment's mounts", Status::NotRun)
+    } else if let Some(why) = no_failover(s, p) {
+        (why, Status::NotRun)
     } else if s.has(CHANGES_TAG) && p.attached && !p.run_topic_setup {
         (
             "attach mode is read-only; --run-topic-setup runs the bootstrap on the deployment",
@@ -434,6 +451,47 @@ mod tests {
             ..Default::default()
         };
         assert!(not_run(&hemma, &both).is_empty());
+    }
+
+    #[test]
+    fn a_single_node_or_an_attached_cluster_does_not_run_the_failover() {
+        let sel = [
+            s("failover", &["runtime", RECREATES_TAG, FAILOVER_TAG]),
+            s("redeploy", &["runtime", RECREATES_TAG]),
+        ];
+        let owned = Policy {
+            stack: true,
+            ..Default::default()
+        };
+        assert!(not_run(&sel, &owned).is_empty(), "a cluster runs both");
+        let single = not_run(
+            &sel,
+            &Policy {
+                single_node: true,
+                ..owned.clone()
+            },
+        );
+        assert_eq!(single.len(), 1, "{single:?}");
+        assert_eq!(single[0].name, "failover");
+        assert!(single[0]
+            .reason
+            .starts_with("a single node has no failover to prove"));
+        assert_eq!(single[0].status, Status::NotRun);
+        let attached = not_run(
+            &sel,
+            &Policy {
+                attached: true,
+                ..owned
+            },
+        );
+        assert_eq!(attached.len(), 2, "{attached:?}");
+        assert!(attached[0].reason.contains("a failover stops nodes"));
+        let all = scenarios(&feature_sources(None).unwrap()).unwrap();
+        assert!(
+            all.iter()
+                .any(|s| s.has(FAILOVER_TAG) && s.has(RECREATES_TAG) && s.has(RUNTIME_TAG)),
+            "the failover scenario carries @{FAILOVER_TAG} and @{RECREATES_TAG}"
+        );
     }
 
     #[test]

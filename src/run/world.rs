@@ -41,10 +41,20 @@ pub struct RunContext {
     /// Scenario -> warnings: a scenario that passes with one passes WITH WARNING.
     pub warnings: Mutex<BTreeMap<String, Vec<String>>>,
     /// Scenarios this run executes, and how many have finished: a step that
-    /// recreates the stack waits until it is the last one running.
+    /// recreates or stops the stack's containers waits until every scenario
+    /// that does not has finished.
     pub scenarios: std::sync::atomic::AtomicUsize,
     pub finished: std::sync::atomic::AtomicUsize,
+    /// Of those, the scenarios that recreate or stop containers (`@recreates`),
+    /// and how many of them have finished: they take turns.
+    pub disruptive: std::sync::atomic::AtomicUsize,
+    pub finished_disruptive: std::sync::atomic::AtomicUsize,
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A scenario's turn to recreate or stop the stack's containers, held until
+/// the scenario ends (its World is dropped).
+pub struct Turn(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
 
 impl RunContext {
     pub fn new(target: Target, models: BTreeMap<String, Arc<ComposeModel>>) -> Self {
@@ -59,21 +69,32 @@ impl RunContext {
             warnings: Default::default(),
             scenarios: Default::default(),
             finished: Default::default(),
+            disruptive: Default::default(),
+            finished_disruptive: Default::default(),
+            turn: Default::default(),
         }
     }
 
-    /// Waits until every other scenario of the run has finished, up to
-    /// `limit`; false when the limit passed first.
-    pub async fn wait_last_running(&self, limit: std::time::Duration) -> bool {
+    /// Waits until every scenario that neither recreates nor stops
+    /// containers has finished, then for this scenario's turn among those
+    /// that do, up to `limit` in all; None when the limit passed first.
+    pub async fn take_turn(&self, limit: std::time::Duration) -> Option<Turn> {
         use std::sync::atomic::Ordering::SeqCst;
-        let deadline = std::time::Instant::now() + limit;
-        while self.finished.load(SeqCst) + 1 < self.scenarios.load(SeqCst) {
-            if std::time::Instant::now() >= deadline {
-                return false;
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let others_finished =
+                (self.finished.load(SeqCst)).saturating_sub(self.finished_disruptive.load(SeqCst));
+            let others = self.scenarios.load(SeqCst) - self.disruptive.load(SeqCst);
+            if others_finished >= others {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        true
+        let turn = self.turn.clone().lock_owned();
+        tokio::time::timeout_at(deadline, turn).await.ok().map(Turn)
     }
 
     pub fn measure(&self, line: String) {
@@ -194,6 +215,12 @@ impl AcceptanceWorld {
     /// (replacing an earlier value of the same type).
     pub fn keep<T: Any + Send + Sync>(&mut self, value: T) {
         self.kept.0.insert(TypeId::of::<T>(), Box::new(value));
+    }
+
+    /// Gives back this scenario's turn to recreate or stop containers, at
+    /// its end: cucumber's writers may hold the World itself longer.
+    pub(crate) fn end_turn(&mut self) {
+        self.kept.0.remove(&TypeId::of::<Turn>());
     }
 
     /// What an earlier step kept, if one did.

@@ -8,6 +8,7 @@
 //!   an attached deployment is only read.
 //! - [`readiness`]: bounded waits, shared by every scenario.
 
+pub mod failover;
 pub mod lifecycle;
 pub mod lock;
 pub mod owner;

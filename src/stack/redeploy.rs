@@ -43,10 +43,26 @@ impl Stack {
         let up = &self.services.started();
         let mut args = vec!["up", "-d", "--force-recreate"];
         args.extend(up.iter().map(String::as_str));
-        let shown = args.join(" ");
         self.carry_anonymous_volumes(up).await;
         let since_s = Engine::now_s() - 1;
         let started = Instant::now();
+        let command = self.compose(&args).await?;
+        let seconds = started.elapsed().as_secs_f64();
+        let mut after = Vec::new();
+        for service in up {
+            after.push(self.wait_ready_since(service, since_s).await);
+        }
+        Ok(Redeployed {
+            command,
+            seconds,
+            after,
+        })
+    }
+
+    /// The target's compose with the run's project and files, `args` after
+    /// them, bounded: the command as shown, or compose's own error.
+    pub(crate) async fn compose(&self, args: &[&str]) -> Result<String, StackError> {
+        let shown = format!("docker compose {}", args.join(" "));
         let mut cmd = tokio::process::Command::new("docker");
         cmd.args(self.cli.base_args())
             .args(args)
@@ -55,29 +71,20 @@ impl Stack {
         let out = tokio::time::timeout(limit, crate::children::tokio_output(&mut cmd))
             .await
             .map_err(|_| StackError::Command {
-                command: format!("docker compose {shown}"),
+                command: shown.clone(),
                 reason: format!("still running after {} s", limit.as_secs()),
             })?
             .map_err(|e| StackError::Command {
-                command: format!("docker compose {shown}"),
+                command: shown.clone(),
                 reason: e.to_string(),
             })?;
         if !out.status.success() {
             let text = String::from_utf8_lossy(&out.stderr);
             return Err(StackError::Command {
-                command: format!("docker compose {shown}"),
+                command: shown,
                 reason: crate::probes::compose::one_line(&text),
             });
         }
-        let seconds = started.elapsed().as_secs_f64();
-        let mut after = Vec::new();
-        for service in up {
-            after.push(self.wait_ready_since(service, since_s).await);
-        }
-        Ok(Redeployed {
-            command: format!("docker compose {shown}"),
-            seconds,
-            after,
-        })
+        Ok(shown)
     }
 }

@@ -3,6 +3,7 @@
 //! Observations come as the plain types of [`crate::model`]; nothing here
 //! imports a probe.
 
+pub mod failover;
 pub mod healthy;
 pub mod hemma_host;
 pub mod hemma_layering;

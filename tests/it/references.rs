@@ -390,6 +390,28 @@ fn cluster_passes(dir: &str, nodes: &[&str]) {
             "{dir}: {healthy:#?}"
         );
     }
+    let failover = observed(
+        &o,
+        "The cluster keeps serving with its quorum leader's node and a broker lost",
+    );
+    for want in [
+        "leads the quorum",
+        "host: produced with acks=all",
+        "internal: produced with acks=all",
+        "every record of rounds before, host, internal",
+    ] {
+        assert!(
+            failover.iter().any(|l| l.contains(want)),
+            "{dir}: {want}: {failover:#?}"
+        );
+    }
+    for m in o
+        .measurements
+        .iter()
+        .filter(|m| m.starts_with("failover: "))
+    {
+        eprintln!("{dir}: {m}");
+    }
     assert_eq!(common::leftovers(&project), Vec::<String>::new());
     assert_eq!(common::engine_counts(), before, "{dir}: engine counts");
     let slowest = o
