@@ -45,6 +45,10 @@ fn addresses(w: &mut AcceptanceWorld, lost: &[String], inside: bool) -> Result<S
 #[when("a topic with a partition on every broker holds a round of records its consumer group committed")]
 async fn spread_topic(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.ready(SEED_KAFKA).await?;
+    // The turn holds from the first write: no redeploy recreates a node
+    // under the failover, nor the failover kills one under a redeploy.
+    let turn = crate::common::take_turn(w, &s, "the failover").await?;
+    w.keep(turn);
     let bootstrap = addresses(w, &[], false)?;
     let topic = format!("{HARNESS_TOPIC_PREFIX}{}.failover", s.project);
     let (t, b) = (topic.clone(), bootstrap.clone());
@@ -69,8 +73,6 @@ async fn spread_topic(w: &mut AcceptanceWorld) -> StepResult {
 #[when("the quorum leader's node, and a broker when that node is not one, are killed as a host failure does")]
 async fn kill_nodes(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
-    let turn = crate::common::take_turn(w, &s, "the failover").await?;
-    w.keep(turn);
     let bootstrap: Vec<String> = addresses(w, &[], false)?
         .split(',')
         .map(str::to_string)
