@@ -9,7 +9,7 @@ use kraft_acceptance::model::topics::HARNESS_TOPIC_PREFIX;
 use kraft_acceptance::probes::{kafka, netns, wire};
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::target::{SEED_KAFKA, SEED_REDIS};
-use kraft_acceptance::verdicts::{self, earlier, failover, observed};
+use kraft_acceptance::verdicts::{self, failover, observed};
 
 /// How long the voters left may take to elect a new leader.
 const ELECTION_LIMIT: Duration = Duration::from_secs(60);
@@ -181,14 +181,7 @@ async fn internal_round(w: &mut AcceptanceWorld) -> StepResult {
             .cloned()
             .unwrap_or_default(),
     };
-    let c = w.judge(observed(
-        format!("service {peer} running"),
-        s.service_container(&peer).await,
-    ))?;
-    let pid = w.judge(earlier(
-        &format!("a running process of service {peer} ({})", c.status),
-        c.pid,
-    ))?;
+    let (_, _, pid) = w.running_process(&peer).await?;
     let bootstrap = addresses(w, &lost.services, true)?;
     let check = DataCheck::Round {
         topic: spread.topic.clone(),

@@ -9,7 +9,7 @@ use kraft_acceptance::probes::netns;
 use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
 use kraft_acceptance::stack::Stack;
 use kraft_acceptance::target::SEED_KAFKA;
-use kraft_acceptance::verdicts::{self, earlier, kraft, listeners, observed};
+use kraft_acceptance::verdicts::{self, kraft, listeners};
 
 #[then(expr = "service {string} advertises exactly {string} on one listener")]
 fn advertises(w: &mut AcceptanceWorld, service: String, address: String) -> StepResult {
@@ -130,14 +130,7 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
     };
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready(SEED_KAFKA).await?;
-    let c = w.judge(observed(
-        format!("service {peer} running"),
-        s.service_container(&peer).await,
-    ))?;
-    let pid = w.judge(earlier(
-        &format!("a running process of service {peer} ({})", c.status),
-        c.pid,
-    ))?;
+    let (_, _, pid) = w.running_process(&peer).await?;
     let check = data_check(w, &s, "internal")?;
     let b = bootstrap.clone();
     let from = format!("in the network namespace of service {peer} (pid {pid})");
