@@ -181,7 +181,7 @@ async fn internal_round(w: &mut AcceptanceWorld) -> StepResult {
             .cloned()
             .unwrap_or_default(),
     };
-    let (_, _, pid) = w.running_process(&peer).await?;
+    let (_, _, pid) = w.process_of(&peer).await?;
     let bootstrap = addresses(w, &lost.services, true)?;
     let check = DataCheck::Round {
         topic: spread.topic.clone(),

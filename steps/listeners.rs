@@ -130,7 +130,7 @@ async fn internal_client(w: &mut AcceptanceWorld, peer: String, bootstrap: Strin
     };
     let bootstrap = w.ctx.target.address(&bootstrap);
     let s = w.ready(SEED_KAFKA).await?;
-    let (_, _, pid) = w.running_process(&peer).await?;
+    let (_, _, pid) = w.process_of(&peer).await?;
     let check = data_check(w, &s, "internal")?;
     let b = bootstrap.clone();
     let from = format!("in the network namespace of service {peer} (pid {pid})");

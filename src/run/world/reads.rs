@@ -91,7 +91,18 @@ impl AcceptanceWorld {
         &mut self,
         service: &str,
     ) -> Result<(Arc<Stack>, ContainerInfo, i64), StepError> {
-        let s = self.ready(service).await?;
+        self.ready(service).await?;
+        self.process_of(service).await
+    }
+
+    /// Service `service`'s container and the pid of its running process,
+    /// healthy or not: a peer whose network namespace a client borrows
+    /// (its own health is another scenario's verdict).
+    pub async fn process_of(
+        &mut self,
+        service: &str,
+    ) -> Result<(Arc<Stack>, ContainerInfo, i64), StepError> {
+        let s = self.stack()?;
         let c = self.judge(verdicts::observed(
             format!("service {service}'s container"),
             s.service_container(service).await,
