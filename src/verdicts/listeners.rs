@@ -23,12 +23,22 @@ pub fn told_cluster(nodes: &[KafkaNode], named: &str, want: &str) -> BTreeSet<St
         return told;
     };
     for node in nodes.iter().filter(|n| n.broker && n.service != named) {
-        told.extend(
-            node.advertised
-                .iter()
-                .filter(|l| l.name == listener.name)
-                .map(Listener::address),
-        );
+        let on_it: Vec<String> = node
+            .advertised
+            .iter()
+            .filter(|l| l.name == listener.name)
+            .map(Listener::address)
+            .collect();
+        // A broker with no address there is still the cluster's: the answer
+        // must name it, and no address a client is told can match this.
+        if on_it.is_empty() {
+            told.insert(format!(
+                "{} at an address on listener {} (it advertises none)",
+                node.shown(),
+                listener.name
+            ));
+        }
+        told.extend(on_it);
     }
     told
 }
@@ -80,7 +90,7 @@ pub fn data_path_works(
                 None => "offsets.topic.replication.factor is not set (Kafka's default: 3)".into(),
             };
             f.observed.push_str(&format!(
-                "; {set}, but the cluster has {brokers} broker(s): Kafka cannot create __consumer_offsets, so no consumer group gets a coordinator (set KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 on a single node)"
+                "; {set}, but the Metadata answer names {brokers} broker(s): if that is the whole cluster, Kafka cannot create __consumer_offsets, so no consumer group gets a coordinator (set KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 on a single node)"
             ));
         }
         f
@@ -417,6 +427,24 @@ mod tests {
                 .map(|a| a.to_string())
                 .collect()
         );
+        // A broker that advertises nothing on the bootstrap's listener is
+        // named as missing, so a client told only the others fails.
+        let mut quiet = node(2, true, 39092);
+        quiet
+            .advertised
+            .retain(|l| l.name != nodes[0].advertised[1].name);
+        let nodes = [node(1, true, 29092), quiet, node(3, true, 49092)];
+        let want = told_cluster(&nodes, "kafka-1", "localhost:29092");
+        assert_eq!(want.len(), 3, "{want:?}");
+        assert!(
+            want.iter()
+                .any(|w| w.starts_with("kafka-2 (node.id 2, broker")
+                    && w.contains("it advertises none")),
+            "{want:?}"
+        );
+        let f =
+            told_exactly(&told(&["localhost:29092", "localhost:49092"], None), &want).unwrap_err();
+        assert!(f.expected.contains("it advertises none"), "{}", f.expected);
     }
 
     #[test]
@@ -466,7 +494,7 @@ mod tests {
             )))
         };
         let f = data_path_works(&told(&["localhost:9093"], group()), &none).unwrap_err();
-        assert!(f.observed.contains("offsets.topic.replication.factor is not set (Kafka's default: 3), but the cluster has 1 broker(s)"), "{f}");
+        assert!(f.observed.contains("offsets.topic.replication.factor is not set (Kafka's default: 3), but the Metadata answer names 1 broker(s)"), "{f}");
         let one = BTreeMap::from([(
             "offsets.topic.replication.factor".to_string(),
             "1".to_string(),
