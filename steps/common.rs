@@ -139,13 +139,26 @@ pub fn disabled_note(m: &ComposeModel) -> String {
     }
 }
 
-/// This scenario's turn to recreate or stop containers: every scenario that
-/// does neither has finished, and no other that does is under way.
-pub async fn take_turn(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> Result<Turn, StepError> {
-    let limit = s.wait_limit + std::time::Duration::from_secs(600);
-    let turn = w.ctx.take_turn(limit).await;
+/// This scenario's turn among those that recreate or stop containers, taken
+/// before the others have finished: what it does until
+/// [`others_finished`] disturbs none of them (writing records of its own).
+pub async fn lock_turn(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> Result<Turn, StepError> {
+    let deadline = tokio::time::Instant::now() + s.wait_limit + std::time::Duration::from_secs(600);
+    let turn = w.ctx.lock_turn(deadline).await;
     w.judge(verdicts::earlier(
-        &format!("every other scenario of the run finished before {what}, and no other stopped or recreated a container meanwhile"),
+        &format!(
+            "no other scenario of the run stopping or recreating a container when {what} starts"
+        ),
         turn,
+    ))
+}
+
+/// Every scenario that neither recreates nor stops containers has finished.
+pub async fn others_finished(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> StepResult {
+    let deadline = tokio::time::Instant::now() + s.wait_limit + std::time::Duration::from_secs(600);
+    let done = w.ctx.others_finished(deadline).await.then_some(());
+    w.judge(verdicts::earlier(
+        &format!("every other scenario of the run finished before {what}"),
+        done,
     ))
 }

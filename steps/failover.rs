@@ -46,8 +46,10 @@ fn addresses(w: &mut AcceptanceWorld, lost: &[String], inside: bool) -> Result<S
 async fn spread_topic(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.ready(SEED_KAFKA).await?;
     // The turn holds from the first write: no redeploy recreates a node
-    // under the failover, nor the failover kills one under a redeploy.
-    let turn = crate::common::take_turn(w, &s, "the failover").await?;
+    // under the failover, nor the failover kills one under a redeploy. The
+    // writes go to a topic of its own and overlap the other scenarios; the
+    // kill waits for them to end.
+    let turn = crate::common::lock_turn(w, &s, "the failover").await?;
     w.keep(turn);
     let bootstrap = addresses(w, &[], false)?;
     let topic = format!("{HARNESS_TOPIC_PREFIX}{}.failover", s.project);
@@ -73,6 +75,7 @@ async fn spread_topic(w: &mut AcceptanceWorld) -> StepResult {
 #[when("the quorum leader's node, and a broker when that node is not one, are killed as a host failure does")]
 async fn kill_nodes(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
+    crate::common::others_finished(w, &s, "the failover kills nodes they probe").await?;
     let bootstrap: Vec<String> = addresses(w, &[], false)?
         .split(',')
         .map(str::to_string)

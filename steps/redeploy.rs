@@ -160,9 +160,10 @@ fn names(project: &str) -> (String, String, String) {
 #[when("records with known keys are produced to a topic of the run and a consumer group commits partway")]
 async fn write_held(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.ready(SEED_KAFKA).await?;
-    // A redeploy recreates the containers every other scenario probes; its
-    // turn holds from its first write, so no failover kills a node under it.
-    let turn = crate::common::take_turn(w, &s, "the redeploy").await?;
+    // Its turn holds from its first write, so no failover kills a node
+    // under it; the writes go to a topic of its own and disturb no other
+    // scenario, so they overlap them. The recreate waits for them to end.
+    let turn = crate::common::lock_turn(w, &s, "the redeploy").await?;
     w.keep(turn);
     let bootstrap = w.ctx.target.address("localhost:9093");
     let (topic, group, key) = names(&s.project);
@@ -221,6 +222,8 @@ async fn redis_held(
 #[when("the stack is redeployed as a deploy does, with `docker compose up -d --force-recreate kafka redis`")]
 async fn redeploy_stack(w: &mut AcceptanceWorld) -> StepResult {
     let s = w.stack()?;
+    crate::common::others_finished(w, &s, "the redeploy recreates the containers they probe")
+        .await?;
     let r = w.judge(observed(
         "a redeploy of the running stack",
         s.redeploy().await,

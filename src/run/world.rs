@@ -75,26 +75,29 @@ impl RunContext {
         }
     }
 
+    /// This scenario's turn among those that recreate or stop containers,
+    /// whatever the others are doing, by `deadline`.
+    pub async fn lock_turn(&self, deadline: tokio::time::Instant) -> Option<Turn> {
+        let turn = self.turn.clone().lock_owned();
+        tokio::time::timeout_at(deadline, turn).await.ok().map(Turn)
+    }
+
     /// Waits until every scenario that neither recreates nor stops
-    /// containers has finished, then for this scenario's turn among those
-    /// that do, up to `limit` in all; None when the limit passed first.
-    pub async fn take_turn(&self, limit: std::time::Duration) -> Option<Turn> {
+    /// containers has finished; false when `deadline` passed first.
+    pub async fn others_finished(&self, deadline: tokio::time::Instant) -> bool {
         use std::sync::atomic::Ordering::SeqCst;
-        let deadline = tokio::time::Instant::now() + limit;
         loop {
             let others_finished =
                 (self.finished.load(SeqCst)).saturating_sub(self.finished_disruptive.load(SeqCst));
             let others = self.scenarios.load(SeqCst) - self.disruptive.load(SeqCst);
             if others_finished >= others {
-                break;
+                return true;
             }
             if tokio::time::Instant::now() >= deadline {
-                return None;
+                return false;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        let turn = self.turn.clone().lock_owned();
-        tokio::time::timeout_at(deadline, turn).await.ok().map(Turn)
     }
 
     pub fn measure(&self, line: String) {
