@@ -139,11 +139,17 @@ pub fn disabled_note(m: &ComposeModel) -> String {
     }
 }
 
+/// How long a disruptive scenario waits for the others: the stack's wait
+/// limit and ten minutes beyond it.
+fn turn_deadline(s: &Stack) -> tokio::time::Instant {
+    tokio::time::Instant::now() + s.wait_limit + std::time::Duration::from_secs(600)
+}
+
 /// This scenario's turn among those that recreate or stop containers, taken
 /// before the others have finished: what it does until
 /// [`others_finished`] disturbs none of them (writing records of its own).
 pub async fn lock_turn(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> Result<Turn, StepError> {
-    let deadline = tokio::time::Instant::now() + s.wait_limit + std::time::Duration::from_secs(600);
+    let deadline = turn_deadline(s);
     let turn = w.ctx.lock_turn(deadline).await;
     w.judge(verdicts::earlier(
         &format!(
@@ -155,7 +161,7 @@ pub async fn lock_turn(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> Result
 
 /// Every scenario that neither recreates nor stops containers has finished.
 pub async fn others_finished(w: &mut AcceptanceWorld, s: &Stack, what: &str) -> StepResult {
-    let deadline = tokio::time::Instant::now() + s.wait_limit + std::time::Duration::from_secs(600);
+    let deadline = turn_deadline(s);
     let done = w.ctx.others_finished(deadline).await.then_some(());
     w.judge(verdicts::earlier(
         &format!("every other scenario of the run finished before {what}"),
