@@ -3,17 +3,35 @@
 use cucumber::{then, when};
 use kraft_acceptance::model::wire::WireObservation;
 use kraft_acceptance::probes::wire;
-use kraft_acceptance::run::world::{AcceptanceWorld, StepResult};
+use std::collections::BTreeMap;
+
+use kraft_acceptance::model::compose::ComposeModel;
+use kraft_acceptance::model::kafka_props::parse_properties;
+use kraft_acceptance::run::world::{AcceptanceWorld, StepError, StepResult};
+use kraft_acceptance::stack::kafka_setup;
 use kraft_acceptance::target::SEED_KAFKA;
 use kraft_acceptance::verdicts::{self, kraft};
 
 #[then(expr = "service {string} passes Kafka's KRaft startup rules")]
-fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
-    for service in w.services_of(&service)? {
-        node_rules(w, &service)?;
-    }
+async fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
+    let services = w.services_of(&service)?;
     let m = w.model()?;
-    let nodes = w.kafka_nodes(&m)?;
+    let written = if w.ctx.read_only {
+        deployed_settings(w, &services).await?
+    } else {
+        kafka_setups(w, &m, &services).await?
+    };
+    let mut nodes = Vec::new();
+    for (service, props) in services.iter().zip(written) {
+        // A node Kafka refused: its settings as the image would write them,
+        // so the cluster's rules still see it.
+        let props = match props {
+            Some(p) => p,
+            None => w.image_settings_in(&m, service)?.properties,
+        };
+        let svc = w.defined(&m, service)?.clone();
+        nodes.push(kraft::cluster::read_node(service, &svc, &props));
+    }
     let v = kraft::cluster::cluster_violations(&nodes);
     let expected = format!("the cluster of {} Kafka node(s) holds KRaft's cluster rules (unique node ids, one voters list naming the controllers as they are reached, replication the brokers can hold)", nodes.len());
     w.judge(verdicts::none_of(&expected, "violations", v))?;
@@ -24,24 +42,95 @@ fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
     Ok(())
 }
 
-/// One node's own settings pass Kafka's startup rules.
-fn node_rules(w: &mut AcceptanceWorld, service: &str) -> StepResult {
-    let service = service.to_string();
-    let image = w.image_settings(&service)?;
-    for note in &image.notes {
-        w.saw(format!("{service}: {note}"));
+/// Kafka's own setup and format of every node, each in a container of its
+/// image with no network; the server.properties Kafka wrote for each (None
+/// where Kafka refused, after every node has been judged).
+async fn kafka_setups(
+    w: &mut AcceptanceWorld,
+    m: &ComposeModel,
+    services: &[String],
+) -> Result<Vec<Option<BTreeMap<String, String>>>, StepError> {
+    let engine = w.judge(verdicts::observed(
+        "the Docker Engine, which runs Kafka's own setup",
+        w.ctx.engine().await,
+    ))?;
+    let images = kafka_setup::images(&engine, m, services).await;
+    let images = w.judge(verdicts::observed(
+        "an image of each Kafka node's own version to run its setup",
+        images,
+    ))?;
+    for image in images.iter().filter_map(|i| i.note.clone()) {
+        w.saw(image);
     }
-    w.judge(kraft::kraft_rules(&service, &image))?;
-    for warning in kraft::kraft_warnings(&image.properties) {
+    let runs = kafka_setup::run_all(&engine, m, services, &images).await;
+    let mut out = Vec::new();
+    let mut refused = Vec::new();
+    for run in runs {
+        let run = w.judge(verdicts::observed("Kafka's setup run by the engine", run))?;
+        w.ctx.measure(format!(
+            "{}: Kafka's setup and format on {} in {:.1} s",
+            run.service, run.image, run.seconds
+        ));
+        match kraft::kraft_rules(&run) {
+            Ok(()) => {
+                let props = parse_properties(run.server_properties.as_deref().unwrap_or_default());
+                node_seen(w, &run.service, &props);
+                out.push(Some(props));
+            }
+            Err(f) => {
+                refused.push(f);
+                out.push(None);
+            }
+        }
+    }
+    if let Some(first) = refused.first().cloned() {
+        let mut f = first;
+        for other in &refused[1..] {
+            f.observed.push_str(&format!("; {}", other.observed));
+            f.evidence.extend(other.evidence.clone());
+        }
+        w.judge::<()>(Err(f))?;
+    }
+    Ok(out)
+}
+
+/// An attached deployment is only read: each node's running broker passed
+/// Kafka's own startup, and the server.properties it runs with (read
+/// through its process's root, nothing executed in it) are its settings.
+async fn deployed_settings(
+    w: &mut AcceptanceWorld,
+    services: &[String],
+) -> Result<Vec<Option<BTreeMap<String, String>>>, StepError> {
+    let mut out = Vec::new();
+    for service in services {
+        let (_, c, pid) = w.process_of(service).await?;
+        let path = format!("/proc/{pid}/root/opt/kafka/config/server.properties");
+        let text = w.judge(verdicts::observed(
+            format!(
+                "{service}'s running server.properties ({}, {})",
+                c.image, c.status
+            ),
+            std::fs::read_to_string(&path),
+        ))?;
+        w.saw(format!("{service}: the running broker ({}) passed Kafka's own startup; its server.properties read from the container", c.image));
+        let props = parse_properties(&text);
+        node_seen(w, service, &props);
+        out.push(Some(props));
+    }
+    Ok(out)
+}
+
+/// What a node's settings are, and what Kafka starts with that does not do
+/// what it means.
+fn node_seen(w: &mut AcceptanceWorld, service: &str, props: &BTreeMap<String, String>) {
+    for warning in kraft::kraft_warnings(props) {
         w.warn(format!("{service}: {warning}"));
     }
-    let props = &image.properties;
-    let roles = props.get("process.roles").cloned().unwrap_or_default();
     w.saw(format!(
-        "{service}: process.roles={roles}, node.id={}",
+        "{service}: process.roles={}, node.id={} (server.properties as Kafka wrote it)",
+        props.get("process.roles").cloned().unwrap_or_default(),
         props.get("node.id").cloned().unwrap_or_default()
     ));
-    Ok(())
 }
 
 #[when(expr = "a client asks the broker at {string} for ApiVersions and DescribeQuorum")]

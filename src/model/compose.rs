@@ -30,6 +30,9 @@ pub struct Service {
     /// Compose builds this service's image (its context, inline Dockerfile...).
     pub build: Option<serde_json::Value>,
     pub hostname: Option<String>,
+    /// `user:` (the image's own user when absent).
+    #[serde(default)]
+    pub user: Option<String>,
     pub container_name: Option<String>,
     #[serde(default)]
     pub command: Option<Vec<String>>,

@@ -49,7 +49,7 @@ pub enum EngineError {
     NoAnswer(u64),
 }
 
-fn api(op: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
+pub(crate) fn api(op: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
     let op = op.into();
     move |source| EngineError::Api { op, source }
 }
@@ -60,6 +60,16 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The API client, for the probes that create their own containers.
+    pub(crate) fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    /// Whether the engine has image `name` locally.
+    pub async fn has_image(&self, name: &str) -> bool {
+        self.docker.inspect_image(name).await.is_ok()
+    }
+
     /// Connects to the local engine and negotiates the API version (Debian's
     /// 20.10 engine speaks 1.41, older than this client's default).
     pub async fn connect() -> Result<Self, EngineError> {

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod engine;
 pub mod host;
 pub mod kafka;
+pub mod kafka_setup;
 pub mod neighbour;
 pub mod netns;
 pub mod proc_net;

@@ -167,6 +167,43 @@ async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
     }
 }
 
+/// Why Kafka's own setup of the Kafka nodes of `layerings` cannot run
+/// here: no engine answers, or a node's image is neither on the engine nor
+/// built here for its version.
+async fn kafka_setup_unavailable(
+    ctx: &RunContext,
+    layerings: std::collections::BTreeSet<String>,
+) -> Option<String> {
+    if layerings.is_empty() {
+        return None;
+    }
+    let engine = match ctx.engine().await {
+        Ok(e) => e,
+        Err(e) => {
+            return Some(format!(
+                "Kafka's own setup and format judge the settings and run on the Docker Engine, which does not answer: {e}"
+            ))
+        }
+    };
+    let t = &ctx.target;
+    for l in &layerings {
+        let Some(m) = ctx.models.get(l) else { continue };
+        let mut nodes = crate::model::cluster::kafka_services(
+            m,
+            &t.names.kafka,
+            &t.kafka_nodes,
+            t.bootstrap_service(),
+        );
+        nodes.retain(|n| m.services.contains_key(n));
+        if let Err(why) = crate::stack::kafka_setup::images(&engine, m, &nodes).await {
+            return Some(format!(
+                "no image to run Kafka's own setup of the \"{l}\" layering: {why}"
+            ));
+        }
+    }
+    None
+}
+
 /// An in-memory sink the JSON writer shares with the runner.
 #[derive(Clone, Default)]
 struct SharedBuf(Arc<Mutex<Vec<u8>>>);
@@ -204,7 +241,10 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     let mut phases = Phases::new(started);
     crate::stack::progress::set_verbose(opts.verbose);
     let (target, sources, selected, unselected) = select(opts)?;
-    let needs_stack = selected.iter().any(|s| s.has(RUNTIME_TAG));
+    // Attached, Kafka's setup is read from the running nodes.
+    let needs_stack = selected.iter().any(|s| {
+        s.has(RUNTIME_TAG) || (opts.attached().is_some() && s.has(selection::KAFKA_SETUP_TAG))
+    });
     let (models, stack) = models_and_stack(opts, &target, needs_stack).await?;
     let guard = stack.as_ref().map(|(_, s)| StackGuard(s.clone()));
     phases.mark("preflight");
@@ -229,6 +269,15 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
     }
     if selected.iter().any(|s| s.has(selection::REGISTRY_TAG)) {
         policy.registry_unreachable = registry_unreachable(&ctx).await;
+    }
+    ctx.read_only |= opts.attached().is_some();
+    if !ctx.read_only {
+        let layerings = selected
+            .iter()
+            .filter(|s| s.has(selection::KAFKA_SETUP_TAG))
+            .flat_map(|s| s.layerings.clone())
+            .collect();
+        policy.kafka_setup_unavailable = kafka_setup_unavailable(&ctx, layerings).await;
     }
     let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);

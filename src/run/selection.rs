@@ -26,6 +26,8 @@ const HOST_TAG: &str = "host";
 const NEIGHBOUR_TAG: &str = "neighbour";
 /// Scenarios that ask the images' registries (through the engine).
 pub(crate) const REGISTRY_TAG: &str = "registry";
+/// Runs Kafka's own setup and format of every Kafka node on the engine.
+pub(crate) const KAFKA_SETUP_TAG: &str = "kafka-setup";
 /// Scenarios that check the bootstrap's topics against its manifest.
 const MANIFEST_TAG: &str = "manifest";
 /// Scenarios about a bootstrap that is a compose service.
@@ -73,6 +75,8 @@ impl Selected {
 pub struct Policy {
     /// Why the registries cannot be asked, as measured (None: they can).
     pub registry_unreachable: Option<String>,
+    /// Why Kafka's own setup cannot run on this engine (None: it can).
+    pub kafka_setup_unavailable: Option<String>,
     pub host_checks: bool,
     /// This process may make network namespaces (root).
     pub root: bool,
@@ -289,6 +293,13 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
         .registry_unreachable
         .as_ref()
         .filter(|_| s.has(REGISTRY_TAG))
+    {
+        return Some((why.clone(), Status::NotRun));
+    }
+    if let Some(why) = p
+        .kafka_setup_unavailable
+        .as_ref()
+        .filter(|_| s.has(KAFKA_SETUP_TAG))
     {
         return Some((why.clone(), Status::NotRun));
     }

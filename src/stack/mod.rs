@@ -9,6 +9,7 @@
 //! - [`readiness`]: bounded waits, shared by every scenario.
 
 pub mod failover;
+pub mod kafka_setup;
 pub mod lifecycle;
 pub mod lock;
 pub mod owner;

@@ -275,20 +275,75 @@ pub fn stack_lock() -> std::sync::MutexGuard<'static, ()> {
     STACK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// (containers, networks, volumes) the engine holds, all of them.
+/// (containers, networks, volumes) the engine holds, all of them but the
+/// short-lived ones of Kafka's setup, which other tests running at the same
+/// time make and remove (`io.kraft-acceptance.kafka-setup`).
 pub fn engine_counts() -> (usize, usize, usize) {
     let count = |args: &[&str]| {
         let o = Command::new("docker").args(args).output().expect("docker");
         String::from_utf8_lossy(&o.stdout)
             .lines()
-            .filter(|l| !l.trim().is_empty())
+            .filter(|l| !l.trim().is_empty() && !l.contains("io.kraft-acceptance.kafka-setup="))
             .count()
     };
     (
-        count(&["ps", "-aq"]),
+        count(&["ps", "-a", "--format", "{{.ID}} {{.Labels}}"]),
         count(&["network", "ls", "-q"]),
-        count(&["volume", "ls", "-q"]),
+        count(&["volume", "ls", "--format", "{{.Name}} {{.Labels}}"]),
     )
+}
+
+/// What Kafka's own setup and format, as the harness runs them, say of each
+/// of `services` of `model`, in order (`None`: they pass).
+pub fn kafka_setup_refusals(
+    model: &kraft_acceptance::model::compose::ComposeModel,
+    services: &[String],
+) -> Vec<Option<String>> {
+    use kraft_acceptance::stack::kafka_setup;
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    rt.block_on(async {
+        let engine = kraft_acceptance::probes::engine::Engine::connect()
+            .await
+            .expect("the engine");
+        let images = kafka_setup::images(&engine, model, services)
+            .await
+            .expect("an image for the setup");
+        kafka_setup::run_all(&engine, model, services, &images)
+            .await
+            .into_iter()
+            .map(|r| r.expect("the setup ran").refusal())
+            .collect()
+    })
+}
+
+/// `check` on every item, `n` at a time; the errors.
+pub fn each_at_most<T: Send + 'static>(
+    n: usize,
+    items: Vec<T>,
+    check: impl Fn(T) -> Result<(), String> + Send + Sync + 'static,
+) -> Vec<String> {
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(items));
+    let check = std::sync::Arc::new(check);
+    let workers: Vec<_> = (0..n)
+        .map(|_| {
+            let (queue, check) = (queue.clone(), check.clone());
+            std::thread::spawn(move || {
+                let mut errors = Vec::new();
+                loop {
+                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                    let Some(item) = next else { break };
+                    if let Err(e) = check(item) {
+                        errors.push(e);
+                    }
+                }
+                errors
+            })
+        })
+        .collect();
+    workers
+        .into_iter()
+        .flat_map(|w| w.join().expect("a worker"))
+        .collect()
 }
 
 /// Entries of the temp directory that kraft-acceptance would have made.

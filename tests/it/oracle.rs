@@ -1,10 +1,11 @@
 //! Kafka judges Kafka: the broker itself (Apache Kafka 3.8.0, the image
 //! scripts/setup.sh builds from the release's jars) is started on the Kafka
 //! service of every fixture whose defect is a KRaft startup rule, and of
-//! every passing reference. Where the harness says the settings fail Kafka's
-//! startup, the container must exit non-zero with the setting named in its
-//! log; where the harness passes them, the broker must start and answer
-//! ApiVersions. Each case is its own container on the engine's default
+//! every passing reference. The harness judges with Kafka's own setup and
+//! format (no broker started); where they refuse the settings, the broker
+//! must exit non-zero with the same words in its log; where they pass, the
+//! broker must start and answer ApiVersions: what only the broker's start
+//! checks shows up here. Each case is its own container on the engine's default
 //! bridge, nothing published, removed at the end.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use kraft_acceptance::model::kafka_props::parse_listeners;
 use kraft_acceptance::target::Target;
-use kraft_acceptance::verdicts::kraft::{image_settings, kraft_rules};
+use kraft_acceptance::verdicts::kraft::image_settings;
 
 use crate::common;
 
@@ -56,16 +57,10 @@ fn case(dir: &Path) -> Case {
         .as_ref()
         .map(|p| std::fs::read_to_string(p).expect("mounted server.properties"));
     let image = image_settings(&svc.environment, text.as_deref());
-    let refusals = match kraft_rules(&service, &image) {
-        Ok(()) => Vec::new(),
-        Err(f) => {
-            if f.evidence.is_empty() {
-                vec![f.observed]
-            } else {
-                f.evidence
-            }
-        }
-    };
+    let refusals: Vec<String> = common::kafka_setup_refusals(&model, &[service.clone()])
+        .into_iter()
+        .flatten()
+        .collect();
     let controllers: Vec<String> = image
         .properties
         .get("controller.listener.names")

@@ -1,13 +1,10 @@
 //! A node's settings read once, as KafkaConfig reads them: roles, ids,
-//! listeners, the protocol map and the voters. What cannot be read is a
-//! violation in Kafka's words, pushed as it is met.
+//! listeners and the voters, for the rules across a cluster's nodes (Kafka
+//! itself judges each node's own settings). What cannot be read is noted.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::kafka_props::{parse_listeners, Listener};
-
-/// Security protocols Kafka maps by default (listener.security.protocol.map).
-const DEFAULT_PROTOCOL_NAMES: &[&str] = &["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
 pub(crate) struct Node<'a> {
     pub props: &'a BTreeMap<String, String>,
@@ -16,14 +13,10 @@ pub(crate) struct Node<'a> {
     pub controller: bool,
     /// node.id, else broker.id, else -1.
     pub node_id: i64,
-    pub listeners_raw: &'a str,
     pub listeners: Vec<Listener>,
-    pub advertised_set: bool,
     /// advertised.listeners, else the listeners.
     pub advertised: Vec<Listener>,
     pub controller_names: Vec<String>,
-    /// Listener names the protocol map covers.
-    pub mapped: BTreeSet<String>,
     /// The voters that parse: id and host.
     pub voters: Vec<(i64, String)>,
 }
@@ -32,21 +25,6 @@ impl<'a> Node<'a> {
     /// A set, non-empty value.
     pub fn get(&self, k: &str) -> Option<&'a str> {
         get(self.props, k)
-    }
-
-    pub(crate) fn listener_names(&self) -> BTreeSet<&str> {
-        self.listeners.iter().map(|l| l.name.as_str()).collect()
-    }
-
-    pub(crate) fn controller_listeners(&self) -> Vec<&Listener> {
-        self.listeners
-            .iter()
-            .filter(|l| self.controller_names.contains(&l.name))
-            .collect()
-    }
-
-    pub(crate) fn advertised_names(&self) -> BTreeSet<&str> {
-        self.advertised.iter().map(|l| l.name.as_str()).collect()
     }
 
     /// `controller.quorum.voters=Set(1, 2)`, as Kafka prints the voters.
@@ -99,19 +77,15 @@ impl<'a> Node<'a> {
             Some(Ok(l)) => l,
         };
         let kraft = !roles.is_empty();
-        let mapped = mapped(props, kraft, &controller_names, &listeners, v);
         Node {
             props,
             kraft,
             broker: roles.contains("broker"),
             controller: roles.contains("controller"),
             node_id: node_id(props),
-            listeners_raw,
             listeners,
-            advertised_set: get(props, "advertised.listeners").is_some(),
             advertised,
             controller_names,
-            mapped,
             voters: voters(props),
         }
     }
@@ -122,7 +96,7 @@ pub fn get<'a>(props: &'a BTreeMap<String, String>, k: &str) -> Option<&'a str> 
 }
 
 /// A number property, else its default (a value that is not a number is
-/// ConfigDef's refusal, reported by [`super::configdef`]).
+/// Kafka's refusal).
 pub fn number(props: &BTreeMap<String, String>, key: &str, default: i64) -> i64 {
     get(props, key)
         .and_then(|raw| raw.parse().ok())
@@ -134,7 +108,7 @@ pub fn number(props: &BTreeMap<String, String>, key: &str, default: i64) -> i64 
 fn roles(props: &BTreeMap<String, String>) -> BTreeSet<String> {
     get(props, "process.roles")
         .map(|r| {
-            super::configdef::list(r)
+            list(r)
                 .into_iter()
                 .filter(|s| *s == "broker" || *s == "controller")
                 .map(str::to_string)
@@ -144,7 +118,7 @@ fn roles(props: &BTreeMap<String, String>) -> BTreeSet<String> {
 }
 
 /// node.id, else broker.id, else -1 (KafkaConfig keeps the two in step;
-/// their mismatch is [`super::rules::mode`]'s).
+/// their mismatch is Kafka's).
 fn node_id(props: &BTreeMap<String, String>) -> i64 {
     get(props, "node.id")
         .or_else(|| get(props, "broker.id"))
@@ -152,70 +126,51 @@ fn node_id(props: &BTreeMap<String, String>) -> i64 {
         .unwrap_or(-1)
 }
 
-/// listener.security.protocol.map as effectiveListenerSecurityProtocolMap
-/// reads it (KafkaConfig.scala:1183-1205): `Csv.parseCsvMap`, listener names
-/// upper-cased, protocols by `SecurityProtocol.forName`; without an explicit
-/// map in KRaft mode, Kafka's defaults plus each controller listener name as
-/// written, unless something is SSL or SASL.
-fn mapped(
-    props: &BTreeMap<String, String>,
-    kraft: bool,
-    controller_names: &[String],
-    listeners: &[Listener],
-    v: &mut Vec<String>,
-) -> BTreeSet<String> {
-    const KEY: &str = "listener.security.protocol.map";
-    let explicit = props.get(KEY).map(|s| s.trim());
-    let mut mapped = BTreeSet::new();
-    match explicit {
-        None => mapped.extend(DEFAULT_PROTOCOL_NAMES.iter().map(|s| s.to_string())),
-        Some("") => {}
-        Some(m) => {
-            for entry in m.split(',').map(str::trim) {
-                let Some((name, protocol)) = entry.rsplit_once(':') else {
-                    v.push(format!(
-                        "Error parsing configuration property '{KEY}': begin 0, end -1, length {}",
-                        entry.encode_utf16().count()
-                    ));
-                    continue;
-                };
-                if !DEFAULT_PROTOCOL_NAMES.contains(&protocol.trim().to_uppercase().as_str()) {
-                    v.push(format!(
-                        "Invalid security protocol `{}` defined in {KEY}",
-                        protocol.trim()
-                    ));
-                }
-                mapped.insert(name.trim().to_uppercase());
-            }
-        }
-    }
-    let secure = |n: &str| ["SSL", "SASL_SSL", "SASL_PLAINTEXT"].contains(&n);
-    if kraft
-        && explicit.is_none()
-        && !controller_names.iter().any(|n| secure(n))
-        && !listeners.iter().any(|l| secure(&l.name))
-    {
-        mapped.extend(
-            controller_names
-                .iter()
-                .filter(|n| *n != "PLAINTEXT")
-                .cloned(),
-        );
-    }
-    mapped
-}
-
 /// The voters that parse (`id@host:port`), with their hosts; a voter that
 /// does not parse is ConfigDef's refusal (ControllerQuorumVotersValidator).
 fn voters(props: &BTreeMap<String, String>) -> Vec<(i64, String)> {
     let raw = get(props, "controller.quorum.voters").unwrap_or("");
-    super::configdef::list(raw)
+    list(raw)
         .into_iter()
         .filter_map(|voter| {
             let (id, address) = voter.split_once('@').filter(|(_, a)| !a.contains('@'))?;
-            let (host, port) = super::configdef::host_port(address)?;
+            let (host, port) = host_port(address)?;
             port?;
             Some((id.parse::<i32>().ok()?.into(), host.to_string()))
         })
         .collect()
+}
+
+/// `COMMA_WITH_WHITESPACE.split(trimmed, -1)`; an empty value is an empty list.
+pub(crate) fn list(trimmed: &str) -> Vec<&str> {
+    if trimmed.is_empty() {
+        return Vec::new();
+    }
+    trimmed.split(',').map(str::trim).collect()
+}
+
+/// `host:port` as Utils.getHost/getPort read it (Utils.java:97, 535-557).
+pub(crate) fn host_port(address: &str) -> Option<(&str, Option<u16>)> {
+    let rest = match address.find("://") {
+        Some(i)
+            if address[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-%._".contains(c)) =>
+        {
+            &address[i + 3..]
+        }
+        _ => address,
+    };
+    let (host, port) = rest.rsplit_once(':')?;
+    let host = host.strip_prefix('[').unwrap_or(host);
+    let host = host.strip_suffix(']').unwrap_or(host);
+    if !port.chars().all(|c| c.is_ascii_digit())
+        || port.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c))
+    {
+        return None;
+    }
+    Some((host, port.parse().ok()))
 }
