@@ -38,7 +38,7 @@ image_current() {
 }
 # ensure_image TAG HASH BUILD: runs BUILD only when the inputs changed.
 ensure_image() {
-  if image_current "$1" "$2"; then say "image $1 up to date ($2)"; else "$3"; fi
+  if image_current "$1" "$2"; then say "image $1 up to date ($2)"; else "${@:3}"; fi
 }
 docker_build() { # TAG DIR; the image the tag named before goes when nothing else names it
   local before

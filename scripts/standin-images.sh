@@ -2,24 +2,27 @@
 # Builds the images a run uses where the target's own cannot be pulled (no
 # registry), for fixtures/standin/docker-compose.standin.yml:
 #
-#   kraft-acceptance/standin-kafka:3.8.0   apache/kafka:3.8.0 as its own
-#       Dockerfile (docker/jvm/Dockerfile at the tag) makes it: the release's
-#       bin/ and config/ and the image's entrypoint scripts, Kafka's own files
-#       (fixtures/standin/kafka/release, recorded in release-3.8.0.tsv), the
-#       release's jars from Maven Central (fixtures/standin/kafka/pom.xml), on
+#   kraft-acceptance/standin-kafka:VERSION   apache/kafka:VERSION as its own
+#       Dockerfile (docker/jvm/Dockerfile at the tag) makes it, for each
+#       VERSION in fixtures/standin/kafka/ (3.7.0, 3.7.1, 3.8.0): the
+#       release's bin/ and config/ and the image's entrypoint scripts, Kafka's
+#       own files (fixtures/standin/kafka/VERSION/release, recorded in its
+#       release.tsv), the release's jars from Maven Central (its pom.xml), on
 #       Java 21 (Debian 13's openjdk-21-jre-headless, a full JRE), bash and
-#       procps; user appuser (uid 1000), the same paths, volumes and CMD.
+#       procps (3.7.0's image has none: busybox's ps); user appuser (uid
+#       1000), the same paths, volumes and CMD.
 #   kraft-acceptance/standin-redis:debian-7.0   Debian's redis-server.
 #
 # Each image is rebuilt only when the hash of its inputs changes; the jars are
-# cached outside the repo, keyed by the POM's hash. Usage: standin-images.sh CACHE
+# cached outside the repo, keyed by the POM's hash.
+# Usage: standin-images.sh CACHE [KAFKA_VERSION...] (default: every version)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=$1
+shift
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-kafka_tag=kraft-acceptance/standin-kafka:3.8.0
 redis_tag=kraft-acceptance/standin-redis:debian-7.0
 src="$here/fixtures/standin"
 
@@ -65,20 +68,24 @@ base_rootfs() { # ROOT: busybox as /bin/sh and its applets, /tmp, root in /etc/p
 }
 
 # --- Kafka ----------------------------------------------------------------------
-# The jars: the POM's runtime closure, in a directory keyed by the POM's hash.
-pom_hash=$(sha256sum "$src/kafka/pom.xml" | cut -c1-16)
-libs="$cache/kafka-3.8.0-libs-$pom_hash"
-if [ ! -e "$libs/.complete" ]; then
-  say "resolving Apache Kafka 3.8.0's jars from Maven Central (fixtures/standin/kafka/pom.xml; cached in $libs)"
-  rm -rf "$libs.tmp" && mkdir -p "$libs.tmp"
-  (cd "$src/kafka" && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime \
-      -DoutputDirectory="$libs.tmp" -Dmaven.repo.local="$cache/m2" \
-      -Dmaven.build.directory="$libs.tmp.build") >"$cache/kafka-libs.log" 2>&1 \
-    || { tail -n 30 "$cache/kafka-libs.log" >&2; die "mvn could not resolve the Kafka 3.8.0 jars (log: $cache/kafka-libs.log)"; }
-  rm -rf "$libs.tmp.build" "$src/kafka/target"
-  touch "$libs.tmp/.complete"
-  rm -rf "$libs" && mv "$libs.tmp" "$libs"
-fi
+# The jars of VERSION: its POM's runtime closure, in a directory keyed by the POM's hash.
+kafka_libs() { # VERSION: prints the jars' directory
+  local version=$1 pom_hash libs
+  pom_hash=$(sha256sum "$src/kafka/$version/pom.xml" | cut -c1-16)
+  libs="$cache/kafka-$version-libs-$pom_hash"
+  if [ ! -e "$libs/.complete" ]; then
+    say "resolving Apache Kafka $version's jars from Maven Central (fixtures/standin/kafka/$version/pom.xml; cached in $libs)" >&2
+    rm -rf "$libs.tmp" && mkdir -p "$libs.tmp"
+    (cd "$src/kafka/$version" && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$libs.tmp" -Dmaven.repo.local="$cache/m2" \
+        -Dmaven.build.directory="$libs.tmp.build") >"$cache/kafka-$version-libs.log" 2>&1 \
+      || { tail -n 30 "$cache/kafka-$version-libs.log" >&2; die "mvn could not resolve the Kafka $version jars (log: $cache/kafka-$version-libs.log)"; }
+    rm -rf "$libs.tmp.build" "$src/kafka/$version/target"
+    touch "$libs.tmp/.complete"
+    rm -rf "$libs" && mv "$libs.tmp" "$libs"
+  fi
+  printf '%s\n' "$libs"
+}
 # The Java runtime: Java 21, as the apache/kafka image (eclipse-temurin:21-jre)
 # has; Debian 12 ships only 17. Debian 13's openjdk-21-jre-headless is a full
 # JRE (every module, jdk.naming.rmi too, so JMX over JNDI works), fetched with
@@ -119,17 +126,18 @@ java_runtime_dir() { # prints the cached runtime's directory, fetching it when n
   printf '%s\n' "$dir"
 }
 java_dir=$(java_runtime_dir)
-release="$src/kafka/release"
 procps_bins=$(dpkg -L procps | grep -E '^/(usr/)?s?bin/.' | sort)
-kafka_hash=$( {
-  cat "$java_dir/.debs"; bash --version | head -n 1; dpkg -s busybox-static procps | grep '^Version'; echo "$procps_bins"
-  (cd "$src/kafka" && find pom.xml release release-3.8.0.tsv Dockerfile -type f -printf '%m %p\n' | sort \
-     && find pom.xml release release-3.8.0.tsv Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
-  sha256sum < "$0"
-} | sha256sum | cut -c1-16)
+kafka_hash() { # VERSION
+  {
+    echo "$1"; cat "$java_dir/.debs"; bash --version | head -n 1; dpkg -s busybox-static procps | grep '^Version'; echo "$procps_bins"
+    (cd "$src/kafka" && find "$1" Dockerfile -type f -printf '%m %p\n' | sort \
+       && find "$1" Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
+    sha256sum < "$0"
+  } | sha256sum | cut -c1-16
+}
 
-kafka_rootfs() { # ROOT: Debian 13's C runtime, Java 21 at /opt/java/openjdk, bash, procps
-  local root=$1 jre=usr/lib/jvm/java-21-openjdk-$arch link target
+kafka_rootfs() { # ROOT VERSION: Debian 13's C runtime, Java 21 at /opt/java/openjdk, bash, procps
+  local root=$1 version=$2 jre=usr/lib/jvm/java-21-openjdk-$arch link target
   base_rootfs "$root"
   mkdir -p "$root/usr/lib64" "$root/usr/lib" "$root/opt/java" && ln -s usr/lib64 "$root/lib64" && ln -s usr/lib "$root/lib"
   (cd "$java_dir" && tar -c --exclude=./usr/share --exclude=./usr/lib/jvm --exclude=./usr/lib/debug --exclude=./etc ./usr) | tar -x -C "$root"
@@ -150,15 +158,18 @@ kafka_rootfs() { # ROOT: Debian 13's C runtime, Java 21 at /opt/java/openjdk, ba
   done
   copy_bins "$root" "$(readlink -f "$(command -v bash)")"
   ln -sf ../usr/bin/bash "$root/bin/bash"
-  # procps as the image's (ps, top, pgrep, pkill, free, ...), before busybox's.
+  # procps as the image's (ps, top, pgrep, pkill, free, ...), before
+  # busybox's; 3.7.0's Dockerfile adds none.
+  [ "$version" = 3.7.0 ] && return
   for bin in $procps_bins; do rm -f "$root/bin/$(basename "$bin")"; done
   # shellcheck disable=SC2086
   copy_bins "$root" $procps_bins
 }
 
-kafka_image() {
-  local work="$cache/images/kafka" root="$cache/images/kafka/rootfs" owned
-  kafka_rootfs "$root"
+kafka_image() { # VERSION
+  local version=$1 work="$cache/images/kafka-$1" root="$cache/images/kafka-$1/rootfs" owned libs release="$src/kafka/$1/release"
+  libs=$(kafka_libs "$version")
+  kafka_rootfs "$root" "$version"
   # Owned by appuser (uid 1000) in the image, as the Dockerfile's chown -R:
   # /opt/kafka, /mnt/shared/config, /usr/logs, its home; by appuser:root,
   # group-writable: /var/lib/kafka, /etc/kafka. Each is a tree of its own,
@@ -175,10 +186,17 @@ kafka_image() {
   mkdir -p "$root/var/lib" "$root/mnt/shared" "$root/usr" "$root/home"
   echo 'appuser:x:1000:1000::/home/appuser:/bin/bash' >> "$root/etc/passwd"
   echo 'appuser:x:1000:' >> "$root/etc/group"
-  sed "s/@INPUTS@/$kafka_hash/" "$src/kafka/Dockerfile" > "$work/Dockerfile"
-  docker_build "$kafka_tag" "$work"
+  sed -e "s/@INPUTS@/$(kafka_hash "$version")/" -e "s/@VERSION@/$version/g" "$src/kafka/Dockerfile" > "$work/Dockerfile"
+  docker_build "kraft-acceptance/standin-kafka:$version" "$work"
 }
-ensure_image "$kafka_tag" "$kafka_hash" kafka_image
+versions=("$@")
+if [ ${#versions[@]} -eq 0 ]; then
+  for d in "$src"/kafka/[0-9]*/; do versions+=("$(basename "$d")"); done
+fi
+for version in "${versions[@]}"; do
+  [ -e "$src/kafka/$version/pom.xml" ] || die "Kafka $version is not built here (fixtures/standin/kafka/ has $(cd "$src/kafka" && ls -d [0-9]* | paste -sd' '))"
+  ensure_image "kraft-acceptance/standin-kafka:$version" "$(kafka_hash "$version")" kafka_image "$version"
+done
 
 # --- Redis ----------------------------------------------------------------------
 redis_hash=$( {

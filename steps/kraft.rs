@@ -73,6 +73,9 @@ async fn kafka_setups(
         ));
         match kraft::kraft_rules(&run) {
             Ok(()) => {
+                for defect in run.image_defects() {
+                    w.warn(format!("{}: {defect}", run.service));
+                }
                 let props = parse_properties(run.server_properties.as_deref().unwrap_or_default());
                 node_seen(w, &run.service, &props);
                 out.push(Some(props));

@@ -38,11 +38,16 @@ const SETUP_LIMIT: Duration = Duration::from_secs(120);
 /// What separates the script's output from the server.properties it prints.
 const PROPERTIES_MARK: &str = "--- kraft-acceptance: server.properties as Kafka wrote it ---";
 
+/// What precedes each formatted directory's meta.properties in the output.
+const META_MARK: &str = "--- kraft-acceptance: meta.properties of ";
+
 /// The container's command: the image's own entry script, its final `exec`
 /// (the broker's start) taken by a function.
 fn script() -> String {
     format!(
-        "exec() {{ echo; echo '{PROPERTIES_MARK}'; cat /opt/kafka/config/server.properties; exit 0; }}\n\
+        "exec() {{ echo; echo '{PROPERTIES_MARK}'; cat /opt/kafka/config/server.properties; \
+         for d in $(sed -n -e 's/^log\\.dirs=//p' -e 's/^metadata\\.log\\.dir=//p' /opt/kafka/config/server.properties | tr ',' ' '); do \
+         if [ -f \"$d/meta.properties\" ]; then echo \"{META_MARK}$d\"; cat \"$d/meta.properties\"; fi; done; exit 0; }}\n\
          if [ ! -x /etc/kafka/docker/run ]; then echo 'this image has no /etc/kafka/docker/run: it is not built as apache/kafka is'; exit 127; fi\n\
          . /etc/kafka/docker/run\n"
     )
@@ -60,6 +65,8 @@ pub struct SetupRun {
     pub output: String,
     /// server.properties as Kafka's wrapper wrote it (on success).
     pub server_properties: Option<String>,
+    /// Each formatted directory and its meta.properties, as StorageTool wrote it.
+    pub meta_properties: Vec<(String, String)>,
     pub seconds: f64,
 }
 
@@ -78,6 +85,31 @@ impl SetupRun {
                 .unwrap_or("(no output)")
                 .to_string()
         }))
+    }
+}
+
+impl SetupRun {
+    /// What the image's own wrapper did that its release later fixed, seen
+    /// in what it wrote: Kafka 3.7.0's KafkaDockerWrapper formats with
+    /// `--cluster-id=Some(<id>)` (KAFKA-16473) and writes KAFKA_HEAP_OPTS
+    /// into server.properties as `heap.opts` (it excluded `KAFKA_HEAP_OPT`);
+    /// both fixed in 3.7.1.
+    pub fn image_defects(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (dir, text) in &self.meta_properties {
+            if let Some(id) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("cluster.id="))
+                .filter(|id| id.starts_with("Some("))
+            {
+                out.push(format!("WARNING: {dir}/meta.properties stores cluster.id={id}: the image's KafkaDockerWrapper formatted the storage with --cluster-id=Some(...) (KAFKA-16473, apache/kafka 3.7.0; fixed in 3.7.1): every node formatted by it carries that id, and a node formatted otherwise will not join; move to 3.7.1 or later"));
+            }
+        }
+        let server = self.server_properties.as_deref().unwrap_or_default();
+        if let Some(v) = server.lines().find_map(|l| l.strip_prefix("heap.opts=")) {
+            out.push(format!("WARNING: server.properties has heap.opts={v}: the image's KafkaDockerWrapper wrote KAFKA_HEAP_OPTS as a Kafka property (it excluded KAFKA_HEAP_OPT, apache/kafka 3.7.0; fixed in 3.7.1 by apache/kafka#15345): Kafka ignores it, and with no other KAFKA_* setting it replaces the image's default KRaft config"));
+        }
+        out
     }
 }
 
@@ -300,12 +332,25 @@ pub async fn run(
         Some((o, p)) if exit == 0 => (o.trim_end().to_string(), Some(p.trim_start().to_string())),
         _ => (text.trim_end().to_string(), None),
     };
+    let (server_properties, meta_properties) = match server_properties {
+        Some(p) => {
+            let mut parts = p.split(META_MARK);
+            let server = parts.next().unwrap_or_default().to_string();
+            let metas = parts
+                .filter_map(|m| m.split_once('\n'))
+                .map(|(dir, text)| (dir.trim().to_string(), text.to_string()))
+                .collect();
+            (Some(server), metas)
+        }
+        None => (None, Vec::new()),
+    };
     Ok(SetupRun {
         service: service.to_string(),
         image: image.to_string(),
         exit,
         output,
         server_properties,
+        meta_properties,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -380,8 +425,14 @@ pub fn apache_kafka_version(image: &str) -> Option<String> {
     matches!(repo, "apache/kafka" | "apache/kafka-native").then(|| tag.to_string())
 }
 
-/// The image Kafka 3.8.0 is built here as (scripts/standin-images.sh).
-pub const BUILT_HERE_3_8_0: &str = "kraft-acceptance/standin-kafka:3.8.0";
+/// The Kafka versions built here (scripts/standin-images.sh, one directory
+/// of fixtures/standin/kafka each), as `kraft-acceptance/standin-kafka:VERSION`.
+pub const BUILT_HERE: &[&str] = &["3.7.0", "3.7.1", "3.8.0"];
+
+/// The image Kafka `version` is built here as.
+pub fn built_here(version: &str) -> String {
+    format!("kraft-acceptance/standin-kafka:{version}")
+}
 
 /// The image that judges a node whose compose service names `declared`:
 /// the node's own when the engine has it, else Kafka of the same version
@@ -393,14 +444,22 @@ pub async fn judge_image(engine: &Engine, declared: &str) -> Result<JudgeImage, 
             note: None,
         });
     }
-    let version = apache_kafka_version(declared);
-    match version.as_deref() {
-        Some("3.8.0") if engine.has_image(BUILT_HERE_3_8_0).await => Ok(JudgeImage {
-            image: BUILT_HERE_3_8_0.into(),
-            note: Some(format!("{declared} is not on this engine: Kafka 3.8.0 built here from its release's jars ({BUILT_HERE_3_8_0}) ran its setup")),
-        }),
-        Some("3.8.0") => Err(format!("{declared} is not on this engine and neither is {BUILT_HERE_3_8_0} (scripts/setup.sh builds it)")),
-        Some(v) => Err(format!("{declared} is not on this engine, and Kafka {v} is not built here (only 3.8.0 is): Kafka's own setup of that version cannot run")),
+    match apache_kafka_version(declared) {
+        Some(v) if BUILT_HERE.contains(&v.as_str()) => {
+            let here = built_here(&v);
+            if engine.has_image(&here).await {
+                Ok(JudgeImage {
+                    note: Some(format!("{declared} is not on this engine: Kafka {v} built here from its release's jars ({here}) ran its setup")),
+                    image: here,
+                })
+            } else {
+                Err(format!("{declared} is not on this engine and neither is {here} (scripts/setup.sh builds it)"))
+            }
+        }
+        Some(v) => Err(format!(
+            "{declared} is not on this engine, and Kafka {v} is not built here (built here: {}): Kafka's own setup of that version cannot run, and another version's is no judge of it",
+            BUILT_HERE.join(", ")
+        )),
         None => Err(format!("{declared} is not on this engine and is not an apache/kafka image this machine builds: its setup cannot run")),
     }
 }
@@ -440,6 +499,7 @@ mod tests {
             exit: 1,
             output: "===> Configuring ...\nKAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.\n".into(),
             server_properties: None,
+            meta_properties: Vec::new(),
             seconds: 0.0,
         };
         assert_eq!(
@@ -447,6 +507,52 @@ mod tests {
             Some("KAFKA_ADVERTISED_LISTENERS is not supported on a KRaft controller.")
         );
         assert_eq!(SetupRun { exit: 0, ..r }.refusal(), None);
+    }
+
+    #[test]
+    fn kafka_3_7_0s_wrapper_defects_are_named_from_what_it_wrote() {
+        let run = SetupRun {
+            service: "kafka".into(),
+            image: "apache/kafka:3.7.0".into(),
+            exit: 0,
+            output: String::new(),
+            server_properties: Some("node.id=1\nheap.opts=-Xmx512m\n".into()),
+            meta_properties: vec![(
+                "/var/lib/kafka/data".into(),
+                "cluster.id=Some(5L6g3nShT-eMCtK--X86sw)\nnode.id=1\n".into(),
+            )],
+            seconds: 0.0,
+        };
+        let d = run.image_defects();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d[0].contains("cluster.id=Some(5L6g3nShT-eMCtK--X86sw)")
+                && d[0].contains("KAFKA-16473"),
+            "{d:?}"
+        );
+        assert!(
+            d[1].contains("heap.opts=-Xmx512m") && d[1].contains("3.7.1"),
+            "{d:?}"
+        );
+        let fixed = SetupRun {
+            server_properties: Some("node.id=1\n".into()),
+            meta_properties: vec![("/d".into(), "cluster.id=5L6g3nShT-eMCtK--X86sw\n".into())],
+            ..run
+        };
+        assert!(fixed.image_defects().is_empty());
+    }
+
+    #[test]
+    fn the_versions_built_here_are_the_directories_of_fixtures_standin_kafka() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/standin/kafka");
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("pom.xml").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        found.sort();
+        assert_eq!(found, BUILT_HERE);
     }
 
     #[test]

@@ -166,12 +166,38 @@ pub(crate) fn renamed(content: &str, services: &Services) -> String {
 /// The stand-in override with every other Kafka node of a cluster on the
 /// Kafka image built here too (the file names Kafka's service alone).
 pub(crate) fn with_nodes(content: &str, services: &Services) -> String {
-    let image = "    image: kraft-acceptance/standin-kafka:3.8.0\n";
+    let image = format!("    image: {STANDIN_KAFKA}:{DEFAULT_VERSION}\n");
     let nodes: String = services.nodes[1..]
         .iter()
         .map(|n| format!("  {n}:\n{image}"))
         .collect();
     content.replacen("\nservices:\n", &format!("\nservices:\n{nodes}"), 1)
+}
+
+/// The Kafka image built here, by version (`kraft-acceptance/standin-kafka:VERSION`).
+const STANDIN_KAFKA: &str = "kraft-acceptance/standin-kafka";
+/// The version the override files name: the seed's.
+const DEFAULT_VERSION: &str = "3.8.0";
+
+/// The stand-in override with Kafka of `version` built here in place of
+/// the seed's 3.8.0: a target runs its own version, never another.
+pub(crate) fn versioned(content: &str, version: &str) -> String {
+    content.replace(
+        &format!("{STANDIN_KAFKA}:{DEFAULT_VERSION}"),
+        &format!("{STANDIN_KAFKA}:{version}"),
+    )
+}
+
+/// The Kafka version the target's Kafka service runs (its `apache/kafka`
+/// or `apache/kafka-native` tag); the seed's for any other image.
+fn target_version(model: &ComposeModel, services: &Services) -> String {
+    services
+        .up
+        .first()
+        .and_then(|k| model.services.get(k))
+        .and_then(|s| s.image.as_deref())
+        .and_then(crate::probes::kafka_setup::apache_kafka_version)
+        .unwrap_or_else(|| DEFAULT_VERSION.to_string())
 }
 
 fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
@@ -360,18 +386,19 @@ fn standin_clis(
     opts: &StackOptions,
     project: &str,
     services: &Services,
+    version: &str,
 ) -> Result<(ComposeCli, ComposeCli), StackError> {
     let mut standin_cli = opts.cli.clone().with_project(project);
-    standin_cli.files.push(standin_override_file(&with_nodes(
-        &renamed(STANDIN_OVERRIDE, services),
-        services,
+    standin_cli.files.push(standin_override_file(&versioned(
+        &with_nodes(&renamed(STANDIN_OVERRIDE, services), services),
+        version,
     ))?);
     let mut standin_image_bootstrap = standin_cli.clone();
     standin_image_bootstrap
         .files
-        .push(standin_override_file(&renamed(
-            STANDIN_BOOTSTRAP_OVERRIDE,
-            services,
+        .push(standin_override_file(&versioned(
+            &renamed(STANDIN_BOOTSTRAP_OVERRIDE, services),
+            version,
         ))?);
     Ok((standin_cli, standin_image_bootstrap))
 }
@@ -381,7 +408,8 @@ impl Models {
     /// known (they are read from the target's model).
     fn resolve(opts: &StackOptions, project: &str) -> Result<(Self, Services), StackError> {
         let target_cli = opts.cli.clone();
-        let (standin_cli, standin_image_bootstrap) = standin_clis(opts, project, &opts.services)?;
+        let (standin_cli, standin_image_bootstrap) =
+            standin_clis(opts, project, &opts.services, DEFAULT_VERSION)?;
         let wanted = opts.images != ImageChoice::Real;
         let (target_model, mut standin_model) = std::thread::scope(|s| {
             let standin = wanted.then(|| s.spawn(|| standin_image_bootstrap.config()));
@@ -397,13 +425,15 @@ impl Models {
         let target_model = Arc::new(target_model?);
         services_defined(&target_model, &opts.services.up)?;
         let services = opts.services.clone().with_nodes(&target_model);
-        let (standin_cli, standin_image_bootstrap) = if services.nodes.len() > 1 {
-            let clis = standin_clis(opts, project, &services)?;
-            standin_model = wanted.then(|| clis.1.config());
-            clis
-        } else {
-            (standin_cli, standin_image_bootstrap)
-        };
+        let version = target_version(&target_model, &services);
+        let (standin_cli, standin_image_bootstrap) =
+            if services.nodes.len() > 1 || version != DEFAULT_VERSION {
+                let clis = standin_clis(opts, project, &services, &version)?;
+                standin_model = wanted.then(|| clis.1.config());
+                clis
+            } else {
+                (standin_cli, standin_image_bootstrap)
+            };
         // A bootstrap the target builds keeps its build (and its own image name).
         let bootstrap = services
             .bootstrap
@@ -441,7 +471,16 @@ async fn images_present(
     else {
         return Ok(());
     };
-    let hint = if standin {
+    let built = crate::probes::kafka_setup::BUILT_HERE;
+    let hint = if let Some(v) = image
+        .strip_prefix(&format!("{STANDIN_KAFKA}:"))
+        .filter(|v| !built.contains(v))
+    {
+        format!(
+            "Kafka {v} is not built here (built here: {}): the target's own image must be present or pullable; a run never uses another version",
+            built.join(", ")
+        )
+    } else if standin {
         "run scripts/setup.sh to build the stand-in images".to_string()
     } else {
         "pull it, or run with --images standin after scripts/setup.sh".to_string()
