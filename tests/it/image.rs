@@ -1,12 +1,13 @@
-//! The Kafka image built here (`kraft-acceptance/standin-kafka:3.8.0`) held
-//! against Kafka's own tree at the tag 3.8.0:
+//! The Kafka images built here (`kraft-acceptance/standin-kafka:VERSION`,
+//! 3.7.0, 3.7.1 and 3.8.0) held against Kafka's own tree at each tag:
 //!
-//! - `fixtures/standin/kafka/release-3.8.0.tsv` records what the release's
+//! - `fixtures/standin/kafka/VERSION/release.tsv` records what each release's
 //!   `bin/*.sh` and `config/` and the image's entrypoint files hold (path in
 //!   Kafka's tree, sha256, the class each script runs). The copies in
 //!   `release/` match it (no engine); the image holds every recorded file as
 //!   recorded, runs every script without a class-not-found, and has Java 21
-//!   with the modules of a full JRE, bash, procps and appuser (one container).
+//!   with the modules of a full JRE, bash, procps (3.7.0's image has none)
+//!   and appuser (one container per version).
 //! - `fixtures/standin/kafka/sanity-3.8.0` is Kafka's own image sanity test
 //!   (`docker/test` at the tag): its combined and isolated 3-node clusters,
 //!   each running its four cases (broker metrics over JMX, SSL with client
@@ -23,9 +24,12 @@ use crate::common;
 
 const IMAGE: &str = "kraft-acceptance/standin-kafka:3.8.0";
 
-/// One recorded file of Kafka 3.8.0.
+/// One recorded file of a Kafka release.
 #[derive(Clone)]
 struct Entry {
+    /// The release's version, and the directory of its copies.
+    version: String,
+    release: PathBuf,
     kind: String,
     image: String,
     tree: String,
@@ -37,14 +41,27 @@ fn kafka_dir() -> PathBuf {
     common::root().join("fixtures/standin/kafka")
 }
 
+/// The image built here for `version`.
+fn image_of(version: &str) -> String {
+    format!("kraft-acceptance/standin-kafka:{version}")
+}
+
 fn record() -> Vec<Entry> {
-    let text = std::fs::read_to_string(kafka_dir().join("release-3.8.0.tsv")).expect("record");
+    record_of("3.8.0")
+}
+
+/// What `version`'s release.tsv records.
+fn record_of(version: &str) -> Vec<Entry> {
+    let dir = kafka_dir().join(version);
+    let text = std::fs::read_to_string(dir.join("release.tsv")).expect("record");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
             assert_eq!(f.len(), 5, "five fields: {l}");
             Entry {
+                version: version.into(),
+                release: dir.join("release"),
                 kind: f[0].into(),
                 image: f[1].into(),
                 tree: f[2].into(),
@@ -57,7 +74,7 @@ fn record() -> Vec<Entry> {
 
 /// Where `release/` keeps the copy of a recorded file.
 fn copy_of(e: &Entry) -> PathBuf {
-    let release = kafka_dir().join("release");
+    let release = e.release.clone();
     match e.kind.as_str() {
         "docker" => release
             .join("docker")
@@ -126,12 +143,12 @@ fn problems(record: &[Entry], o: &Observed) -> Vec<String> {
     for e in record {
         match o.files.get(&e.image) {
             None => out.push(format!(
-                "the image lacks {} (Kafka 3.8.0's {})",
-                e.image, e.tree
+                "the image lacks {} (Kafka {}'s {})",
+                e.image, e.version, e.tree
             )),
             Some(h) if *h != e.sha256 => out.push(format!(
-                "{} is not Kafka 3.8.0's {} (sha256 {h}, expected {})",
-                e.image, e.tree, e.sha256
+                "{} is not Kafka {}'s {} (sha256 {h}, expected {})",
+                e.image, e.version, e.tree, e.sha256
             )),
             Some(_) => {}
         }
@@ -159,15 +176,16 @@ fn problems(record: &[Entry], o: &Observed) -> Vec<String> {
             }
         }
     }
-    out.extend(runtime_problems(o));
+    let version = record.first().map_or("3.8.0", |e| e.version.as_str());
+    out.extend(runtime_problems(version, o));
     out
 }
 
-fn runtime_problems(o: &Observed) -> Vec<String> {
+fn runtime_problems(version: &str, o: &Observed) -> Vec<String> {
     let mut out = Vec::new();
     if !o.java.starts_with("openjdk version \"21.") {
         out.push(format!(
-            "Java is not 21 (apache/kafka:3.8.0 runs eclipse-temurin:21-jre): {}",
+            "Java is not 21 (apache/kafka:{version} runs eclipse-temurin:21-jre): {}",
             o.java
         ));
     }
@@ -177,7 +195,8 @@ fn runtime_problems(o: &Observed) -> Vec<String> {
     if !o.user.starts_with("uid=1000(appuser) gid=1000(appuser)") {
         out.push(format!("the user is not appuser (uid 1000): {}", o.user));
     }
-    if !o.ps.contains("procps-ng") {
+    // 3.7.0's Dockerfile adds no procps: its ps is busybox's.
+    if version != "3.7.0" && !o.ps.contains("procps-ng") {
         out.push(format!("ps is not procps's: {}", o.ps));
     }
     if !o.bash.starts_with("GNU bash") {
@@ -264,7 +283,7 @@ fn parse(text: &str) -> Observed {
 }
 
 /// What the image holds, as one container of it shows.
-fn observe_image(record: &[Entry]) -> Observed {
+fn observe_image(record: &[Entry], image: &str) -> Observed {
     let mut cmd = Command::new("docker");
     cmd.args([
         "run",
@@ -273,7 +292,7 @@ fn observe_image(record: &[Entry]) -> Observed {
         "kraft-acceptance.test=image",
         "--entrypoint",
         "bash",
-        IMAGE,
+        image,
         "-c",
         PROBE,
         "probe",
@@ -314,9 +333,15 @@ fn faithful(record: &[Entry]) -> Observed {
 
 #[test]
 fn the_release_copies_are_kafkas_files_as_recorded() {
-    let record = record();
+    for version in kraft_acceptance::probes::kafka_setup::BUILT_HERE {
+        release_copies_are_as_recorded(version);
+    }
+}
+
+fn release_copies_are_as_recorded(version: &str) {
+    let record = record_of(version);
     let count = |k: &str| record.iter().filter(|e| e.kind == k).count();
-    // Kafka 3.8.0: 42 bin/*.sh (Windows aside), 18 config files, 5 entrypoint files.
+    // Kafka 3.7.x and 3.8.0: 42 bin/*.sh (Windows aside), 18 config files, 5 entrypoint files.
     assert_eq!(
         (count("bin"), count("config"), count("docker")),
         (42, 18, 5)
@@ -331,7 +356,7 @@ fn the_release_copies_are_kafkas_files_as_recorded() {
         );
     }
     let recorded: BTreeSet<PathBuf> = record.iter().map(copy_of).collect();
-    for f in walkdir::WalkDir::new(kafka_dir().join("release")) {
+    for f in walkdir::WalkDir::new(kafka_dir().join(version).join("release")) {
         let f = f.expect("walk");
         if f.file_type().is_file() {
             assert!(
@@ -402,19 +427,26 @@ XARGS\t0\nRETRIED\tb.sh\nUSAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\
 #[test]
 #[ignore = "needs a Docker Engine and the image scripts/setup.sh builds; scripts/test.sh runs it"]
 fn the_image_holds_kafkas_release_and_runs_every_script() {
-    let record = record();
+    for version in kraft_acceptance::probes::kafka_setup::BUILT_HERE {
+        image_holds_its_release(version);
+    }
+}
+
+fn image_holds_its_release(version: &str) {
+    let record = record_of(version);
+    let image = image_of(version);
     let t = Instant::now();
-    let o = observe_image(&record);
+    let o = observe_image(&record, &image);
     eprintln!(
-        "image: one container, {} scripts: {:.1} s; ran again alone: {:?} (xargs exited {})",
+        "image {image}: one container, {} scripts: {:.1} s; ran again alone: {:?} (xargs exited {})",
         o.usage.len(),
         t.elapsed().as_secs_f64(),
         o.retried,
         o.xargs
     );
-    assert_eq!(problems(&record, &o), Vec::<String>::new());
+    assert_eq!(problems(&record, &o), Vec::<String>::new(), "{image}");
     let inspect = Command::new("docker")
-        .args(["image", "inspect", "-f", "{{.Config.User}} {{json .Config.Cmd}} {{json .Config.Volumes}} {{json .Config.ExposedPorts}}", IMAGE])
+        .args(["image", "inspect", "-f", "{{.Config.User}} {{json .Config.Cmd}} {{json .Config.Volumes}} {{json .Config.ExposedPorts}}", &image])
         .output()
         .expect("docker image inspect");
     assert_eq!(

@@ -1,7 +1,7 @@
-//! Kafka judges Kafka: the broker itself (Apache Kafka 3.8.0, the image
-//! scripts/setup.sh builds from the release's jars) is started on the Kafka
-//! service of every fixture whose defect is a KRaft startup rule, and of
-//! every passing reference. The harness judges with Kafka's own setup and
+//! Kafka judges Kafka: the broker itself (each Kafka version built here from
+//! its release's jars by scripts/setup.sh: 3.7.0, 3.7.1, 3.8.0) is started
+//! on the Kafka service of every fixture whose defect is a KRaft startup
+//! rule, and of every passing reference, with that version's image named. The harness judges with Kafka's own setup and
 //! format (no broker started); where they refuse the settings, the broker
 //! must exit non-zero with the same words in its log; where they pass, the
 //! broker must start and answer ApiVersions: what only the broker's start
@@ -26,6 +26,8 @@ const START_LIMIT: Duration = Duration::from_secs(90);
 /// What the harness says of one fixture's Kafka service, and how to run it.
 struct Case {
     name: String,
+    /// The Kafka image the case is judged and started on.
+    image: String,
     /// The harness's refusals (empty: it says Kafka starts).
     refusals: Vec<String>,
     hostname: String,
@@ -35,7 +37,7 @@ struct Case {
     client_port: Option<u16>,
 }
 
-fn case(dir: &Path) -> Case {
+fn case(dir: &Path, version: &str) -> Case {
     let name = dir
         .strip_prefix(common::root().join("fixtures"))
         .unwrap_or(dir)
@@ -47,6 +49,10 @@ fn case(dir: &Path) -> Case {
         .config()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let service = target.service("kafka");
+    let mut model = model;
+    if let Some(s) = model.services.get_mut(&service) {
+        s.image = Some(format!("apache/kafka:{version}"));
+    }
     let svc = model
         .service(&service)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -76,7 +82,8 @@ fn case(dir: &Path) -> Case {
                 .map(|l| l.port)
         });
     Case {
-        name,
+        name: format!("{name} on Kafka {version}"),
+        image: format!("kraft-acceptance/standin-kafka:{version}"),
         refusals,
         hostname: svc.hostname.clone().unwrap_or(service),
         env: svc
@@ -107,7 +114,10 @@ fn cases() -> Vec<Case> {
     // One node started alone cannot resolve its peers: a cluster's nodes are
     // judged by Kafka only with the whole cluster up, not by this oracle.
     dirs.retain(|d| !on_a_cluster(d));
-    dirs.iter().map(|d| case(d)).collect()
+    kraft_acceptance::probes::kafka_setup::BUILT_HERE
+        .iter()
+        .flat_map(|v| dirs.iter().map(move |d| case(d, v)))
+        .collect()
 }
 
 /// A cluster reference, or a fixture built on one.
@@ -160,7 +170,7 @@ fn run_broker(c: &Case, n: usize) -> Broker {
             format!("{}:/mnt/shared/config/server.properties:ro", p.display()),
         ]);
     }
-    args.push(IMAGE.into());
+    args.push(c.image.clone());
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let (ok, out) = docker(&argv);
     if !ok {
