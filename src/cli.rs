@@ -244,7 +244,14 @@ fn init(dir: &Path, print: bool, force: bool) -> ExitCode {
 
 /// The verdict, said on stdout, and the exit code it makes.
 fn said(outcome: &crate::run::outcome::Outcome, verdicts: &crate::report::Verdicts) -> ExitCode {
-    if outcome.scenarios.is_empty() {
+    let not_run = outcome
+        .not_run
+        .iter()
+        .filter(|n| n.status == crate::run::outcome::Status::NotRun)
+        .count();
+    if outcome.scenarios.is_empty() && not_run > 0 {
+        eprintln!("kraft-acceptance: no selected scenario ran ({not_run} not run, each with its reason above)");
+    } else if outcome.scenarios.is_empty() {
         eprintln!("kraft-acceptance: no scenario matched the selection");
     }
     crate::run::console::print(format_args!("{}", outcome.summary()));

@@ -154,6 +154,17 @@ async fn ask_wire(w: &mut AcceptanceWorld, address: String) -> StepResult {
 fn metadata_version(w: &mut AcceptanceWorld) -> StepResult {
     let wire: WireObservation = w.earlier("an ApiVersions answer")?;
     let v = w.judge(kraft::wire::metadata_version_finalized(&wire))?;
+    // A deployment may run a release newer than the one that formatted it
+    // (an upgrade not yet finalized); a stack this run started may not.
+    match kraft::wire::metadata_version_latest(&wire) {
+        Ok((_, latest)) => w.saw(format!(
+            "metadata.version {v} is the broker's latest supported level {latest}"
+        )),
+        Err(f) if w.ctx.read_only => w.warn(format!("WARNING: {}", f.observed)),
+        Err(f) => {
+            w.judge::<()>(Err(f))?;
+        }
+    }
     w.ctx
         .measure(format!("metadata.version finalized at level {v}"));
     w.saw(format!("metadata.version finalized at level {v}"));

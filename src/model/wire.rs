@@ -12,6 +12,9 @@ pub struct ApiVersionsObservation {
     pub api_keys: Vec<i16>,
     /// (feature, max version level)
     pub finalized: Vec<(String, i16)>,
+    /// (feature, max version) the broker's own release supports: for
+    /// metadata.version, its latest production level.
+    pub supported: Vec<(String, i16)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

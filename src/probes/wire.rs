@@ -153,6 +153,11 @@ fn decode_api_versions(
             .iter()
             .map(|f| (f.name.to_string(), f.max_version_level))
             .collect(),
+        supported: r
+            .supported_features
+            .iter()
+            .map(|f| (f.name.to_string(), f.max_version))
+            .collect(),
     })
 }
 

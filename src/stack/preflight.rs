@@ -24,9 +24,13 @@ const STANDIN_OVERRIDE: &str = include_str!("../../fixtures/standin/docker-compo
 /// setting `image` beside `build` would tag the build as the stand-in).
 const STANDIN_BOOTSTRAP_OVERRIDE: &str =
     include_str!("../../fixtures/standin/docker-compose.standin-bootstrap.yml");
-const STANDIN_NOTE: &str =
-    "stand-in images: Apache Kafka 3.8.0 (release jars, image built locally; \
-not the apache/kafka image) for apache/kafka:3.8.0, Debian redis-server 7.0 for redis";
+/// What the stand-in images are, for Kafka `version`.
+fn standin_note(version: &str) -> String {
+    format!(
+        "stand-in images: Apache Kafka {version} (release jars, image built locally; \
+not the apache/kafka image) for apache/kafka:{version}, Debian redis-server 7.0 for redis"
+    )
+}
 const STANDIN_PREFIX: &str = "kraft-acceptance/standin-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,10 +52,10 @@ pub struct Images {
 }
 
 impl Images {
-    fn standin(reason: &str) -> Self {
+    fn standin(version: &str, reason: &str) -> Self {
         Self {
             standin: true,
-            description: format!("{STANDIN_NOTE}; stand-in because {reason}"),
+            description: format!("{}; stand-in because {reason}", standin_note(version)),
         }
     }
 
@@ -275,6 +279,7 @@ impl Stack {
         let services = services.with_nodes(&model);
         let containers = engine.project_containers(project).await?;
         let mut standin = false;
+        let mut version = DEFAULT_VERSION.to_string();
         // A service that is deployed but not running (stopped, crashed) is
         // the scenarios' to fail; one never deployed means a wrong project.
         for service in &services.started() {
@@ -286,6 +291,9 @@ impl Stack {
                     service: service.clone(),
                 })?;
             standin |= c.image.starts_with(STANDIN_PREFIX);
+            if let Some(v) = c.image.strip_prefix(&format!("{STANDIN_KAFKA}:")) {
+                version = v.to_string();
+            }
         }
         let up = OnceLock::new();
         let _ = up.set(UpResult {
@@ -303,7 +311,7 @@ impl Stack {
             mode: Mode::Attached,
             target_model: Arc::new(model.clone()),
             images: if standin {
-                Images::standin("the deployment runs them")
+                Images::standin(&version, "the deployment runs them")
             } else {
                 Images::real("as deployed")
             },
@@ -500,8 +508,9 @@ async fn choose_images(
     m: &Models,
 ) -> Result<(bool, Images), StackError> {
     let missing = missing_images(engine, &m.target_model, &opts.services).await;
+    let version = target_version(&m.target_model, &opts.services);
     Ok(match opts.images {
-        ImageChoice::Standin => (true, Images::standin("--images standin")),
+        ImageChoice::Standin => (true, Images::standin(&version, "--images standin")),
         _ if missing.is_empty() => (false, Images::real("present on this engine")),
         choice => match pull(&m.target_cli, &missing, PULL_LIMIT) {
             Ok(secs) => (
@@ -511,7 +520,7 @@ async fn choose_images(
             Err(why) if choice == ImageChoice::Auto => {
                 let reason = format!("pulling {} failed: {why}", names(&missing));
                 super::progress::notice(&format!("stand-in images: {reason}"));
-                (true, Images::standin(&reason))
+                (true, Images::standin(&version, &reason))
             }
             Err(why) => {
                 let (service, image) = missing[0].clone();

@@ -1,6 +1,7 @@
 //! The harness's own tests, one crate. By default `cargo test` runs what
-//! needs no Docker Engine (unit tests, bad input, the static broken
-//! fixtures through the compose CLI); the suites that need the engine are
+//! needs no Docker Engine (unit tests, bad input, what the compose CLI
+//! alone resolves); the suites that need the engine (Kafka's own setup
+//! judges the static KRaft scenario too) are
 //! `#[ignore]`d with the reason and run with `-- --include-ignored`, which
 //! scripts/test.sh (the README's test command) passes.
 
@@ -27,4 +28,5 @@ mod redaction;
 mod references;
 mod registry;
 mod shape;
+mod versions;
 mod watch;

@@ -32,6 +32,31 @@ pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
         })
 }
 
+/// metadata.version is finalized at the level the broker's own release
+/// supports as its latest (its SupportedFeatures' max): what a cluster
+/// formatted by that release has. Returns (finalized, latest).
+pub fn metadata_version_latest(o: &WireObservation) -> Verdict<(i16, i16)> {
+    let finalized = metadata_version_finalized(o)?;
+    let latest = o
+        .api_versions
+        .supported
+        .iter()
+        .find(|(n, _)| n == "metadata.version")
+        .map(|(_, v)| *v);
+    let expected = format!(
+        "metadata.version finalized at the latest level the broker at {} supports (ApiVersions' SupportedFeatures)",
+        o.address
+    );
+    match latest {
+        Some(l) if l == finalized => Ok((finalized, l)),
+        Some(l) => Err(Failure::new(
+            expected,
+            format!("finalized at {finalized}, the broker supports up to {l}: the storage was formatted by another release or with --release-version, or the cluster was not upgraded (kafka-features.sh upgrade --metadata finalizes it)"),
+        )),
+        None => Err(Failure::new(expected, "the broker lists no supported metadata.version")),
+    }
+}
+
 /// DescribeQuorum is offered and answers without error, naming a leader.
 pub fn quorum_has_leader(o: &WireObservation) -> Verdict<i32> {
     answered_quorum(o, "answers with a leader").map(|q| q.leader_id)
@@ -160,6 +185,7 @@ mod tests {
             error_code: 0,
             api_keys: vec![0, 1, 3, 18, 55],
             finalized: vec![("metadata.version".into(), 20)],
+            supported: vec![("metadata.version".into(), 20)],
         }
     }
 
@@ -168,6 +194,7 @@ mod tests {
             error_code: 0,
             api_keys: vec![0, 1, 3, 18],
             finalized: vec![],
+            supported: vec![],
         }
     }
 
@@ -244,6 +271,20 @@ mod tests {
         let o = obs(kraft(), Some(quorum(1, 0)));
         assert_eq!(metadata_version_finalized(&o).unwrap(), 20);
         assert_eq!(quorum_has_leader(&o).unwrap(), 1);
+    }
+
+    #[test]
+    fn metadata_version_below_the_brokers_latest_is_named() {
+        let o = obs(kraft(), Some(quorum(1, 0)));
+        assert_eq!(metadata_version_latest(&o).unwrap(), (20, 20));
+        let mut older = kraft();
+        older.finalized = vec![("metadata.version".into(), 19)];
+        let f = metadata_version_latest(&obs(older, None)).unwrap_err();
+        assert!(
+            f.observed
+                .starts_with("finalized at 19, the broker supports up to 20"),
+            "{f}"
+        );
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! A target is judged and run on the Kafka version it deploys, never on
+//! another: the reference pinned to `apache/kafka:3.7.0` has its settings
+//! set up and formatted by 3.7.0's own code (whose wrapper stores the
+//! cluster id as `Some(...)`, KAFKA-16473, warned), runs its stack on 3.7.0
+//! built here (the report says so) and finalizes 3.7's metadata.version;
+//! pinned to a version not built here, the KRaft scenario is NOT RUN
+//! naming the versions that are, and an owned stack refuses before
+//! anything starts.
+
+use std::path::Path;
+
+use crate::common;
+
+/// A copy of the reference whose Kafka image is `apache/kafka:VERSION`.
+fn reference_on(version: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = common::root().join("fixtures/reference");
+    for e in walkdir::WalkDir::new(&from) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(&from).expect("under the reference");
+        let to = dir.path().join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).expect("read");
+            let bytes = match std::str::from_utf8(&bytes) {
+                Ok(t) if is_compose(e.path()) => t
+                    .replace("apache/kafka:3.8.0", &format!("apache/kafka:{version}"))
+                    .into_bytes(),
+                _ => bytes,
+            };
+            std::fs::write(&to, bytes).expect("write");
+        }
+    }
+    dir
+}
+
+fn is_compose(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yml" || e == "yaml")
+}
+
+#[test]
+#[ignore = "needs a Docker Engine and the images scripts/setup.sh builds; scripts/test.sh runs it"]
+fn a_3_7_0_target_is_judged_and_run_on_kafka_3_7_0() {
+    let _engine = common::stack_lock();
+    let dir = reference_on("3.7.0");
+    let run = common::verify(dir.path(), "@kafka-setup or @kraft-wire", &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.stdout());
+    let o = run.outcome.expect("outcome");
+    let kraft = o
+        .scenarios
+        .iter()
+        .find(|s| s.tags.iter().any(|t| t == "kafka-setup"))
+        .expect("the KRaft scenario ran");
+    assert!(
+        kraft
+            .warnings
+            .iter()
+            .any(|w| w.contains("cluster.id=Some(hule-kraft-cluster-0001)")
+                && w.contains("KAFKA-16473")),
+        "{:?}",
+        kraft.warnings
+    );
+    assert!(
+        o.measurements.iter().any(|m| m.contains("Kafka's setup and format on kraft-acceptance/standin-kafka:3.7.0")),
+        "{:?}",
+        o.measurements
+    );
+    assert!(
+        o.environment
+            .images
+            .contains("Apache Kafka 3.7.0 (release jars")
+            && !o.environment.images.contains("3.8.0"),
+        "{}",
+        o.environment.images
+    );
+    // Kafka 3.7's latest production metadata.version is 3.7-IV4, level 19.
+    assert!(
+        o.measurements
+            .iter()
+            .any(|m| m == "metadata.version finalized at level 19"),
+        "{:?}",
+        o.measurements
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker Engine and the images scripts/setup.sh builds; scripts/test.sh runs it"]
+fn a_version_not_built_here_is_not_run_and_never_runs_on_another() {
+    let dir = reference_on("3.9.0");
+    let run = common::verify(dir.path(), "@kafka-setup", &[]);
+    // Nothing selected ran: nothing is proven.
+    assert_eq!(run.code(), Some(1), "{}", run.stdout());
+    let o = run.outcome.expect("outcome");
+    assert!(o.scenarios.is_empty(), "nothing may run on another version");
+    let not_run = o
+        .not_run
+        .iter()
+        .find(|n| n.name == "Kafka's KRaft settings pass Kafka's startup rules")
+        .expect("the KRaft scenario is NOT RUN");
+    assert!(
+        not_run
+            .reason
+            .contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)"),
+        "{}",
+        not_run.reason
+    );
+    let _engine = common::stack_lock();
+    let before = common::engine_counts();
+    let run = common::verify(dir.path(), "@kraft-wire", &[]);
+    let err = String::from_utf8_lossy(&run.output.stderr).into_owned();
+    assert_eq!(run.code(), Some(2), "{}{err}", run.stdout());
+    assert!(
+        err.contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)"),
+        "{err}"
+    );
+    assert_eq!(common::engine_counts(), before, "nothing started");
+}
