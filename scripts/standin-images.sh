@@ -6,8 +6,9 @@
 #       Dockerfile (docker/jvm/Dockerfile at the tag) makes it, for each
 #       VERSION in fixtures/standin/kafka/ (3.7.0, 3.7.1, 3.8.0): the
 #       release's bin/ and config/ and the image's entrypoint scripts, Kafka's
-#       own files (fixtures/standin/kafka/VERSION/release, recorded in its
-#       release.tsv), the release's jars from Maven Central (its pom.xml), on
+#       own files (recorded in fixtures/standin/kafka/VERSION/release.tsv,
+#       each kept once in fixtures/standin/kafka/files/ by its sha256), the
+#       release's jars from Maven Central (its pom.xml), on
 #       Java 21 (Debian 13's openjdk-21-jre-headless, a full JRE), bash and
 #       procps (3.7.0's image has none: busybox's ps); user appuser (uid
 #       1000), the same paths, volumes and CMD.
@@ -130,8 +131,8 @@ procps_bins=$(dpkg -L procps | grep -E '^/(usr/)?s?bin/.' | sort)
 kafka_hash() { # VERSION
   {
     echo "$1"; cat "$java_dir/.debs"; bash --version | head -n 1; dpkg -s busybox-static procps | grep '^Version'; echo "$procps_bins"
-    (cd "$src/kafka" && find "$1" Dockerfile -type f -printf '%m %p\n' | sort \
-       && find "$1" Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
+    (cd "$src/kafka" && find "$1" files Dockerfile -type f -printf '%m %p\n' | sort \
+       && find "$1" files Dockerfile -type f -print0 | sort -z | xargs -0 sha256sum)
     sha256sum < "$0"
   } | sha256sum | cut -c1-16
 }
@@ -166,9 +167,19 @@ kafka_rootfs() { # ROOT VERSION: Debian 13's C runtime, Java 21 at /opt/java/ope
   copy_bins "$root" $procps_bins
 }
 
+release_of() { # VERSION DIR: the release's recorded files, each from files/ with its mode
+  local dir=$2 kind image tree sha class mode dest
+  rm -rf "$dir" && mkdir -p "$dir"
+  while IFS=$'\t' read -r kind image tree sha class mode; do
+    case $kind in '#'*|'') continue ;; docker) dest="$dir/docker/${image##*/}" ;; *) dest="$dir/$tree" ;; esac
+    install -D -m "$mode" "$src/kafka/files/$sha" "$dest"
+  done < "$src/kafka/$1/release.tsv"
+}
+
 kafka_image() { # VERSION
-  local version=$1 work="$cache/images/kafka-$1" root="$cache/images/kafka-$1/rootfs" owned libs release="$src/kafka/$1/release"
+  local version=$1 work="$cache/images/kafka-$1" root="$cache/images/kafka-$1/rootfs" owned libs release="$cache/images/kafka-$1/release"
   libs=$(kafka_libs "$version")
+  release_of "$version" "$release"
   kafka_rootfs "$root" "$version"
   # Owned by appuser (uid 1000) in the image, as the Dockerfile's chown -R:
   # /opt/kafka, /mnt/shared/config, /usr/logs, its home; by appuser:root,

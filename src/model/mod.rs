@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod failover;
 pub mod kafka;
 pub mod kafka_props;
+pub mod kafka_setup;
 pub mod neighbour;
 pub mod redeploy;
 pub mod sockets;

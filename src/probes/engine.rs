@@ -66,7 +66,7 @@ impl Engine {
     }
 
     /// Whether the engine has image `name` locally.
-    pub async fn has_image(&self, name: &str) -> bool {
+    pub(crate) async fn has_image(&self, name: &str) -> bool {
         self.docker.inspect_image(name).await.is_ok()
     }
 

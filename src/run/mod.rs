@@ -167,6 +167,22 @@ async fn registry_unreachable(ctx: &RunContext) -> Option<String> {
     }
 }
 
+/// What this machine can do for the selected scenarios: ask the
+/// registries, run Kafka's own setup (never on a deployment attached to).
+async fn machine_policy(policy: &mut Policy, ctx: &RunContext, selected: &[selection::Selected]) {
+    if selected.iter().any(|s| s.has(selection::REGISTRY_TAG)) {
+        policy.registry_unreachable = registry_unreachable(ctx).await;
+    }
+    if !ctx.read_only {
+        let layerings = selected
+            .iter()
+            .filter(|s| s.has(selection::KAFKA_SETUP_TAG))
+            .flat_map(|s| s.layerings.clone())
+            .collect();
+        policy.kafka_setup_unavailable = kafka_setup_unavailable(ctx, layerings).await;
+    }
+}
+
 /// Why Kafka's own setup of the Kafka nodes of `layerings` cannot run
 /// here: no engine answers, or a node's image is neither on the engine nor
 /// built here for its version.
@@ -267,18 +283,8 @@ pub async fn verify(opts: &VerifyOptions) -> Result<Finished, RunError> {
         ctx.read_only = s.attached();
         ctx.stack = Some(s.clone());
     }
-    if selected.iter().any(|s| s.has(selection::REGISTRY_TAG)) {
-        policy.registry_unreachable = registry_unreachable(&ctx).await;
-    }
     ctx.read_only |= opts.attached().is_some();
-    if !ctx.read_only {
-        let layerings = selected
-            .iter()
-            .filter(|s| s.has(selection::KAFKA_SETUP_TAG))
-            .flat_map(|s| s.layerings.clone())
-            .collect();
-        policy.kafka_setup_unavailable = kafka_setup_unavailable(&ctx, layerings).await;
-    }
+    machine_policy(&mut policy, &ctx, &selected).await;
     let mut not_run = selection::not_run(&selected, &policy);
     let ctx = world::install(ctx);
     let run: std::collections::BTreeSet<String> = selected

@@ -267,6 +267,20 @@ fn nothing_there(s: &Selected, p: &Policy) -> Option<(String, Status)> {
     Some((why.clone(), Status::NotNeeded))
 }
 
+/// What this machine cannot ask or run for `s`: the registries, Kafka's
+/// own setup.
+fn cannot_here(s: &Selected, p: &Policy) -> Option<(String, Status)> {
+    let registry = p
+        .registry_unreachable
+        .as_ref()
+        .filter(|_| s.has(REGISTRY_TAG));
+    let setup = p
+        .kafka_setup_unavailable
+        .as_ref()
+        .filter(|_| s.has(KAFKA_SETUP_TAG));
+    Some((registry.or(setup)?.clone(), Status::NotRun))
+}
+
 /// Why a failover or a redeploy does not run: one node has no failover,
 /// an attached deployment is only read.
 fn no_failover(s: &Selected, p: &Policy) -> Option<&'static str> {
@@ -289,19 +303,8 @@ fn why_not(s: &Selected, p: &Policy) -> Option<(String, Status)> {
         let reason = format!("the target has no \"{l}\" layering (layerings: {}); name its compose files in kraft-acceptance.toml: [layerings] {l} = [...]", p.layerings.join(", "));
         return Some((reason, Status::NotRun));
     }
-    if let Some(why) = p
-        .registry_unreachable
-        .as_ref()
-        .filter(|_| s.has(REGISTRY_TAG))
-    {
-        return Some((why.clone(), Status::NotRun));
-    }
-    if let Some(why) = p
-        .kafka_setup_unavailable
-        .as_ref()
-        .filter(|_| s.has(KAFKA_SETUP_TAG))
-    {
-        return Some((why.clone(), Status::NotRun));
+    if let Some(why) = cannot_here(s, p) {
+        return Some(why);
     }
     if let Some(why) = nothing_there(s, p) {
         return Some(why);

@@ -3,9 +3,10 @@
 //!
 //! - `fixtures/standin/kafka/VERSION/release.tsv` records what each release's
 //!   `bin/*.sh` and `config/` and the image's entrypoint files hold (path in
-//!   Kafka's tree, sha256, the class each script runs). The copies in
-//!   `release/` match it (no engine); the image holds every recorded file as
-//!   recorded, runs every script without a class-not-found, and has Java 21
+//!   Kafka's tree, sha256, the class each script runs, its mode). The copies
+//!   in `files/` (one per content, named by its sha256) match it (no
+//!   engine); the image holds every recorded file as recorded, runs every
+//!   script without a class-not-found, and has Java 21
 //!   with the modules of a full JRE, bash, procps (3.7.0's image has none)
 //!   and appuser (one container per version).
 //! - `fixtures/standin/kafka/sanity-3.8.0` is Kafka's own image sanity test
@@ -27,14 +28,14 @@ const IMAGE: &str = "kraft-acceptance/standin-kafka:3.8.0";
 /// One recorded file of a Kafka release.
 #[derive(Clone)]
 struct Entry {
-    /// The release's version, and the directory of its copies.
     version: String,
-    release: PathBuf,
     kind: String,
     image: String,
     tree: String,
     sha256: String,
     class: String,
+    /// Its mode in Kafka's tree (0755 or 0644).
+    mode: String,
 }
 
 fn kafka_dir() -> PathBuf {
@@ -58,10 +59,10 @@ fn record_of(version: &str) -> Vec<Entry> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), 5, "five fields: {l}");
+            assert_eq!(f.len(), 6, "six fields: {l}");
             Entry {
                 version: version.into(),
-                release: dir.join("release"),
+                mode: f[5].into(),
                 kind: f[0].into(),
                 image: f[1].into(),
                 tree: f[2].into(),
@@ -72,15 +73,9 @@ fn record_of(version: &str) -> Vec<Entry> {
         .collect()
 }
 
-/// Where `release/` keeps the copy of a recorded file.
+/// Where the copy of a recorded file is kept: `files/`, by its sha256.
 fn copy_of(e: &Entry) -> PathBuf {
-    let release = e.release.clone();
-    match e.kind.as_str() {
-        "docker" => release
-            .join("docker")
-            .join(Path::new(&e.image).file_name().expect("name")),
-        _ => release.join(&e.tree),
-    }
+    kafka_dir().join("files").join(&e.sha256)
 }
 
 fn sha256(path: &Path) -> String {
@@ -333,8 +328,19 @@ fn faithful(record: &[Entry]) -> Observed {
 
 #[test]
 fn the_release_copies_are_kafkas_files_as_recorded() {
+    let mut recorded = BTreeSet::new();
     for version in kraft_acceptance::probes::kafka_setup::BUILT_HERE {
         release_copies_are_as_recorded(version);
+        recorded.extend(record_of(version).iter().map(copy_of));
+    }
+    // Every kept copy is some release's.
+    for f in std::fs::read_dir(kafka_dir().join("files")).expect("files/") {
+        let f = f.expect("entry").path();
+        assert!(
+            recorded.contains(&f),
+            "{} is in no release's record",
+            f.display()
+        );
     }
 }
 
@@ -355,16 +361,17 @@ fn release_copies_are_as_recorded(version: &str) {
             e.tree
         );
     }
-    let recorded: BTreeSet<PathBuf> = record.iter().map(copy_of).collect();
-    for f in walkdir::WalkDir::new(kafka_dir().join(version).join("release")) {
-        let f = f.expect("walk");
-        if f.file_type().is_file() {
-            assert!(
-                recorded.contains(f.path()),
-                "{} is not in the record",
-                f.path().display()
-            );
-        }
+    for e in &record {
+        let expected = if e.kind == "config" || e.image.ends_with("/bash-config") {
+            "0644"
+        } else {
+            "0755"
+        };
+        assert_eq!(
+            e.mode, expected,
+            "{}'s mode in Kafka {}'s tree",
+            e.tree, e.version
+        );
     }
     let cluster = record
         .iter()

@@ -63,10 +63,11 @@ fn case(dir: &Path, version: &str) -> Case {
         .as_ref()
         .map(|p| std::fs::read_to_string(p).expect("mounted server.properties"));
     let image = image_settings(&svc.environment, text.as_deref());
-    let refusals: Vec<String> = common::kafka_setup_refusals(&model, &[service.clone()])
-        .into_iter()
-        .flatten()
-        .collect();
+    let refusals: Vec<String> =
+        common::kafka_setup_refusals(&model, std::slice::from_ref(&service))
+            .into_iter()
+            .flatten()
+            .collect();
     let controllers: Vec<String> = image
         .properties
         .get("controller.listener.names")

@@ -13,7 +13,7 @@ pub mod wire;
 
 use std::collections::BTreeMap;
 
-use crate::probes::kafka_setup::SetupRun;
+use crate::model::kafka_setup::SetupRun;
 
 pub use crate::model::kafka_props::{image_settings, parse_listeners, ImageSettings, Listener};
 use node::Node;
