@@ -8,6 +8,10 @@
 #      the second run (--no-deps), the redeploy (up -d --wait --force-recreate
 #      kafka redis: new containers, healthy again), down -v
 #   B) kraft-acceptance verify (the full suite: up, every scenario, down)
+#   S) the static suite (@static, the validators aside), no stack: on the
+#      reference and on the 6-node isolated cluster (Kafka's own setup and
+#      format of every node; goal: at most 10 s, the cluster at most twice
+#      the reference)
 # Prints each run, the medians, the ratios B/A and B/C (the goal: what the
 # harness adds beyond the commands it has to run, at most 5%) and Kafka's
 # time-to-healthy, read from the suite's outcome.json.
@@ -84,5 +88,19 @@ for x in sorted(s, key=lambda x: (x["started_at"], x["name"])):
     print(f"bench:   {a:6.2f} -> {a + x['seconds']:6.2f} s  {x['name']}")
 PY
 rm -rf "$last"
+static() { # DIR: the static suite's wall time
+  local r t0
+  r=$(mktemp -d); t0=$(now)
+  "$bin" verify --project-dir "$1" --tags "@static and not @validators" --images "$images" --report "$r" >/dev/null 2>&1 \
+    || { rm -rf "$r"; echo "bench: the static suite failed on $1" >&2; exit 1; }
+  awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}'; rm -rf "$r"
+}
+s_ref=() s_cluster=()
+for i in $(seq 1 "$runs"); do
+  s_ref+=("$(static "$ref")"); s_cluster+=("$(static fixtures/passing/cluster-isolated)")
+done
+sr=$(printf '%s\n' "${s_ref[@]}" | median); sc=$(printf '%s\n' "${s_cluster[@]}" | median)
+printf 'bench: median static suite: reference %.2f s, 6-node isolated cluster %.2f s (ratio %.2f; goals: at most 10 s, ratio at most 2)\n' \
+  "$sr" "$sc" "$(awk -v a="$sc" -v b="$sr" 'BEGIN{print a/b}')"
 left=$(comm -13 <(echo "$volumes_before") <(docker volume ls -q | sort) | grep -c . || true)
 printf 'bench: volumes left on the engine by the bench: %s\n' "$left"
