@@ -43,6 +43,12 @@ struct Cli {
 enum Command {
     /// Verify a target repo (and, for @runtime scenarios, its stack).
     ///
+    /// @static scenarios start no stack; the KRaft settings one (@kafka-setup)
+    /// runs Kafka's own setup and format of every Kafka node on the Docker
+    /// Engine, in a container with no network, with the node's own image or
+    /// the same Kafka version built here (never another version); with no
+    /// engine, or no image of that version, it is NOT RUN and says why.
+    ///
     /// Examples:
     ///   kraft-acceptance verify --tags @static
     ///   kraft-acceptance verify --project-dir ~/src/huledu --tags "@static and not @hemma"

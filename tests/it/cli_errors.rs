@@ -231,6 +231,7 @@ fn help_teaches_the_selection_and_the_exit_codes() {
         "kraft-acceptance verify --tags @static",
         "--attach",
         "--images",
+        "Kafka's own setup and format",
     ] {
         assert!(help.contains(want), "want {want:?} in --help: {help}");
     }
