@@ -199,6 +199,9 @@ fn container_body(
         labels: Some(labels.clone()),
         host_config: Some(HostConfig {
             network_mode: Some("none".into()),
+            // A quarter of a container's default CPU weight: beside a stack
+            // starting, the stack's own containers come first.
+            cpu_shares: Some(256),
             // No network, but /etc/hosts as the engine writes it, with the
             // node's own name (the image's launch runs `hostname -i`).
             extra_hosts: Some(vec![format!("{hostname}:127.0.0.1")]),
