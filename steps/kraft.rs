@@ -23,12 +23,6 @@ async fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
     };
     let mut nodes = Vec::new();
     for (service, props) in services.iter().zip(written) {
-        // A node Kafka refused: its settings as the image would write them,
-        // so the cluster's rules still see it.
-        let props = match props {
-            Some(p) => p,
-            None => w.image_settings_in(&m, service)?.properties,
-        };
         let svc = w.defined(&m, service)?.clone();
         nodes.push(kraft::cluster::read_node(service, &svc, &props));
     }
@@ -43,13 +37,13 @@ async fn kraft_rules(w: &mut AcceptanceWorld, service: String) -> StepResult {
 }
 
 /// Kafka's own setup and format of every node, each in a container of its
-/// image with no network; the server.properties Kafka wrote for each (None
-/// where Kafka refused, after every node has been judged).
+/// image with no network; the server.properties Kafka wrote for each. Where
+/// Kafka refused any node, every node's refusal fails the step together.
 async fn kafka_setups(
     w: &mut AcceptanceWorld,
     m: &ComposeModel,
     services: &[String],
-) -> Result<Vec<Option<BTreeMap<String, String>>>, StepError> {
+) -> Result<Vec<BTreeMap<String, String>>, StepError> {
     let engine = w.judge(verdicts::observed(
         "the Docker Engine, which runs Kafka's own setup",
         w.ctx.engine().await,
@@ -64,7 +58,7 @@ async fn kafka_setups(
     }
     let runs = kafka_setup::run_all(&engine, m, services, &images).await;
     let mut out = Vec::new();
-    let mut refused = Vec::new();
+    let mut refused: Option<verdicts::Failure> = None;
     for run in runs {
         let run = w.judge(verdicts::observed("Kafka's setup run by the engine", run))?;
         w.ctx.measure(format!(
@@ -78,20 +72,18 @@ async fn kafka_setups(
                 }
                 let props = parse_properties(run.server_properties.as_deref().unwrap_or_default());
                 node_seen(w, &run.service, &props);
-                out.push(Some(props));
+                out.push(props);
             }
-            Err(f) => {
-                refused.push(f);
-                out.push(None);
-            }
+            Err(f) => match refused.as_mut() {
+                None => refused = Some(f),
+                Some(all) => {
+                    all.observed.push_str(&format!("; {}", f.observed));
+                    all.evidence.extend(f.evidence);
+                }
+            },
         }
     }
-    if let Some(first) = refused.first().cloned() {
-        let mut f = first;
-        for other in &refused[1..] {
-            f.observed.push_str(&format!("; {}", other.observed));
-            f.evidence.extend(other.evidence.clone());
-        }
+    if let Some(f) = refused {
         w.judge::<()>(Err(f))?;
     }
     Ok(out)
@@ -103,7 +95,7 @@ async fn kafka_setups(
 async fn deployed_settings(
     w: &mut AcceptanceWorld,
     services: &[String],
-) -> Result<Vec<Option<BTreeMap<String, String>>>, StepError> {
+) -> Result<Vec<BTreeMap<String, String>>, StepError> {
     let mut out = Vec::new();
     for service in services {
         let (_, c, pid) = w.process_of(service).await?;
@@ -118,7 +110,7 @@ async fn deployed_settings(
         w.saw(format!("{service}: the running broker ({}) passed Kafka's own startup; its server.properties read from the container", c.image));
         let props = parse_properties(&text);
         node_seen(w, service, &props);
-        out.push(Some(props));
+        out.push(props);
     }
     Ok(out)
 }
