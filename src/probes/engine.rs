@@ -280,6 +280,34 @@ impl Engine {
         })))
     }
 
+    /// A log of one project's `start`, `die` and `health_status` events from
+    /// `since_s` on, read live as the engine emits them. The engine keeps only
+    /// its last 256 events for a later query, and a long wait (healthchecks
+    /// run as execs, each a few events) or busy neighbours push a start out
+    /// of them; a log read as it happens keeps it.
+    pub(crate) fn watch_project(&self, project: &str, since_s: i64) -> EventLog {
+        let log: std::sync::Arc<std::sync::Mutex<Vec<EngineEvent>>> = Default::default();
+        let events = log.clone();
+        let mut stream = self.docker.events(Some(EventsOptions {
+            since: Some(since_s.to_string()),
+            until: None,
+            filters: Some(project_filter(project)),
+        }));
+        let task = tokio::spawn(async move {
+            while let Some(Ok(ev)) = stream.next().await {
+                let e = engine_event(ev);
+                if e.action == "start" || e.action == "die" || e.action.starts_with("health_status")
+                {
+                    events.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                }
+            }
+        });
+        EventLog {
+            events: log,
+            task: Some(task),
+        }
+    }
+
     /// Events of one project from `since_s` (unix seconds) until now,
     /// oldest first. `until` is now to the nanosecond: a whole second in the
     /// future would hold the answer back until that second has passed.
@@ -292,28 +320,15 @@ impl Engine {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         let until = format!("{}.{:09}", now.as_secs(), now.subsec_nanos());
-        let filters = HashMap::from([
-            (
-                "label".to_string(),
-                vec![format!("{PROJECT_LABEL}={project}")],
-            ),
-            ("type".to_string(), vec!["container".to_string()]),
-        ]);
         let opts = EventsOptions {
             since: Some(since_s.to_string()),
             until: Some(until),
-            filters: Some(filters),
+            filters: Some(project_filter(project)),
         };
         let mut stream = self.docker.events(Some(opts));
         let mut out = Vec::new();
         while let Some(ev) = stream.next().await {
-            let ev = ev.map_err(api("events"))?;
-            let attrs = ev.actor.and_then(|a| a.attributes).unwrap_or_default();
-            out.push(EngineEvent {
-                time_ns: ev.time_nano.unwrap_or(ev.time.unwrap_or(0) * 1_000_000_000),
-                action: ev.action.unwrap_or_default(),
-                service: attrs.get(SERVICE_LABEL).cloned().unwrap_or_default(),
-            });
+            out.push(engine_event(ev.map_err(api("events"))?));
         }
         Ok(out)
     }
@@ -542,4 +557,50 @@ fn mounts_of(c: &bollard::models::ContainerInspectResponse) -> (Vec<String>, Vec
         target,
     }));
     (volumes, mounts)
+}
+
+/// The engine's filter for one compose project's container events.
+fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
+    HashMap::from([
+        (
+            "label".to_string(),
+            vec![format!("{PROJECT_LABEL}={project}")],
+        ),
+        ("type".to_string(), vec!["container".to_string()]),
+    ])
+}
+
+fn engine_event(ev: bollard::models::EventMessage) -> EngineEvent {
+    let attrs = ev.actor.and_then(|a| a.attributes).unwrap_or_default();
+    EngineEvent {
+        time_ns: ev.time_nano.unwrap_or(ev.time.unwrap_or(0) * 1_000_000_000),
+        action: ev.action.unwrap_or_default(),
+        service: attrs.get(SERVICE_LABEL).cloned().unwrap_or_default(),
+    }
+}
+
+/// A project's events as the engine emitted them, collected by a task that
+/// ends when the log is dropped.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    events: std::sync::Arc<std::sync::Mutex<Vec<EngineEvent>>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl EventLog {
+    /// What the log holds so far, oldest first.
+    pub(crate) fn events(&self) -> Vec<EngineEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
 }

@@ -207,16 +207,14 @@ impl Stack {
         );
         let tail: Vec<&str> = text.lines().rev().take(6).collect();
         let wall_seconds = started.elapsed().as_secs_f64();
-        let events = self
-            .engine
-            .project_events(&self.project, since_s)
-            .await
-            .unwrap_or_default();
+        let seconds = self
+            .measure_events(since_s, |ev| run_time(ev, service, since_ns))
+            .await;
         Ok(OneOff {
             service: service.to_string(),
             exit_code: out.status.code().unwrap_or(-1),
             tail: tail.into_iter().rev().collect::<Vec<_>>().join(" | "),
-            seconds: run_time(&events, service, since_ns).unwrap_or(wall_seconds),
+            seconds: seconds.unwrap_or(wall_seconds),
             wall_seconds,
         })
     }

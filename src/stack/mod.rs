@@ -178,6 +178,8 @@ pub struct Stack {
     up: OnceLock<UpResult>,
     /// Host clock (unix s) just before `up`, to read the engine's events.
     pub since_s: i64,
+    /// The project's events from `since_s` on, read as they happen.
+    events: crate::probes::engine::EventLog,
     pub wait_limit: Duration,
     /// The services `up` starts and the bootstrap, in the target's names.
     pub services: Services,

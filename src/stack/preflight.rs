@@ -242,6 +242,8 @@ impl Stack {
         }
         let owner_file = write_owner_file(&project, &model, opts.keep)?;
         cli.files.push(owner_file.clone());
+        let since_s = Engine::now_s() - 1;
+        let events = engine.watch_project(&project, since_s);
         Ok(Arc::new(Stack {
             project,
             cli,
@@ -257,7 +259,8 @@ impl Stack {
             images,
             model,
             up: OnceLock::new(),
-            since_s: Engine::now_s() - 1,
+            since_s,
+            events,
             wait_limit: opts.wait_limit,
             services: opts.services,
             ready: Mutex::new(BTreeMap::new()),
@@ -304,6 +307,7 @@ impl Stack {
             output: String::new(),
             seconds: 0.0,
         });
+        let events = engine.watch_project(project, 0);
         Ok(Arc::new(Stack {
             project: project.into(),
             cli,
@@ -319,6 +323,7 @@ impl Stack {
             up,
             // Whatever the engine still holds of the project's history.
             since_s: 0,
+            events,
             wait_limit,
             services,
             ready: Mutex::new(BTreeMap::new()),

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::progress::{trim, Progress};
 use super::Stack;
-use crate::model::engine::time_to_healthy;
+use crate::model::engine::{time_to_healthy, EngineEvent};
 use crate::model::Readiness;
 
 /// The criterion's budget, shown beside the elapsed time while waiting.
@@ -80,10 +80,39 @@ impl Stack {
         drop(progress);
         if r.healthy {
             // The measurement comes from the engine's own event timestamps.
-            if let Ok(ev) = self.engine.project_events(&self.project, since_s).await {
-                r.time_to_healthy = time_to_healthy(&ev, service);
-            }
+            r.time_to_healthy = self
+                .measure_events(since_s, |ev| time_to_healthy(ev, service))
+                .await;
         }
         r
+    }
+
+    /// `measure` of the project's events since `since_s`: from the live log
+    /// (an event reaches it a moment after the engine acted, so it is asked
+    /// for up to 2 s), else from what the engine still holds.
+    pub(crate) async fn measure_events(
+        &self,
+        since_s: i64,
+        measure: impl Fn(&[EngineEvent]) -> Option<f64>,
+    ) -> Option<f64> {
+        let since_ns = since_s.saturating_mul(1_000_000_000);
+        for _ in 0..20 {
+            let ev: Vec<EngineEvent> = self
+                .events
+                .events()
+                .into_iter()
+                .filter(|e| e.time_ns >= since_ns)
+                .collect();
+            if let Some(t) = measure(&ev) {
+                return Some(t);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let ev = self
+            .engine
+            .project_events(&self.project, since_s)
+            .await
+            .ok()?;
+        measure(&ev)
     }
 }
