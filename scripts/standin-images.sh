@@ -171,7 +171,12 @@ release_of() { # VERSION DIR: the release's recorded files, each from files/ wit
   local dir=$2 kind image tree sha class mode dest
   rm -rf "$dir" && mkdir -p "$dir"
   while IFS=$'\t' read -r kind image tree sha class mode; do
-    case $kind in '#'*|'') continue ;; docker) dest="$dir/docker/${image##*/}" ;; *) dest="$dir/$tree" ;; esac
+    case $kind in
+      '#'*|'') continue ;;
+      docker) dest="$dir/docker/${image##*/}" ;;
+      build) dest="$dir/build/${image##*/}" ;;
+      *) dest="$dir/$tree" ;;
+    esac
     install -D -m "$mode" "$src/kafka/files/$sha" "$dest"
   done < "$src/kafka/$1/release.tsv"
 }
@@ -198,7 +203,47 @@ kafka_image() { # VERSION
   echo 'appuser:x:1000:1000::/home/appuser:/bin/bash' >> "$root/etc/passwd"
   echo 'appuser:x:1000:' >> "$root/etc/group"
   sed -e "s/@INPUTS@/$(kafka_hash "$version")/" -e "s/@VERSION@/$version/g" "$src/kafka/Dockerfile" > "$work/Dockerfile"
-  docker_build "kraft-acceptance/standin-kafka:$version" "$work"
+  docker_build "kraft-acceptance/standin-kafka-build:$version" "$work"
+  # The build-jsa stage's tools beside the image's: procps (its stop script
+  # finds the broker with `ps ax`), which 3.7.0's final image lacks.
+  # Only the libraries the image lacks: its own C runtime stays.
+  rm -rf "$work/jsa-stage" && mkdir -p "$work/jsa-stage/rootfs"
+  for bin in $procps_bins; do install -D -m 0755 "$bin" "$work/jsa-stage/rootfs/usr/bin/$(basename "$bin")"; done
+  # shellcheck disable=SC2086
+  ldd $procps_bins 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+    [ -e "$root$lib" ] || install -D -m 0755 "$lib" "$work/jsa-stage/rootfs$lib"
+  done
+  printf 'FROM kraft-acceptance/standin-kafka-build:%s\nCOPY rootfs/ /\n' "$version" > "$work/jsa-stage/Dockerfile"
+  docker_build "kraft-acceptance/standin-kafka-jsa-stage:$version" "$work/jsa-stage"
+  kafka_jsa "$version" "$work/jsa" "$release/build/jsa_launch"
+  docker rmi "kraft-acceptance/standin-kafka-jsa-stage:$version" >/dev/null
+  printf 'FROM kraft-acceptance/standin-kafka-build:%s\nCOPY --chown=0:0 kafka.jsa storage.jsa /opt/kafka/\n' "$version" > "$work/jsa/Dockerfile"
+  docker_build "kraft-acceptance/standin-kafka:$version" "$work/jsa"
+  docker rmi "kraft-acceptance/standin-kafka-build:$version" >/dev/null
+}
+
+# The image's class-data archives, as its Dockerfile's build-jsa stage makes
+# them: the release's own docker/jvm/jsa_launch run as root in / on the
+# image with procps (format the storage, start a broker, create a topic, produce and
+# consume a record, stop it), each JVM writing its archive at exit
+# (-XX:ArchiveClassesAtExit): storage.jsa for the storage tool, kafka.jsa for
+# the broker. No network but loopback (its own name resolving there);
+# bounded; the container goes with its anonymous volumes. The archives load
+# only with the same jars (paths, sizes, times): the final image and the
+# stage share the layer that holds them.
+kafka_jsa() { # VERSION OUT_DIR JSA_LAUNCH
+  local version=$1 out=$2 launch=$3 name="kraftacc-jsa-$1-$$" ok=0
+  rm -rf "$out" && mkdir -p "$out"
+  say "making Kafka $version's class-data archives (its docker/jvm/jsa_launch: a broker started and stopped, about a minute)"
+  docker rm -f -v "$name" >/dev/null 2>&1 || true
+  timeout 300 docker run --name "$name" --user root --workdir / --network none \
+      --hostname kafka-jsa --add-host kafka-jsa:127.0.0.1 --label kraft-acceptance.build=jsa \
+      -v "$launch:/etc/kafka/docker/jsa_launch:ro" --entrypoint /etc/kafka/docker/jsa_launch \
+      "kraft-acceptance/standin-kafka-jsa-stage:$version" >"$out.log" 2>&1 \
+    && docker cp "$name:/kafka.jsa" "$out/kafka.jsa" >/dev/null 2>&1 \
+    && docker cp "$name:/storage.jsa" "$out/storage.jsa" >/dev/null 2>&1 && ok=1
+  docker rm -f -v "$name" >/dev/null 2>&1 || true
+  [ "$ok" = 1 ] || { tail -n 30 "$out.log" >&2; die "Kafka $version's jsa_launch did not make kafka.jsa and storage.jsa (log: $out.log)"; }
 }
 versions=("$@")
 if [ ${#versions[@]} -eq 0 ]; then

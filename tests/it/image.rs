@@ -105,6 +105,9 @@ struct Observed {
     xargs: String,
     /// scripts that left no status under xargs and ran again alone
     retried: Vec<String>,
+    /// class-data archive (storage, kafka) -> a JVM's exit status with it
+    /// required (-Xshare:on)
+    cds: BTreeMap<String, String>,
 }
 
 /// The modules a full JRE has that Kafka, its tools and JMX clients use;
@@ -135,7 +138,16 @@ const CLASS_NOT_FOUND: &[&str] = &[
 /// Everything the image lacks or holds otherwise than Kafka 3.8.0, named.
 fn problems(record: &[Entry], o: &Observed) -> Vec<String> {
     let mut out = Vec::new();
-    for e in record {
+    // What the Dockerfile's build-jsa stage runs is not in the image.
+    for e in record.iter().filter(|e| e.kind == "build") {
+        if o.files.contains_key(&e.image) {
+            out.push(format!(
+                "the image holds {}, which Kafka {}'s image runs only while it is built",
+                e.image, e.version
+            ));
+        }
+    }
+    for e in record.iter().filter(|e| e.kind != "build") {
         match o.files.get(&e.image) {
             None => out.push(format!(
                 "the image lacks {} (Kafka {}'s {})",
@@ -197,6 +209,17 @@ fn runtime_problems(version: &str, o: &Observed) -> Vec<String> {
     if !o.bash.starts_with("GNU bash") {
         out.push(format!("no bash: {}", o.bash));
     }
+    // The image's class-data archives, which its launch script names, load
+    // (-Xshare:on: a JVM that cannot map one exits with an error).
+    for a in ["storage", "kafka"] {
+        match o.cds.get(a).map(String::as_str) {
+            Some("0") => {}
+            exit => out.push(format!(
+                "/opt/kafka/{a}.jsa does not load with -Xshare:on (exit {})",
+                exit.unwrap_or("none")
+            )),
+        }
+    }
     out
 }
 
@@ -212,6 +235,10 @@ java --list-modules | sed 's/@.*//; s/^/MODULE\t/'
 printf 'USER\t%s\n' "$(id)"
 printf 'PS\t%s\n' "$(ps --version 2>&1)"
 printf 'BASH\t%s\n' "$(bash --version | head -n 1)"
+KAFKA_JVM_PERFORMANCE_OPTS="-XX:SharedArchiveFile=/opt/kafka/storage.jsa -Xshare:on" timeout 90 /opt/kafka/bin/kafka-storage.sh random-uuid >/dev/null 2>&1
+printf 'CDS\tstorage\t%s\n' "$?"
+KAFKA_JVM_PERFORMANCE_OPTS="-XX:SharedArchiveFile=/opt/kafka/kafka.jsa -Xshare:on" timeout 90 /opt/kafka/bin/kafka-server-start.sh --version >/dev/null 2>&1
+printf 'CDS\tkafka\t%s\n' "$?"
 dir=$(mktemp -d); export dir
 usage() { # SCRIPT ARGS...: its output and exit status, in files of its own
   timeout 90 "/opt/kafka/bin/$1" "${@:2}" >"$dir/$1.out" 2>&1 </dev/null
@@ -268,6 +295,9 @@ fn parse(text: &str) -> Observed {
             (Some("USER"), Some(v), None) => o.user = v.into(),
             (Some("PS"), Some(v), None) => o.ps = v.into(),
             (Some("BASH"), Some(v), None) => o.bash = v.into(),
+            (Some("CDS"), Some(a), Some(v)) => {
+                o.cds.insert(a.into(), v.into());
+            }
             (Some("XARGS"), Some(v), None) => o.xargs = v.into(),
             (Some("RETRIED"), Some(v), None) => o.retried.push(v.into()),
             (Some("USAGE"), Some(n), None) => current = Some((n.into(), String::new())),
@@ -314,9 +344,10 @@ fn faithful(record: &[Entry]) -> Observed {
         ps: "ps from procps-ng 4.0.2".into(),
         bash: "GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)".into(),
         xargs: "0".into(),
+        cds: [("storage".into(), "0".into()), ("kafka".into(), "0".into())].into(),
         ..Default::default()
     };
-    for e in record {
+    for e in record.iter().filter(|e| e.kind != "build") {
         o.files.insert(e.image.clone(), sha256(&copy_of(e)));
         if e.kind == "bin" {
             o.usage
@@ -401,8 +432,13 @@ fn what_an_image_lacks_or_changes_is_named() {
     bad.java = "openjdk version \"17.0.15\" 2025-04-15".into();
     bad.modules.remove("jdk.naming.rmi");
     bad.ps = "ps: unrecognized option: version\nBusyBox v1.35.0".into();
+    bad.cds.insert("kafka".into(), "1".into());
+    bad.cds.remove("storage");
+    bad.files
+        .insert("/etc/kafka/docker/jsa_launch".into(), "0".repeat(64));
     let expected = vec![
-        "the image lacks /opt/kafka/bin/kafka-cluster.sh (Kafka 3.8.0's bin/kafka-cluster.sh)".to_string(),
+        "the image holds /etc/kafka/docker/jsa_launch, which Kafka 3.8.0's image runs only while it is built".to_string(),
+        "the image lacks /opt/kafka/bin/kafka-cluster.sh (Kafka 3.8.0's bin/kafka-cluster.sh)".into(),
         format!("/opt/kafka/config/kraft/broker.properties is not Kafka 3.8.0's config/kraft/broker.properties (sha256 {}, expected {})",
             "0".repeat(64), record.iter().find(|e| e.tree == "config/kraft/broker.properties").unwrap().sha256),
         "kafka-acls.sh printed nothing".into(),
@@ -411,6 +447,8 @@ fn what_an_image_lacks_or_changes_is_named() {
         "Java is not 21 (apache/kafka:3.8.0 runs eclipse-temurin:21-jre): openjdk version \"17.0.15\" 2025-04-15".into(),
         "the Java runtime lacks the module jdk.naming.rmi".into(),
         "ps is not procps's: ps: unrecognized option: version\nBusyBox v1.35.0".into(),
+        "/opt/kafka/storage.jsa does not load with -Xshare:on (exit none)".into(),
+        "/opt/kafka/kafka.jsa does not load with -Xshare:on (exit 1)".into(),
     ];
     assert_eq!(problems(&record, &bad), expected);
 }
@@ -420,7 +458,7 @@ fn the_probe_output_parses_back() {
     let text =
         "FILE\t/opt/kafka/bin/a.sh\tabc\nJAVA\topenjdk version \"21.0.1\"\nMODULE\tjava.se\n\
 USER\tuid=1000(appuser) gid=1000(appuser)\nPS\tps from procps-ng 4.0.2\nBASH\tGNU bash, version 5\n\
-XARGS\t0\nRETRIED\tb.sh\nUSAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\n";
+CDS\tkafka\t0\nXARGS\t0\nRETRIED\tb.sh\nUSAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\n";
     let o = parse(text);
     assert_eq!(o.files["/opt/kafka/bin/a.sh"], "abc");
     assert_eq!(o.usage["a.sh"], "usage: a\nmore\n");
@@ -429,6 +467,7 @@ XARGS\t0\nRETRIED\tb.sh\nUSAGE\ta.sh\n| usage: a\n| more\nEND\nUSAGE\tb.sh\nEND\
     assert_eq!(o.ps, "ps from procps-ng 4.0.2");
     assert_eq!(o.xargs, "0");
     assert_eq!(o.retried, ["b.sh"]);
+    assert_eq!(o.cds["kafka"], "0");
 }
 
 #[test]
