@@ -20,6 +20,7 @@ mod no_zookeeper_docs;
 mod redeploy;
 mod redis;
 mod topic_setup;
+mod upgrade;
 mod validators;
 
 use std::process::ExitCode;

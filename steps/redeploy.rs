@@ -337,7 +337,7 @@ async fn read_after(w: &mut AcceptanceWorld) -> Result<Held, StepError> {
 }
 
 /// Where the running broker's settings say it writes, for a loss to name.
-fn written(w: &mut AcceptanceWorld) -> Result<Vec<String>, StepError> {
+pub(crate) fn written(w: &mut AcceptanceWorld) -> Result<Vec<String>, StepError> {
     let s = w.stack()?;
     let service = w.ctx.target.service(SEED_KAFKA);
     let mounts = w.defined(&s.model, &service)?.mounts();

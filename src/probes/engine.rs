@@ -308,6 +308,22 @@ impl Engine {
         }
     }
 
+    /// The last `lines` lines a container logged, stdout and stderr.
+    pub(crate) async fn log_tail(&self, id: &str, lines: usize) -> Result<String, EngineError> {
+        let opts = bollard::query_parameters::LogsOptions {
+            stdout: true,
+            stderr: true,
+            tail: lines.to_string(),
+            ..Default::default()
+        };
+        let mut stream = self.docker.logs(id, Some(opts));
+        let mut out = String::new();
+        while let Some(chunk) = stream.next().await {
+            out.push_str(&chunk.map_err(api("logs"))?.to_string());
+        }
+        Ok(out)
+    }
+
     /// Events of one project from `since_s` (unix seconds) until now,
     /// oldest first. `until` is now to the nanosecond: a whole second in the
     /// future would hold the answer back until that second has passed.

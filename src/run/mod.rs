@@ -55,6 +55,10 @@ pub enum RunError {
     UnknownLayering(String, String),
     #[error("{0}: [layerings] is empty; a target needs at least one layering to verify")]
     NoLayerings(String),
+    #[error(
+        "--tags \"{0}\" selects only the upgrade rehearsal, which runs with --upgrade-to VERSION"
+    )]
+    OnlyOptIn(String),
 }
 
 /// A finished run: the typed outcome and what cucumber's own writers wrote.
@@ -347,6 +351,11 @@ fn select(
         filter.as_ref(),
         opts.tags.as_deref(),
     );
+    // The rehearsal is no criterion: unasked, it is not part of the run.
+    let (selected, opted_out) = selection::opt_in(selected, opts.upgrade_to.is_some());
+    if selected.is_empty() && opted_out > 0 {
+        return Err(RunError::OnlyOptIn(opts.tags.clone().unwrap_or_default()));
+    }
     Ok((target, sources, selected, unselected))
 }
 
@@ -419,6 +428,7 @@ async fn start_stack(
         wait_limit,
         lock_wait: Duration::from_secs_f64(opts.lock_wait),
         services,
+        upgrade_to: opts.upgrade_to.clone(),
     };
     let stack = Stack::prepare(options).await.map_err(|e| match e {
         // Preflight runs compose only to resolve the files.

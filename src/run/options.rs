@@ -78,6 +78,16 @@ pub struct VerifyOptions {
     /// --attach when the target has it, else infrastructure).
     #[arg(long, value_name = "NAME")]
     pub layering: Option<String>,
+    /// The upgrade rehearsal (owned runs): after every other scenario,
+    /// recreate every Kafka node on Kafka VERSION's image keeping its
+    /// volumes; the records, committed offsets, cluster id and topic ids
+    /// must survive, metadata.version stay at the old level until
+    /// `kafka-features.sh upgrade` finalizes the new one. A version the
+    /// new broker refuses fails with Kafka's own message. On the stand-in
+    /// VERSION must be built here; the target's own images move to the
+    /// same image at tag VERSION (pulled if absent).
+    #[arg(long, value_name = "VERSION", conflicts_with = "attach")]
+    pub upgrade_to: Option<String>,
     /// Longest wait, in seconds, for Kafka or Redis to become healthy.
     /// The 60 s criterion is judged on the engine's own timestamps.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_LIMIT_S, allow_negative_numbers = true)]
@@ -101,6 +111,7 @@ impl VerifyOptions {
             features: None,
             images: ImageChoice::Auto,
             keep: false,
+            upgrade_to: None,
             wait_limit: DEFAULT_WAIT_LIMIT_S,
             attach: false,
             project_name: None,
@@ -130,6 +141,17 @@ impl VerifyOptions {
                     ),
                 });
             }
+        }
+        if let Some(v) = self
+            .upgrade_to
+            .as_ref()
+            .filter(|v| !crate::stack::upgrade::is_version(v))
+        {
+            return Err(FlagError {
+                flag: "--upgrade-to",
+                value: v.clone(),
+                why: "want a Kafka release version, MAJOR.MINOR.PATCH (e.g. 3.8.0)".into(),
+            });
         }
         Ok(())
     }

@@ -28,6 +28,8 @@ const NEIGHBOUR_TAG: &str = "neighbour";
 pub(crate) const REGISTRY_TAG: &str = "registry";
 /// Runs Kafka's own setup and format of every Kafka node on the engine.
 pub(crate) const KAFKA_SETUP_TAG: &str = "kafka-setup";
+/// The upgrade rehearsal: runs only when `--upgrade-to` names a version.
+pub(crate) const UPGRADE_TAG: &str = "upgrade";
 /// Scenarios that check the bootstrap's topics against its manifest.
 const MANIFEST_TAG: &str = "manifest";
 /// Scenarios about a bootstrap that is a compose service.
@@ -239,6 +241,20 @@ pub(crate) fn select(
         })
         .collect();
     (selected, left)
+}
+
+/// Leaves out the scenarios a run runs only when a flag asks for them (the
+/// upgrade rehearsal, `--upgrade-to`): no criterion needs them, so unasked
+/// they are not part of the run (not reported as not run). Returns the
+/// scenarios kept and how many were left out.
+pub(crate) fn opt_in(selected: Vec<Selected>, upgrade: bool) -> (Vec<Selected>, usize) {
+    let before = selected.len();
+    let kept: Vec<Selected> = selected
+        .into_iter()
+        .filter(|s| upgrade || !s.has(UPGRADE_TAG))
+        .collect();
+    let left = before - kept.len();
+    (kept, left)
 }
 
 /// The selected scenarios this run will not run, each with its reason.

@@ -100,6 +100,22 @@ impl RunContext {
         }
     }
 
+    /// Waits until every other scenario of the run, those that recreate or
+    /// stop containers included, has finished; false when `deadline` passed
+    /// first. For a step that must come last (the upgrade rehearsal).
+    pub async fn all_others_finished(&self, deadline: tokio::time::Instant) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        loop {
+            if self.finished.load(SeqCst) + 1 >= self.scenarios.load(SeqCst) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn measure(&self, line: String) {
         self.measurements
             .lock()

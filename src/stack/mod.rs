@@ -18,6 +18,7 @@ pub mod progress;
 pub mod readiness;
 pub mod reaper;
 pub mod redeploy;
+pub mod upgrade;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -135,6 +136,9 @@ pub enum StackError {
     Command { command: String, reason: String },
     #[error(transparent)]
     Lock(#[from] lock::LockError),
+    /// `--upgrade-to` asks what this run cannot do (the words say why).
+    #[error("{0}")]
+    Upgrade(String),
     #[error("writing the run's owner labels {path}: {source}")]
     OwnerFile {
         path: PathBuf,
@@ -180,6 +184,8 @@ pub struct Stack {
     pub since_s: i64,
     /// The project's events from `since_s` on, read as they happen.
     events: crate::probes::engine::EventLog,
+    /// What `--upgrade-to` asks of this run (owned runs only).
+    pub upgrade: Option<upgrade::Upgrade>,
     pub wait_limit: Duration,
     /// The services `up` starts and the bootstrap, in the target's names.
     pub services: Services,

@@ -139,6 +139,8 @@ pub struct StackOptions {
     /// Longest wait for another owned run to finish (the host lock).
     pub lock_wait: Duration,
     pub services: Services,
+    /// `--upgrade-to VERSION`: the rehearsal's version, checked here.
+    pub upgrade_to: Option<String>,
 }
 
 /// A project name no other run uses: lowercase, digits, dashes.
@@ -204,6 +206,21 @@ fn target_version(model: &ComposeModel, services: &Services) -> String {
         .unwrap_or_else(|| DEFAULT_VERSION.to_string())
 }
 
+/// What `--upgrade-to` asks, from the version the target deploys.
+async fn plan_upgrade(
+    engine: &Engine,
+    opts: &StackOptions,
+    target: &ComposeModel,
+    standin: bool,
+) -> Result<Option<super::upgrade::Upgrade>, StackError> {
+    let Some(to) = &opts.upgrade_to else {
+        return Ok(None);
+    };
+    let from = target_version(target, &opts.services);
+    let u = super::upgrade::plan(engine, target, &opts.services, standin, &from, to);
+    Ok(Some(u.await?))
+}
+
 fn standin_override_file(content: &str) -> Result<PathBuf, StackError> {
     let hash = format!("{:x}", Sha256::digest(content.as_bytes()));
     let name = format!("docker-compose.standin-{}.yml", &hash[..12]);
@@ -225,7 +242,7 @@ impl Stack {
         sweep_orphans(&engine).await?;
         let (models, services) = Models::resolve(&opts, &project)?;
         let opts = StackOptions { services, ..opts };
-        let (standin, images) = choose_images(&engine, &opts, &models).await?;
+        let (standin, mut images) = choose_images(&engine, &opts, &models).await?;
         let Models {
             target_cli,
             target_model,
@@ -237,6 +254,10 @@ impl Stack {
             _ => (target_cli.with_project(&project), (*target_model).clone()),
         };
         images_present(&engine, &model, &opts.services, standin).await?;
+        let upgrade = plan_upgrade(&engine, &opts, &target_model, standin).await?;
+        if let Some(u) = &upgrade {
+            images.description.push_str(&u.said());
+        }
         if let Err(e) = ports_free(&model, &opts.services) {
             return Err(port_holder(&engine, e).await);
         }
@@ -261,6 +282,7 @@ impl Stack {
             up: OnceLock::new(),
             since_s,
             events,
+            upgrade,
             wait_limit: opts.wait_limit,
             services: opts.services,
             ready: Mutex::new(BTreeMap::new()),
@@ -307,10 +329,10 @@ impl Stack {
             output: String::new(),
             seconds: 0.0,
         });
-        let events = engine.watch_project(project, 0);
         Ok(Arc::new(Stack {
             project: project.into(),
             cli,
+            events: engine.watch_project(project, 0),
             engine,
             mode: Mode::Attached,
             target_model: Arc::new(model.clone()),
@@ -323,7 +345,7 @@ impl Stack {
             up,
             // Whatever the engine still holds of the project's history.
             since_s: 0,
-            events,
+            upgrade: None,
             wait_limit,
             services,
             ready: Mutex::new(BTreeMap::new()),

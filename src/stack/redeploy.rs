@@ -19,7 +19,7 @@ pub struct Redeployed {
 impl Stack {
     /// The containers' anonymous volumes: the new containers get them, and
     /// teardown removes them with the stack.
-    async fn carry_anonymous_volumes(&self, services: &[String]) {
+    pub(super) async fn carry_anonymous_volumes(&self, services: &[String]) {
         let mut anonymous = Vec::new();
         for service in services {
             if let Ok(c) = self.service_container(service).await {
@@ -62,6 +62,23 @@ impl Stack {
     /// The target's compose with the run's project and files, `args` after
     /// them, bounded: the command as shown, or compose's own error.
     pub(crate) async fn compose(&self, args: &[&str]) -> Result<String, StackError> {
+        let (shown, out) = self.compose_output(args).await?;
+        if !out.status.success() {
+            let text = String::from_utf8_lossy(&out.stderr);
+            return Err(StackError::Command {
+                command: shown,
+                reason: crate::probes::compose::one_line(&text),
+            });
+        }
+        Ok(shown)
+    }
+
+    /// The target's compose with the run's project and files, `args` after
+    /// them, bounded: the command as shown and its output, whatever its exit.
+    pub(crate) async fn compose_output(
+        &self,
+        args: &[&str],
+    ) -> Result<(String, std::process::Output), StackError> {
         let shown = format!("docker compose {}", args.join(" "));
         let mut cmd = tokio::process::Command::new("docker");
         cmd.args(self.cli.base_args())
@@ -78,13 +95,6 @@ impl Stack {
                 command: shown.clone(),
                 reason: e.to_string(),
             })?;
-        if !out.status.success() {
-            let text = String::from_utf8_lossy(&out.stderr);
-            return Err(StackError::Command {
-                command: shown,
-                reason: crate::probes::compose::one_line(&text),
-            });
-        }
-        Ok(shown)
+        Ok((shown, out))
     }
 }

@@ -17,6 +17,7 @@ pub mod redeploy;
 pub mod redis;
 pub mod stack;
 pub mod topic_setup;
+pub mod upgrade;
 pub mod validators;
 
 use std::fmt;

@@ -222,6 +222,39 @@ fn bad_flag() {
 }
 
 #[test]
+fn an_upgrade_version_that_is_not_a_release_or_with_attach_is_refused() {
+    let out = common::bin()
+        .args(["verify", "--upgrade-to", "3.8"])
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        2,
+        &["--upgrade-to 3.8: want a Kafka release version, MAJOR.MINOR.PATCH (e.g. 3.8.0)"],
+    );
+    let out = common::bin()
+        .args([
+            "verify",
+            "--attach",
+            "--project-name",
+            "p",
+            "--upgrade-to",
+            "3.8.0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("cannot be used with")
+            && first.contains("--upgrade-to")
+            && first.contains("--attach"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn help_teaches_the_selection_and_the_exit_codes() {
     let out = common::bin().args(["verify", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);

@@ -116,3 +116,80 @@ fn a_version_not_built_here_is_not_run_and_never_runs_on_another() {
     );
     assert_eq!(common::engine_counts(), before, "nothing started");
 }
+
+#[test]
+#[ignore = "needs a Docker Engine and the images scripts/setup.sh builds; scripts/test.sh runs it"]
+fn an_upgrade_from_3_7_1_to_3_8_0_keeps_the_data_and_finalizes_3_8s_metadata_version() {
+    let _engine = common::stack_lock();
+    let dir = reference_on("3.7.1");
+    let run = common::verify(dir.path(), "@upgrade", &["--upgrade-to", "3.8.0"]);
+    assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr());
+    let p = common::project_of(&run.stdout()).expect("a stack line");
+    let o = run.outcome.expect("outcome");
+    assert_eq!(o.scenarios.len(), 1, "the rehearsal ran");
+    let m = &o.measurements;
+    let has = |want: &str| m.iter().any(|l| l.contains(want));
+    assert!(has("upgrade Kafka 3.7.1 -> 3.8.0: `docker compose -f <upgrade override> up -d --force-recreate --no-deps kafka`"), "{m:?}");
+    assert!(
+        has("upgrade: kafka on kraft-acceptance/standin-kafka:3.8.0, healthy "),
+        "{m:?}"
+    );
+    // 3.7's latest production level is 19, 3.8's 20: kept, then finalized.
+    assert!(
+        has("upgrade: metadata.version 19 -> 20 by kafka-features.sh"),
+        "{m:?}"
+    );
+    assert!(
+        common::leftovers(&p).is_empty(),
+        "{:?}",
+        common::leftovers(&p)
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker Engine and the images scripts/setup.sh builds; scripts/test.sh runs it"]
+fn an_upgrade_to_a_version_not_built_here_or_to_the_same_one_starts_nothing() {
+    let _engine = common::stack_lock();
+    let before = common::engine_counts();
+    let dir = reference_on("3.7.1");
+    for (to, want) in [
+        (
+            "3.9.0",
+            "--upgrade-to 3.9.0: Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)",
+        ),
+        (
+            "3.7.1",
+            "--upgrade-to 3.7.1: the target already deploys Kafka 3.7.1",
+        ),
+    ] {
+        let run = common::verify(
+            dir.path(),
+            "@upgrade",
+            &["--upgrade-to", to, "--images", "standin"],
+        );
+        let err = String::from_utf8_lossy(&run.output.stderr).into_owned();
+        assert_eq!(run.code(), Some(2), "{}{err}", run.stdout());
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+    }
+    // Without --upgrade-to the rehearsal is no part of a run: a selection
+    // of it alone is refused, and a whole run neither runs nor reports it.
+    let run = common::verify(dir.path(), "@upgrade", &[]);
+    let err = String::from_utf8_lossy(&run.output.stderr).into_owned();
+    assert_eq!(run.code(), Some(2), "{}{err}", run.stdout());
+    assert!(
+        err.contains("--tags \"@upgrade\" selects only the upgrade rehearsal, which runs with --upgrade-to VERSION"),
+        "{err}"
+    );
+    let run = common::verify(dir.path(), "(@static and not @validators) or @upgrade", &[]);
+    let o = run.outcome.expect("outcome");
+    let upgrade = "An upgrade keeps Kafka's records, offsets and ids, and finalizes the new metadata.version when asked";
+    assert!(!o.scenarios.is_empty(), "the static scenarios ran");
+    assert!(
+        o.not_run.iter().all(|n| n.name != upgrade)
+            && o.scenarios.iter().all(|s| s.name != upgrade),
+        "{:?}",
+        o.not_run
+    );
+    assert_eq!(common::engine_counts(), before, "nothing started");
+}
