@@ -4,7 +4,7 @@
 #
 #   kraft-acceptance/standin-kafka:VERSION   apache/kafka:VERSION as its own
 #       Dockerfile (docker/jvm/Dockerfile at the tag) makes it, for each
-#       VERSION in fixtures/standin/kafka/ (3.7.0, 3.7.1, 3.8.0): the
+#       VERSION in fixtures/standin/kafka/ (3.7.0, 3.7.1, 3.8.0, 3.8.1): the
 #       release's bin/ and config/ and the image's entrypoint scripts, Kafka's
 #       own files (recorded in fixtures/standin/kafka/VERSION/release.tsv,
 #       each kept once in fixtures/standin/kafka/files/ by its sha256), the

@@ -32,6 +32,11 @@ struct Before {
 #[derive(Clone)]
 struct Latest(i16);
 
+/// Whether `kafka-features.sh upgrade` ran (the new version's latest level
+/// was above the old one).
+#[derive(Clone)]
+struct ToolRan(bool);
+
 fn planned(w: &mut AcceptanceWorld) -> Result<Upgrade, StepError> {
     let s = w.stack()?;
     w.judge(verdicts::earlier(
@@ -175,6 +180,7 @@ async fn finalize(w: &mut AcceptanceWorld) -> StepResult {
         w.saw(format!(
             "the new version's latest metadata.version is the old one ({latest}): nothing to finalize"
         ));
+        w.keep(ToolRan(false));
         return Ok(());
     }
     let s = w.stack()?;
@@ -189,20 +195,25 @@ async fn finalize(w: &mut AcceptanceWorld) -> StepResult {
         &run.output,
     ))?;
     w.saw(format!("`{}`: {said}", run.command));
+    w.keep(ToolRan(true));
     Ok(())
 }
 
 #[then("the broker reports the new version's latest metadata.version as finalized")]
 async fn finalized(w: &mut AcceptanceWorld) -> StepResult {
     let before: Before = w.earlier("metadata.version before the upgrade")?;
+    let ToolRan(ran) = w.earlier("whether kafka-features.sh ran")?;
     let started = tokio::time::Instant::now();
     loop {
         let o = ask_wire(w, "after kafka-features.sh").await?;
         match kraft::wire::metadata_version_latest(&o) {
             Ok((level, _)) => {
+                let how = match ran {
+                    true => format!("{} -> {level} by kafka-features.sh", before.level),
+                    false => format!("{level}, already the new version's latest"),
+                };
                 let line = format!(
-                    "metadata.version {} -> {level} by kafka-features.sh, read back after {:.1} s",
-                    before.level,
+                    "metadata.version {how}, read back after {:.1} s",
                     started.elapsed().as_secs_f64()
                 );
                 w.ctx.measure(format!("upgrade: {line}"));

@@ -349,7 +349,7 @@ pub(crate) fn apache_kafka_version(image: &str) -> Option<String> {
 
 /// The Kafka versions built here (scripts/standin-images.sh, one directory
 /// of fixtures/standin/kafka each), as `kraft-acceptance/standin-kafka:VERSION`.
-pub const BUILT_HERE: &[&str] = &["3.7.0", "3.7.1", "3.8.0"];
+pub const BUILT_HERE: &[&str] = &["3.7.0", "3.7.1", "3.8.0", "3.8.1"];
 
 /// The image Kafka `version` is built here as.
 pub(crate) fn built_here(version: &str) -> String {

@@ -1,5 +1,5 @@
 //! The Kafka images built here (`kraft-acceptance/standin-kafka:VERSION`,
-//! 3.7.0, 3.7.1 and 3.8.0) held against Kafka's own tree at each tag:
+//! 3.7.0, 3.7.1, 3.8.0 and 3.8.1) held against Kafka's own tree at each tag:
 //!
 //! - `fixtures/standin/kafka/VERSION/release.tsv` records what each release's
 //!   `bin/*.sh` and `config/` and the image's entrypoint files hold (path in

@@ -1,5 +1,5 @@
 //! Kafka judges Kafka: the broker itself (each Kafka version built here from
-//! its release's jars by scripts/setup.sh: 3.7.0, 3.7.1, 3.8.0) is started
+//! its release's jars by scripts/setup.sh: 3.7.0, 3.7.1, 3.8.0, 3.8.1) is started
 //! on the Kafka service of every fixture whose defect is a KRaft startup
 //! rule, and of every passing reference, with that version's image named. The harness judges with Kafka's own setup and
 //! format (no broker started); where they refuse the settings, the broker

@@ -101,7 +101,7 @@ fn a_version_not_built_here_is_not_run_and_never_runs_on_another() {
     assert!(
         not_run
             .reason
-            .contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)"),
+            .contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0, 3.8.1)"),
         "{}",
         not_run.reason
     );
@@ -111,7 +111,7 @@ fn a_version_not_built_here_is_not_run_and_never_runs_on_another() {
     let err = String::from_utf8_lossy(&run.output.stderr).into_owned();
     assert_eq!(run.code(), Some(2), "{}{err}", run.stdout());
     assert!(
-        err.contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)"),
+        err.contains("Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0, 3.8.1)"),
         "{err}"
     );
     assert_eq!(common::engine_counts(), before, "nothing started");
@@ -119,7 +119,7 @@ fn a_version_not_built_here_is_not_run_and_never_runs_on_another() {
 
 #[test]
 #[ignore = "needs a Docker Engine and the images scripts/setup.sh builds; scripts/test.sh runs it"]
-fn an_upgrade_from_3_7_1_to_3_8_0_keeps_the_data_and_finalizes_3_8s_metadata_version() {
+fn upgrades_3_7_1_to_3_8_0_and_3_8_0_to_3_8_1_keep_the_data_and_finalize_the_new_level() {
     let _engine = common::stack_lock();
     let dir = reference_on("3.7.1");
     let run = common::verify(dir.path(), "@upgrade", &["--upgrade-to", "3.8.0"]);
@@ -144,6 +144,23 @@ fn an_upgrade_from_3_7_1_to_3_8_0_keeps_the_data_and_finalizes_3_8s_metadata_ver
         "{:?}",
         common::leftovers(&p)
     );
+    // The seed's reference, 3.8.0, to 3.8.1: both finalize 20, so the tool
+    // has nothing to do and the level is read back as it was.
+    let run = common::verify(
+        &common::root().join("fixtures/reference"),
+        "@upgrade",
+        &["--upgrade-to", "3.8.1"],
+    );
+    assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr());
+    let m = run.outcome.expect("outcome").measurements;
+    assert!(
+        m.iter()
+            .any(|l| l.contains("upgrade: kafka on kraft-acceptance/standin-kafka:3.8.1, healthy "))
+            && m.iter()
+                .any(|l| l
+                    .contains("upgrade: metadata.version 20, already the new version's latest")),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -155,7 +172,7 @@ fn an_upgrade_to_a_version_not_built_here_or_to_the_same_one_starts_nothing() {
     for (to, want) in [
         (
             "3.9.0",
-            "--upgrade-to 3.9.0: Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0)",
+            "--upgrade-to 3.9.0: Kafka 3.9.0 is not built here (built here: 3.7.0, 3.7.1, 3.8.0, 3.8.1)",
         ),
         (
             "3.7.1",
