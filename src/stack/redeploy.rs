@@ -19,7 +19,7 @@ pub struct Redeployed {
 impl Stack {
     /// The containers' anonymous volumes: the new containers get them, and
     /// teardown removes them with the stack.
-    pub(super) async fn carry_anonymous_volumes(&self, services: &[String]) {
+    async fn carry_anonymous_volumes(&self, services: &[String]) {
         let mut anonymous = Vec::new();
         for service in services {
             if let Ok(c) = self.service_container(service).await {
@@ -40,16 +40,30 @@ impl Stack {
     /// does (new containers, same volumes), then each waited for until
     /// ready again.
     pub async fn redeploy(&self) -> Result<Redeployed, StackError> {
-        let up = &self.services.started();
-        let mut args = vec!["up", "-d", "--force-recreate"];
-        args.extend(up.iter().map(String::as_str));
-        self.carry_anonymous_volumes(up).await;
+        self.recreate(&[], &[], &self.services.started()).await
+    }
+
+    /// `docker compose HEAD up -d --force-recreate FLAGS SERVICES` (HEAD:
+    /// compose's own options, such as another `-f`), the containers'
+    /// anonymous volumes carried over, then each service waited for until
+    /// ready again, its time to healthy from the engine's events.
+    pub(super) async fn recreate(
+        &self,
+        head: &[&str],
+        flags: &[&str],
+        services: &[String],
+    ) -> Result<Redeployed, StackError> {
+        let mut args = head.to_vec();
+        args.extend(["up", "-d", "--force-recreate"]);
+        args.extend(flags);
+        args.extend(services.iter().map(String::as_str));
+        self.carry_anonymous_volumes(services).await;
         let since_s = Engine::now_s() - 1;
         let started = Instant::now();
         let command = self.compose(&args).await?;
         let seconds = started.elapsed().as_secs_f64();
         let mut after = Vec::new();
-        for service in up {
+        for service in services {
             after.push(self.wait_ready_since(service, since_s).await);
         }
         Ok(Redeployed {

@@ -5,7 +5,7 @@
 //! own message, which is read from the container's log.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -206,40 +206,24 @@ impl Stack {
     /// upgrade's override, then each waited for until ready again; a node
     /// that does not become healthy has its log read for Kafka's reason.
     pub async fn upgrade(&self, u: &Upgrade) -> Result<Upgraded, StackError> {
-        let nodes = &self.services.nodes;
         let file = u.file.display().to_string();
-        let mut args = vec![
-            "-f",
-            file.as_str(),
-            "up",
-            "-d",
-            "--force-recreate",
-            "--no-deps",
-        ];
-        args.extend(nodes.iter().map(String::as_str));
-        self.carry_anonymous_volumes(nodes).await;
-        let since_s = Engine::now_s() - 1;
-        let started = Instant::now();
-        let command = self.compose(&args).await?;
-        let seconds = started.elapsed().as_secs_f64();
-        let mut after = Vec::new();
+        let nodes = &self.services.nodes;
+        let r = self.recreate(&["-f", &file], &["--no-deps"], nodes).await?;
         let mut refusals = Vec::new();
-        for node in nodes {
-            let r = self.wait_ready_since(node, since_s).await;
-            if !r.healthy {
-                if let Ok(c) = self.service_container(node).await {
-                    let log = self.engine.log_tail(&c.id, 300).await.unwrap_or_default();
-                    if let Some(line) = kafka_refusal(&log) {
-                        refusals.push((node.clone(), line));
-                    }
+        for ready in r.after.iter().filter(|r| !r.healthy) {
+            if let Ok(c) = self.service_container(&ready.service).await {
+                let log = self.engine.log_tail(&c.id, 300).await.unwrap_or_default();
+                if let Some(line) = kafka_refusal(&log) {
+                    refusals.push((ready.service.clone(), line));
                 }
             }
-            after.push(r);
         }
         Ok(Upgraded {
-            command: command.replacen(&format!("-f {file} "), "-f <upgrade override> ", 1),
-            seconds,
-            after,
+            command: r
+                .command
+                .replacen(&format!("-f {file} "), "-f <upgrade override> ", 1),
+            seconds: r.seconds,
+            after: r.after,
             refusals,
         })
     }
