@@ -2,7 +2,7 @@
 //! image and its old data, and the cluster keeps its metadata.version until
 //! it is finalized, as Kafka's upgrade rules say.
 
-use super::kraft::wire::metadata_version_finalized;
+use super::kraft::wire::{metadata_version_finalized, supported_metadata_version};
 use super::stack::describe;
 use super::{Failure, Verdict};
 use crate::model::wire::WireObservation;
@@ -76,20 +76,15 @@ pub fn metadata_version_kept(before: i16, o: &WireObservation) -> Verdict<i16> {
 
 /// The metadata.version level the broker's release supports as its latest.
 fn supported_latest(o: &WireObservation) -> Verdict<i16> {
-    o.api_versions
-        .supported
-        .iter()
-        .find(|(n, _)| n == "metadata.version")
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            Failure::new(
-                format!(
-                    "the broker at {} lists the metadata.version levels it supports",
-                    o.address
-                ),
-                "no supported metadata.version in ApiVersions",
-            )
-        })
+    supported_metadata_version(o).ok_or_else(|| {
+        Failure::new(
+            format!(
+                "the broker at {} lists the metadata.version levels it supports",
+                o.address
+            ),
+            "no supported metadata.version in ApiVersions",
+        )
+    })
 }
 
 /// `kafka-features.sh upgrade` ran and said it upgraded (its exit code and

@@ -37,12 +37,7 @@ pub fn metadata_version_finalized(o: &WireObservation) -> Verdict<i16> {
 /// formatted by that release has. Returns (finalized, latest).
 pub fn metadata_version_latest(o: &WireObservation) -> Verdict<(i16, i16)> {
     let finalized = metadata_version_finalized(o)?;
-    let latest = o
-        .api_versions
-        .supported
-        .iter()
-        .find(|(n, _)| n == "metadata.version")
-        .map(|(_, v)| *v);
+    let latest = supported_metadata_version(o);
     let expected = format!(
         "metadata.version finalized at the latest level the broker at {} supports (ApiVersions' SupportedFeatures)",
         o.address
@@ -55,6 +50,16 @@ pub fn metadata_version_latest(o: &WireObservation) -> Verdict<(i16, i16)> {
         )),
         None => Err(Failure::new(expected, "the broker lists no supported metadata.version")),
     }
+}
+
+/// The metadata.version level the broker's own release supports as its
+/// latest (ApiVersions' SupportedFeatures), if it lists one.
+pub(crate) fn supported_metadata_version(o: &WireObservation) -> Option<i16> {
+    o.api_versions
+        .supported
+        .iter()
+        .find(|(n, _)| n == "metadata.version")
+        .map(|(_, v)| *v)
 }
 
 /// DescribeQuorum is offered and answers without error, naming a leader.
